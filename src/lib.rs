@@ -1,5 +1,16 @@
 //! glia: a static site generator for cited, reviewed medical explainer pages.
 //!
-//! Data flows one way: load → parse → resolve → render → write. See ARCHITECTURE.md.
+//! Data flows one way, and the modules follow it (see ARCHITECTURE.md):
+//! [`load`] → [`parse`] → [`resolve`] → [`render`] → [`write`], driven by [`site`].
+//! A page is plain data handed from stage to stage; problems are [`diagnostics`] values
+//! collected along the way, never early exits.
 
+pub mod config;
 pub mod diagnostics;
+pub mod load;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod site;
+pub mod url;
+pub mod write;

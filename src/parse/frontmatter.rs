@@ -1,0 +1,223 @@
+//! Splitting a Markdown file into its YAML front-matter and its body.
+//!
+//! The split is done by hand rather than with pulldown-cmark's metadata-block option, which
+//! accepts a `---` block anywhere in a document and turns an unclosed block into a rule. Doing
+//! it here keeps the byte offset of the YAML, so a YAML error points at the right line of the
+//! file rather than of the snippet.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::diagnostics::Diagnostic;
+
+/// The pieces of a page file, as byte ranges of the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// Where `yaml` starts in the file.
+    pub yaml_offset: usize,
+    pub body: &'a str,
+    /// Where `body` starts in the file.
+    pub body_offset: usize,
+}
+
+/// Splits `text` at its `---` fences. Every page must have front-matter (it carries `title`).
+pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("empty-file", "the file is empty")
+            .at(file, text, 0..0)
+            .with_help("start it with front-matter:\n---\ntitle: Page title\n---"));
+    }
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if text[start..first_end].trim_end() != "---" {
+        return Err(Diagnostic::error(
+            "missing-front-matter",
+            "the file does not start with front-matter (a `---` line)",
+        )
+        .at(file, text, start..first_end)
+        .with_help("begin the file with:\n---\ntitle: Page title\n---"));
+    }
+    let yaml_offset = (first_end + 1).min(text.len());
+    let mut pos = yaml_offset;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..line_end].trim_end();
+        if line == "---" || line == "..." {
+            let body_offset = (line_end + 1).min(text.len());
+            return Ok(Split {
+                yaml: &text[yaml_offset..pos],
+                yaml_offset,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        pos = line_end + 1;
+    }
+    Err(Diagnostic::error(
+        "unclosed-front-matter",
+        "the front-matter opened here is never closed",
+    )
+    .at(file, text, start..first_end)
+    .with_help("add a line with only `---` after the last front-matter key"))
+}
+
+/// A calendar date written `YYYY-MM-DD`, checked to exist (no 30 February).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub jiff::civil::Date);
+
+impl Date {
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let s = s.trim();
+        let ok_shape = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if !ok_shape {
+            return Err(format!("`{s}` is not a date: write dates as YYYY-MM-DD"));
+        }
+        s.parse::<jiff::civil::Date>()
+            .map(Date)
+            .map_err(|_| format!("`{s}` is not a real calendar date"))
+    }
+
+    /// `2026-11-05` → `5 November 2026`, the form readers see.
+    pub fn long(&self) -> String {
+        self.0.strftime("%-d %B %Y").to_string()
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Who a page is written for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Patients,
+    Clinicians,
+    Students,
+    Researchers,
+}
+
+impl Audience {
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Patients => "Patients",
+            Audience::Clinicians => "Clinicians",
+            Audience::Students => "Students",
+            Audience::Researchers => "Researchers",
+        }
+    }
+}
+
+/// Front-matter of articles, pages and section indexes.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub authors: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub reviewed_by: Vec<String>,
+    #[serde(default)]
+    pub last_reviewed: Option<Date>,
+    #[serde(default)]
+    pub audience: Vec<Audience>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Works cited by this page, defined inline. Given meaning by the citation stage.
+    #[serde(default)]
+    pub references: Vec<serde_yaml::Value>,
+}
+
+/// Accepts `authors: A` as well as `authors: [A, B]`: both are natural to write.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(s)) => vec![s],
+        Some(OneOrMany::Many(v)) => v,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_keeps_offsets() {
+        let text = "---\ntitle: A\n---\nbody\n";
+        let s = split("a.md", text).unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(&text[s.yaml_offset..s.yaml_offset + 5], "title");
+        assert_eq!(s.body, "body\n");
+    }
+
+    #[test]
+    fn bom_is_tolerated() {
+        let text = "\u{feff}---\ntitle: A\n---\n";
+        assert_eq!(split("a.md", text).unwrap().yaml, "title: A\n");
+    }
+
+    #[test]
+    fn unclosed_is_an_error_on_line_one() {
+        let d = split("a.md", "---\ntitle: A\nbody\n").unwrap_err();
+        assert_eq!(d.code, "unclosed-front-matter");
+        assert_eq!(d.location.unwrap().line, 1);
+    }
+
+    #[test]
+    fn a_rule_later_in_the_body_is_not_front_matter() {
+        let d = split("a.md", "# Hi\n\n---\ntitle: x\n---\n").unwrap_err();
+        assert_eq!(d.code, "missing-front-matter");
+    }
+
+    #[test]
+    fn dates_are_real() {
+        assert!(Date::parse("2026-02-28").is_ok());
+        assert!(Date::parse("2026-02-30").is_err());
+        assert!(Date::parse("26-2-3").is_err());
+        assert_eq!(Date::parse("2026-11-05").unwrap().long(), "5 November 2026");
+    }
+}

@@ -1,0 +1,86 @@
+//! Stage 2, **parse**: each page's front-matter and Markdown, independently of every other page.
+//!
+//! Pages are parsed in parallel; nothing here looks at another page. What a page *uses* (links,
+//! headings, code) is recorded next to its events for the resolve stage.
+
+pub mod frontmatter;
+pub mod highlight;
+pub mod markdown;
+pub mod yaml;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::load::{Kind, Page};
+use frontmatter::FrontMatter;
+use markdown::Doc;
+
+/// One page after parsing: plain data, passed on to resolve and render.
+#[derive(Debug, Clone)]
+pub struct ParsedPage {
+    pub kind: Kind,
+    pub content_path: String,
+    /// Path as editors know it (`content/articles/a.md`).
+    pub file: String,
+    pub text: String,
+    pub fm: FrontMatter,
+    pub yaml_offset: usize,
+    pub doc: Doc,
+}
+
+/// Parses every page in parallel; the result keeps the input order (sorted by path).
+pub fn parse_all(pages: Vec<Page>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
+    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> =
+        pages.into_par_iter().map(parse_page).collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    for (p, d) in results {
+        parsed.extend(p);
+        diags.extend(d);
+    }
+    (parsed, diags)
+}
+
+pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+    let file = page.source.rel;
+    let text = page.source.text;
+    let split = match frontmatter::split(&file, &text) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    if page.kind == Kind::Term {
+        // Glossary terms have their own front-matter; they are read by the glossary stage.
+        return (None, Vec::new());
+    }
+    let fm: FrontMatter =
+        match yaml::from_str(split.yaml, &file, &text, split.yaml_offset, "front-matter") {
+            Ok(fm) => fm,
+            Err(d) => return (None, vec![d]),
+        };
+    let mut diags = Vec::new();
+    if fm.title.trim().is_empty() {
+        let at = text.find("title").unwrap_or(0);
+        diags.push(
+            Diagnostic::error("missing-key", "the page's `title` is empty")
+                .at(&file, &text, at..at + 5)
+                .with_help(
+                    "write the title readers should see, e.g. `title: Esketamine nasal spray`",
+                ),
+        );
+    }
+    let (doc, d) = markdown::parse(split.body, split.body_offset, &file, &text);
+    diags.extend(d);
+    let yaml_offset = split.yaml_offset;
+    (
+        Some(ParsedPage {
+            kind: page.kind,
+            content_path: page.content_path,
+            file,
+            fm,
+            yaml_offset,
+            doc,
+            text,
+        }),
+        diags,
+    )
+}

@@ -1,0 +1,215 @@
+//! Stage 4, **render**: each page's events → HTML, then into its tera template.
+//!
+//! Runs in parallel over pages with read-only access to the resolved [`Site`]. Each template
+//! receives plain data whose URLs are already relative to the page being rendered, so templates
+//! never build paths themselves (see `themes/README.md` for the variables).
+
+pub mod context;
+pub mod theme;
+
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::load::Kind;
+use crate::parse::highlight::{self, Highlighter};
+use crate::parse::markdown::Spanned;
+use crate::resolve::Site;
+use crate::url::Route;
+use theme::Theme;
+
+/// A file of the finished site, relative to the output root.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+pub struct Renderer {
+    tera: tera::Tera,
+    theme: Theme,
+    highlighter: Highlighter,
+}
+
+pub const REQUIRED_TEMPLATES: [&str; 6] = [
+    "base.html",
+    "index.html",
+    "article.html",
+    "section.html",
+    "page.html",
+    "404.html",
+];
+
+impl Renderer {
+    /// Compiles the theme's templates; syntax errors name the template file and line.
+    pub fn new(theme: Theme) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut diags = Vec::new();
+        for name in REQUIRED_TEMPLATES {
+            if !theme.templates.contains_key(name) {
+                diags.push(
+                    Diagnostic::error("missing-template", format!("the theme has no `{name}`"))
+                        .in_file("themes")
+                        .with_help("copy it from glia's default theme (themes/default/templates/)"),
+                );
+            }
+        }
+        let all: Vec<(&str, &str)> = theme
+            .templates
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.text.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(all) {
+            diags.push(template_error(&e, &theme));
+        }
+        if diags.is_empty() {
+            Ok(Renderer {
+                tera,
+                theme,
+                highlighter: Highlighter::new(),
+            })
+        } else {
+            Err(diags)
+        }
+    }
+
+    /// Renders every page plus the theme's static files and the 404 page.
+    pub fn render_site(&self, site: &Site) -> (Vec<OutFile>, Vec<Diagnostic>) {
+        let results: Vec<Result<OutFile, Diagnostic>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| self.render_page(site, i))
+            .collect();
+        let mut files = Vec::with_capacity(results.len() + 8);
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        match self.render_404(site) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+        for (path, bytes) in &self.theme.static_files {
+            files.push(OutFile {
+                path: path.clone(),
+                bytes: bytes.clone(),
+            });
+        }
+        if site.has_code {
+            files.push(OutFile {
+                path: context::SYNTAX_CSS.into(),
+                bytes: highlight::stylesheet().into_bytes(),
+            });
+        }
+        (files, diags)
+    }
+
+    fn render_page(&self, site: &Site, i: usize) -> Result<OutFile, Diagnostic> {
+        let page = &site.pages[i];
+        let html = self.body_html(&page.page.doc.events);
+        let ctx = context::page_context(site, i, html);
+        let template = match page.page.kind {
+            Kind::Home => "index.html",
+            Kind::Section => "section.html",
+            Kind::Article => "article.html",
+            Kind::Page | Kind::Term => "page.html",
+        };
+        self.render_template(template, &ctx, &page.route)
+    }
+
+    fn render_404(&self, site: &Site) -> Result<OutFile, Diagnostic> {
+        let ctx = context::not_found_context(site);
+        self.render_template("404.html", &ctx, &Route::file("404.html"))
+    }
+
+    fn render_template<T: serde::Serialize>(
+        &self,
+        template: &str,
+        ctx: &T,
+        route: &Route,
+    ) -> Result<OutFile, Diagnostic> {
+        let ctx =
+            tera::Context::from_serialize(ctx).map_err(|e| template_error(&e, &self.theme))?;
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| template_error(&e, &self.theme))?;
+        Ok(OutFile {
+            path: route.as_str().to_string(),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    /// The page body: fenced code highlighted, everything else as pulldown-cmark writes it.
+    pub fn body_html(&self, events: &[Spanned]) -> String {
+        let mut out = String::new();
+        let mut code: Option<(String, String)> = None;
+        let mut buf: Vec<Event<'_>> = Vec::with_capacity(events.len());
+        for (ev, _) in events {
+            match (ev, code.as_mut()) {
+                (Event::Start(Tag::CodeBlock(kind)), None) => {
+                    let info = match kind {
+                        CodeBlockKind::Fenced(i) => i.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((info, String::new()));
+                }
+                (Event::Text(t), Some((_, body))) => body.push_str(t),
+                (Event::End(TagEnd::CodeBlock), Some(_)) => {
+                    if let Some((info, body)) = code.take() {
+                        buf.push(Event::Html(self.highlighter.block(&info, &body).into()));
+                    }
+                }
+                (_, Some(_)) => {}
+                (ev, None) => buf.push(ev.clone()),
+            }
+        }
+        pulldown_cmark::html::push_html(&mut out, buf.into_iter());
+        out
+    }
+
+    #[cfg(test)]
+    pub fn highlighter(&self) -> &Highlighter {
+        &self.highlighter
+    }
+}
+
+/// A tera error as a diagnostic naming the template file and line.
+fn template_error(e: &tera::Error, theme: &Theme) -> Diagnostic {
+    use std::error::Error as _;
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    match report {
+        Some(r) => {
+            let origin = theme
+                .templates
+                .get(r.filename())
+                .map(|t| t.origin.clone())
+                .unwrap_or_else(|| r.filename().to_string());
+            let loc = theme.templates.get(r.filename()).map_or_else(
+                || Location::at(r.span().start_line, r.span().start_col + 1),
+                |t| Location::in_text(&t.text, r.span().range.clone()),
+            );
+            Diagnostic::error("template", format!("template error: {}", r.message()))
+                .at_location(origin, loc)
+                .with_help("fix the template, or remove the override to use the default theme's")
+        }
+        None => Diagnostic::error("template", format!("template error: {message}"))
+            .in_file("themes")
+            .with_help("check the theme's templates"),
+    }
+}
+
+pub use highlight::escape;

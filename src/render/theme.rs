@@ -1,0 +1,139 @@
+//! Finding a theme: the site's own `themes/<name>/`, else the default theme built into the
+//! binary, with single templates overridable from the site's `templates/` folder.
+//!
+//! The default theme is embedded so that `glia build` works in a folder holding nothing but
+//! content and `site.yaml`; a copied theme folder then wins, file by file for templates.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{include_dir, Dir};
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::rel_path;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A template's text and the file it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub origin: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// Template name (`article.html`) → source.
+    pub templates: BTreeMap<String, TemplateSource>,
+    /// Output path (`css/site.css`) → bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
+        let dir = root.join("themes").join(name);
+        let mut theme = if dir.is_dir() {
+            from_folder(root, &dir, diags)
+        } else if name == "default" {
+            embedded()
+        } else {
+            let mut known = vec!["default".to_string()];
+            if let Ok(rd) = std::fs::read_dir(root.join("themes")) {
+                known.extend(
+                    rd.flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned()),
+                );
+            }
+            known.sort();
+            diags.push(
+                Diagnostic::error("unknown-theme", format!("there is no theme `{name}`"))
+                    .in_file(crate::config::FILE_NAME)
+                    .with_help(format!("themes available: {}", known.join(", "))),
+            );
+            return None;
+        };
+        let overrides = root.join("templates");
+        if overrides.is_dir() {
+            for entry in WalkDir::new(&overrides)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let name = rel_path(&overrides, entry.path());
+                let origin = rel_path(root, entry.path());
+                match std::fs::read(entry.path())
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| crate::load::decode_utf8(&origin, &b).map_err(|d| d.message))
+                {
+                    Ok(text) => {
+                        theme
+                            .templates
+                            .insert(name, TemplateSource { origin, text });
+                    }
+                    Err(e) => diags.push(Diagnostic::error("unreadable", e).in_file(origin)),
+                }
+            }
+        }
+        Some(theme)
+    }
+}
+
+fn embedded() -> Theme {
+    let mut theme = Theme::default();
+    let mut stack = vec![&DEFAULT_THEME];
+    while let Some(dir) = stack.pop() {
+        for file in dir.files() {
+            let path = file.path().to_string_lossy().replace('\\', "/");
+            if let Some(name) = path.strip_prefix("templates/") {
+                theme.templates.insert(
+                    name.to_string(),
+                    TemplateSource {
+                        origin: format!("themes/default/{path} (built into glia)"),
+                        text: String::from_utf8_lossy(file.contents()).into_owned(),
+                    },
+                );
+            } else if let Some(out) = path.strip_prefix("static/") {
+                theme
+                    .static_files
+                    .insert(out.to_string(), file.contents().to_vec());
+            }
+        }
+        stack.extend(dir.dirs());
+    }
+    theme
+}
+
+fn from_folder(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Theme {
+    let mut theme = Theme::default();
+    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let in_theme = rel_path(dir, entry.path());
+        let origin = rel_path(root, entry.path());
+        let bytes = match std::fs::read(entry.path()) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(Diagnostic::error("unreadable", e.to_string()).in_file(origin));
+                continue;
+            }
+        };
+        if let Some(name) = in_theme.strip_prefix("templates/") {
+            match crate::load::decode_utf8(&origin, &bytes) {
+                Ok(text) => {
+                    theme
+                        .templates
+                        .insert(name.to_string(), TemplateSource { origin, text });
+                }
+                Err(d) => diags.push(d),
+            }
+        } else if let Some(out) = in_theme.strip_prefix("static/") {
+            theme.static_files.insert(out.to_string(), bytes);
+        }
+    }
+    theme
+}

@@ -1,0 +1,541 @@
+//! Stage 3, **resolve**: facts that need the whole site — routes, sections, links between pages.
+//!
+//! Single-threaded where it builds indexes (cheap: plain maps over every page's record), in
+//! parallel where it rewrites each page's links. After this stage every page knows its output
+//! route and every link in its events is final, so render needs no more lookups.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pulldown_cmark::{Event, Tag};
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{closest, did_you_mean, Diagnostic};
+use crate::load::{Asset, Kind};
+use crate::parse::frontmatter::Date;
+use crate::parse::ParsedPage;
+use crate::url::{is_safe_url, join_relative, scheme, LinkStyle, Route};
+
+/// A page placed in the site.
+#[derive(Debug, Clone)]
+pub struct SitePage {
+    pub page: ParsedPage,
+    pub route: Route,
+    /// The section page this page is listed on (an index into `Site::pages`).
+    pub section: Option<usize>,
+    /// For the home page and sections: the pages listed, in display order.
+    pub children: Vec<usize>,
+    /// For articles: neighbours within their section, in display order.
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
+}
+
+/// The whole site after resolving: what render reads, read-only.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub pages: Vec<SitePage>,
+    pub assets: Vec<Asset>,
+    pub static_files: Vec<Asset>,
+    pub link_style: LinkStyle,
+    /// Content path (`articles/a.md`) → index into `pages`.
+    pub by_path: BTreeMap<String, usize>,
+    pub home: Option<usize>,
+    /// All articles, in display order.
+    pub articles: Vec<usize>,
+    /// Date shown as "built on": from `SOURCE_DATE_EPOCH`, else the newest content date, so
+    /// identical input gives identical output.
+    pub build_date: Option<Date>,
+    pub has_code: bool,
+}
+
+pub struct Options {
+    pub drafts: bool,
+    pub link_style: LinkStyle,
+}
+
+pub fn resolve(
+    config: SiteConfig,
+    parsed: Vec<ParsedPage>,
+    assets: Vec<Asset>,
+    static_files: Vec<Asset>,
+    opts: &Options,
+) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let drafts: BTreeSet<String> = parsed
+        .iter()
+        .filter(|p| p.fm.draft && !opts.drafts)
+        .map(|p| p.content_path.clone())
+        .collect();
+    let mut pages: Vec<SitePage> = parsed
+        .into_iter()
+        .filter(|p| !drafts.contains(&p.content_path))
+        .map(|page| {
+            let route = route_for(&page, &mut diags);
+            SitePage {
+                page,
+                route,
+                section: None,
+                children: Vec::new(),
+                prev: None,
+                next: None,
+            }
+        })
+        .collect();
+    pages.sort_by(|a, b| a.page.content_path.cmp(&b.page.content_path));
+
+    // Two pages may not land on one URL (a `slug` repeated, or `a.md` beside `a/_index.md`).
+    let mut seen: BTreeMap<Route, usize> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(&first) = seen.get(&p.route) {
+            let other = &pages[first].page;
+            let span = key_span(&p.page, "slug");
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    format!(
+                        "this page and {} would both be written to {}",
+                        other.file, p.route
+                    ),
+                )
+                .at(&p.page.file, &p.page.text, span)
+                .with_help("give one of them a different `slug` in its front-matter"),
+            );
+        } else {
+            seen.insert(p.route.clone(), i);
+        }
+    }
+
+    let by_path: BTreeMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.page.content_path.clone(), i))
+        .collect();
+    let home = by_path.get("_index.md").copied();
+
+    // Each page belongs to the nearest folder above it that has an `_index.md`.
+    let sections: Vec<Option<usize>> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| section_of(i, p, &by_path))
+        .collect();
+    for (p, s) in pages.iter_mut().zip(sections) {
+        p.section = s;
+    }
+    let order = |a: &SitePage, b: &SitePage| {
+        let wa = a.page.fm.weight.unwrap_or(i64::MAX);
+        let wb = b.page.fm.weight.unwrap_or(i64::MAX);
+        wa.cmp(&wb)
+            .then_with(|| b.page.fm.date.cmp(&a.page.fm.date))
+            .then_with(|| a.page.fm.title.cmp(&b.page.fm.title))
+            .then_with(|| a.page.content_path.cmp(&b.page.content_path))
+    };
+    let mut children: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(s) = p.section {
+            if matches!(p.page.kind, Kind::Article | Kind::Section) {
+                children.entry(s).or_default().push(i);
+            }
+        }
+    }
+    for (s, mut list) in children {
+        list.sort_by(|&a, &b| order(&pages[a], &pages[b]));
+        let articles: Vec<usize> = list
+            .iter()
+            .copied()
+            .filter(|&i| pages[i].page.kind == Kind::Article)
+            .collect();
+        for w in articles.windows(2) {
+            pages[w[0]].next = Some(w[1]);
+            pages[w[1]].prev = Some(w[0]);
+        }
+        pages[s].children = list;
+    }
+    let mut articles: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].page.kind == Kind::Article)
+        .collect();
+    articles.sort_by(|&a, &b| order(&pages[a], &pages[b]));
+
+    // Links are rewritten in parallel: each page only reads the others' routes and headings.
+    let index = LinkIndex {
+        pages: &pages,
+        by_path: &by_path,
+        drafts: &drafts,
+        files: assets
+            .iter()
+            .chain(static_files.iter())
+            .map(|a| a.out.as_str())
+            .collect(),
+        style: opts.link_style,
+    };
+    let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| index.rewrite_links(i))
+        .collect();
+    for (i, (changes, d)) in rewritten.into_iter().enumerate() {
+        diags.extend(d);
+        let events = &mut pages[i].page.doc.events;
+        for (ev_index, dest) in changes {
+            match &mut events[ev_index].0 {
+                Event::Start(Tag::Link { dest_url, .. })
+                | Event::Start(Tag::Image { dest_url, .. }) => {
+                    *dest_url = dest.into();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    let build_date = source_date_epoch().or_else(|| {
+        pages
+            .iter()
+            .flat_map(|p| [p.page.fm.date, p.page.fm.updated, p.page.fm.last_reviewed])
+            .flatten()
+            .max()
+    });
+    let has_code = pages.iter().any(|p| p.page.doc.has_code);
+    (
+        Site {
+            config,
+            pages,
+            assets,
+            static_files,
+            link_style: opts.link_style,
+            by_path,
+            home,
+            articles,
+            build_date,
+            has_code,
+        },
+        diags,
+    )
+}
+
+fn source_date_epoch() -> Option<Date> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let ts = jiff::Timestamp::from_second(secs).ok()?;
+    Some(Date(ts.to_zoned(jiff::tz::TimeZone::UTC).date()))
+}
+
+/// The nearest folder above page `i` that has an `_index.md` (the home page at the top).
+fn section_of(i: usize, p: &SitePage, by_path: &BTreeMap<String, usize>) -> Option<usize> {
+    if p.page.kind == Kind::Home {
+        return None;
+    }
+    let own_dir = parent_dir(&p.page.content_path);
+    let mut dir = if p.page.kind == Kind::Section {
+        parent_dir(&own_dir)
+    } else {
+        own_dir
+    };
+    loop {
+        let index = if dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{dir}/_index.md")
+        };
+        if let Some(&s) = by_path.get(&index) {
+            if s != i {
+                return Some(s);
+            }
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = parent_dir(&dir);
+    }
+}
+
+fn parent_dir(path: &str) -> String {
+    path.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+/// The pretty-URL route of a page: its content path without `.md`, the last segment replaced
+/// by `slug` if one is given.
+fn route_for(page: &ParsedPage, diags: &mut Vec<Diagnostic>) -> Route {
+    let path = page.content_path.trim_end_matches(".md");
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let name = match page.kind {
+        Kind::Home => return Route::page(""),
+        Kind::Section => return Route::page(dir),
+        _ => name,
+    };
+    let name = match &page.fm.slug {
+        Some(slug) => {
+            let ok = !slug.is_empty()
+                && slug
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
+                && !slug.starts_with('.');
+            if ok {
+                slug.clone()
+            } else {
+                diags.push(
+                    Diagnostic::error(
+                        "invalid-slug",
+                        format!("slug `{slug}` cannot be a URL segment"),
+                    )
+                    .at(&page.file, &page.text, key_span(page, "slug"))
+                    .with_help(
+                        "use letters, digits and hyphens, e.g. `slug: esketamine-nasal-spray`",
+                    ),
+                );
+                name.to_string()
+            }
+        }
+        None => name.to_string(),
+    };
+    if dir.is_empty() {
+        Route::page(&name)
+    } else {
+        Route::page(&format!("{dir}/{name}"))
+    }
+}
+
+/// The span of front-matter key `key` (for pointing at `slug:`), or the start of the YAML.
+fn key_span(page: &ParsedPage, key: &str) -> std::ops::Range<usize> {
+    let yaml_start = page.yaml_offset;
+    let needle = format!("\n{key}:");
+    match page.text[yaml_start.saturating_sub(1)..].find(&needle) {
+        Some(i) => {
+            let at = yaml_start.saturating_sub(1) + i + 1;
+            at..at + key.len()
+        }
+        None => yaml_start..yaml_start,
+    }
+}
+
+/// (event index, new destination) pairs for one page.
+type LinkChanges = Vec<(usize, String)>;
+
+/// Why a link failed: code, message, help.
+type LinkProblem = (&'static str, String, Option<String>);
+
+struct LinkIndex<'a> {
+    pages: &'a [SitePage],
+    by_path: &'a BTreeMap<String, usize>,
+    drafts: &'a BTreeSet<String>,
+    files: BTreeSet<&'a str>,
+    style: LinkStyle,
+}
+
+impl LinkIndex<'_> {
+    /// Checks every link of page `i` and returns (event index, new destination) pairs.
+    fn rewrite_links(&self, i: usize) -> (LinkChanges, Vec<Diagnostic>) {
+        let from = &self.pages[i];
+        let mut changes = Vec::new();
+        let mut diags = Vec::new();
+        for (ev_index, (ev, span)) in from.page.doc.events.iter().enumerate() {
+            let (dest, image) = match ev {
+                Event::Start(Tag::Link {
+                    dest_url,
+                    link_type,
+                    ..
+                }) if !matches!(link_type, pulldown_cmark::LinkType::WikiLink { .. }) => {
+                    (dest_url.as_ref(), false)
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => (dest_url.as_ref(), true),
+                _ => continue,
+            };
+            match self.resolve(from, dest, image) {
+                Ok(Some(new)) => changes.push((ev_index, new)),
+                Ok(None) => {}
+                Err((code, message, help)) => {
+                    let text = &from.page.text;
+                    let span = text
+                        .get(span.clone())
+                        .and_then(|s| s.find(dest))
+                        .map(|at| span.start + at..span.start + at + dest.len())
+                        .unwrap_or_else(|| span.clone());
+                    let mut d = Diagnostic::error(code, message).at(&from.page.file, text, span);
+                    d.help = help;
+                    diags.push(d);
+                }
+            }
+        }
+        (changes, diags)
+    }
+
+    fn resolve(
+        &self,
+        from: &SitePage,
+        dest: &str,
+        image: bool,
+    ) -> Result<Option<String>, LinkProblem> {
+        let what = if image { "image" } else { "link" };
+        if dest.is_empty() {
+            return Ok(None);
+        }
+        if scheme(dest).is_some() || dest.starts_with("//") {
+            if !is_safe_url(dest) {
+                return Err((
+                    "unsafe-url",
+                    format!("{what} to `{dest}` uses a scheme browsers would run or embed"),
+                    Some("only http:, https:, mailto: and tel: links are allowed".into()),
+                ));
+            }
+            return Ok(None);
+        }
+        let (path_q, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let path = path_q.split('?').next().unwrap_or("");
+        if path.is_empty() {
+            // `#anchor` within the page. Ids made by later stages (references, footnotes,
+            // glossary) are not known here, so only heading-like anchors are checked.
+            if let Some(f) = fragment {
+                let generated = ["ref-", "fn", "cite-", "gloss-", "term-"]
+                    .iter()
+                    .any(|p| f.starts_with(p));
+                if !generated && !from.page.doc.has_anchor(f) {
+                    return Err(anchor_error(f, &from.page, "this page"));
+                }
+            }
+            return Ok(None);
+        }
+        let decoded = percent_decode(path);
+        let Some(target) = join_relative(&from.page.content_path, &decoded) else {
+            return Err((
+                "broken-link",
+                format!("{what} `{dest}` points outside the site"),
+                Some("link only to files inside `content/` or `static/`".into()),
+            ));
+        };
+        let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+        if decoded.ends_with(".md") {
+            let Some(&t) = self.by_path.get(&target) else {
+                if self.drafts.contains(&target) {
+                    return Err((
+                        "link-to-draft",
+                        format!("{what} to `{dest}`, a draft that is not published"),
+                        Some("publish it (`draft: false`) or build with --drafts".into()),
+                    ));
+                }
+                let help = did_you_mean(&target, self.by_path.keys().map(String::as_str))
+                    .map(|s| {
+                        format!(
+                            "did you mean `{}`?",
+                            relative_source(&from.page.content_path, s)
+                        )
+                    })
+                    .unwrap_or_else(|| "link to the .md file as it is named under content/".into());
+                return Err((
+                    "broken-link",
+                    format!("{what} to `{dest}`: there is no page content/{target}"),
+                    Some(help),
+                ));
+            };
+            let target_page = &self.pages[t];
+            if let Some(f) = fragment {
+                if !target_page.page.doc.has_anchor(f) {
+                    return Err(anchor_error(f, &target_page.page, &target_page.page.file));
+                }
+            }
+            let href = target_page.route.relative_from(&from.route, self.style);
+            return Ok(Some(format!("{href}{frag}")));
+        }
+        // A folder that is a section: `articles/` or `articles`.
+        let section_index = if target.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{target}/_index.md")
+        };
+        if let Some(&t) = self.by_path.get(&section_index) {
+            let href = self.pages[t].route.relative_from(&from.route, self.style);
+            return Ok(Some(format!("{href}{frag}")));
+        }
+        if self.files.contains(target.as_str()) {
+            let href = Route::file(target).relative_from(&from.route, self.style);
+            return Ok(Some(format!("{href}{frag}")));
+        }
+        let help = did_you_mean(&target, self.files.iter().copied())
+            .map(|s| {
+                format!(
+                    "did you mean `{}`?",
+                    relative_source(&from.page.content_path, s)
+                )
+            })
+            .unwrap_or_else(|| {
+                "put the file beside the page under content/, or under static/".into()
+            });
+        Err((
+            "broken-link",
+            format!("{what} to `{dest}`: no such file in the site"),
+            Some(help),
+        ))
+    }
+}
+
+fn anchor_error(fragment: &str, target: &ParsedPage, where_: &str) -> LinkProblem {
+    let ids: Vec<&str> = target.doc.headings.iter().map(|h| h.id.as_str()).collect();
+    let near = closest(fragment, ids.iter().copied(), 3);
+    let help = if near.is_empty() {
+        if ids.is_empty() {
+            format!("{where_} has no headings to link to")
+        } else {
+            format!("headings there: #{}", ids.join(", #"))
+        }
+    } else {
+        format!("did you mean #{}?", near.join(" or #"))
+    };
+    (
+        "broken-anchor",
+        format!("no heading with id `{fragment}` in {where_}"),
+        Some(help),
+    )
+}
+
+/// How `target` (a content path) is written relative to the page at `from` (for hints).
+fn relative_source(from: &str, target: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect();
+    let from_dir = &from_dir[..from_dir.len() - 1];
+    let to: Vec<&str> = target.split('/').collect();
+    let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts = vec![".."; from_dir.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+/// Decodes `%20`-style escapes so `my%20file.pdf` finds `my file.pdf`.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("my%20file.pdf"), "my file.pdf");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn hints_are_relative_to_the_page() {
+        assert_eq!(relative_source("articles/a.md", "about.md"), "../about.md");
+        assert_eq!(relative_source("articles/a.md", "articles/b.md"), "b.md");
+    }
+}

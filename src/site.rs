@@ -1,0 +1,148 @@
+//! The pipeline, end to end: load → parse → resolve → render → write.
+//!
+//! `build` runs all five stages; `compile` stops before writing, so `check` and `serve` reuse
+//! exactly the same stages instead of a second implementation that could drift.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::theme::Theme;
+use crate::render::{OutFile, Renderer};
+use crate::resolve::{self, Site};
+use crate::url::LinkStyle;
+use crate::{load, parse, write};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from `site.yaml` (preview deployments).
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub offline: bool,
+}
+
+impl BuildOptions {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// A compiled site held in memory: everything `write` needs.
+pub struct Compiled {
+    pub site: Site,
+    pub files: Vec<OutFile>,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+    /// Warnings and notes (a successful build has no errors).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs every stage but writing. Returns the site only if there were no errors.
+pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let Some(mut inputs) = load::load(&opts.root, &mut diags) else {
+        return (None, diags);
+    };
+    if let Some(url) = &opts.base_url {
+        inputs.config.base_url = Some(crate::config::normalize_base_url(url));
+    }
+    let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
+    let (parsed, d) = parse::parse_all(inputs.pages);
+    diags.extend(d);
+    let style = if opts.offline {
+        LinkStyle::Offline
+    } else {
+        LinkStyle::Pretty
+    };
+    let (site, d) = resolve::resolve(
+        inputs.config,
+        parsed,
+        inputs.assets,
+        inputs.static_files,
+        &resolve::Options {
+            drafts: opts.drafts,
+            link_style: style,
+        },
+    );
+    diags.extend(d);
+    let Some(theme) = theme else {
+        return (None, diags);
+    };
+    let renderer = match Renderer::new(theme) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.extend(d);
+            return (None, diags);
+        }
+    };
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let (files, d) = renderer.render_site(&site);
+    diags.extend(d);
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    (Some(Compiled { site, files }), diags)
+}
+
+/// Builds the site into its output folder. On any error nothing is written and the previous
+/// output stays as it was; the errors come back sorted by file and position.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    let start = Instant::now();
+    let output = opts.output_dir();
+    if let Some(d) = check_output_is_safe(&opts.root, &output) {
+        return Err(vec![d]);
+    }
+    let (compiled, diags) = compile(opts);
+    let Some(compiled) = compiled else {
+        return Err(diags.sorted());
+    };
+    let mut all_assets = compiled.site.static_files.clone();
+    all_assets.extend(compiled.site.assets.iter().cloned());
+    if let Err(e) = write::write_atomic(&output, &compiled.files, &all_assets) {
+        let mut d = diags.sorted();
+        d.push(
+            Diagnostic::error("write-failed", format!("could not write {}: {e}", output.display()))
+                .with_help("check that the output folder's parent is writable; the previous output is unchanged"),
+        );
+        return Err(d);
+    }
+    Ok(BuildReport {
+        pages: compiled.site.pages.len(),
+        files: compiled.files.len() + all_assets.len(),
+        elapsed: start.elapsed(),
+        output,
+        diagnostics: diags.sorted(),
+    })
+}
+
+/// Refuses an output folder that would swallow the sources: swapping it in would delete them.
+fn check_output_is_safe(root: &Path, output: &Path) -> Option<Diagnostic> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root, out) = (abs(root), abs(output));
+    let bad = root.starts_with(&out)
+        || out == root.join("content")
+        || out.starts_with(root.join("content"));
+    bad.then(|| {
+        Diagnostic::error(
+            "unsafe-output",
+            format!(
+                "the output folder {} contains or is inside the site's sources",
+                out.display()
+            ),
+        )
+        .with_help("choose an output folder such as `public`")
+    })
+}

@@ -1,0 +1,212 @@
+//! Where a page lands in the output, and how any page links to any other.
+//!
+//! Every link glia writes is relative (`../../css/site.css`), so one build works at a domain
+//! root, under a sub-path and opened from disk. This type is the only place that spells a URL;
+//! nothing else concatenates path strings. The offline flavour differs only in writing
+//! `…/index.html` instead of `…/`, because file:// does not serve a folder's index.
+
+use std::fmt;
+
+/// An output file, relative to the output root, with `/` separators (`articles/a/index.html`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Route(String);
+
+/// How folder links are written: pretty (`a/`) for hosting, explicit files for file://.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkStyle {
+    #[default]
+    Pretty,
+    Offline,
+}
+
+impl Route {
+    /// A file route, e.g. `css/site.css`.
+    pub fn file(path: impl Into<String>) -> Route {
+        Route(path.into().trim_start_matches('/').to_string())
+    }
+
+    /// The pretty-URL route of a page whose folder is `dir` (`""` for the home page).
+    pub fn page(dir: &str) -> Route {
+        let dir = dir.trim_matches('/');
+        if dir.is_empty() {
+            Route("index.html".into())
+        } else {
+            Route(format!("{dir}/index.html"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn segments(&self) -> Vec<&str> {
+        self.0.split('/').filter(|s| !s.is_empty()).collect()
+    }
+
+    /// The path as a site-absolute URL path, pretty (`articles/a/`), for `base_url + path`.
+    pub fn pretty_path(&self) -> &str {
+        if self.0 == "index.html" {
+            ""
+        } else {
+            self.0.strip_suffix("index.html").unwrap_or(&self.0)
+        }
+    }
+
+    /// `base_url` joined with this route; `base_url` must end with `/`.
+    pub fn permalink(&self, base_url: &str) -> String {
+        format!("{base_url}{}", self.pretty_path())
+    }
+
+    /// A relative link from the page at `from` to this route.
+    pub fn relative_from(&self, from: &Route, style: LinkStyle) -> String {
+        let from_segs = from.segments();
+        let from_dir = &from_segs[..from_segs.len().saturating_sub(1)];
+        let to = self.segments();
+        let common = from_dir
+            .iter()
+            .zip(to.iter())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut parts: Vec<&str> = Vec::new();
+        parts.extend(std::iter::repeat_n("..", from_dir.len() - common));
+        parts.extend(&to[common..]);
+        let pretty = style == LinkStyle::Pretty && to.last() == Some(&"index.html");
+        if pretty {
+            parts.pop();
+            if parts.is_empty() {
+                return "./".into();
+            }
+            let mut s = parts.join("/");
+            s.push('/');
+            s
+        } else if parts.is_empty() {
+            to.last().map(|s| s.to_string()).unwrap_or_default()
+        } else {
+            parts.join("/")
+        }
+    }
+
+    /// How many folders deep this file sits (`articles/a/index.html` → 2).
+    pub fn depth(&self) -> usize {
+        self.segments().len().saturating_sub(1)
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Joins a relative reference onto the folder of a path inside `content/`, resolving `.` and
+/// `..`. Returns `None` when the result would climb out of `content/`.
+pub fn join_relative(base_file: &str, reference: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if reference.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = base_file.split('/').collect();
+        p.pop();
+        p
+    };
+    for seg in reference.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Whether a URL is safe to put in an `href`/`src`: relative, or one of a few known schemes.
+/// `javascript:`, `data:` and `vbscript:` run code or smuggle content and are refused.
+pub fn is_safe_url(url: &str) -> bool {
+    match scheme(url) {
+        None => true,
+        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto" | "tel"),
+    }
+}
+
+/// The lower-cased scheme of `url` if it has one (`https:`), ignoring leading spaces and
+/// control characters that browsers also ignore.
+pub fn scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_start()
+        .chars()
+        .filter(|c| !c.is_control() && *c != ' ')
+        .collect();
+    let colon = cleaned.find(':')?;
+    let (s, _) = cleaned.split_at(colon);
+    if !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
+        Some(s.to_ascii_lowercase())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_between_pages() {
+        let home = Route::page("");
+        let a = Route::page("articles/a");
+        let css = Route::file("css/site.css");
+        assert_eq!(
+            css.relative_from(&a, LinkStyle::Pretty),
+            "../../css/site.css"
+        );
+        assert_eq!(home.relative_from(&a, LinkStyle::Pretty), "../../");
+        assert_eq!(
+            home.relative_from(&a, LinkStyle::Offline),
+            "../../index.html"
+        );
+        assert_eq!(a.relative_from(&home, LinkStyle::Pretty), "articles/a/");
+        assert_eq!(a.relative_from(&a, LinkStyle::Pretty), "./");
+        assert_eq!(a.relative_from(&a, LinkStyle::Offline), "index.html");
+        let b = Route::page("articles/b");
+        assert_eq!(b.relative_from(&a, LinkStyle::Pretty), "../b/");
+        assert_eq!(home.relative_from(&home, LinkStyle::Pretty), "./");
+    }
+
+    #[test]
+    fn permalinks() {
+        assert_eq!(
+            Route::page("a/b").permalink("https://x.org/"),
+            "https://x.org/a/b/"
+        );
+        assert_eq!(
+            Route::page("").permalink("https://x.org/"),
+            "https://x.org/"
+        );
+    }
+
+    #[test]
+    fn joins_and_refuses_escape() {
+        assert_eq!(
+            join_relative("articles/a.md", "b.md").as_deref(),
+            Some("articles/b.md")
+        );
+        assert_eq!(
+            join_relative("articles/a.md", "../about.md").as_deref(),
+            Some("about.md")
+        );
+        assert_eq!(join_relative("a.md", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn unsafe_schemes() {
+        assert!(!is_safe_url("javascript:alert(1)"));
+        assert!(!is_safe_url(" JaVa\tScript:alert(1)"));
+        assert!(!is_safe_url("data:text/html,x"));
+        assert!(is_safe_url("https://doi.org/10.1/x"));
+        assert!(is_safe_url("../a.md#x"));
+    }
+}
