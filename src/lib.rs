@@ -3,3 +3,4 @@
 //! Data flows one way: load → parse → resolve → render → write. See ARCHITECTURE.md.
 
 pub mod diagnostics;
+pub mod glossary;
