@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod glossary;
 pub mod load;
 pub mod parse;
 pub mod render;

@@ -1,0 +1,398 @@
+//! The linking pass: glossary terms in a page's events become links with a tooltip.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+use super::entry::Glossary;
+use super::matcher::Matcher;
+use super::text::escape_html;
+use crate::diagnostics::Diagnostic;
+
+/// Which occurrences of a term are linked automatically. Explicit links are honoured in every
+/// mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkMode {
+    /// The first occurrence of each term on the page: enough to help, few enough not to turn
+    /// every sentence blue.
+    #[default]
+    First,
+    All,
+    None,
+}
+
+/// What the pass needs to know about the page it links.
+pub struct LinkContext<'a> {
+    pub glossary: &'a Glossary,
+    pub matcher: &'a Matcher,
+    pub mode: LinkMode,
+    /// A term never linked automatically: the one a glossary entry itself defines.
+    pub exclude_slug: Option<&'a str>,
+    /// The URL of a term's glossary entry (`…/glossary/#slug`) relative to the current page.
+    pub href: &'a dyn Fn(&str) -> String,
+    /// Display path of the page, for diagnostics.
+    pub file: &'a str,
+    /// The page's full text: the event ranges are byte offsets into it.
+    pub text: &'a str,
+    /// Prepended to tooltip ids. Leave empty for a page linked in one call; when several bodies
+    /// are linked separately onto one page (the glossary page itself), give each its own prefix
+    /// so the ids stay unique, as `aria-describedby` requires.
+    pub id_prefix: &'a str,
+}
+
+/// The page's events with links inserted, and what the pass learnt.
+#[derive(Debug, Default)]
+pub struct LinkOutcome {
+    pub events: Vec<(Event<'static>, Range<usize>)>,
+    /// Slugs of the terms linked on this page, automatically or explicitly (for "appears in").
+    pub used: BTreeSet<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Links glossary terms in `events` (from `Parser::into_offset_iter`, made `'static`).
+///
+/// Text is linked only where a link makes sense: not in headings, links, code, image alt text,
+/// metadata, raw HTML (citations arrive as raw HTML placeholders and are skipped that way), nor
+/// inside raw `<a>`, `<code>`, `<kbd>`, … or `<span class="no-glossary">`. Explicit links
+/// `[text](glossary:slug-or-name)` and `[[Name]]` link anywhere; an unknown target is an error
+/// with a suggestion, and the link is dropped so no dead `glossary:` URL reaches the page.
+pub fn link_terms(events: Vec<(Event<'static>, Range<usize>)>, ctx: &LinkContext) -> LinkOutcome {
+    let mut pass = Pass {
+        ctx,
+        out: Vec::with_capacity(events.len() + 16),
+        run: Vec::new(),
+        outcome_used: BTreeSet::new(),
+        diagnostics: Vec::new(),
+        heading: 0,
+        code: 0,
+        image: 0,
+        metadata: 0,
+        links: Vec::new(),
+        raw: Vec::new(),
+        next_id: 0,
+    };
+    for (event, range) in events {
+        pass.feed(event, range);
+    }
+    pass.flush();
+    LinkOutcome {
+        events: pass.out,
+        used: pass.outcome_used,
+        diagnostics: pass.diagnostics,
+    }
+}
+
+enum LinkFrame {
+    /// An explicit glossary link: its closing HTML replaces `End(Link)`.
+    Glossary(String),
+    /// An explicit link to an unknown term: its `End(Link)` is dropped like its start.
+    Dropped,
+    Other,
+}
+
+/// An open raw inline HTML element the pass cares about.
+struct RawTag {
+    name: String,
+    /// Whether text inside it must not be linked.
+    blocks: bool,
+}
+
+/// Raw inline elements whose text is not prose to link: links, code, and the like.
+const BLOCKING_TAGS: &[&str] = &[
+    "a", "abbr", "button", "code", "dfn", "kbd", "pre", "samp", "script", "style", "textarea",
+    "var",
+];
+
+struct Pass<'c, 'a> {
+    ctx: &'c LinkContext<'a>,
+    out: Vec<(Event<'static>, Range<usize>)>,
+    /// Consecutive `Text` and `SoftBreak` events not yet matched.
+    run: Vec<(Event<'static>, Range<usize>)>,
+    /// Linked slugs; in `First` mode also the terms not to link again.
+    outcome_used: BTreeSet<String>,
+    diagnostics: Vec<Diagnostic>,
+    heading: usize,
+    code: usize,
+    image: usize,
+    metadata: usize,
+    links: Vec<LinkFrame>,
+    raw: Vec<RawTag>,
+    next_id: usize,
+}
+
+impl Pass<'_, '_> {
+    fn feed(&mut self, event: Event<'static>, range: Range<usize>) {
+        if matches!(event, Event::Text(_) | Event::SoftBreak) {
+            self.run.push((event, range));
+            return;
+        }
+        self.flush();
+        match &event {
+            Event::Start(Tag::Heading { .. }) => self.heading += 1,
+            Event::Start(Tag::CodeBlock(_)) => self.code += 1,
+            Event::End(TagEnd::CodeBlock) => self.code = self.code.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => self.image += 1,
+            Event::End(TagEnd::Image) => self.image = self.image.saturating_sub(1),
+            Event::Start(Tag::MetadataBlock(_)) => self.metadata += 1,
+            Event::End(TagEnd::MetadataBlock(_)) => self.metadata = self.metadata.saturating_sub(1),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let target = match link_type {
+                    LinkType::WikiLink { .. } => Some(dest_url.as_ref()),
+                    _ => dest_url.strip_prefix("glossary:"),
+                };
+                match target {
+                    Some(target) => {
+                        let target = target.replace("%20", " ");
+                        self.explicit(&target, range);
+                        return;
+                    }
+                    None => self.links.push(LinkFrame::Other),
+                }
+            }
+            Event::End(TagEnd::Link) => match self.links.pop() {
+                Some(LinkFrame::Glossary(close)) => {
+                    self.out.push((Event::InlineHtml(close.into()), range));
+                    return;
+                }
+                Some(LinkFrame::Dropped) => return,
+                _ => {}
+            },
+            Event::InlineHtml(html) => self.raw_html(html),
+            _ => {}
+        }
+        // Unclosed raw HTML must not switch linking off for the rest of the page.
+        if let Event::End(
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+        ) = &event
+        {
+            self.raw.clear();
+        }
+        if let Event::End(TagEnd::Heading(_)) = &event {
+            self.heading = self.heading.saturating_sub(1);
+        }
+        self.out.push((event, range));
+    }
+
+    /// Whether automatic links may go where the pass is now.
+    fn linkable(&self) -> bool {
+        self.ctx.mode != LinkMode::None
+            && self.heading == 0
+            && self.code == 0
+            && self.image == 0
+            && self.metadata == 0
+            && self.links.is_empty()
+            && !self.raw.iter().any(|t| t.blocks)
+            && !self.ctx.matcher.is_empty()
+    }
+
+    fn explicit(&mut self, target: &str, range: Range<usize>) {
+        let Some(term) = self.ctx.glossary.lookup(target) else {
+            let mut d = Diagnostic::error(
+                "glossary-unknown-term",
+                format!("`{target}` is not a glossary term"),
+            )
+            .at(self.ctx.file, self.ctx.text, range);
+            d = match self.ctx.glossary.suggest(target) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help("add a glossary entry for it, or remove the link"),
+            };
+            self.diagnostics.push(d);
+            self.links.push(LinkFrame::Dropped);
+            return;
+        };
+        let slug = term.slug().to_string();
+        let (open, close) = self.link_html(&slug);
+        self.out.push((Event::InlineHtml(open.into()), range));
+        self.links.push(LinkFrame::Glossary(close));
+    }
+
+    /// The HTML around a linked term: a link with the tooltip as its description, and the
+    /// tooltip itself right after it, inside one wrapper so hovering the tooltip keeps it open.
+    fn link_html(&mut self, slug: &str) -> (String, String) {
+        self.outcome_used.insert(slug.to_string());
+        let short = self.ctx.glossary.get(slug).map_or("", |t| t.short.as_str());
+        let href = escape_html(&(self.ctx.href)(slug));
+        let slug_attr = escape_html(slug);
+        if short.is_empty() {
+            let open = format!(
+                r#"<span class="gloss"><a class="gloss-term" href="{href}" data-term="{slug_attr}">"#
+            );
+            return (open, "</a></span>".to_string());
+        }
+        self.next_id += 1;
+        let id = escape_html(&format!("{}gt-{slug}-{}", self.ctx.id_prefix, self.next_id));
+        let open = format!(
+            r#"<span class="gloss"><a class="gloss-term" href="{href}" data-term="{slug_attr}" aria-describedby="{id}">"#
+        );
+        let close = format!(
+            r#"</a><span class="gloss-tip" role="tooltip" id="{id}">{}</span></span>"#,
+            escape_html(short)
+        );
+        (open, close)
+    }
+
+    /// Tracks raw inline elements that switch automatic linking off.
+    fn raw_html(&mut self, html: &str) {
+        let Some(rest) = html.strip_prefix('<') else {
+            return;
+        };
+        let (closing, rest) = match rest.strip_prefix('/') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let name = rest[..name_len].to_ascii_lowercase();
+        if name.is_empty() {
+            return;
+        }
+        if closing {
+            if let Some(i) = self.raw.iter().rposition(|t| t.name == name) {
+                self.raw.truncate(i);
+            }
+            return;
+        }
+        if html.trim_end().ends_with("/>") {
+            return;
+        }
+        let blocks = if name == "span" {
+            has_class(&rest[name_len..], "no-glossary")
+        } else if BLOCKING_TAGS.contains(&name.as_str()) {
+            true
+        } else {
+            return;
+        };
+        self.raw.push(RawTag { name, blocks });
+    }
+
+    /// Matches the pending run of text and emits it, with links where terms were found.
+    fn flush(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        let run = std::mem::take(&mut self.run);
+        if !self.linkable() {
+            self.out.extend(run);
+            return;
+        }
+        let mut merged = String::new();
+        let mut starts = Vec::with_capacity(run.len());
+        for (event, _) in &run {
+            starts.push(merged.len());
+            match event {
+                Event::Text(t) => merged.push_str(t),
+                _ => merged.push('\n'),
+            }
+        }
+        let pieces = Pieces {
+            run: &run,
+            starts: &starts,
+            len: merged.len(),
+        };
+        let ctx = self.ctx;
+        let mut cursor = 0;
+        for m in ctx.matcher.find(&merged) {
+            if ctx.exclude_slug == Some(m.slug)
+                || (ctx.mode == LinkMode::First && self.outcome_used.contains(m.slug))
+            {
+                continue;
+            }
+            pieces.emit(cursor..m.range.start, &mut self.out);
+            let (open, close) = self.link_html(m.slug);
+            let html = format!("{open}{}{close}", escape_html(&merged[m.range.clone()]));
+            let range = pieces.source(m.range.clone());
+            self.out.push((Event::InlineHtml(html.into()), range));
+            cursor = m.range.end;
+        }
+        if cursor == 0 {
+            self.out.extend(run);
+        } else {
+            pieces.emit(cursor..merged.len(), &mut self.out);
+        }
+    }
+}
+
+/// The events of a text run and where each starts in the merged text.
+struct Pieces<'r> {
+    run: &'r [(Event<'static>, Range<usize>)],
+    starts: &'r [usize],
+    len: usize,
+}
+
+impl Pieces<'_> {
+    fn bounds(&self, i: usize) -> Range<usize> {
+        self.starts[i]..self.starts.get(i + 1).copied().unwrap_or(self.len)
+    }
+
+    /// The source range of a piece's sub-slice: exact when the event's text is the source
+    /// verbatim (same length), else the whole event (an entity, an escape, smart punctuation).
+    fn sub_source(&self, i: usize, within: Range<usize>) -> Range<usize> {
+        let b = self.bounds(i);
+        let r = &self.run[i].1;
+        if r.len() == b.len() {
+            r.start + within.start - b.start..r.start + within.end - b.start
+        } else {
+            r.clone()
+        }
+    }
+
+    fn source(&self, span: Range<usize>) -> Range<usize> {
+        let first = self
+            .starts
+            .partition_point(|&s| s <= span.start)
+            .saturating_sub(1);
+        let last = self
+            .starts
+            .partition_point(|&s| s < span.end)
+            .saturating_sub(1);
+        let start = self.sub_source(first, span.start..span.start).start;
+        let end = self.sub_source(last, span.end..span.end).end;
+        start..end.max(start)
+    }
+
+    /// Re-emits merged text `span` as the original events, cut where a link took part of one.
+    fn emit(&self, span: Range<usize>, out: &mut Vec<(Event<'static>, Range<usize>)>) {
+        for (i, (event, range)) in self.run.iter().enumerate() {
+            let b = self.bounds(i);
+            let (s, e) = (span.start.max(b.start), span.end.min(b.end));
+            if s >= e {
+                continue;
+            }
+            match event {
+                Event::Text(t) if s > b.start || e < b.end => {
+                    let sub = t[s - b.start..e - b.start].to_string();
+                    out.push((Event::Text(CowStr::from(sub)), self.sub_source(i, s..e)));
+                }
+                _ => out.push((event.clone(), range.clone())),
+            }
+        }
+    }
+}
+
+/// Whether the attributes in `attrs` give the element class `class`.
+fn has_class(attrs: &str, class: &str) -> bool {
+    let lower = attrs.to_ascii_lowercase();
+    let Some(at) = lower.find("class") else {
+        return false;
+    };
+    let rest = attrs[at + 5..].trim_start();
+    let Some(rest) = rest.strip_prefix('=') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    let value = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+        _ => rest
+            .split(|c: char| c.is_whitespace() || c == '>')
+            .next()
+            .unwrap_or(""),
+    };
+    value.split_whitespace().any(|c| c == class)
+}

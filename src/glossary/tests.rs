@@ -1,0 +1,343 @@
+//! Tests of the linking pass, from Markdown to HTML, checked structurally with `scraper`.
+
+use pulldown_cmark::{html, Event, Options, Parser};
+use scraper::{Html, Selector};
+
+use super::entry::tests::entry;
+use super::*;
+
+const OPTS: Options = Options::ENABLE_WIKILINKS
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_TABLES)
+    .union(Options::ENABLE_SMART_PUNCTUATION);
+
+fn glossary() -> Glossary {
+    let (g, d) = Glossary::build(vec![
+        entry(
+            "nmda-receptor",
+            "term: NMDA receptor\naliases: [NMDA receptors, NMDAR]",
+            "An ionotropic glutamate receptor [@x]. Blocked by ketamine.",
+        ),
+        entry("nmda", "term: NMDA", "N-methyl-D-aspartate."),
+        entry(
+            "ketamine",
+            "term: ketamine\nshort: 'An anaesthetic <drug> & \"antidepressant\"'",
+            "Text.",
+        ),
+        entry("tms", "term: TMS", "Transcranial magnetic stimulation."),
+        entry("dissociation", "term: dissociation", "Feeling detached."),
+    ]);
+    assert!(d.is_empty(), "{d:?}");
+    g
+}
+
+struct Run {
+    html: String,
+    outcome: LinkOutcome,
+}
+
+fn run_with(md: &str, mode: LinkMode, exclude: Option<&str>) -> Run {
+    let g = glossary();
+    let m = Matcher::new(&g).unwrap();
+    let events: Vec<_> = Parser::new_ext(md, OPTS)
+        .into_offset_iter()
+        .map(|(e, r)| (e.into_static(), r))
+        .collect();
+    let href = |slug: &str| format!("../glossary/#{slug}");
+    let ctx = LinkContext {
+        glossary: &g,
+        matcher: &m,
+        mode,
+        exclude_slug: exclude,
+        href: &href,
+        file: "content/page.md",
+        text: md,
+        id_prefix: "",
+    };
+    let outcome = link_terms(events, &ctx);
+    let mut out = String::new();
+    html::push_html(&mut out, outcome.events.iter().map(|(e, _)| e.clone()));
+    Run { html: out, outcome }
+}
+
+fn run(md: &str) -> Run {
+    run_with(md, LinkMode::First, None)
+}
+
+/// `(term slug, link text)` of every glossary link in the HTML, in order.
+fn links(html: &str) -> Vec<(String, String)> {
+    let doc = Html::parse_fragment(html);
+    let sel = Selector::parse("a.gloss-term").unwrap();
+    doc.select(&sel)
+        .map(|a| {
+            let slug = a.value().attr("data-term").unwrap_or("").to_string();
+            (slug, a.text().collect())
+        })
+        .collect()
+}
+
+fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn link_markup_is_accessible_and_escaped() {
+    let r = run("Ketamine blocks the NMDA receptor.");
+    let doc = Html::parse_fragment(&r.html);
+    let a_sel = Selector::parse("p > span.gloss > a.gloss-term").unwrap();
+    let anchors: Vec<_> = doc.select(&a_sel).collect();
+    assert_eq!(anchors.len(), 2, "{}", r.html);
+    for a in &anchors {
+        let id = a.value().attr("aria-describedby").unwrap();
+        let tip_sel = Selector::parse(&format!("span.gloss > #{id}")).unwrap();
+        let tip = doc.select(&tip_sel).next().expect("tooltip sibling");
+        assert_eq!(tip.value().attr("role"), Some("tooltip"));
+        assert_eq!(tip.value().attr("class"), Some("gloss-tip"));
+        // The tooltip is not inside the link, so it is not part of the link's name.
+        assert!(a.select(&Selector::parse("span").unwrap()).next().is_none());
+    }
+    assert_eq!(
+        anchors[0].value().attr("href"),
+        Some("../glossary/#ketamine")
+    );
+    assert_eq!(anchors[0].text().collect::<String>(), "Ketamine");
+    let tip = doc
+        .select(&Selector::parse(".gloss-tip").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(
+        tip.text().collect::<String>(),
+        r#"An anaesthetic <drug> & "antidepressant""#
+    );
+    assert!(r
+        .html
+        .contains("&lt;drug&gt; &amp; &quot;antidepressant&quot;"));
+    let second = doc
+        .select(&Selector::parse(".gloss-tip").unwrap())
+        .nth(1)
+        .unwrap();
+    assert_eq!(
+        second.text().collect::<String>(),
+        "An ionotropic glutamate receptor."
+    );
+    assert_eq!(
+        r.outcome.used.iter().collect::<Vec<_>>(),
+        ["ketamine", "nmda-receptor"]
+    );
+    assert!(r.outcome.diagnostics.is_empty());
+}
+
+#[test]
+fn first_mode_links_each_term_once() {
+    let r = run("Ketamine and NMDA. Ketamine again, NMDA again.\n\nKetamine.");
+    assert_eq!(
+        links(&r.html),
+        pairs(&[("ketamine", "Ketamine"), ("nmda", "NMDA")])
+    );
+    // Unlinked occurrences stay plain text.
+    assert!(r.html.contains("Ketamine again, NMDA again."), "{}", r.html);
+}
+
+#[test]
+fn all_mode_links_every_occurrence_with_unique_ids() {
+    let r = run_with("Ketamine, ketamine.\n\nKETAMINE.", LinkMode::All, None);
+    assert_eq!(links(&r.html).len(), 3);
+    let doc = Html::parse_fragment(&r.html);
+    let ids: std::collections::BTreeSet<_> = doc
+        .select(&Selector::parse("[role=tooltip]").unwrap())
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    assert_eq!(ids.len(), 3);
+}
+
+#[test]
+fn none_mode_links_only_explicitly() {
+    let r = run_with("Ketamine and [[TMS]].", LinkMode::None, None);
+    assert_eq!(links(&r.html), pairs(&[("tms", "TMS")]));
+}
+
+#[test]
+fn excluded_term_is_not_linked_but_longer_names_still_win() {
+    let r = run_with(
+        "NMDA receptor and NMDA and ketamine.",
+        LinkMode::First,
+        Some("nmda-receptor"),
+    );
+    // "NMDA" inside "NMDA receptor" is not linked on the receptor's own entry.
+    assert_eq!(
+        links(&r.html),
+        pairs(&[("nmda", "NMDA"), ("ketamine", "ketamine")])
+    );
+}
+
+#[test]
+fn never_in_headings_links_code_or_images() {
+    let md = "# Ketamine\n\n[ketamine](https://x.org) `ketamine` ![ketamine](k.png)\n\n\
+              ```\nketamine\n```\n\n    ketamine\n\nTMS.";
+    let r = run(md);
+    assert_eq!(links(&r.html), pairs(&[("tms", "TMS")]));
+    let doc = Html::parse_fragment(&r.html);
+    let img = doc.select(&Selector::parse("img").unwrap()).next().unwrap();
+    assert_eq!(img.value().attr("alt"), Some("ketamine"));
+}
+
+#[test]
+fn never_in_raw_html_or_opt_out_spans() {
+    let md = "<a href=\"x\">ketamine</a> <code>TMS</code> \
+              <span class=\"note no-glossary\">ketamine <b>TMS</b> <span>NMDA</span> TMS</span> \
+              <span class=\"other\">dissociation</span> TMS\n\n\
+              <div>ketamine</div>\n\nketamine";
+    let r = run(md);
+    assert_eq!(
+        links(&r.html),
+        pairs(&[
+            ("dissociation", "dissociation"),
+            ("tms", "TMS"),
+            ("ketamine", "ketamine")
+        ])
+    );
+    assert!(r.html.contains("<div>ketamine</div>"));
+}
+
+#[test]
+fn unclosed_opt_out_span_ends_with_its_paragraph() {
+    let r = run("<span class=\"no-glossary\">ketamine\n\nketamine");
+    assert_eq!(links(&r.html), pairs(&[("ketamine", "ketamine")]));
+}
+
+#[test]
+fn footnote_definitions_are_linked() {
+    let r = run("Text.[^1]\n\n[^1]: See ketamine.");
+    assert_eq!(links(&r.html), pairs(&[("ketamine", "ketamine")]));
+    let doc = Html::parse_fragment(&r.html);
+    let sel = Selector::parse(".footnote-definition a.gloss-term").unwrap();
+    assert_eq!(doc.select(&sel).count(), 1);
+}
+
+#[test]
+fn text_split_by_the_parser_is_merged_before_matching() {
+    // Brackets, entities, a line break and a non-breaking space all split text events.
+    let r = run_with(
+        "The [NMDA receptor] and NMDA&nbsp;receptors, the NMDA\nreceptor, \"dissociation\".",
+        LinkMode::All,
+        None,
+    );
+    assert_eq!(
+        links(&r.html),
+        pairs(&[
+            ("nmda-receptor", "NMDA receptor"),
+            ("nmda-receptor", "NMDA\u{a0}receptors"),
+            ("nmda-receptor", "NMDA\nreceptor"),
+            ("dissociation", "dissociation"),
+        ])
+    );
+    assert!(r.html.contains("“<span class=\"gloss\">"), "{}", r.html);
+}
+
+#[test]
+fn ranges_point_at_the_source() {
+    let md = "Some *emphasis* then ketamine &amp; TMS.";
+    let r = run(md);
+    let html_ranges: Vec<_> = r
+        .outcome
+        .events
+        .iter()
+        .filter(|(e, _)| matches!(e, Event::InlineHtml(_)))
+        .map(|(_, r)| &md[r.clone()])
+        .collect();
+    assert_eq!(html_ranges, ["ketamine", "TMS"]);
+    let texts: Vec<_> = r
+        .outcome
+        .events
+        .iter()
+        .filter(|(e, _)| matches!(e, Event::Text(_)))
+        .map(|(e, r)| match e {
+            Event::Text(t) => (t.to_string(), &md[r.clone()]),
+            _ => unreachable!(),
+        })
+        .collect();
+    assert!(
+        texts.contains(&(" then ".to_string(), " then ")),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&("&".to_string(), "&amp;")), "{texts:?}");
+}
+
+#[test]
+fn explicit_links_by_slug_name_and_wiki_link() {
+    let md = "# About [[ketamine]]\n\n[the receptor](glossary:nmda-receptor), \
+              [*it*](glossary:NMDA%20receptors) and [[TMS|magnetic stimulation]] and \
+              [[dissociation]] then dissociation.";
+    let r = run(md);
+    assert!(
+        r.outcome.diagnostics.is_empty(),
+        "{:?}",
+        r.outcome.diagnostics
+    );
+    assert_eq!(
+        links(&r.html),
+        pairs(&[
+            ("ketamine", "ketamine"),
+            ("nmda-receptor", "the receptor"),
+            ("nmda-receptor", "it"),
+            ("tms", "magnetic stimulation"),
+            ("dissociation", "dissociation"),
+        ])
+    );
+    let doc = Html::parse_fragment(&r.html);
+    assert_eq!(
+        doc.select(&Selector::parse("a.gloss-term > em").unwrap())
+            .count(),
+        1
+    );
+    assert!(!r.html.contains("glossary:"));
+    // The explicit link counts as the first use: the later mention stays plain.
+    assert!(
+        r.html.ends_with("</span></span> then dissociation.</p>\n"),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn unknown_explicit_term_is_an_error_with_suggestion_and_position() {
+    let md = "Intro.\n\nSee [[ketamin]] and [x](glossary:nmda-recepter) and [[zzzz]].";
+    let r = run(md);
+    let d = &r.outcome.diagnostics;
+    assert_eq!(d.len(), 3, "{d:?}");
+    let first = d[0].to_string();
+    assert!(
+        first.starts_with("error[glossary-unknown-term]: content/page.md:3:5: "),
+        "{first}"
+    );
+    assert!(first.contains("did you mean `ketamine`?"), "{first}");
+    assert!(
+        d[1].to_string().contains("content/page.md:3:21"),
+        "{}",
+        d[1]
+    );
+    assert!(
+        d[1].to_string().contains("did you mean `nmda-receptor`?"),
+        "{}",
+        d[1]
+    );
+    assert!(d[2]
+        .help
+        .as_deref()
+        .is_some_and(|h| !h.contains("did you mean")));
+    // The dead links are dropped and their text is not linked automatically either.
+    assert!(links(&r.html).is_empty(), "{}", r.html);
+    assert!(r.html.contains("See ketamin and x and zzzz."), "{}", r.html);
+}
+
+#[test]
+fn url_like_words_and_abbreviation_case_in_pages() {
+    let r = run_with(
+        "Visit www.tms-info.org/tms or <https://x.org/TMS>; tms is not TMS.",
+        LinkMode::All,
+        None,
+    );
+    assert_eq!(links(&r.html), pairs(&[("tms", "TMS")]));
+}

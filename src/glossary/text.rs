@@ -1,0 +1,328 @@
+//! Small text helpers shared by the glossary: case folding with an offset map, word and address
+//! tests, HTML escaping, and the plain-text first sentence used as a default tooltip.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// A word character for whole-word matching. Combining diacritics count as part of a word so that
+/// a decomposed "é" does not end a word in the middle; `_` counts so that identifiers stay whole.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// Marks a folded byte that is not the first byte of a folding unit.
+const INSIDE: usize = usize::MAX;
+
+/// `text` lowercased with every whitespace run collapsed to one space, plus a map back to `text`.
+///
+/// Lowercasing can change byte lengths (`İ` becomes two characters, the Kelvin sign `K` shrinks
+/// from three bytes to one) and collapsing whitespace always does, so a match found in the folded
+/// text is mapped back through `map`. The map is only built once folding stops being the identity
+/// on byte offsets, which for ordinary prose without double spaces means never.
+pub(crate) struct Folded {
+    pub(crate) s: String,
+    /// For each byte of `s` (and one past the end), the offset in the original text where its
+    /// unit starts, or `INSIDE`. Empty while offsets are identical.
+    map: Vec<usize>,
+}
+
+impl Folded {
+    pub(crate) fn new(text: &str) -> Folded {
+        let mut s = String::with_capacity(text.len());
+        let mut map: Vec<usize> = Vec::new();
+        let mut identity = true;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let before = s.len();
+            let mut end = i + c.len_utf8();
+            if c.is_whitespace() {
+                while let Some(&(j, d)) = chars.peek() {
+                    if !d.is_whitespace() {
+                        break;
+                    }
+                    end = j + d.len_utf8();
+                    chars.next();
+                }
+                s.push(' ');
+            } else if c.is_ascii() {
+                s.push(c.to_ascii_lowercase());
+            } else {
+                s.extend(c.to_lowercase());
+            }
+            let added = s.len() - before;
+            if identity && added != end - i {
+                identity = false;
+                map = (0..before).collect();
+            }
+            if !identity {
+                map.push(i);
+                map.extend(std::iter::repeat_n(INSIDE, added - 1));
+            }
+        }
+        if !identity {
+            map.push(text.len());
+        }
+        Folded { s, map }
+    }
+
+    /// The original offset of folded offset `i`, if `i` falls between folding units.
+    pub(crate) fn orig(&self, i: usize) -> Option<usize> {
+        if self.map.is_empty() {
+            return (i <= self.s.len()).then_some(i);
+        }
+        self.map.get(i).copied().filter(|&o| o != INSIDE)
+    }
+}
+
+/// The key two names are compared by: what [`Folded`] makes of them, trimmed.
+pub(crate) fn fold_name(name: &str) -> String {
+    Folded::new(name.trim()).s
+}
+
+/// Whether a whitespace-delimited token is a URL, a file path or an e-mail address, in which a
+/// term must never be linked (`https://x.org/tms`, `www.tms-info.org/tms`, `tms@x.org`).
+pub(crate) fn looks_like_address(token: &str) -> bool {
+    let t = token.trim_matches(|c: char| {
+        matches!(
+            c,
+            '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | '"' | '\'' | ',' | ';' | '!' | '?'
+        ) || matches!(c, '“' | '”' | '‘' | '’' | '«' | '»')
+    });
+    let t = t.trim_end_matches(['.', ':']);
+    if t.contains("://") || t.starts_with("www.") || t.starts_with("mailto:") {
+        return true;
+    }
+    if let Some(at) = t.find('@') {
+        if at > 0 && t[at + 1..].contains('.') {
+            return true;
+        }
+    }
+    if ["/", "./", "../", "~/"].iter().any(|p| t.starts_with(p)) || t.contains('\\') {
+        return true;
+    }
+    if t.contains('/') && t.contains('.') {
+        return true;
+    }
+    looks_like_domain(t)
+}
+
+/// `tms-info.org`, but not `e.g`, `U.S` or a sentence missing the space after its full stop.
+fn looks_like_domain(t: &str) -> bool {
+    let Some((host, tld)) = t.rsplit_once('.') else {
+        return false;
+    };
+    (2..=6).contains(&tld.len())
+        && tld.bytes().all(|b| b.is_ascii_lowercase())
+        && host.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+}
+
+/// Escapes text for use in HTML element content and in quoted attribute values alike.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The first sentence of the first block of `markdown` that has text, as plain text without
+/// Markdown, HTML, footnote markers or citations such as `[@key]` and `[see @a; @b, p. 3]`.
+pub(crate) fn first_sentence(markdown: &str) -> String {
+    let opts = Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_SUPERSCRIPT
+        | Options::ENABLE_SUBSCRIPT;
+    let mut plain = String::new();
+    let mut skip = 0usize;
+    for event in Parser::new_ext(markdown, opts) {
+        match event {
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::CodeBlock(_)
+                | Tag::Image { .. }
+                | Tag::FootnoteDefinition(_)
+                | Tag::MetadataBlock(_)
+                | Tag::HtmlBlock,
+            ) => skip += 1,
+            Event::End(
+                TagEnd::Heading(_)
+                | TagEnd::CodeBlock
+                | TagEnd::Image
+                | TagEnd::FootnoteDefinition
+                | TagEnd::MetadataBlock(_)
+                | TagEnd::HtmlBlock,
+            ) => skip = skip.saturating_sub(1),
+            _ if skip > 0 => {}
+            Event::Text(t) | Event::Code(t) => plain.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            Event::End(end) if !is_inline(end) && !plain.trim().is_empty() => break,
+            _ => {}
+        }
+    }
+    let plain = strip_citations(&plain);
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    cut_first_sentence(&plain).to_string()
+}
+
+fn is_inline(end: TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+    )
+}
+
+/// Removes bracketed citations and unresolved footnote markers, with the space before them.
+fn strip_citations(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        if let Some(close) = after.find(']') {
+            let inner = &after[..close];
+            if !inner.contains('[') && is_citation(inner) {
+                out.push_str(rest[..open].trim_end());
+                rest = &after[close + 1..];
+                continue;
+            }
+        }
+        out.push_str(&rest[..=open]);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_citation(inner: &str) -> bool {
+    let t = inner.trim();
+    t.starts_with('^')
+        || t.split(';').any(|part| {
+            part.split_whitespace()
+                .any(|w| w.starts_with('@') || w.starts_with("-@"))
+        })
+}
+
+/// Up to and including the first full stop, question or exclamation mark that ends a sentence:
+/// followed by a space and not by a lowercase word, and not closing a common abbreviation.
+fn cut_first_sentence(s: &str) -> &str {
+    const ABBREVIATIONS: &[&str] = &[
+        "e.g", "i.e", "etc", "vs", "cf", "approx", "ca", "dr", "prof", "fig", "al", "no", "st",
+        "mr", "mrs", "ms", "incl", "resp", "viz",
+    ];
+    for (i, c) in s.char_indices() {
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        let end = i + c.len_utf8();
+        let after = &s[end..];
+        match after.chars().next() {
+            None => return s,
+            Some(n) if !n.is_whitespace() => continue,
+            Some(_) => {}
+        }
+        if c == '.' {
+            let word = s[..i]
+                .rsplit(|ch: char| ch.is_whitespace() || ch == '(')
+                .next()
+                .unwrap_or("");
+            let lower = word.to_lowercase();
+            let initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
+            if initial || ABBREVIATIONS.contains(&lower.as_str()) {
+                continue;
+            }
+        }
+        if after.trim_start().starts_with(char::is_lowercase) {
+            continue;
+        }
+        return &s[..end];
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_maps_offsets_back_through_length_changes() {
+        let text = "Straße  İKETAMINE x";
+        let f = Folded::new(text);
+        assert_eq!(f.s, "straße i\u{307}ketamine x");
+        let at = f.s.find("ketamine").unwrap();
+        let start = f.orig(at).unwrap();
+        let end = f.orig(at + "ketamine".len()).unwrap();
+        assert_eq!(&text[start..end], "KETAMINE");
+        // The combining dot produced by `İ` is inside a unit: no offset there.
+        assert_eq!(f.orig(f.s.find('\u{307}').unwrap()), None);
+    }
+
+    #[test]
+    fn identity_folding_keeps_no_map() {
+        let f = Folded::new("NMDA receptor\nblocker");
+        assert_eq!(f.s, "nmda receptor blocker");
+        assert!(f.map.is_empty());
+        assert_eq!(f.orig(4), Some(4));
+    }
+
+    #[test]
+    fn addresses() {
+        for t in [
+            "https://x.org/tms",
+            "www.tms-info.org/tms",
+            "(www.tms-info.org).",
+            "tms@example.org",
+            "/usr/share/tms",
+            "docs/tms.md",
+            "tms-info.org",
+        ] {
+            assert!(looks_like_address(t), "{t}");
+        }
+        for t in [
+            "TMS",
+            "and/or",
+            "e.g.",
+            "U.S.",
+            "ketamine's",
+            "(TMS)",
+            "i.e.,",
+        ] {
+            assert!(!looks_like_address(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn first_sentence_is_plain_text_without_citations() {
+        let md = "# Title\n\nAn *ionotropic* glutamate `receptor` [@smith2020; @doe]. It is \
+                  blocked by ketamine, e.g. in depression.\n\nMore.";
+        assert_eq!(first_sentence(md), "An ionotropic glutamate receptor.");
+        assert_eq!(
+            first_sentence("Blocked by drugs, e.g. ketamine [see @a, p. 3][^1]. Next."),
+            "Blocked by drugs, e.g. ketamine."
+        );
+        assert_eq!(first_sentence("No full stop"), "No full stop");
+        assert_eq!(first_sentence("Dose 2.5 mg. Then"), "Dose 2.5 mg.");
+    }
+
+    #[test]
+    fn escapes_attributes_and_text() {
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;"
+        );
+    }
+}
