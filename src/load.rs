@@ -25,6 +25,8 @@ pub enum Kind {
     Page,
     /// `content/glossary/*.md`: one glossary term per file.
     Term,
+    /// `content/glossary/_index.md` (or a default): the glossary page, listing every term.
+    Glossary,
 }
 
 /// A text file read into memory, named as the editor knows it.
@@ -145,6 +147,8 @@ fn classify(in_content: &str) -> Kind {
     let name = in_content.rsplit('/').next().unwrap_or(in_content);
     if in_content == "_index.md" {
         Kind::Home
+    } else if in_content == "glossary/_index.md" {
+        Kind::Glossary
     } else if in_content.starts_with("glossary/") && name != "_index.md" {
         Kind::Term
     } else if name == "_index.md" {
@@ -258,6 +262,7 @@ mod tests {
         assert_eq!(classify("articles/tms/a.md"), Kind::Article);
         assert_eq!(classify("about.md"), Kind::Page);
         assert_eq!(classify("glossary/nmda.md"), Kind::Term);
+        assert_eq!(classify("glossary/_index.md"), Kind::Glossary);
     }
 
     #[test]

@@ -120,7 +120,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         return Err(d);
     }
     Ok(BuildReport {
-        pages: compiled.site.pages.len(),
+        pages: compiled
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.page.kind != crate::load::Kind::Term)
+            .count(),
         files: compiled.files.len() + all_assets.len(),
         elapsed: start.elapsed(),
         output,

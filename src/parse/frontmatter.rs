@@ -161,6 +161,9 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     #[serde(default)]
     pub weight: Option<i64>,
+    /// `false` turns off automatic glossary links on this page (explicit ones still work).
+    #[serde(default)]
+    pub glossary: Option<bool>,
     /// Works cited by this page, defined inline. Given meaning by the citation stage.
     #[serde(default)]
     pub references: Vec<serde_yaml::Value>,

@@ -11,6 +11,7 @@ pub mod yaml;
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+use crate::glossary::GlossaryFrontMatter;
 use crate::load::{Kind, Page};
 use frontmatter::FrontMatter;
 use markdown::Doc;
@@ -24,7 +25,11 @@ pub struct ParsedPage {
     pub file: String,
     pub text: String,
     pub fm: FrontMatter,
+    /// For glossary term files: their own front-matter (`fm` then only carries the title).
+    pub term: Option<GlossaryFrontMatter>,
     pub yaml_offset: usize,
+    /// Where the Markdown body starts in `text`.
+    pub body_offset: usize,
     pub doc: Doc,
 }
 
@@ -48,15 +53,29 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
     };
-    if page.kind == Kind::Term {
-        // Glossary terms have their own front-matter; they are read by the glossary stage.
-        return (None, Vec::new());
-    }
-    let fm: FrontMatter =
-        match yaml::from_str(split.yaml, &file, &text, split.yaml_offset, "front-matter") {
-            Ok(fm) => fm,
+    let (fm, term) = if page.kind == Kind::Term {
+        match yaml::from_str::<GlossaryFrontMatter>(
+            split.yaml,
+            &file,
+            &text,
+            split.yaml_offset,
+            "glossary front-matter",
+        ) {
+            Ok(t) => (
+                FrontMatter {
+                    title: t.term.clone(),
+                    ..FrontMatter::default()
+                },
+                Some(t),
+            ),
             Err(d) => return (None, vec![d]),
-        };
+        }
+    } else {
+        match yaml::from_str(split.yaml, &file, &text, split.yaml_offset, "front-matter") {
+            Ok(fm) => (fm, None),
+            Err(d) => return (None, vec![d]),
+        }
+    };
     let mut diags = Vec::new();
     if fm.title.trim().is_empty() {
         let at = text.find("title").unwrap_or(0);
@@ -71,13 +90,16 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let (doc, d) = markdown::parse(split.body, split.body_offset, &file, &text);
     diags.extend(d);
     let yaml_offset = split.yaml_offset;
+    let body_offset = split.body_offset;
     (
         Some(ParsedPage {
             kind: page.kind,
             content_path: page.content_path,
             file,
             fm,
+            term,
             yaml_offset,
+            body_offset,
             doc,
             text,
         }),

@@ -90,6 +90,44 @@ pub struct PageCtx {
     /// For the home page and sections: the pages listed.
     pub children: Vec<ListItem>,
     pub has_code: bool,
+    /// Glossary terms this page uses, A–Z, for the side panel.
+    pub terms: Vec<TermRef>,
+}
+
+/// A glossary term as linked from a page.
+#[derive(Serialize)]
+pub struct TermRef {
+    pub term: String,
+    pub url: String,
+    pub short: String,
+}
+
+/// The glossary page: terms grouped by first letter.
+#[derive(Serialize)]
+pub struct GlossaryCtx {
+    pub count: usize,
+    pub letters: Vec<LetterGroup>,
+}
+
+#[derive(Serialize)]
+pub struct LetterGroup {
+    pub letter: String,
+    /// Anchor id of the group (`letter-a`).
+    pub id: String,
+    pub terms: Vec<TermCtx>,
+}
+
+#[derive(Serialize)]
+pub struct TermCtx {
+    /// Also the entry's anchor id (`glossary/#nmda-receptor`).
+    pub slug: String,
+    pub term: String,
+    pub short: String,
+    /// The full definition, rendered HTML.
+    pub definition: String,
+    pub aliases: Vec<String>,
+    pub see_also: Vec<TermRef>,
+    pub appears_in: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -112,6 +150,8 @@ pub struct Context<'a> {
     pub footer: Vec<Link>,
     /// Every article of the site (for the home page), in display order.
     pub articles: Vec<ListItem>,
+    /// Only on the glossary page.
+    pub glossary: Option<GlossaryCtx>,
 }
 
 fn site_ctx(site: &Site) -> SiteCtx<'_> {
@@ -172,7 +212,10 @@ fn nav_and_footer(
     let mut top: Vec<&SitePage> = site
         .pages
         .iter()
-        .filter(|p| !p.page.content_path.contains('/') || p.page.kind == Kind::Section)
+        .filter(|p| {
+            !p.page.content_path.contains('/')
+                || matches!(p.page.kind, Kind::Section | Kind::Glossary)
+        })
         .filter(|p| {
             p.page.kind == Kind::Page || (p.page.kind == Kind::Section && p.section == site.home)
         })
@@ -211,7 +254,12 @@ fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
     }
 }
 
-pub fn page_context(site: &Site, i: usize, content: String) -> Context<'_> {
+pub fn page_context(
+    site: &Site,
+    i: usize,
+    content: String,
+    glossary: Option<GlossaryCtx>,
+) -> Context<'_> {
     let p = &site.pages[i];
     let fm = &p.page.fm;
     let from = &p.route;
@@ -241,6 +289,7 @@ pub fn page_context(site: &Site, i: usize, content: String) -> Context<'_> {
             .map(|&c| list_item(site, from, c))
             .collect(),
         has_code: p.page.doc.has_code,
+        terms: terms_used(site, i),
     };
     let articles = if p.page.kind == Kind::Home {
         site.articles
@@ -257,6 +306,89 @@ pub fn page_context(site: &Site, i: usize, content: String) -> Context<'_> {
         nav,
         footer,
         articles,
+        glossary,
+    }
+}
+
+fn terms_used(site: &Site, i: usize) -> Vec<TermRef> {
+    let g = &site.glossary;
+    let Some(used) = g.used_by_page.get(i) else {
+        return Vec::new();
+    };
+    if matches!(site.pages[i].page.kind, Kind::Glossary | Kind::Term) {
+        return Vec::new();
+    }
+    let base =
+        crate::resolve::glossary::route().relative_from(&site.pages[i].route, site.link_style);
+    let mut terms: Vec<TermRef> = used
+        .iter()
+        .filter_map(|slug| g.glossary.get(slug))
+        .map(|t| TermRef {
+            term: t.term().to_string(),
+            url: format!("{base}#{}", t.slug()),
+            short: t.short.clone(),
+        })
+        .collect();
+    terms.sort_by_key(|t| t.term.to_lowercase());
+    terms
+}
+
+/// The glossary page's terms, A–Z. `definition_html` renders a term's definition page.
+pub fn glossary_context(site: &Site, definition_html: &dyn Fn(usize) -> String) -> GlossaryCtx {
+    let g = &site.glossary;
+    let from = crate::resolve::glossary::route();
+    let mut terms: Vec<_> = g.glossary.terms().iter().collect();
+    terms.sort_by_key(|t| (t.term().to_lowercase(), t.slug().to_string()));
+    let mut letters: Vec<LetterGroup> = Vec::new();
+    for t in terms {
+        let first = t
+            .term()
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .filter(|c| c.chars().all(char::is_alphabetic))
+            .unwrap_or_else(|| "#".into());
+        let definition = g
+            .definitions
+            .get(t.slug())
+            .map(|&i| definition_html(i))
+            .unwrap_or_default();
+        let see_also = t
+            .see_also
+            .iter()
+            .filter_map(|s| g.glossary.get(s))
+            .map(|o| TermRef {
+                term: o.term().to_string(),
+                url: format!("#{}", o.slug()),
+                short: o.short.clone(),
+            })
+            .collect();
+        let appears_in = g
+            .appears_in
+            .get(t.slug())
+            .map(|pages| pages.iter().map(|&p| link(site, &from, p)).collect())
+            .unwrap_or_default();
+        let entry = TermCtx {
+            slug: t.slug().to_string(),
+            term: t.term().to_string(),
+            short: t.short.clone(),
+            definition,
+            aliases: t.names.iter().skip(1).cloned().collect(),
+            see_also,
+            appears_in,
+        };
+        match letters.last_mut() {
+            Some(group) if group.letter == first => group.terms.push(entry),
+            _ => letters.push(LetterGroup {
+                id: format!("letter-{}", first.to_lowercase()),
+                letter: first,
+                terms: vec![entry],
+            }),
+        }
+    }
+    GlossaryCtx {
+        count: g.glossary.len(),
+        letters,
     }
 }
 
@@ -291,6 +423,7 @@ pub fn not_found_context(site: &Site) -> Context<'_> {
         next: None,
         children: Vec::new(),
         has_code: false,
+        terms: Vec::new(),
     };
     Context {
         site: site_ctx(site),
@@ -303,5 +436,6 @@ pub fn not_found_context(site: &Site) -> Context<'_> {
         nav,
         footer,
         articles: Vec::new(),
+        glossary: None,
     }
 }

@@ -31,13 +31,14 @@ pub struct Renderer {
     highlighter: Highlighter,
 }
 
-pub const REQUIRED_TEMPLATES: [&str; 6] = [
+pub const REQUIRED_TEMPLATES: [&str; 7] = [
     "base.html",
     "index.html",
     "article.html",
     "section.html",
     "page.html",
     "404.html",
+    "glossary.html",
 ];
 
 impl Renderer {
@@ -78,6 +79,7 @@ impl Renderer {
     pub fn render_site(&self, site: &Site) -> (Vec<OutFile>, Vec<Diagnostic>) {
         let results: Vec<Result<OutFile, Diagnostic>> = (0..site.pages.len())
             .into_par_iter()
+            .filter(|&i| site.pages[i].page.kind != Kind::Term)
             .map(|i| self.render_page(site, i))
             .collect();
         let mut files = Vec::with_capacity(results.len() + 8);
@@ -110,11 +112,15 @@ impl Renderer {
     fn render_page(&self, site: &Site, i: usize) -> Result<OutFile, Diagnostic> {
         let page = &site.pages[i];
         let html = self.body_html(&page.page.doc.events);
-        let ctx = context::page_context(site, i, html);
+        let glossary = (page.page.kind == Kind::Glossary).then(|| {
+            context::glossary_context(site, &|d| self.body_html(&site.pages[d].page.doc.events))
+        });
+        let ctx = context::page_context(site, i, html, glossary);
         let template = match page.page.kind {
             Kind::Home => "index.html",
             Kind::Section => "section.html",
             Kind::Article => "article.html",
+            Kind::Glossary => "glossary.html",
             Kind::Page | Kind::Term => "page.html",
         };
         self.render_template(template, &ctx, &page.route)

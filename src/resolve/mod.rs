@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 
+pub mod glossary;
+
 use crate::config::SiteConfig;
 use crate::diagnostics::{closest, did_you_mean, Diagnostic};
 use crate::load::{Asset, Kind};
@@ -47,6 +49,7 @@ pub struct Site {
     /// identical input gives identical output.
     pub build_date: Option<Date>,
     pub has_code: bool,
+    pub glossary: glossary::GlossaryIndex,
 }
 
 pub struct Options {
@@ -67,6 +70,11 @@ pub fn resolve(
         .filter(|p| p.fm.draft && !opts.drafts)
         .map(|p| p.content_path.clone())
         .collect();
+    let mut parsed = parsed;
+    let has_terms = parsed.iter().any(|p| p.kind == Kind::Term);
+    if has_terms && !parsed.iter().any(|p| p.kind == Kind::Glossary) {
+        parsed.push(default_glossary_page());
+    }
     let mut pages: Vec<SitePage> = parsed
         .into_iter()
         .filter(|p| !drafts.contains(&p.content_path))
@@ -87,6 +95,9 @@ pub fn resolve(
     // Two pages may not land on one URL (a `slug` repeated, or `a.md` beside `a/_index.md`).
     let mut seen: BTreeMap<Route, usize> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
+        if p.page.kind == Kind::Term {
+            continue; // definitions share the glossary page
+        }
         if let Some(&first) = seen.get(&p.route) {
             let other = &pages[first].page;
             let span = key_span(&p.page, "slug");
@@ -193,6 +204,12 @@ pub fn resolve(
             .flatten()
             .max()
     });
+    let glossary = glossary::link_site(
+        &mut pages,
+        config.glossary.link,
+        opts.link_style,
+        &mut diags,
+    );
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
     (
         Site {
@@ -206,9 +223,29 @@ pub fn resolve(
             articles,
             build_date,
             has_code,
+            glossary,
         },
         diags,
     )
+}
+
+/// The glossary page of a site that has terms but no `content/glossary/_index.md`.
+fn default_glossary_page() -> ParsedPage {
+    ParsedPage {
+        kind: Kind::Glossary,
+        content_path: "glossary/_index.md".into(),
+        file: "content/glossary/_index.md".into(),
+        text: String::new(),
+        fm: crate::parse::frontmatter::FrontMatter {
+            title: "Glossary".into(),
+            summary: Some("Terms used on this site, explained in plain words.".into()),
+            ..Default::default()
+        },
+        term: None,
+        yaml_offset: 0,
+        body_offset: 0,
+        doc: Default::default(),
+    }
 }
 
 fn source_date_epoch() -> Option<Date> {
@@ -223,7 +260,7 @@ fn source_date_epoch() -> Option<Date> {
 
 /// The nearest folder above page `i` that has an `_index.md` (the home page at the top).
 fn section_of(i: usize, p: &SitePage, by_path: &BTreeMap<String, usize>) -> Option<usize> {
-    if p.page.kind == Kind::Home {
+    if matches!(p.page.kind, Kind::Home | Kind::Term) {
         return None;
     }
     let own_dir = parent_dir(&p.page.content_path);
@@ -264,6 +301,7 @@ fn route_for(page: &ParsedPage, diags: &mut Vec<Diagnostic>) -> Route {
     let name = match page.kind {
         Kind::Home => return Route::page(""),
         Kind::Section => return Route::page(dir),
+        Kind::Term | Kind::Glossary => return glossary::route(),
         _ => name,
     };
     let name = match &page.fm.slug {
@@ -371,6 +409,9 @@ impl LinkIndex<'_> {
         let what = if image { "image" } else { "link" };
         if dest.is_empty() {
             return Ok(None);
+        }
+        if scheme(dest).as_deref() == Some("glossary") {
+            return Ok(None); // an explicit glossary link: the glossary step resolves it
         }
         if scheme(dest).is_some() || dest.starts_with("//") {
             if !is_safe_url(dest) {
