@@ -3,6 +3,7 @@
 //! Pages are parsed in parallel; nothing here looks at another page. What a page *uses* (links,
 //! headings, code) is recorded next to its events for the resolve stage.
 
+pub mod citations;
 pub mod frontmatter;
 pub mod highlight;
 pub mod markdown;
