@@ -40,6 +40,9 @@ pub struct SiteConfig {
     pub bibliography: Option<Vec<String>>,
     #[serde(default)]
     pub glossary: GlossaryConfig,
+    /// Always build an offline copy (links spelt `…/index.html`, for opening from disk).
+    #[serde(default)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]

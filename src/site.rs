@@ -60,7 +60,7 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
     let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
     let (parsed, d) = parse::parse_all(inputs.pages);
     diags.extend(d);
-    let style = if opts.offline {
+    let style = if opts.offline || inputs.config.offline {
         LinkStyle::Offline
     } else {
         LinkStyle::Pretty

@@ -5,6 +5,7 @@
 //! never build paths themselves (see `themes/README.md` for the variables).
 
 pub mod context;
+pub mod feeds;
 pub mod theme;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
@@ -93,6 +94,12 @@ impl Renderer {
         match self.render_404(site) {
             Ok(f) => files.push(f),
             Err(d) => diags.push(d),
+        }
+        if !site.offline {
+            match feeds::render(site) {
+                Ok(f) => files.extend(f),
+                Err(d) => diags.push(d),
+            }
         }
         for (path, bytes) in &self.theme.static_files {
             files.push(OutFile {

@@ -40,6 +40,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     pub static_files: Vec<Asset>,
     pub link_style: LinkStyle,
+    /// An offline copy (opened from disk): no sitemap, feed or robots.txt.
+    pub offline: bool,
     /// Content path (`articles/a.md`) → index into `pages`.
     pub by_path: BTreeMap<String, usize>,
     pub home: Option<usize>,
@@ -218,6 +220,7 @@ pub fn resolve(
             assets,
             static_files,
             link_style: opts.link_style,
+            offline: opts.link_style == LinkStyle::Offline,
             by_path,
             home,
             articles,
