@@ -92,6 +92,10 @@ pub struct PageCtx {
     pub has_code: bool,
     /// Glossary terms this page uses, A–Z, for the side panel.
     pub terms: Vec<TermRef>,
+    /// schema.org JSON-LD, already safe to place in a `<script>` element.
+    pub json_ld: Option<String>,
+    /// `article` or `website`, for OpenGraph.
+    pub og_type: &'static str,
 }
 
 /// A glossary term as linked from a page.
@@ -290,6 +294,12 @@ pub fn page_context(
             .collect(),
         has_code: p.page.doc.has_code,
         terms: terms_used(site, i),
+        json_ld: super::jsonld::for_page(site, i, Vec::new()),
+        og_type: if p.page.kind == Kind::Article {
+            "article"
+        } else {
+            "website"
+        },
     };
     let articles = if p.page.kind == Kind::Home {
         site.articles
@@ -424,6 +434,8 @@ pub fn not_found_context(site: &Site) -> Context<'_> {
         children: Vec::new(),
         has_code: false,
         terms: Vec::new(),
+        json_ld: None,
+        og_type: "website",
     };
     Context {
         site: site_ctx(site),

@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod feeds;
+pub mod jsonld;
 pub mod theme;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
