@@ -120,11 +120,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         return Err(d);
     }
     Ok(BuildReport {
+        // Pages readers can visit: every `…/index.html` written (not 404.html, feeds, assets).
         pages: compiled
-            .site
-            .pages
+            .files
             .iter()
-            .filter(|p| p.page.kind != crate::load::Kind::Term)
+            .filter(|f| f.path == "index.html" || f.path.ends_with("/index.html"))
             .count(),
         files: compiled.files.len() + all_assets.len(),
         elapsed: start.elapsed(),

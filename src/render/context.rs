@@ -11,6 +11,7 @@ use crate::url::Route;
 
 pub const SITE_CSS: &str = "css/site.css";
 pub const SYNTAX_CSS: &str = "css/syntax.css";
+pub const SEARCH_JS: &str = "js/search.js";
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -21,6 +22,8 @@ pub struct SiteCtx<'a> {
     pub author: Option<&'a str>,
     pub publisher: Option<&'a str>,
     pub build_date: Option<DateCtx>,
+    /// Built to be opened from disk.
+    pub offline: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -137,6 +140,10 @@ pub struct TermCtx {
 #[derive(Serialize)]
 pub struct Urls {
     pub home: String,
+    /// The site root relative to this page (`../../`), for scripts that build URLs.
+    pub root: String,
+    pub search: String,
+    pub search_js: String,
     pub css: String,
     /// Present only on pages with highlighted code.
     pub syntax_css: Option<String>,
@@ -168,6 +175,7 @@ fn site_ctx(site: &Site) -> SiteCtx<'_> {
         author: c.author.as_deref(),
         publisher: c.publisher.as_deref(),
         build_date: site.build_date.map(DateCtx::from),
+        offline: site.offline,
     }
 }
 
@@ -251,8 +259,13 @@ fn nav_and_footer(
 }
 
 fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
+    let home = Route::page("");
+    let root = home.relative_from(from, crate::url::LinkStyle::Pretty);
     Urls {
-        home: Route::page("").relative_from(from, site.link_style),
+        home: home.relative_from(from, site.link_style),
+        root,
+        search: Route::page("search").relative_from(from, site.link_style),
+        search_js: Route::file(SEARCH_JS).relative_from(from, site.link_style),
         css: Route::file(SITE_CSS).relative_from(from, site.link_style),
         syntax_css: has_code.then(|| Route::file(SYNTAX_CSS).relative_from(from, site.link_style)),
     }
@@ -402,20 +415,31 @@ pub fn glossary_context(site: &Site, definition_html: &dyn Fn(usize) -> String) 
     }
 }
 
-/// The 404 page is served for missing URLs at any depth, so relative links would break: its
-/// links are absolute from `base_url` when one is set, and root-relative otherwise.
-pub fn not_found_context(site: &Site) -> Context<'_> {
+/// A page glia makes itself (404, search), with no content file behind it.
+pub struct Synthetic<'a> {
+    pub route: Route,
+    pub title: &'a str,
+    pub summary: &'a str,
+    /// The 404 page is served for missing URLs at any depth, so relative links would break:
+    /// its links are absolute from `base_url` when one is set, and root-relative otherwise.
+    pub absolute: bool,
+}
+
+pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s> {
+    let from = &spec.route;
     let base = site
         .config
         .base_url
         .clone()
         .unwrap_or_else(|| "/".to_string());
     let abs = |r: &Route| format!("{base}{}", r.pretty_path());
-    let (nav, footer) = nav_and_footer(site, &Route::file("404.html"), &abs);
+    let rel = |r: &Route| r.relative_from(from, site.link_style);
+    let url_for: &dyn Fn(&Route) -> String = if spec.absolute { &abs } else { &rel };
+    let (nav, footer) = nav_and_footer(site, from, url_for);
     let page = PageCtx {
         kind: Kind::Page,
-        title: "Page not found".into(),
-        summary: Some("The page you asked for does not exist or has moved.".into()),
+        title: spec.title.to_string(),
+        summary: Some(spec.summary.to_string()),
         content: String::new(),
         toc: Vec::new(),
         date: None,
@@ -437,14 +461,22 @@ pub fn not_found_context(site: &Site) -> Context<'_> {
         json_ld: None,
         og_type: "website",
     };
+    let urls = if spec.absolute {
+        Urls {
+            home: base.clone(),
+            root: base.clone(),
+            search: abs(&Route::page("search")),
+            search_js: format!("{base}{SEARCH_JS}"),
+            css: format!("{base}{SITE_CSS}"),
+            syntax_css: None,
+        }
+    } else {
+        urls(site, from, false)
+    };
     Context {
         site: site_ctx(site),
         page,
-        urls: Urls {
-            home: base.clone(),
-            css: format!("{base}{SITE_CSS}"),
-            syntax_css: None,
-        },
+        urls,
         nav,
         footer,
         articles: Vec::new(),

@@ -7,6 +7,7 @@
 pub mod context;
 pub mod feeds;
 pub mod jsonld;
+pub mod search;
 pub mod theme;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
@@ -33,7 +34,7 @@ pub struct Renderer {
     highlighter: Highlighter,
 }
 
-pub const REQUIRED_TEMPLATES: [&str; 7] = [
+pub const REQUIRED_TEMPLATES: [&str; 8] = [
     "base.html",
     "index.html",
     "article.html",
@@ -41,6 +42,7 @@ pub const REQUIRED_TEMPLATES: [&str; 7] = [
     "page.html",
     "404.html",
     "glossary.html",
+    "search.html",
 ];
 
 impl Renderer {
@@ -96,6 +98,12 @@ impl Renderer {
             Ok(f) => files.push(f),
             Err(d) => diags.push(d),
         }
+        for r in self.render_search(site) {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
         if !site.offline {
             match feeds::render(site) {
                 Ok(f) => files.extend(f),
@@ -135,8 +143,33 @@ impl Renderer {
     }
 
     fn render_404(&self, site: &Site) -> Result<OutFile, Diagnostic> {
-        let ctx = context::not_found_context(site);
-        self.render_template("404.html", &ctx, &Route::file("404.html"))
+        let spec = context::Synthetic {
+            route: Route::file("404.html"),
+            title: "Page not found",
+            summary: "The page you asked for does not exist or has moved.",
+            absolute: !site.offline,
+        };
+        let ctx = context::synthetic_context(site, &spec);
+        self.render_template("404.html", &ctx, &spec.route)
+    }
+
+    /// The search page and the index it (and every page's search box) loads.
+    fn render_search(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+        let spec = context::Synthetic {
+            route: Route::page("search"),
+            title: "Search",
+            summary: "Search every article, glossary term and reference on this site.",
+            absolute: false,
+        };
+        let ctx = context::synthetic_context(site, &spec);
+        let docs = search::documents(site, Vec::new());
+        vec![
+            self.render_template("search.html", &ctx, &spec.route),
+            Ok(OutFile {
+                path: search::INDEX_FILE.into(),
+                bytes: search::index_js(&docs).into_bytes(),
+            }),
+        ]
     }
 
     fn render_template<T: serde::Serialize>(
