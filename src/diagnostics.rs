@@ -53,7 +53,9 @@ impl Location {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line = text[..start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
-        let source_line = text[line_start..line_end].trim_end_matches('\r').to_string();
+        let source_line = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
         let width = text[start..end.min(line_end)].chars().count().max(1);
         Location {
             line,
@@ -258,8 +260,11 @@ impl Diagnostics {
                 format!("{n} {word}s")
             }
         };
-        let files: std::collections::BTreeSet<_> =
-            self.items.iter().filter_map(|d| d.file.as_deref()).collect();
+        let files: std::collections::BTreeSet<_> = self
+            .items
+            .iter()
+            .filter_map(|d| d.file.as_deref())
+            .collect();
         let mut parts = vec![
             plural(self.count(Severity::Error), "error"),
             plural(self.count(Severity::Warning), "warning"),
@@ -295,7 +300,11 @@ pub fn did_you_mean<'a>(
 }
 
 /// Up to `n` candidates closest to `word`, best first (for "known keys are: …" hints).
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+pub fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
     let word_l = word.to_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()

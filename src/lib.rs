@@ -2,4 +2,5 @@
 //!
 //! Data flows one way: load → parse → resolve → render → write. See ARCHITECTURE.md.
 
+pub mod cite;
 pub mod diagnostics;
