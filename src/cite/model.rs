@@ -673,7 +673,7 @@ fn problems_to_diagnostics(
     problems
         .into_iter()
         .map(|p| {
-            let span = find_field(text, entry.clone(), &p.field).unwrap_or(entry.clone());
+            let span = find_field(text, entry.clone(), &p.field, false).unwrap_or(entry.clone());
             let mut d = Diagnostic::error(p.code, format!("reference `{id}`: {}", p.message))
                 .at(file, text, span);
             if let Some(h) = p.help {
@@ -685,8 +685,8 @@ fn problems_to_diagnostics(
 }
 
 /// Where `field` is written inside the entry at `entry` (`field:`, `"field":` or
-/// `field = `), pointing at the value when there is one on the same line.
-fn find_field(text: &str, entry: Range<usize>, field: &str) -> Option<Range<usize>> {
+/// `field = `), pointing at the value when there is one on the same line, unless `at_key`.
+fn find_field(text: &str, entry: Range<usize>, field: &str, at_key: bool) -> Option<Range<usize>> {
     let region = text.get(entry.start..entry.end.max(entry.start))?;
     let mut from = 0;
     while let Some(rel) = region[from..].find(field) {
@@ -705,7 +705,7 @@ fn find_field(text: &str, entry: Range<usize>, field: &str) -> Option<Range<usiz
             .map_or(region.len(), |i| value_start + i);
         let value = region[value_start..line_end].trim();
         let abs = entry.start;
-        if value.is_empty() || value == "[" || value == "{" {
+        if at_key || value.is_empty() || value == "[" || value == "{" {
             return Some(abs + start..abs + start + field.len());
         }
         let vstart = value_start + region[value_start..line_end].find(value).unwrap_or(0);
@@ -950,7 +950,7 @@ fn serde_problem(
     let message = message.split(" at line ").next().unwrap_or(message);
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or("");
-        let span = find_field(text, entry.clone(), field).unwrap_or(entry.clone());
+        let span = find_field(text, entry.clone(), field, true).unwrap_or(entry.clone());
         let known: &[&str] = if message.contains("`family`") {
             &["family", "given", "literal"]
         } else {
