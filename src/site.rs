@@ -71,6 +71,8 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
         inputs.assets,
         inputs.static_files,
         &resolve::Options {
+            root: &opts.root,
+            bibliography: &inputs.bibliography,
             drafts: opts.drafts,
             link_style: style,
         },

@@ -59,6 +59,8 @@ pub struct Doc {
     pub word_count: usize,
     /// Plain text by section, recorded before later passes wrap words in HTML.
     pub sections: Vec<SectionText>,
+    /// Citations in document order; each is a placeholder event in `events`.
+    pub citations: Vec<super::citations::Marked<crate::cite::Citation>>,
 }
 
 impl Doc {
@@ -96,11 +98,24 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
                 image: true,
             }),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => doc.has_code = true,
-            Event::Text(t) => doc.word_count += t.split_whitespace().count(),
             _ => {}
         }
     }
+    // Citations become placeholders before anything records text, so `[@key]` is never
+    // counted, searched or linked as prose.
+    let (events, citations) = super::citations::mark(events, |text| {
+        crate::cite::find_citations(text)
+            .into_iter()
+            .map(|c| (c.range.clone(), c))
+            .collect()
+    });
     doc.sections = sections(&events, &doc.headings);
+    doc.word_count = doc
+        .sections
+        .iter()
+        .map(|s| s.text.split_whitespace().count())
+        .sum();
+    doc.citations = citations;
     doc.events = events;
     (doc, diags)
 }

@@ -97,8 +97,30 @@ pub struct PageCtx {
     pub terms: Vec<TermRef>,
     /// schema.org JSON-LD, already safe to place in a `<script>` element.
     pub json_ld: Option<String>,
+    /// The reference list (HTML), when the page cites and did not place it itself.
+    pub references: Option<String>,
+    /// "Cite this page" downloads, on articles.
+    pub cite: Option<CiteLinks>,
     /// `article` or `website`, for OpenGraph.
     pub og_type: &'static str,
+}
+
+/// The "Cite this page" files written beside an article (same folder, so plain names).
+#[derive(Serialize)]
+pub struct CiteLinks {
+    pub bibtex: &'static str,
+    pub ris: &'static str,
+    pub csl_json: &'static str,
+}
+
+impl Default for CiteLinks {
+    fn default() -> Self {
+        CiteLinks {
+            bibtex: "cite.bib",
+            ris: "cite.ris",
+            csl_json: "cite.json",
+        }
+    }
 }
 
 /// A glossary term as linked from a page.
@@ -163,6 +185,8 @@ pub struct Context<'a> {
     pub articles: Vec<ListItem>,
     /// Only on the glossary page.
     pub glossary: Option<GlossaryCtx>,
+    /// Only on the reference index.
+    pub reference_index: Option<super::citations::IndexCtx>,
 }
 
 fn site_ctx(site: &Site) -> SiteCtx<'_> {
@@ -245,11 +269,20 @@ fn nav_and_footer(
         url: url_for(&p.route),
         current: &p.route == from,
     };
-    let nav = top
+    let nav: Vec<Link> = top
         .iter()
         .filter(|p| p.page.content_path != "disclaimer.md")
         .map(|p| mk(p))
         .collect();
+    let mut nav: Vec<Link> = nav;
+    if !site.citations.cited_in.is_empty() {
+        let r = crate::resolve::citations::route();
+        nav.push(Link {
+            title: "References".into(),
+            url: url_for(&r),
+            current: &r == from,
+        });
+    }
     let footer = top
         .iter()
         .filter(|p| p.page.kind == Kind::Page)
@@ -308,6 +341,8 @@ pub fn page_context(
         has_code: p.page.doc.has_code,
         terms: terms_used(site, i),
         json_ld: super::jsonld::for_page(site, i, Vec::new()),
+        references: None,
+        cite: None,
         og_type: if p.page.kind == Kind::Article {
             "article"
         } else {
@@ -330,6 +365,7 @@ pub fn page_context(
         footer,
         articles,
         glossary,
+        reference_index: None,
     }
 }
 
@@ -354,6 +390,17 @@ fn terms_used(site: &Site, i: usize) -> Vec<TermRef> {
         .collect();
     terms.sort_by_key(|t| t.term.to_lowercase());
     terms
+}
+
+/// The pages defining glossary terms, in the order the glossary page shows them.
+pub fn glossary_order(site: &Site) -> Vec<usize> {
+    let g = &site.glossary;
+    let mut terms: Vec<_> = g.glossary.terms().iter().collect();
+    terms.sort_by_key(|t| (t.term().to_lowercase(), t.slug().to_string()));
+    terms
+        .iter()
+        .filter_map(|t| g.definitions.get(t.slug()).copied())
+        .collect()
 }
 
 /// The glossary page's terms, A–Z. `definition_html` renders a term's definition page.
@@ -459,6 +506,8 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         has_code: false,
         terms: Vec::new(),
         json_ld: None,
+        references: None,
+        cite: None,
         og_type: "website",
     };
     let urls = if spec.absolute {
@@ -481,5 +530,6 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         footer,
         articles: Vec::new(),
         glossary: None,
+        reference_index: None,
     }
 }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 
+pub mod citations;
 pub mod glossary;
 
 use crate::config::SiteConfig;
@@ -52,9 +53,12 @@ pub struct Site {
     pub build_date: Option<Date>,
     pub has_code: bool,
     pub glossary: glossary::GlossaryIndex,
+    pub citations: citations::CitationIndex,
 }
 
-pub struct Options {
+pub struct Options<'a> {
+    pub root: &'a std::path::Path,
+    pub bibliography: &'a [crate::load::SourceFile],
     pub drafts: bool,
     pub link_style: LinkStyle,
 }
@@ -64,7 +68,7 @@ pub fn resolve(
     parsed: Vec<ParsedPage>,
     assets: Vec<Asset>,
     static_files: Vec<Asset>,
-    opts: &Options,
+    opts: &Options<'_>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let drafts: BTreeSet<String> = parsed
@@ -212,6 +216,7 @@ pub fn resolve(
         opts.link_style,
         &mut diags,
     );
+    let citations = citations::resolve(opts.root, &config, opts.bibliography, &pages, &mut diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
     (
         Site {
@@ -227,6 +232,7 @@ pub fn resolve(
             build_date,
             has_code,
             glossary,
+            citations,
         },
         diags,
     )
