@@ -21,7 +21,8 @@ use hayagriva::{
     ElemChild, ElemChildren, ElemMeta, LocatorPayload, SpecificLocator,
 };
 
-use super::model::Bibliography;
+use super::model::{Bibliography, Name, Reference};
+use super::repair;
 use super::syntax::{Citation, CiteItem};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 
@@ -132,7 +133,8 @@ impl Styler {
 
     /// Parses CSL XML; `origin` names it in errors.
     pub fn from_xml(xml: &str, origin: &str) -> Result<Styler, Diagnostic> {
-        let style = IndependentStyle::from_xml(xml).map_err(|e| {
+        let xml = repair::rewrite_style_xml(xml);
+        let style = IndependentStyle::from_xml(&xml).map_err(|e| {
             let dependent = xml.contains("rel=\"independent-parent\"");
             let d = Diagnostic::error("style-file", format!("cannot use CSL style: {e}"))
                 .in_file(origin);
@@ -153,9 +155,11 @@ impl Styler {
                 }
             )
         });
+        let mut locales = hayagriva::archive::locales();
+        repair::patch_locales(&mut locales);
         Ok(Styler {
             style,
-            locales: hayagriva::archive::locales(),
+            locales,
             numeric,
         })
     }
@@ -275,9 +279,15 @@ impl Styler {
                 });
                 continue;
             }
-            let Some(result) = results.next() else {
+            let Some(mut result) = results.next() else {
                 break;
             };
+            let data: Vec<&str> = used
+                .iter()
+                .filter_map(|i| bib.get(&i.key))
+                .flat_map(data_strings)
+                .collect();
+            repair::repair_tree(&mut result.citation, &data);
             let mut html = String::new();
             let class = match (self.numeric, c.author_in_text) {
                 (true, false) => "citation citation-numeric",
@@ -289,7 +299,8 @@ impl Styler {
             let ctx = CiteCtx { items: used };
             write_children(&mut html, &result.citation, Some(&ctx), false);
             if c.author_in_text {
-                if let Some(tail) = results.next() {
+                if let Some(mut tail) = results.next() {
+                    repair::repair_tree(&mut tail.citation, &data);
                     html.push(' ');
                     if !self.numeric {
                         html.push('(');
@@ -310,7 +321,10 @@ impl Styler {
                 b.items
                     .into_iter()
                     .enumerate()
-                    .map(|(i, item)| {
+                    .map(|(i, mut item)| {
+                        let data: Vec<&str> =
+                            bib.get(&item.key).map(data_strings).unwrap_or_default();
+                        repair::repair_tree(&mut item.content, &data);
                         let mut html = String::new();
                         write_children(&mut html, &item.content, None, false);
                         let mut text = String::new();
@@ -362,7 +376,9 @@ impl Styler {
                 .map(|b| b.items)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|item| {
+                .map(|mut item| {
+                    let data: Vec<&str> = bib.get(&item.key).map(data_strings).unwrap_or_default();
+                    repair::repair_tree(&mut item.content, &data);
                     let mut html = String::new();
                     write_children(&mut html, &item.content, None, false);
                     let mut text = String::new();
@@ -448,6 +464,35 @@ fn split_locator(s: &str) -> (Option<SpecificLocator<'_>>, Option<&str>) {
         );
     }
     (None, Some(s))
+}
+
+/// Every string of a reference, so punctuation repairs leave the data itself alone.
+fn data_strings(r: &Reference) -> Vec<&str> {
+    let mut out: Vec<&str> = [
+        &r.title,
+        &r.container,
+        &r.volume,
+        &r.issue,
+        &r.pages,
+        &r.publisher,
+        &r.place,
+        &r.edition,
+        &r.doi,
+        &r.url,
+    ]
+    .into_iter()
+    .filter_map(|v| v.as_deref())
+    .collect();
+    for n in r.authors.iter().chain(&r.editors) {
+        match n {
+            Name::Person { family, given } => {
+                out.push(family);
+                out.extend(given.as_deref());
+            }
+            Name::Literal(l) => out.push(l),
+        }
+    }
+    out
 }
 
 /// What a citation needs to add around each item: link target, prefix and suffix.
