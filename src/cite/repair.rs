@@ -9,7 +9,10 @@
 //!    data (an ellipsis in a title stays).
 //! 3. `<label variable="page" plural="never">` is ignored (`pp. 33–58` where Vancouver wants
 //!    `p. 33–58`): such labels are rewritten to an equivalent term in the style XML.
-//! 4. hayagriva's en-US locale abbreviates June, July and September as `June`, `July`,
+//! 4. Title case lowercases the inside of words (`BJPsych` → `Bjpsych`, `eLife` → `Elife`);
+//!    citeproc leaves words that contain capitals alone. Such words are restored to their
+//!    spelling in the reference's own data.
+//! 5. hayagriva's en-US locale abbreviates June, July and September as `June`, `July`,
 //!    `Sept.`; pandoc's (and NLM's) are `Jun.`, `Jul.`, `Sep.`.
 
 use std::borrow::Cow;
@@ -112,6 +115,50 @@ pub(crate) fn patch_locales(locales: &mut [Locale]) {
 pub(crate) fn repair_tree(children: &mut ElemChildren, data: &[&str]) {
     trim_dates(children);
     collapse_punctuation(children, data);
+    restore_mixed_case(children, data);
+}
+
+/// `BJPsych`, `eLife`, `mRNA`: capitals after the first letter, next to lower-case letters.
+fn is_mixed_case(word: &str) -> bool {
+    word.chars().skip(1).any(char::is_uppercase) && word.chars().any(char::is_lowercase)
+}
+
+fn restore_mixed_case(children: &mut ElemChildren, data: &[&str]) {
+    let originals: std::collections::BTreeMap<String, &str> = data
+        .iter()
+        .flat_map(|d| d.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| is_mixed_case(w))
+        .map(|w| (w.to_lowercase(), w))
+        .collect();
+    if originals.is_empty() {
+        return;
+    }
+    let mut list = Vec::new();
+    leaves(children, &mut list);
+    for (leaf, editable) in list {
+        if !editable {
+            continue;
+        }
+        let mut out = String::with_capacity(leaf.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            match originals.get(&word.to_lowercase()) {
+                Some(orig) if *orig != word.as_str() => out.push_str(orig),
+                _ => out.push_str(word),
+            }
+            word.clear();
+        };
+        for c in leaf.chars() {
+            if c.is_alphanumeric() {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+        *leaf = out;
+    }
 }
 
 fn trim_dates(children: &mut ElemChildren) {
@@ -275,6 +322,13 @@ mod tests {
         let mut c = ElemChildren(vec![text("Wait... what?"), text(". J. 2023;"), text(".")]);
         repair_tree(&mut c, &["Wait... what?"]);
         assert_eq!(plain(&c), "Wait... what? J. 2023;");
+    }
+
+    #[test]
+    fn restores_words_with_inner_capitals() {
+        let mut c = ElemChildren(vec![text("Bjpsych Open and Elife, not Open")]);
+        repair_tree(&mut c, &["BJPsych Open", "eLife", "OPEN"]);
+        assert_eq!(plain(&c), "BJPsych Open and eLife, not Open");
     }
 
     #[test]
