@@ -155,7 +155,22 @@ impl Styler {
                 }
             )
         });
-        let mut locales = hayagriva::archive::locales();
+        // Only the locale glia formats in (and its fallback) is kept: every term lookup scans
+        // this list, and the other 60-odd locales are never used.
+        let wanted = style
+            .default_locale
+            .clone()
+            .unwrap_or_else(LocaleCode::en_us);
+        let mut locales: Vec<Locale> = hayagriva::archive::locales()
+            .into_iter()
+            .filter(|l| {
+                l.lang.as_ref().is_some_and(|code| {
+                    *code == wanted
+                        || *code == LocaleCode::en_us()
+                        || wanted.0.starts_with(code.0.as_str())
+                })
+            })
+            .collect();
         repair::patch_locales(&mut locales);
         Ok(Styler {
             style,
