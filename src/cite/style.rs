@@ -813,6 +813,36 @@ mod tests {
     }
 
     #[test]
+    fn site_index_entries_keep_the_callers_order_without_numbers() {
+        let styler = Styler::load(&StyleChoice::Vancouver).unwrap();
+        let entries = styler.format_entries(&bib(REFS), &["b", "missing", "a"]);
+        let got: Vec<_> = entries.iter().map(|e| (e.key.as_str(), e.number)).collect();
+        assert_eq!(got, [("b", None), ("a", None)]);
+        assert!(
+            entries[0].text.starts_with("Doe J, Roe R. Second."),
+            "{}",
+            entries[0].text
+        );
+        assert!(!entries[0].html.contains("csl-left-margin"));
+    }
+
+    #[test]
+    fn author_in_text_and_suppressed_author() {
+        let apa = Styler::load(&StyleChoice::Apa).unwrap();
+        let doc = apa
+            .format_document(&bib(REFS), &find_citations("@a [p. 3] and [-@b]"))
+            .unwrap();
+        assert_eq!(
+            doc.citations[0].html,
+            "<span class=\"citation citation-in-text\"><a href=\"#ref-a\">Smith</a> (<a href=\"#ref-a\">2020, p. 3</a>)</span>"
+        );
+        assert_eq!(
+            doc.citations[1].html,
+            "<span class=\"citation\">(<a href=\"#ref-b\">2019</a>)</span>"
+        );
+    }
+
+    #[test]
     fn unknown_keys_do_not_panic() {
         let styler = Styler::load(&StyleChoice::Ama).unwrap();
         let doc = styler
