@@ -21,26 +21,60 @@ fn norm(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Text of glia's HTML as pandoc's plain writer would show it: tags dropped, except that
+/// superscript becomes Unicode superscript digits, or `^(…)` when it holds anything else,
+/// which is how pandoc prints the AMA style's superscript citations.
 fn strip_tags(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
+    let mut tag = String::new();
     for c in html.chars() {
         match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+            '<' => {
+                in_tag = true;
+                tag.clear();
+            }
+            '>' => {
+                in_tag = false;
+                if tag == "sup" {
+                    out.push('\u{1}');
+                } else if tag == "/sup" {
+                    out.push('\u{2}');
+                }
+            }
+            c if in_tag => tag.push(c),
+            c => out.push(c),
         }
     }
-    out.replace("&amp;", "&")
+    // Adjacent superscript runs (one per text node or link) are one superscript to a reader.
+    let out = out.replace("\u{2}\u{1}", "");
+    let mut plain = String::new();
+    let mut rest = out.as_str();
+    while let Some(start) = rest.find('\u{1}') {
+        plain.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let end = after.find('\u{2}').unwrap_or(after.len());
+        let sup = &after[..end];
+        const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+        if sup.chars().all(|c| c.is_ascii_digit()) {
+            plain.extend(sup.chars().map(|c| DIGITS[(c as u8 - b'0') as usize]));
+        } else {
+            plain.push_str(&format!("^({sup})"));
+        }
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    plain.push_str(rest);
+    plain
+        .replace("&amp;", "&")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
 }
 
-/// pandoc's plain output: the paragraph of citations, then one paragraph per entry.
-fn pandoc(markdown: &str, csl: &str) -> (String, Vec<String>) {
+/// pandoc's plain output: one paragraph per citation (the markdown puts each in its own
+/// paragraph), then one per reference-list entry.
+fn pandoc(markdown: &str, csl: &str, n_citations: usize) -> (Vec<String>, Vec<String>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("in.md");
     std::fs::write(&input, markdown).expect("write input");
@@ -64,17 +98,16 @@ fn pandoc(markdown: &str, csl: &str) -> (String, Vec<String>) {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let mut paras = text
+    let mut paras: Vec<String> = text
         .split("\n\n")
         .map(norm)
         .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .into_iter();
-    let cites = paras.next().unwrap_or_default();
-    (cites, paras.collect())
+        .collect();
+    let entries = paras.split_off(n_citations.min(paras.len()));
+    (paras, entries)
 }
 
-fn glia(markdown: &str, choice: StyleChoice) -> (String, Vec<String>) {
+fn glia(markdown: &str, choice: StyleChoice) -> (Vec<String>, Vec<String>) {
     let path = Path::new(FIXTURES).join("refs.yaml");
     let text = std::fs::read_to_string(&path).expect("fixture");
     let (refs, diags) = load_bibliography_file("refs.yaml", &text);
@@ -88,11 +121,10 @@ fn glia(markdown: &str, choice: StyleChoice) -> (String, Vec<String>) {
     let cites = doc
         .citations
         .iter()
-        .map(|c| strip_tags(&c.html))
-        .collect::<Vec<_>>()
-        .join(" ");
+        .map(|c| norm(&strip_tags(&c.html)))
+        .collect();
     let entries = doc.entries.iter().map(|e| norm(&e.text)).collect();
-    (norm(&cites), entries)
+    (cites, entries)
 }
 
 fn all_keys_markdown() -> String {
@@ -103,17 +135,29 @@ fn all_keys_markdown() -> String {
         .filter_map(|i| i.get("id").and_then(|v| v.as_str()))
         .map(|id| format!("[@{id}]"))
         .collect();
-    cites.join(" ") + "\n"
+    cites.join("\n\n") + "\n"
 }
 
+/// Compares everything; `known` lists exact (pandoc, glia) pairs of differences that are
+/// understood and documented where they are passed. A known difference that no longer occurs
+/// fails too, so the list cannot go stale.
 fn compare(markdown: &str, choice: StyleChoice, csl: &str) {
-    let (p_cites, p_entries) = pandoc(markdown, csl);
+    compare_with_known(markdown, choice, csl, &[]);
+}
+
+fn compare_with_known(markdown: &str, choice: StyleChoice, csl: &str, known: &[(&str, &str)]) {
+    let mut seen = vec![false; known.len()];
     let (g_cites, g_entries) = glia(markdown, choice);
+    let (p_cites, p_entries) = pandoc(markdown, csl, g_cites.len());
     let mut diffs = Vec::new();
-    if p_cites != g_cites {
-        diffs.push(format!(
-            "citations:\n  pandoc: {p_cites}\n  glia:   {g_cites}"
-        ));
+    for (p, g) in p_cites.iter().zip(&g_cites) {
+        if let Some(k) = known.iter().position(|(kp, kg)| kp == p && kg == g) {
+            seen[k] = true;
+            continue;
+        }
+        if p != g {
+            diffs.push(format!("citation:\n  pandoc: {p}\n  glia:   {g}"));
+        }
     }
     if p_entries.len() != g_entries.len() {
         diffs.push(format!(
@@ -125,6 +169,13 @@ fn compare(markdown: &str, choice: StyleChoice, csl: &str) {
     for (p, g) in p_entries.iter().zip(&g_entries) {
         if p != g {
             diffs.push(format!("entry:\n  pandoc: {p}\n  glia:   {g}"));
+        }
+    }
+    for (k, (p, g)) in known.iter().enumerate() {
+        if !seen[k] {
+            diffs.push(format!(
+                "known difference no longer seen (remove it from the list):\n  pandoc: {p}\n  glia:   {g}"
+            ));
         }
     }
     assert!(
@@ -155,8 +206,52 @@ fn apa_matches_pandoc() {
 #[ignore = "needs pandoc"]
 fn vancouver_numbers_in_order_of_first_citation_like_pandoc() {
     compare(
-        "[@fixture-book] [@walsh2021ketamine; @fixture-book] [@cole2022snt, p. 133] [@fixture-book]\n",
+        "[@fixture-book]\n\n[@walsh2021ketamine; @fixture-book]\n\n[@cole2022snt, p. 133]\n\n[@fixture-book]\n",
         StyleChoice::Vancouver,
         "vancouver.csl",
+    );
+}
+
+/// One citation per paragraph: locators, a prefix, a suffix pandoc does not read as a locator
+/// (`ch. 2`), suppressed author, several works, author-in-text with and without locator.
+const CITATION_FORMS: &str = "[@fixture-book, p. 12]\n\n[see @walsh2021ketamine, ch. 2]\n\n\
+[-@fixture-report]\n\n[@fixture-two-authors; @fixture-six-authors]\n\n@cole2022snt\n\n\
+@fixture-one-author [p. 33]\n\n[@fixture-book; @fixture-chapter, chap. 4]\n\n\
+[@fixture-webpage, pp. 40-42; -@kuo2023interventional, para. 3]\n";
+
+#[test]
+#[ignore = "needs pandoc"]
+fn vancouver_citation_forms_match_pandoc() {
+    compare(CITATION_FORMS, StyleChoice::Vancouver, "vancouver.csl");
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn apa_citation_forms_match_pandoc() {
+    compare(CITATION_FORMS, StyleChoice::Apa, "apa.csl");
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn ama_matches_pandoc() {
+    compare(
+        &all_keys_markdown(),
+        StyleChoice::Ama,
+        "american-medical-association.csl",
+    );
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn ama_citation_forms_match_pandoc() {
+    compare_with_known(
+        CITATION_FORMS,
+        StyleChoice::Ama,
+        "american-medical-association.csl",
+        // Known difference: hayagriva always turns the hyphen of a page-range locator into an
+        // en dash (`pp40–42`); pandoc 2.17 does that with APA but keeps the hyphen as typed with
+        // AMA. The locator reaches hayagriva as `LocatorPayload::Str` and it re-renders it as
+        // a page range itself; glia cannot reach that step.
+        &[("^(9(pp40-42),10(para3))", "^(9(pp40–42),10(para3))")],
     );
 }

@@ -35,6 +35,7 @@
 
 pub mod export;
 pub mod model;
+mod repair;
 pub mod style;
 pub mod syntax;
 

@@ -880,13 +880,28 @@ fn load_yaml(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
             let by_index = starts.len() == map.len();
             for (i, (k, mut v)) in map.into_iter().enumerate() {
                 let key = yaml_id(Some(&k)).unwrap_or_default();
+                let span = if by_index { starts[i].clone() } else { 0..0 };
                 if let serde_yaml::Value::Mapping(m) = &mut v {
                     let id_key = serde_yaml::Value::String("id".into());
-                    if !m.contains_key(&id_key) {
-                        m.insert(id_key, serde_yaml::Value::String(key.clone()));
+                    match yaml_id(m.get(&id_key)) {
+                        None => {
+                            m.insert(id_key, serde_yaml::Value::String(key.clone()));
+                        }
+                        // Two names for one entry would make citations resolve unpredictably.
+                        Some(inner) if inner != key => {
+                            diags.push(
+                                Diagnostic::error(
+                                    "bad-reference",
+                                    format!("reference `{key}` has a different `id: {inner}`"),
+                                )
+                                .at(file, text, span.clone())
+                                .with_help("in a map of references the key is the id: drop `id:`"),
+                            );
+                            continue;
+                        }
+                        Some(_) => {}
                     }
                 }
-                let span = if by_index { starts[i].clone() } else { 0..0 };
                 entries.push((v, span, key));
             }
         }
@@ -1512,6 +1527,13 @@ mod tests {
         assert_eq!(refs.len(), 2);
         assert_eq!(refs[1].reference.id, "b");
         assert_eq!(refs[1].location.as_ref().map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn map_key_and_inner_id_must_agree() {
+        let (refs, diags) = yaml("a:\n  id: b\n  title: T\n");
+        assert!(refs.is_empty());
+        assert_eq!(diags[0].message, "reference `a` has a different `id: b`");
     }
 
     #[test]

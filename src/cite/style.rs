@@ -21,7 +21,8 @@ use hayagriva::{
     ElemChild, ElemChildren, ElemMeta, LocatorPayload, SpecificLocator,
 };
 
-use super::model::Bibliography;
+use super::model::{Bibliography, Name, Reference};
+use super::repair;
 use super::syntax::{Citation, CiteItem};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 
@@ -132,7 +133,8 @@ impl Styler {
 
     /// Parses CSL XML; `origin` names it in errors.
     pub fn from_xml(xml: &str, origin: &str) -> Result<Styler, Diagnostic> {
-        let style = IndependentStyle::from_xml(xml).map_err(|e| {
+        let xml = repair::rewrite_style_xml(xml);
+        let style = IndependentStyle::from_xml(&xml).map_err(|e| {
             let dependent = xml.contains("rel=\"independent-parent\"");
             let d = Diagnostic::error("style-file", format!("cannot use CSL style: {e}"))
                 .in_file(origin);
@@ -153,9 +155,26 @@ impl Styler {
                 }
             )
         });
+        // Only the locale glia formats in (and its fallback) is kept: every term lookup scans
+        // this list, and the other 60-odd locales are never used.
+        let wanted = style
+            .default_locale
+            .clone()
+            .unwrap_or_else(LocaleCode::en_us);
+        let mut locales: Vec<Locale> = hayagriva::archive::locales()
+            .into_iter()
+            .filter(|l| {
+                l.lang.as_ref().is_some_and(|code| {
+                    *code == wanted
+                        || *code == LocaleCode::en_us()
+                        || wanted.0.starts_with(code.0.as_str())
+                })
+            })
+            .collect();
+        repair::patch_locales(&mut locales);
         Ok(Styler {
             style,
-            locales: hayagriva::archive::locales(),
+            locales,
             numeric,
         })
     }
@@ -203,45 +222,29 @@ impl Styler {
         let mut requested: Vec<Vec<&CiteItem>> = Vec::new();
         for c in citations {
             let mut items = Vec::new();
-            let mut tail = Vec::new();
+            let mut names_only = Vec::new();
             let mut used = Vec::new();
             for ci in &c.items {
                 let Some(entry) = bib.entry(&ci.key) else {
                     continue;
                 };
                 let (locator, _) = split_locator(&ci.locator);
-                if c.author_in_text {
-                    // pandoc's author-in-text form is "Smith et al. (1)" or "Smith (2020)":
-                    // the names alone, then the number or year as a second request.
-                    items.push(CitationItem::new(
+                // pandoc's author-in-text form is "Smith et al. (2020, p. 3)" in author-date
+                // styles: the names alone, then the citation without them. Numeric styles
+                // print no names in citations, so there it is just the citation, as in pandoc.
+                if c.author_in_text && !self.numeric {
+                    names_only.push(CitationItem::new(
                         &entry.item,
                         None,
                         None,
                         false,
                         Some(CitePurpose::Author),
                     ));
-                    let purpose = (!self.numeric).then_some(CitePurpose::Year);
-                    tail.push(CitationItem::new(
-                        &entry.item,
-                        locator,
-                        None,
-                        false,
-                        purpose,
-                    ));
-                } else {
-                    let purpose =
-                        (ci.suppress_author && !self.numeric).then_some(CitePurpose::Year);
-                    items.push(CitationItem::new(
-                        &entry.item,
-                        locator,
-                        None,
-                        false,
-                        purpose,
-                    ));
                 }
+                items.push(CitationItem::new(&entry.item, locator, None, false, None));
                 used.push(ci);
             }
-            for list in [items, tail] {
+            for list in [names_only, items] {
                 if !list.is_empty() {
                     driver.citation(CitationRequest::new(
                         list,
@@ -275,9 +278,23 @@ impl Styler {
                 });
                 continue;
             }
-            let Some(result) = results.next() else {
-                break;
+            let data: Vec<&str> = used
+                .iter()
+                .filter_map(|i| bib.get(&i.key))
+                .flat_map(data_strings)
+                .collect();
+            let layout = &self.style.citation.layout;
+            let ctx = CiteCtx {
+                items: used,
+                formatting: hayagriva::Formatting {
+                    font_style: layout.font_style.unwrap_or_default(),
+                    font_variant: layout.font_variant.unwrap_or_default(),
+                    font_weight: layout.font_weight.unwrap_or_default(),
+                    text_decoration: layout.text_decoration.unwrap_or_default(),
+                    vertical_align: layout.vertical_align.unwrap_or_default(),
+                },
             };
+            let in_text = c.author_in_text && !self.numeric;
             let mut html = String::new();
             let class = match (self.numeric, c.author_in_text) {
                 (true, false) => "citation citation-numeric",
@@ -286,20 +303,25 @@ impl Styler {
                 (false, true) => "citation citation-in-text",
             };
             let _ = write!(html, "<span class=\"{class}\">");
-            let ctx = CiteCtx { items: used };
-            write_children(&mut html, &result.citation, Some(&ctx), false);
-            if c.author_in_text {
-                if let Some(tail) = results.next() {
-                    html.push(' ');
-                    if !self.numeric {
-                        html.push('(');
-                    }
-                    write_children(&mut html, &tail.citation, Some(&ctx), false);
-                    if !self.numeric {
-                        html.push(')');
-                    }
-                }
+            if in_text {
+                let Some(mut names) = results.next() else {
+                    break;
+                };
+                repair::repair_tree(&mut names.citation, &data);
+                write_children(&mut html, &names.citation, Some(&ctx), false);
+                html.push(' ');
             }
+            let Some(mut result) = results.next() else {
+                break;
+            };
+            if !self.numeric {
+                // `-@key` and the second half of author-in-text: the citation without names.
+                let suppress: Vec<bool> =
+                    used.iter().map(|i| in_text || i.suppress_author).collect();
+                drop_suppressed_names(&mut result.citation, &suppress);
+            }
+            repair::repair_tree(&mut result.citation, &data);
+            write_children(&mut html, &result.citation, Some(&ctx), false);
             html.push_str("</span>");
             formatted.push(FormattedCitation { html, keys });
         }
@@ -310,7 +332,10 @@ impl Styler {
                 b.items
                     .into_iter()
                     .enumerate()
-                    .map(|(i, item)| {
+                    .map(|(i, mut item)| {
+                        let data: Vec<&str> =
+                            bib.get(&item.key).map(data_strings).unwrap_or_default();
+                        repair::repair_tree(&mut item.content, &data);
                         let mut html = String::new();
                         write_children(&mut html, &item.content, None, false);
                         let mut text = String::new();
@@ -362,7 +387,9 @@ impl Styler {
                 .map(|b| b.items)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|item| {
+                .map(|mut item| {
+                    let data: Vec<&str> = bib.get(&item.key).map(data_strings).unwrap_or_default();
+                    repair::repair_tree(&mut item.content, &data);
                     let mut html = String::new();
                     write_children(&mut html, &item.content, None, false);
                     let mut text = String::new();
@@ -391,6 +418,8 @@ fn split_locator(s: &str) -> (Option<SpecificLocator<'_>>, Option<&str>) {
     if s.is_empty() {
         return (None, None);
     }
+    // The labels pandoc recognises with glia's en-US locale: each locator term's long and short
+    // forms, singular and plural. Anything else (`ch. 2`, `and passim`) is a suffix, as there.
     const TERMS: &[(&str, Locator)] = &[
         ("pages", Locator::Page),
         ("page", Locator::Page),
@@ -398,10 +427,11 @@ fn split_locator(s: &str) -> (Option<SpecificLocator<'_>>, Option<&str>) {
         ("p.", Locator::Page),
         ("chapters", Locator::Chapter),
         ("chapter", Locator::Chapter),
+        ("chaps.", Locator::Chapter),
         ("chap.", Locator::Chapter),
-        ("ch.", Locator::Chapter),
         ("sections", Locator::Section),
         ("section", Locator::Section),
+        ("secs.", Locator::Section),
         ("sec.", Locator::Section),
         ("§§", Locator::Section),
         ("§", Locator::Section),
@@ -409,12 +439,11 @@ fn split_locator(s: &str) -> (Option<SpecificLocator<'_>>, Option<&str>) {
         ("figure", Locator::Figure),
         ("figs.", Locator::Figure),
         ("fig.", Locator::Figure),
-        ("tables", Locator::Table),
-        ("table", Locator::Table),
-        ("tbl.", Locator::Table),
         ("paragraphs", Locator::Paragraph),
         ("paragraph", Locator::Paragraph),
+        ("paras.", Locator::Paragraph),
         ("para.", Locator::Paragraph),
+        ("¶¶", Locator::Paragraph),
         ("¶", Locator::Paragraph),
         ("volumes", Locator::Volume),
         ("volume", Locator::Volume),
@@ -422,10 +451,40 @@ fn split_locator(s: &str) -> (Option<SpecificLocator<'_>>, Option<&str>) {
         ("vol.", Locator::Volume),
         ("lines", Locator::Line),
         ("line", Locator::Line),
+        ("ll.", Locator::Line),
         ("l.", Locator::Line),
         ("notes", Locator::Note),
         ("note", Locator::Note),
+        ("nn.", Locator::Note),
         ("n.", Locator::Note),
+        ("books", Locator::Book),
+        ("book", Locator::Book),
+        ("bks.", Locator::Book),
+        ("bk.", Locator::Book),
+        ("columns", Locator::Column),
+        ("column", Locator::Column),
+        ("cols.", Locator::Column),
+        ("col.", Locator::Column),
+        ("parts", Locator::Part),
+        ("part", Locator::Part),
+        ("pts.", Locator::Part),
+        ("pt.", Locator::Part),
+        ("verses", Locator::Verse),
+        ("verse", Locator::Verse),
+        ("vv.", Locator::Verse),
+        ("v.", Locator::Verse),
+        ("opera", Locator::Opus),
+        ("opus", Locator::Opus),
+        ("opp.", Locator::Opus),
+        ("op.", Locator::Opus),
+        ("sub verbis", Locator::SubVerbo),
+        ("sub verbo", Locator::SubVerbo),
+        ("s.vv.", Locator::SubVerbo),
+        ("s.v.", Locator::SubVerbo),
+        ("folios", Locator::Folio),
+        ("folio", Locator::Folio),
+        ("fols.", Locator::Folio),
+        ("fol.", Locator::Folio),
     ];
     let lower = s.to_lowercase();
     for (term, loc) in TERMS {
@@ -450,9 +509,97 @@ fn split_locator(s: &str) -> (Option<SpecificLocator<'_>>, Option<&str>) {
     (None, Some(s))
 }
 
+/// Removes the names from the items marked in `suppress` (by index in the request), with the
+/// delimiter that followed them, as citeproc does for suppress-author.
+fn drop_suppressed_names(children: &mut ElemChildren, suppress: &[bool]) {
+    for child in &mut children.0 {
+        if let ElemChild::Elem(e) = child {
+            match e.meta {
+                Some(ElemMeta::Entry(i)) => {
+                    if suppress.get(i).copied().unwrap_or(false) && remove_names(&mut e.children) {
+                        strip_leading_delimiter(&mut e.children);
+                    }
+                }
+                _ => drop_suppressed_names(&mut e.children, suppress),
+            }
+        }
+    }
+}
+
+fn remove_names(children: &mut ElemChildren) -> bool {
+    if let Some(pos) = children
+        .0
+        .iter()
+        .position(|c| matches!(c, ElemChild::Elem(e) if matches!(e.meta, Some(ElemMeta::Names(_)))))
+    {
+        children.0.remove(pos);
+        return true;
+    }
+    children.0.iter_mut().any(|c| match c {
+        ElemChild::Elem(e) => remove_names(&mut e.children),
+        _ => false,
+    })
+}
+
+/// Trims `, ` (or `; `, `: `) left at the start once the names before it are gone.
+fn strip_leading_delimiter(children: &mut ElemChildren) -> bool {
+    for child in &mut children.0 {
+        match child {
+            ElemChild::Text(t) => {
+                let kept = t.text.trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, ',' | ';' | ':')
+                });
+                t.text = kept.to_string();
+                if !t.text.is_empty() {
+                    return true;
+                }
+            }
+            ElemChild::Elem(e) => {
+                if strip_leading_delimiter(&mut e.children) {
+                    return true;
+                }
+            }
+            _ => return true,
+        }
+    }
+    false
+}
+
+/// Every string of a reference, so punctuation repairs leave the data itself alone.
+fn data_strings(r: &Reference) -> Vec<&str> {
+    let mut out: Vec<&str> = [
+        &r.title,
+        &r.container,
+        &r.volume,
+        &r.issue,
+        &r.pages,
+        &r.publisher,
+        &r.place,
+        &r.edition,
+        &r.doi,
+        &r.url,
+    ]
+    .into_iter()
+    .filter_map(|v| v.as_deref())
+    .collect();
+    for n in r.authors.iter().chain(&r.editors) {
+        match n {
+            Name::Person { family, given } => {
+                out.push(family);
+                out.extend(given.as_deref());
+            }
+            Name::Literal(l) => out.push(l),
+        }
+    }
+    out
+}
+
 /// What a citation needs to add around each item: link target, prefix and suffix.
 struct CiteCtx<'a> {
     items: &'a [&'a CiteItem],
+    /// The citation layout's formatting (AMA's superscript), which pandoc applies to
+    /// prefixes and suffixes too.
+    formatting: hayagriva::Formatting,
 }
 
 fn esc(s: &str) -> String {
@@ -520,15 +667,13 @@ fn write_elem(out: &mut String, e: &Elem, cite: Option<&CiteCtx>, in_link: bool)
         (Some(ElemMeta::Entry(i)), Some(ctx)) if !e.children.is_empty() => {
             if let Some(item) = ctx.items.get(*i) {
                 if !item.prefix.is_empty() {
-                    push_esc(out, &item.prefix);
-                    out.push(' ');
+                    write_formatted(out, &format!("{} ", item.prefix), &ctx.formatting);
                 }
                 let _ = write!(out, "<a href=\"#{}\">", esc(&anchor_id(&item.key)));
                 write_children(out, &e.children, cite, true);
                 out.push_str("</a>");
                 if let (_, Some(suffix)) = split_locator(&item.locator) {
-                    out.push_str(", ");
-                    push_esc(out, suffix);
+                    write_formatted(out, &format!(", {suffix}"), &ctx.formatting);
                 }
             } else {
                 write_children(out, &e.children, cite, in_link);
@@ -668,6 +813,36 @@ mod tests {
     }
 
     #[test]
+    fn site_index_entries_keep_the_callers_order_without_numbers() {
+        let styler = Styler::load(&StyleChoice::Vancouver).unwrap();
+        let entries = styler.format_entries(&bib(REFS), &["b", "missing", "a"]);
+        let got: Vec<_> = entries.iter().map(|e| (e.key.as_str(), e.number)).collect();
+        assert_eq!(got, [("b", None), ("a", None)]);
+        assert!(
+            entries[0].text.starts_with("Doe J, Roe R. Second."),
+            "{}",
+            entries[0].text
+        );
+        assert!(!entries[0].html.contains("csl-left-margin"));
+    }
+
+    #[test]
+    fn author_in_text_and_suppressed_author() {
+        let apa = Styler::load(&StyleChoice::Apa).unwrap();
+        let doc = apa
+            .format_document(&bib(REFS), &find_citations("@a [p. 3] and [-@b]"))
+            .unwrap();
+        assert_eq!(
+            doc.citations[0].html,
+            "<span class=\"citation citation-in-text\"><a href=\"#ref-a\">Smith</a> (<a href=\"#ref-a\">2020, p. 3</a>)</span>"
+        );
+        assert_eq!(
+            doc.citations[1].html,
+            "<span class=\"citation\">(<a href=\"#ref-b\">2019</a>)</span>"
+        );
+    }
+
+    #[test]
     fn unknown_keys_do_not_panic() {
         let styler = Styler::load(&StyleChoice::Ama).unwrap();
         let doc = styler
@@ -699,12 +874,14 @@ mod tests {
             )
         ));
         assert!(matches!(
-            split_locator("ch. 2"),
+            split_locator("chap. 2"),
             (
                 Some(SpecificLocator(Locator::Chapter, LocatorPayload::Str("2"))),
                 None
             )
         ));
+        // pandoc does not know `ch.`: it stays a suffix there, so here too.
+        assert!(matches!(split_locator("ch. 2"), (None, Some("ch. 2"))));
         assert!(matches!(
             split_locator("33-35"),
             (Some(SpecificLocator(Locator::Page, _)), None)
