@@ -341,3 +341,44 @@ fn url_like_words_and_abbreviation_case_in_pages() {
     );
     assert_eq!(links(&r.html), pairs(&[("tms", "TMS")]));
 }
+
+#[test]
+fn citation_placeholders_are_left_alone() {
+    // The citation pass runs first and leaves raw HTML where `[@key]` was.
+    let g = glossary();
+    let m = Matcher::new(&g).unwrap();
+    let md = "Ketamine [@ketamine2020] works.";
+    let mut events: Vec<_> = Parser::new_ext(md, OPTS)
+        .into_offset_iter()
+        .map(|(e, r)| (e.into_static(), r))
+        .collect();
+    let at = md.find('[').unwrap();
+    let cite = at..at + "[@ketamine2020]".len();
+    events.retain(|(_, r)| !(cite.start <= r.start && r.end <= cite.end));
+    let placeholder =
+        Event::InlineHtml("<sup class=\"cite\" data-key=\"ketamine2020\">ketamine</sup>".into());
+    let pos = events
+        .iter()
+        .position(|(_, r)| r.start > cite.start)
+        .unwrap();
+    events.insert(pos, (placeholder, cite));
+    let href = |slug: &str| format!("#{slug}");
+    let ctx = LinkContext {
+        glossary: &g,
+        matcher: &m,
+        mode: LinkMode::All,
+        exclude_slug: None,
+        href: &href,
+        file: "p.md",
+        text: md,
+        id_prefix: "p-",
+    };
+    let out = link_terms(events, &ctx);
+    let mut html_out = String::new();
+    html::push_html(&mut html_out, out.events.into_iter().map(|(e, _)| e));
+    assert_eq!(links(&html_out), pairs(&[("ketamine", "Ketamine")]));
+    assert!(
+        html_out.contains("<sup class=\"cite\" data-key=\"ketamine2020\">ketamine</sup> works.")
+    );
+    assert!(html_out.contains("id=\"p-gt-ketamine-1\""), "{html_out}");
+}
