@@ -1,5 +1,6 @@
 //! The linking pass: glossary terms in a page's events become links with a tooltip.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -282,15 +283,24 @@ impl Pass<'_, '_> {
             self.out.extend(run);
             return;
         }
-        let mut merged = String::new();
         let mut starts = Vec::with_capacity(run.len());
-        for (event, _) in &run {
-            starts.push(merged.len());
-            match event {
-                Event::Text(t) => merged.push_str(t),
-                _ => merged.push('\n'),
+        let merged: Cow<str> = match run.as_slice() {
+            [(Event::Text(t), _)] => {
+                starts.push(0);
+                Cow::Borrowed(t.as_ref())
             }
-        }
+            _ => {
+                let mut merged = String::new();
+                for (event, _) in &run {
+                    starts.push(merged.len());
+                    match event {
+                        Event::Text(t) => merged.push_str(t),
+                        _ => merged.push('\n'),
+                    }
+                }
+                Cow::Owned(merged)
+            }
+        };
         let pieces = Pieces {
             run: &run,
             starts: &starts,
