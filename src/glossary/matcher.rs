@@ -68,7 +68,6 @@ impl Matcher {
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Both)
-            .prefilter(false)
             .build(&keys)
             .map_err(|e| {
                 Diagnostic::error(

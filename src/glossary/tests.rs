@@ -382,3 +382,10 @@ fn citation_placeholders_are_left_alone() {
     );
     assert!(html_out.contains("id=\"p-gt-ketamine-1\""), "{html_out}");
 }
+
+#[test]
+fn link_mode_reads_from_configuration() {
+    let modes: Vec<LinkMode> = serde_yaml::from_str("[first, all, none]").unwrap();
+    assert_eq!(modes, [LinkMode::First, LinkMode::All, LinkMode::None]);
+    assert_eq!(LinkMode::default(), LinkMode::First);
+}
