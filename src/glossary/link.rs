@@ -131,7 +131,8 @@ impl Pass<'_, '_> {
         }
         self.flush();
         match &event {
-            Event::Start(Tag::Heading { .. }) => self.heading += 1,
+            // A definition list's term is a heading of sorts: the word being defined.
+            Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle) => self.heading += 1,
             Event::Start(Tag::CodeBlock(_)) => self.code += 1,
             Event::End(TagEnd::CodeBlock) => self.code = self.code.saturating_sub(1),
             Event::Start(Tag::Image { .. }) => self.image += 1,
@@ -174,7 +175,7 @@ impl Pass<'_, '_> {
         {
             self.raw.clear();
         }
-        if let Event::End(TagEnd::Heading(_)) = &event {
+        if let Event::End(TagEnd::Heading(_) | TagEnd::DefinitionListTitle) = &event {
             self.heading = self.heading.saturating_sub(1);
         }
         self.out.push((event, range));

@@ -9,7 +9,8 @@ use super::*;
 const OPTS: Options = Options::ENABLE_WIKILINKS
     .union(Options::ENABLE_FOOTNOTES)
     .union(Options::ENABLE_TABLES)
-    .union(Options::ENABLE_SMART_PUNCTUATION);
+    .union(Options::ENABLE_SMART_PUNCTUATION)
+    .union(Options::ENABLE_DEFINITION_LIST);
 
 fn glossary() -> Glossary {
     let (g, d) = Glossary::build(vec![
@@ -26,6 +27,7 @@ fn glossary() -> Glossary {
         ),
         entry("tms", "term: TMS", "Transcranial magnetic stimulation."),
         entry("dissociation", "term: dissociation", "Feeling detached."),
+        entry("alzheimer", "term: Alzheimer's disease", "A dementia."),
     ]);
     assert!(d.is_empty(), "{d:?}");
     g
@@ -388,4 +390,32 @@ fn link_mode_reads_from_configuration() {
     let modes: Vec<LinkMode> = serde_yaml::from_str("[first, all, none]").unwrap();
     assert_eq!(modes, [LinkMode::First, LinkMode::All, LinkMode::None]);
     assert_eq!(LinkMode::default(), LinkMode::First);
+}
+
+#[test]
+fn smart_apostrophes_match_plain_ones() {
+    let r = run("Alzheimer's disease and Alzheimer\u{2019}s disease.");
+    // Smart punctuation turns the first into a curly apostrophe too; both match the name.
+    assert_eq!(
+        links(&r.html),
+        pairs(&[("alzheimer", "Alzheimer\u{2019}s disease")])
+    );
+    let r = run_with(
+        "Alzheimer\u{2019}s disease, Alzheimer's disease.",
+        LinkMode::All,
+        None,
+    );
+    assert_eq!(links(&r.html).len(), 2);
+}
+
+#[test]
+fn not_in_definition_list_terms() {
+    let r = run("Ketamine\n: An anaesthetic, like ketamine.");
+    assert_eq!(links(&r.html), pairs(&[("ketamine", "ketamine")]));
+    let doc = Html::parse_fragment(&r.html);
+    assert_eq!(
+        doc.select(&Selector::parse("dd a.gloss-term").unwrap())
+            .count(),
+        1
+    );
 }

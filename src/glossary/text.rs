@@ -82,6 +82,8 @@ impl<'t> Folded<'t> {
                 s.push(' ');
             } else if c.is_ascii() {
                 s.push(c.to_ascii_lowercase());
+            } else if let Some(plain) = plain_punctuation(c) {
+                s.push(plain);
             } else {
                 s.extend(c.to_lowercase());
             }
@@ -110,6 +112,16 @@ impl<'t> Folded<'t> {
             return (i <= self.s.len()).then_some(i);
         }
         self.map.get(i).copied().filter(|&o| o != INSIDE)
+    }
+}
+
+/// Typographic apostrophes and hyphens, as smart punctuation or a careful author writes them,
+/// stand for the ASCII ones names are usually written with (`Alzheimer’s`, `treatment‑resistant`).
+fn plain_punctuation(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some('\''),
+        '\u{2010}' | '\u{2011}' => Some('-'),
+        _ => None,
     }
 }
 
@@ -323,6 +335,15 @@ mod tests {
                 .to_lowercase();
             assert_eq!(f.s, expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn typographic_apostrophes_and_hyphens_fold_to_ascii() {
+        assert_eq!(
+            Folded::new("Alzheimer’s treatment‑resistant").s,
+            "alzheimer's treatment-resistant"
+        );
+        assert_eq!(fold_name("Alzheimer's"), Folded::new("ALZHEIMER’S").s);
     }
 
     #[test]
