@@ -253,7 +253,10 @@ pub fn index_context(site: &Site) -> IndexCtx {
     let sort_key = |key: &str| {
         let r = cit.bibliography.get(key);
         (
-            r.map(Reference::first_author_sort_key).unwrap_or_default(),
+            // Folded, so Ávila sorts (and is filed) with the A's.
+            crate::render::search::fold(
+                &r.map(Reference::first_author_sort_key).unwrap_or_default(),
+            ),
             r.and_then(|r| r.issued.map(|d| d.year)).unwrap_or(0),
             key.to_string(),
         )
@@ -277,7 +280,7 @@ pub fn index_context(site: &Site) -> IndexCtx {
         let first = r
             .map(Reference::first_author_sort_key)
             .and_then(|s| s.chars().next())
-            .map(|c| crate::render::search::fold(&c.to_uppercase().to_string()))
+            .map(|c| crate::render::search::fold(&c.to_string()).to_uppercase())
             .filter(|c| c.chars().all(char::is_alphabetic))
             .unwrap_or_else(|| "#".into());
         let cited_in = pages
