@@ -95,13 +95,17 @@
       return esc(w);
     }).join("");
   }
+  /* In the header's listbox each result link is itself the option (an option may not contain
+     a link), kept out of the tab order: the input owns focus and the arrow keys move
+     aria-activedescendant. The search page lists plain links. */
   function render(list, results, q, status) {
+    var listbox = list.getAttribute("role") === "listbox";
     list.innerHTML = "";
     results.forEach(function (r, i) {
       var li = document.createElement("li");
-      li.id = list.id + "-" + i;
-      li.setAttribute("role", "option");
-      li.innerHTML = '<a href="' + esc(r.url) + '"><span class="sr-title">' + esc(r.title) + "</span>" +
+      if (listbox) li.setAttribute("role", "none");
+      li.innerHTML = '<a href="' + esc(r.url) + '"' +
+        (listbox ? ' role="option" tabindex="-1" id="' + list.id + "-" + i + '"' : "") + '><span class="sr-title">' + esc(r.title) + "</span>" +
         (r.heading ? ' <span class="sr-heading">› ' + esc(r.heading) + "</span>" : "") +
         (r.snippet ? '<span class="sr-snippet">' + highlight(r.snippet, q) + "…</span>" : "") + "</a>";
       list.appendChild(li);
@@ -109,7 +113,7 @@
     if (status) status.textContent = q ? results.length + (results.length === 1 ? " result" : " results") + " for " + q : "";
   }
   function setup(form) {
-    var input = form.querySelector("input[type=search]"), list = form.querySelector(".search-results"),
+    var input = form.querySelector("input[name=q]"), list = form.querySelector(".search-results"),
       status = form.querySelector("[aria-live]"), active = -1;
     if (!input || !list) return;
     function show(open) {
@@ -142,7 +146,7 @@
       else if (e.key === "ArrowUp") { e.preventDefault(); move(active - 1); }
       else if (e.key === "Escape") { show(false); }
       else if (e.key === "Enter" && active >= 0) {
-        var a = list.querySelectorAll("[role=option] a")[active];
+        var a = list.querySelectorAll("[role=option]")[active];
         if (a) { e.preventDefault(); window.location.href = a.href; }
       }
     });
@@ -160,7 +164,7 @@
   document.addEventListener("keydown", function (e) {
     var t = e.target, tag = t && t.tagName;
     if (e.key === "/" && tag !== "INPUT" && tag !== "TEXTAREA" && !(t && t.isContentEditable)) {
-      var input = document.querySelector(".site-search input[type=search]");
+      var input = document.querySelector(".site-search input[name=q]");
       if (input) { e.preventDefault(); input.focus(); }
     }
   });
