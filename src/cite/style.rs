@@ -248,9 +248,20 @@ impl Styler {
         if self.citations_only.is_none() {
             return EntryCache::default();
         }
+        // Entries of these styles are independent of each other, so chunks format in parallel.
+        use rayon::prelude::*;
+        let chunk = keys
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1) * 4)
+            .max(16);
+        let parts: Vec<Vec<FormattedEntry>> = keys
+            .par_chunks(chunk)
+            .map(|part| self.format_entries(bib, part))
+            .collect();
         EntryCache(
-            self.format_entries(bib, keys)
+            parts
                 .into_iter()
+                .flatten()
                 .map(|e| (e.key.clone(), e))
                 .collect(),
         )

@@ -366,7 +366,12 @@ pub fn page_context(
             .collect(),
         has_code: p.page.doc.has_code,
         terms: terms_used(site, i),
-        json_ld: super::jsonld::for_page(site, i, Vec::new()),
+        // Articles get theirs in render, once their citations are known.
+        json_ld: if p.page.kind == Kind::Article {
+            None
+        } else {
+            super::jsonld::for_page(site, i, Vec::new())
+        },
         references: None,
         cite: None,
         og_type: if p.page.kind == Kind::Article {

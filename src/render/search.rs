@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::load::Kind;
@@ -106,18 +107,26 @@ pub fn documents(site: &Site, extra: Vec<SearchDoc>) -> Vec<SearchDoc> {
 
 /// The index as a JavaScript file defining `window.gliaSearchIndex`.
 pub fn index_js(docs: &[SearchDoc]) -> String {
+    // Tokenising is the expensive part and independent per document: do it in parallel, then
+    // merge in document order so the index is the same whatever the thread count.
+    let per_doc: Vec<BTreeMap<String, u32>> = docs
+        .par_iter()
+        .map(|d| {
+            let mut words: BTreeMap<String, u32> = BTreeMap::new();
+            for w in tokens(&d.title).chain(tokens(&d.keywords)) {
+                *words.entry(w).or_default() |= IN_TITLE;
+            }
+            for w in tokens(&d.heading) {
+                *words.entry(w).or_default() |= IN_HEADING;
+            }
+            for w in tokens(&d.text) {
+                words.entry(w).or_default();
+            }
+            words
+        })
+        .collect();
     let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        let mut words: BTreeMap<String, u32> = BTreeMap::new();
-        for w in tokens(&d.title).chain(tokens(&d.keywords)) {
-            *words.entry(w).or_default() |= IN_TITLE;
-        }
-        for w in tokens(&d.heading) {
-            *words.entry(w).or_default() |= IN_HEADING;
-        }
-        for w in tokens(&d.text) {
-            words.entry(w).or_default();
-        }
+    for (i, words) in per_doc.into_iter().enumerate() {
         for (w, flags) in words {
             postings.entry(w).or_default().push((i, flags));
         }
@@ -195,6 +204,9 @@ pub fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Lower case without diacritics, so "Über" and "uber" meet.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.nfd()
         .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
         .flat_map(char::to_lowercase)

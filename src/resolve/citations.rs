@@ -7,9 +7,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::SitePage;
 use crate::cite::{
-    load_bibliography_file, load_inline_references, Bibliography, EntryCache, StyleChoice, Styler,
+    load_bibliography_file, load_inline_references, Bibliography, EntryCache, LoadedRef,
+    StyleChoice, Styler,
 };
 use crate::config::SiteConfig;
 use crate::diagnostics::{closest, Diagnostic};
@@ -43,27 +46,13 @@ pub fn resolve(
     pages: &[SitePage],
     diags: &mut Vec<Diagnostic>,
 ) -> CitationIndex {
-    let mut refs = Vec::new();
-    for f in bib_files {
-        let (r, d) = load_bibliography_file(&f.rel, &f.text);
-        refs.extend(r);
-        diags.extend(d);
-    }
-    // Inline references, and which keys each page defines (to warn about unused ones).
-    let mut inline_keys: Vec<(usize, Vec<String>)> = Vec::new();
-    for (i, p) in pages.iter().enumerate() {
-        let inputs = match &p.page.term {
-            Some(t) => t.references.clone(),
-            None => p.page.fm.references.clone(),
-        };
-        if inputs.is_empty() {
-            continue;
-        }
-        inline_keys.push((i, inputs.iter().map(|r| r.id().to_string()).collect()));
-        let (r, d) = load_inline_references(&p.page.file, &p.page.text, inputs);
-        refs.extend(r);
-        diags.extend(d);
-    }
+    // Loading the style (its locale archive) and reading references are independent and each
+    // take a noticeable share of a large build: run them side by side.
+    let (styler, (refs, inline_keys, load_diags)) = rayon::join(
+        || load_style(root, config),
+        || load_references(bib_files, pages),
+    );
+    diags.extend(load_diags);
     let (bibliography, d) = Bibliography::build(refs);
     diags.extend(d);
 
@@ -141,11 +130,6 @@ pub fn resolve(
         list.sort_unstable();
     }
 
-    let styler = match StyleChoice::parse(&config.citation_style) {
-        Ok(StyleChoice::File(path)) => Styler::load(&StyleChoice::File(root.join(path))),
-        Ok(choice) => Styler::load(&choice),
-        Err(d) => Err(d),
-    };
     let styler = match styler {
         Ok(s) => Some(s),
         Err(d) => {
@@ -178,6 +162,55 @@ pub fn resolve(
         canonical,
         entries,
     }
+}
+
+fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {
+    match StyleChoice::parse(&config.citation_style)? {
+        StyleChoice::File(path) => Styler::load(&StyleChoice::File(root.join(path))),
+        choice => Styler::load(&choice),
+    }
+}
+
+/// Every reference from the bibliography files and the pages' own `references:`, read in
+/// parallel, plus which keys each page defines (to warn about unused ones).
+#[allow(clippy::type_complexity)]
+fn load_references(
+    bib_files: &[SourceFile],
+    pages: &[SitePage],
+) -> (Vec<LoadedRef>, Vec<(usize, Vec<String>)>, Vec<Diagnostic>) {
+    let from_files: Vec<(Vec<LoadedRef>, Vec<Diagnostic>)> = bib_files
+        .par_iter()
+        .map(|f| load_bibliography_file(&f.rel, &f.text))
+        .collect();
+    let from_pages: Vec<(usize, Vec<String>, Vec<LoadedRef>, Vec<Diagnostic>)> = pages
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let inputs = match &p.page.term {
+                Some(t) => t.references.clone(),
+                None => p.page.fm.references.clone(),
+            };
+            if inputs.is_empty() {
+                return None;
+            }
+            let keys = inputs.iter().map(|r| r.id().to_string()).collect();
+            let (r, d) = load_inline_references(&p.page.file, &p.page.text, inputs);
+            Some((i, keys, r, d))
+        })
+        .collect();
+    let mut refs = Vec::new();
+    let mut diags = Vec::new();
+    for (r, d) in from_files {
+        refs.extend(r);
+        diags.extend(d);
+    }
+    let mut inline_keys = Vec::new();
+    for (i, keys, r, d) in from_pages {
+        refs.extend(r);
+        diags.extend(d);
+        inline_keys.push((i, keys));
+    }
+    (refs, inline_keys, diags)
 }
 
 /// Maps every key to the first key (in key order) of the same work, where works are the same
