@@ -271,14 +271,21 @@ fn nav_and_footer(
                 || matches!(p.page.kind, Kind::Section | Kind::Glossary)
         })
         .filter(|p| {
-            p.page.kind == Kind::Page || (p.page.kind == Kind::Section && p.section == site.home)
+            matches!(p.page.kind, Kind::Page | Kind::Glossary)
+                || (p.page.kind == Kind::Section && p.section == site.home)
         })
         .collect();
+    // Sections first, then the glossary, then standalone pages (about), each by weight.
+    let rank = |k: Kind| match k {
+        Kind::Section => 0,
+        Kind::Glossary => 1,
+        _ => 2,
+    };
     top.sort_by(|a, b| {
         let wa = a.page.fm.weight.unwrap_or(i64::MAX);
         let wb = b.page.fm.weight.unwrap_or(i64::MAX);
-        (a.page.kind != Kind::Section)
-            .cmp(&(b.page.kind != Kind::Section))
+        rank(a.page.kind)
+            .cmp(&rank(b.page.kind))
             .then(wa.cmp(&wb))
             .then_with(|| a.page.fm.title.cmp(&b.page.fm.title))
     });
