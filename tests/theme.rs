@@ -275,3 +275,25 @@ fn a_printed_article_has_its_references_and_no_navigation() {
         );
     }
 }
+
+#[test]
+fn code_highlighting_follows_the_theme_toggle() {
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\n```rust\nfn main() {}\n```\n",
+        ),
+    ]);
+    let out = fx.build_ok();
+    let css = out.text("css/syntax.css");
+    assert!(css.contains("@media (prefers-color-scheme: dark)"), "{css}");
+    assert!(
+        css.contains(":root:not([data-theme=\"light\"]) .hl-code {"),
+        "{css}"
+    );
+    assert!(
+        css.contains(":root[data-theme=\"dark\"] .hl-code {"),
+        "{css}"
+    );
+}

@@ -136,7 +136,7 @@ impl Renderer {
         if site.has_code {
             files.push(OutFile {
                 path: context::SYNTAX_CSS.into(),
-                bytes: highlight::stylesheet().into_bytes(),
+                bytes: syntax_stylesheet(&highlight::stylesheet()).into_bytes(),
             });
         }
         (files, diags)
@@ -317,6 +317,38 @@ impl Renderer {
     pub fn highlighter(&self) -> &Highlighter {
         &self.highlighter
     }
+}
+
+/// The highlighting stylesheet made to follow the theme toggle as well as the system: its dark
+/// rules apply under `prefers-color-scheme: dark` unless `<html data-theme="light">`, and always
+/// under `<html data-theme="dark">`.
+fn syntax_stylesheet(css: &str) -> String {
+    const MEDIA: &str = "@media (prefers-color-scheme: dark) {\n";
+    let Some(at) = css.find(MEDIA) else {
+        return css.to_string();
+    };
+    let (light, rest) = css.split_at(at);
+    let dark = rest[MEDIA.len()..].trim_end();
+    let dark = dark.strip_suffix('}').unwrap_or(dark);
+    let scoped = |scope: &str| {
+        dark.lines()
+            .map(|line| match line.strip_suffix('{') {
+                Some(selectors) if !line.starts_with('@') => {
+                    let s: Vec<String> = selectors
+                        .split(',')
+                        .map(|s| format!("{scope} {}", s.trim()))
+                        .collect();
+                    format!("{} {{\n", s.join(", "))
+                }
+                _ => format!("{line}\n"),
+            })
+            .collect::<String>()
+    };
+    format!(
+        "{light}{MEDIA}{}}}\n{}",
+        scoped(":root:not([data-theme=\"light\"])"),
+        scoped(":root[data-theme=\"dark\"]")
+    )
 }
 
 /// A tera error as a diagnostic naming the template file and line.
