@@ -541,7 +541,12 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         tag_links: Vec::new(),
         word_count: 0,
         reading_time: 1,
-        permalink: None,
+        // The 404 page has no address of its own; every other generated page does.
+        permalink: if spec.route.as_str() == "404.html" {
+            None
+        } else {
+            site.config.base_url.as_deref().map(|b| from.permalink(b))
+        },
         section: None,
         prev: None,
         next: None,
