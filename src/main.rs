@@ -1,12 +1,12 @@
 //! The `glia` command line. Thin: parses arguments and prints; the work is in the library.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use glia::diagnostics::Diagnostic;
+use glia::diagnostics::{Diagnostic, Severity};
 use glia::site::{self, BuildOptions};
 
 /// glia builds cited, reviewed medical explainer sites from Markdown.
@@ -27,6 +27,37 @@ enum Command {
     /// The previous output is replaced only when the whole build succeeds; on any error it
     /// is left exactly as it was, and every problem is listed with file:line:col.
     Build(BuildArgs),
+    /// Check the site without writing anything: everything a build checks, plus stale
+    /// reviews, readability of patient pages, uncited figures, malformed web addresses and
+    /// unused glossary terms.
+    ///
+    /// Exit status 1 on errors (and on warnings with --deny-warnings).
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The site's folder: the one holding site.yaml and content/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// `human` (rustc-style, with the source line) or `json` (one object per line).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Do not report this diagnostic code (repeatable), e.g. `--allow uncited-claims`.
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 #[derive(Args)]
@@ -49,7 +80,61 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
     }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let build = BuildOptions {
+        root: args.root,
+        drafts: args.drafts,
+        ..BuildOptions::default()
+    };
+    let opts = glia::check::Options {
+        allow: args.allow,
+        today: glia::check::today(),
+    };
+    let outcome = glia::check::check(&build, &opts);
+    let summary = outcome.diagnostics.summary();
+    let failed = outcome.diagnostics.has_errors()
+        || (args.deny_warnings && outcome.diagnostics.count(Severity::Warning) > 0);
+    let diags = outcome.diagnostics.sorted();
+    let mut out = std::io::stdout().lock();
+    for d in &diags {
+        let written = match args.format {
+            Format::Human => writeln!(out, "{d}"),
+            Format::Json => writeln!(out, "{}", diagnostic_json(d)),
+        };
+        if written.is_err() {
+            return ExitCode::FAILURE; // stdout closed (e.g. piped into `head`)
+        }
+    }
+    if args.format == Format::Human {
+        let _ = writeln!(out, "{summary}");
+        if !outcome.compiled {
+            let _ = writeln!(
+                out,
+                "the site did not compile, so the editorial checks did not run; fix the errors first"
+            );
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "code": d.code,
+        "severity": d.severity,
+        "file": d.file,
+        "line": d.location.as_ref().map(|l| l.line),
+        "column": d.location.as_ref().map(|l| l.column),
+        "message": d.message,
+        "help": d.help,
+    })
 }
 
 fn build(args: BuildArgs) -> ExitCode {

@@ -167,6 +167,9 @@ pub struct FrontMatter {
     /// Works cited by this page, defined inline. Given meaning by the citation stage.
     #[serde(default)]
     pub references: Vec<serde_yaml::Value>,
+    /// Diagnostic codes `glia check` should not report for this page (`[uncited-claims]`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub allow: Vec<String>,
 }
 
 /// Accepts `authors: A` as well as `authors: [A, B]`: both are natural to write.
