@@ -13,6 +13,8 @@ pub mod load;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod url;
 pub mod write;

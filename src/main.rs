@@ -33,6 +33,60 @@ enum Command {
     ///
     /// Exit status 1 on errors (and on warnings with --deny-warnings).
     Check(CheckArgs),
+    /// Preview the site: build it into a temporary folder, serve it, and rebuild and reload
+    /// open pages on every change.
+    ///
+    /// A change that breaks the build keeps the last good version on screen, with the errors
+    /// shown over it. Listens on 127.0.0.1 only, unless --bind says otherwise.
+    Serve(ServeArgs),
+    /// Create a new site in DIR (missing or empty) that builds as it is.
+    Init(InitArgs),
+    /// Create a new page from a template with every front-matter key filled in or explained.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The site's folder: the one holding site.yaml and content/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Port to listen on; if it is busy the next free one is used (and said).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on. Anything but loopback lets other machines read the preview.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Where to create the site; must not exist yet or be empty.
+    dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Write content/articles/[SECTION/]<slug>.md; never overwrites a file.
+    Article(NewArticleArgs),
+}
+
+#[derive(Args)]
+struct NewArticleArgs {
+    /// The article's title; the file name is made from it.
+    title: String,
+    /// A folder under content/articles/ to put it in.
+    #[arg(long, value_name = "S")]
+    section: Option<String>,
+    /// The site's folder: the one holding site.yaml and content/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
 }
 
 #[derive(Args)]
@@ -81,6 +135,72 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
+        Command::Serve(args) => serve(args),
+        Command::Init(args) => init(args),
+        Command::New(NewCommand::Article(args)) => new_article(args),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let opts = glia::serve::ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        drafts: args.drafts,
+    };
+    match glia::serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The local calendar date: for dates written into new files, where the clock is the point.
+fn local_today() -> String {
+    jiff::Zoned::now().date().to_string()
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    match glia::scaffold::init(&args.dir, &local_today()) {
+        Ok(files) => {
+            for f in files {
+                println!("created {}", f.display());
+            }
+            println!(
+                "next: cd {} && glia serve   (or glia build)",
+                args.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn new_article(args: NewArticleArgs) -> ExitCode {
+    let author = glia::config::SiteConfig::load(&args.root)
+        .ok()
+        .and_then(|c| c.author);
+    match glia::scaffold::new_article(
+        &args.root,
+        &args.title,
+        args.section.as_deref(),
+        &local_today(),
+        author.as_deref(),
+    ) {
+        Ok(path) => {
+            println!("created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
