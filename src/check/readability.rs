@@ -37,7 +37,7 @@ pub fn measure(blocks: &[Block]) -> Option<Readability> {
     let grade =
         0.39 * words as f64 / sentences as f64 + 11.8 * syllables as f64 / words as f64 - 15.59;
     // Stable sort: among equally long sentences the earlier one comes first.
-    all.sort_by(|a, b| b.0.cmp(&a.0));
+    all.sort_by_key(|s| std::cmp::Reverse(s.0));
     Some(Readability {
         grade,
         words,
@@ -58,7 +58,7 @@ pub fn count_syllables(word: &str) -> usize {
         return 1;
     }
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'é' | 'ä' | 'ö' | 'ü');
-    let mut count = 0;
+    let mut count: usize = 0;
     let mut prev = false;
     for &c in &w {
         let v = vowel(c);
@@ -68,11 +68,15 @@ pub fn count_syllables(word: &str) -> usize {
         prev = v;
     }
     let n = w.len();
-    if n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]) && !(w[n - 2] == 'l' && !vowel(w[n - 3])) {
-        count -= 1;
+    if n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]) {
+        // `-le` after a consonant is a syllable of its own (ta-ble); other final `e`s are silent.
+        let le_syllable = w[n - 2] == 'l' && !vowel(w[n - 3]);
+        if !le_syllable {
+            count = count.saturating_sub(1);
+        }
     }
     if n > 3 && w.ends_with(&['e', 'd']) && !matches!(w[n - 3], 't' | 'd') && !vowel(w[n - 3]) {
-        count -= 1;
+        count = count.saturating_sub(1);
     }
     count.max(1)
 }
