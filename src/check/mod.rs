@@ -165,7 +165,10 @@ fn readability(page: &ParsedPage, max_grade: f64, diags: &mut Vec<Diagnostic>) {
         .iter()
         .map(|s| {
             let words = prose::words(s).len();
-            format!("\n    - ({words} words) {}", ellipsize(s, 160))
+            format!(
+                "\n    - ({words} words) {}",
+                ellipsize(&prose::without_citations(s), 160)
+            )
         })
         .collect();
     diags.push(

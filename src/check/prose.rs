@@ -77,6 +77,18 @@ pub fn citation_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
+/// `text` as a reader sees it: pandoc citations removed, with the space before them.
+pub fn without_citations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for r in citation_spans(text) {
+        out.push_str(text[last..r.start].trim_end());
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// Splits the prose of a page's events into blocks.
 /// `source` is the page file, for the text that passes replaced by inline HTML.
 pub fn blocks(events: &[Spanned], source: &str) -> Vec<Block> {
@@ -262,6 +274,7 @@ mod tests {
         assert!(b[0].cited);
         assert!(!b[1].cited);
         assert_eq!(words(&b[0].text), ["It", "helps", "40", "of", "people"]);
+        assert_eq!(without_citations(&b[0].text), "It helps 40% of people.");
     }
 
     #[test]

@@ -73,14 +73,21 @@ fn serve_file(shared: &Shared, file: &Path, status: u16) -> Reply {
     bytes(status, body, content_type(ext))
 }
 
-/// The site's own 404 page, so editors see what readers will; plain text if it has none.
+/// The site's own 404 page, so editors see what readers will. Before the first good build
+/// there is none; a bare page still carries the overlay and the reload script, so the
+/// browser shows the errors and reloads once they are fixed.
 fn not_found(shared: &Shared) -> Reply {
     let page = shared.dir.join("404.html");
     if page.is_file() {
-        serve_file(shared, &page, 404)
-    } else {
-        text(404, "not found\n")
+        return serve_file(shared, &page, 404);
     }
+    let html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found</title></head>\
+                <body><p>Not found.</p></body></html>";
+    bytes(
+        404,
+        shared.inject(html.as_bytes().to_vec()),
+        content_type("html"),
+    )
 }
 
 /// Server-Sent Events: the current state at once, then again after every rebuild. Written on

@@ -170,8 +170,14 @@ fn overlay_html(errors: &[Diagnostic]) -> String {
 
 /// Runs the server until the process is stopped. Returns only on a setup failure.
 pub fn run(opts: ServeOptions) -> Result<(), String> {
+    // File events name absolute (on some systems canonical) paths: compare them with a
+    // canonical root, not with `.`.
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| format!("cannot open the site folder {}: {e}", opts.root.display()))?;
     let build = BuildOptions {
-        root: opts.root.clone(),
+        root,
         drafts: opts.drafts,
         ..BuildOptions::default()
     };
@@ -199,7 +205,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         state: Mutex::new(State::default()),
         changed: Condvar::new(),
     });
-    let mut written = BTreeSet::new();
+    let mut written = sync::Written::new();
     rebuild(&build, &shared, &mut written, true);
 
     let (listener, addr) = bind(opts.bind, opts.port)?;
@@ -258,7 +264,7 @@ fn bind(ip: IpAddr, port: u16) -> Result<(TcpListener, SocketAddr), String> {
 }
 
 /// Compiles the site and writes what changed; on failure keeps the last good files.
-fn rebuild(build: &BuildOptions, shared: &Shared, written: &mut BTreeSet<String>, first: bool) {
+fn rebuild(build: &BuildOptions, shared: &Shared, written: &mut sync::Written, first: bool) {
     let start = Instant::now();
     let (compiled, diags) = site::compile(build);
     let diags = diags.sorted();
@@ -283,16 +289,24 @@ fn rebuild(build: &BuildOptions, shared: &Shared, written: &mut BTreeSet<String>
     for d in &diags {
         eprintln!("{d}");
     }
+    let compiled_in = start.elapsed();
     let mut assets = compiled.site.static_files.clone();
     assets.extend(compiled.site.assets.iter().cloned());
     match sync::sync(&shared.dir, &compiled.files, &assets, written) {
         Ok(changed) => {
+            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
             println!(
-                "{} {} pages in {:.0} ms ({changed} file{} changed)",
+                "{} in {:.0} ms (compile {:.0} ms, write {:.0} ms): {changed} of {} file{} changed",
                 if first { "built" } else { "rebuilt" },
-                compiled.files.len(),
-                start.elapsed().as_secs_f64() * 1000.0,
-                if changed == 1 { "" } else { "s" }
+                ms(start.elapsed()),
+                ms(compiled_in),
+                ms(start.elapsed() - compiled_in),
+                compiled.files.len() + assets.len(),
+                if compiled.files.len() + assets.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             );
             shared.update(changed > 0, Vec::new());
         }
@@ -311,11 +325,7 @@ fn rebuild(build: &BuildOptions, shared: &Shared, written: &mut BTreeSet<String>
 }
 
 /// Watches the site's sources and rebuilds after each burst of changes.
-fn watch(
-    build: &BuildOptions,
-    shared: &Shared,
-    written: &mut BTreeSet<String>,
-) -> Result<(), String> {
+fn watch(build: &BuildOptions, shared: &Shared, written: &mut sync::Written) -> Result<(), String> {
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, tx)
         .map_err(|e| format!("cannot watch files: {e}"))?;
