@@ -21,13 +21,18 @@ struct Server {
     tmp: PathBuf,
 }
 
-/// Starts `glia serve` on `root` and waits for it to say where it listens.
+/// Starts `glia serve` on `root` on a free port and waits for it to say where it listens.
 fn serve(root: &Path, tmp: &Path) -> Server {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
+    serve_on(root, tmp, port).0
+}
+
+/// Starts `glia serve` asking for `port`; also returns what it printed before listening.
+fn serve_on(root: &Path, tmp: &Path, port: u16) -> (Server, Vec<String>) {
     let mut child = Command::new(GLIA)
         .args([
             "serve",
@@ -50,17 +55,20 @@ fn serve(root: &Path, tmp: &Path) -> Server {
         }
     });
     let deadline = Instant::now() + Duration::from_secs(20);
+    let mut said = Vec::new();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let line = rx.recv_timeout(left).expect("glia serve did not start");
         if let Some(url) = line.split("at http://").nth(1) {
             let addr = url.split('/').next().unwrap().to_string();
-            return Server {
+            let server = Server {
                 _child: child,
                 addr,
                 tmp: tmp.to_path_buf(),
             };
+            return (server, said);
         }
+        said.push(line);
     }
 }
 
@@ -251,4 +259,21 @@ fn nothing_outside_the_build_folder_is_ever_served() {
     }
     let (status, _) = get(&server.addr, "/");
     assert_eq!(status, 200, "ordinary pages still work");
+}
+
+#[test]
+fn a_busy_port_moves_to_the_next_free_one_and_says_so() {
+    let s = site(&[("content/articles/a.md", ARTICLE)]);
+    let tmp = tempfile::tempdir().unwrap();
+    let busy = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let (server, said) = serve_on(s.path(), tmp.path(), port);
+    assert!(
+        said.iter()
+            .any(|l| l.contains(&format!("port {port} is busy"))),
+        "{said:?}"
+    );
+    assert!(server.addr.starts_with("127.0.0.1:"), "loopback by default");
+    assert_ne!(server.addr, format!("127.0.0.1:{port}"));
+    assert_eq!(get(&server.addr, "/").0, 200);
 }
