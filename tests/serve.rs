@@ -116,8 +116,7 @@ fn edits_show_up_errors_overlay_the_last_good_page_and_clear_when_fixed() {
     );
     assert!(!body.contains("glia-overlay"));
 
-    // Let the watcher settle before the first edit.
-    std::thread::sleep(Duration::from_millis(300));
+    // No pause: the watcher is running before the address is printed.
     write(
         s.path(),
         "content/articles/a.md",

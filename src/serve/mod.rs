@@ -205,6 +205,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         state: Mutex::new(State::default()),
         changed: Condvar::new(),
     });
+    let watch = Watch::start(&build.root)?;
     let mut written = sync::Written::new();
     rebuild(&build, &shared, &mut written, true);
 
@@ -235,7 +236,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     if opts.open {
         open_browser(&url);
     }
-    watch(&build, &shared, &mut written)?;
+    watch.run(&build, &shared, &mut written);
     drop(tmp);
     Ok(())
 }
@@ -324,50 +325,75 @@ fn rebuild(build: &BuildOptions, shared: &Shared, written: &mut sync::Written, f
     }
 }
 
-/// Watches the site's sources and rebuilds after each burst of changes.
-fn watch(build: &BuildOptions, shared: &Shared, written: &mut sync::Written) -> Result<(), String> {
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, tx)
-        .map_err(|e| format!("cannot watch files: {e}"))?;
-    let root = &build.root;
-    let watched: Vec<PathBuf> = WATCHED.iter().map(|w| root.join(w)).collect();
-    // The root itself, not recursively: site.yaml lives there, and folders such as templates/
-    // may be created while serving.
-    debouncer
-        .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    let mut watching: BTreeSet<PathBuf> = BTreeSet::new();
-    let watch_new = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>,
-                     watching: &mut BTreeSet<PathBuf>| {
-        for w in &watched {
-            if w.is_dir()
-                && !watching.contains(w)
-                && debouncer.watch(w, RecursiveMode::Recursive).is_ok()
-            {
-                watching.insert(w.clone());
-            }
-        }
-    };
-    watch_new(&mut debouncer, &mut watching);
-    for result in rx {
-        let relevant = match result {
-            Ok(events) => events.iter().any(|e| {
-                !matches!(e.kind, notify::EventKind::Access(_))
-                    && e.paths.iter().any(|p| is_watched(p, &watched))
-            }),
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("warning: file watching: {e}");
-                }
-                false
-            }
+type Debouncer = notify_debouncer_full::Debouncer<
+    notify::RecommendedWatcher,
+    notify_debouncer_full::RecommendedCache,
+>;
+
+/// The site's sources being watched. Started before the first build, so no edit made while
+/// that build runs, or just after the address is printed, can be missed.
+struct Watch {
+    debouncer: Debouncer,
+    rx: mpsc::Receiver<notify_debouncer_full::DebounceEventResult>,
+    /// The paths whose changes matter (`WATCHED` under the root).
+    watched: Vec<PathBuf>,
+    /// The folders among them watched recursively so far.
+    watching: BTreeSet<PathBuf>,
+}
+
+impl Watch {
+    fn start(root: &Path) -> Result<Watch, String> {
+        let (tx, rx) = mpsc::channel();
+        let mut debouncer =
+            notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, tx)
+                .map_err(|e| format!("cannot watch files: {e}"))?;
+        // The root itself, not recursively: site.yaml lives there, and folders such as
+        // templates/ may be created while serving.
+        debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        let mut w = Watch {
+            debouncer,
+            rx,
+            watched: WATCHED.iter().map(|w| root.join(w)).collect(),
+            watching: BTreeSet::new(),
         };
-        if relevant {
-            watch_new(&mut debouncer, &mut watching);
-            rebuild(build, shared, written, false);
+        w.watch_new_folders();
+        Ok(w)
+    }
+
+    fn watch_new_folders(&mut self) {
+        for w in &self.watched {
+            if w.is_dir()
+                && !self.watching.contains(w)
+                && self.debouncer.watch(w, RecursiveMode::Recursive).is_ok()
+            {
+                self.watching.insert(w.clone());
+            }
         }
     }
-    Ok(())
+
+    /// Rebuilds after each burst of relevant changes, until the watcher stops.
+    fn run(mut self, build: &BuildOptions, shared: &Shared, written: &mut sync::Written) {
+        while let Ok(result) = self.rx.recv() {
+            let relevant = match result {
+                Ok(events) => events.iter().any(|e| {
+                    !matches!(e.kind, notify::EventKind::Access(_))
+                        && e.paths.iter().any(|p| is_watched(p, &self.watched))
+                }),
+                Err(errors) => {
+                    for e in errors {
+                        eprintln!("warning: file watching: {e}");
+                    }
+                    false
+                }
+            };
+            if relevant {
+                self.watch_new_folders();
+                rebuild(build, shared, written, false);
+            }
+        }
+    }
 }
 
 fn is_watched(path: &Path, watched: &[PathBuf]) -> bool {
