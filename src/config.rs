@@ -40,6 +40,9 @@ pub struct SiteConfig {
     pub bibliography: Option<Vec<String>>,
     #[serde(default)]
     pub glossary: GlossaryConfig,
+    /// Always build an offline copy (links spelt `…/index.html`, for opening from disk).
+    #[serde(default)]
+    pub offline: bool,
     /// `glia check` warns when an article's `last_reviewed` is older than this.
     #[serde(default = "default_review_interval")]
     pub review_interval_months: u32,

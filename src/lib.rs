@@ -6,6 +6,7 @@
 //! collected along the way, never early exits.
 
 pub mod check;
+pub mod cite;
 pub mod config;
 pub mod diagnostics;
 pub mod glossary;

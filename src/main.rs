@@ -128,6 +128,9 @@ struct BuildArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Build a copy to open from disk (file://): every link names its index.html.
+    #[arg(long)]
+    offline: bool,
 }
 
 fn main() -> ExitCode {
@@ -263,7 +266,7 @@ fn build(args: BuildArgs) -> ExitCode {
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
-        offline: false,
+        offline: args.offline,
     };
     match site::build(&opts) {
         Ok(report) => {

@@ -16,7 +16,9 @@ fn starter_files(today: &str) -> Vec<(&'static str, String)> {
             "site.yaml",
             "title: My health explainers\n\
              description: Clear, cited and reviewed explainers.\n\
-             # base_url: https://example.org/\n\
+             # The address the site will be published at: feeds, the sitemap and canonical\n\
+             # links need it. Replace it before publishing; `glia serve` uses its own.\n\
+             base_url: https://example.org/\n\
              language: en\n\
              author: Editorial Team\n\
              citation_style: vancouver\n\

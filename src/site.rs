@@ -60,7 +60,7 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
     let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
     let (parsed, d) = parse::parse_all(inputs.pages);
     diags.extend(d);
-    let style = if opts.offline {
+    let style = if opts.offline || inputs.config.offline {
         LinkStyle::Offline
     } else {
         LinkStyle::Pretty
@@ -71,6 +71,8 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
         inputs.assets,
         inputs.static_files,
         &resolve::Options {
+            root: &opts.root,
+            bibliography: &inputs.bibliography,
             drafts: opts.drafts,
             link_style: style,
         },
@@ -120,11 +122,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         return Err(d);
     }
     Ok(BuildReport {
+        // Pages readers can visit: every `…/index.html` written (not 404.html, feeds, assets).
         pages: compiled
-            .site
-            .pages
+            .files
             .iter()
-            .filter(|p| p.page.kind != crate::load::Kind::Term)
+            .filter(|f| f.path == "index.html" || f.path.ends_with("/index.html"))
             .count(),
         files: compiled.files.len() + all_assets.len(),
         elapsed: start.elapsed(),

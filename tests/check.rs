@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{glia, root_of_repo, site, stdout};
+use common::{glia, repo_root, site, stdout, SMALL_SITE_YAML};
 use serde_json::Value;
 
 const REVIEWED: &str = "last_reviewed: 2026-10-01\n";
@@ -100,7 +100,7 @@ fn stale_and_missing_reviews_are_reported() {
     common::write(
         s.path(),
         "site.yaml",
-        "title: T\nreview_interval_months: 24\n",
+        &format!("{SMALL_SITE_YAML}review_interval_months: 24\n"),
     );
     assert_eq!(codes(&json(s.path(), &[])), ["unreviewed"]);
 }
@@ -142,7 +142,7 @@ fn hard_reading_on_patient_pages_is_reported_with_the_longest_sentences() {
     common::write(
         s.path(),
         "site.yaml",
-        "title: T\nreadability:\n  max_grade: 40\n",
+        &format!("{SMALL_SITE_YAML}readability:\n  max_grade: 40\n"),
     );
     assert!(json(s.path(), &[]).is_empty());
 }
@@ -152,7 +152,12 @@ fn figures_need_a_citation_in_their_paragraph() {
     let body = "Most people feel better.\nAbout 40% respond within 2 weeks.\n\n\
                 A dose of 0.5 mg/kg is usual [@smith2020].\n\n\
                 The clinic opened in 2019 and has 3 rooms.";
-    let s = site(&[("content/articles/a.md", &article(REVIEWED, body))]);
+    let refs = r#"[{"id": "smith2020", "type": "article-journal", "title": "A trial",
+        "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2020]]}}]"#;
+    let s = site(&[
+        ("content/articles/a.md", &article(REVIEWED, body)),
+        ("content/references/refs.json", refs),
+    ]);
     let d = json(s.path(), &[]);
     assert_eq!(codes(&d), ["uncited-claim"]);
     assert_eq!(
@@ -230,7 +235,7 @@ fn build_errors_are_errors_and_exit_1() {
 /// content is fixed, shrink this list; a new finding fails the test.
 #[test]
 fn the_network_site_has_only_known_findings() {
-    let d = json(&root_of_repo(), &[]);
+    let d = json(&repo_root(), &[]);
     let found: Vec<(String, String)> = d
         .iter()
         .filter(|d| d["severity"] != "note")

@@ -120,6 +120,9 @@ pub fn blocks(events: &[Spanned], source: &str) -> Vec<Block> {
             Event::InlineHtml(h) | Event::Html(h) => {
                 if placeholder_index(h.trim()).is_some() {
                     cur.cited = true;
+                    // Readers see a superscript number, not the space before the citation.
+                    let kept = cur.text.trim_end().len();
+                    cur.text.truncate(kept);
                 } else if let Some(src) = source.get(range.clone()) {
                     // Passes such as glossary linking turn prose into inline HTML (with tooltip
                     // text readers do not read inline): what the editor wrote is the prose.
@@ -274,7 +277,8 @@ mod tests {
         assert!(b[0].cited);
         assert!(!b[1].cited);
         assert_eq!(words(&b[0].text), ["It", "helps", "40", "of", "people"]);
-        assert_eq!(without_citations(&b[0].text), "It helps 40% of people.");
+        assert_eq!(b[0].text, "It helps 40% of people.");
+        assert_eq!(without_citations("Helps [@a; @b]."), "Helps.");
     }
 
     #[test]

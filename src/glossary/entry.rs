@@ -22,9 +22,9 @@ pub struct GlossaryFrontMatter {
     /// Other terms, by name or slug.
     #[serde(default)]
     pub see_also: Vec<String>,
-    /// Kept untyped until the citation engine decides their shape.
+    /// Works the definition cites, defined inline (see `cite::RefInput`).
     #[serde(default)]
-    pub references: Vec<serde_yaml::Value>,
+    pub references: Vec<crate::cite::RefInput>,
 }
 
 /// One glossary file as the loader hands it over.

@@ -1,5 +1,6 @@
 //! The linking pass: glossary terms in a page's events become links with a tooltip.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -130,7 +131,8 @@ impl Pass<'_, '_> {
         }
         self.flush();
         match &event {
-            Event::Start(Tag::Heading { .. }) => self.heading += 1,
+            // A definition list's term is a heading of sorts: the word being defined.
+            Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle) => self.heading += 1,
             Event::Start(Tag::CodeBlock(_)) => self.code += 1,
             Event::End(TagEnd::CodeBlock) => self.code = self.code.saturating_sub(1),
             Event::Start(Tag::Image { .. }) => self.image += 1,
@@ -173,7 +175,7 @@ impl Pass<'_, '_> {
         {
             self.raw.clear();
         }
-        if let Event::End(TagEnd::Heading(_)) = &event {
+        if let Event::End(TagEnd::Heading(_) | TagEnd::DefinitionListTitle) = &event {
             self.heading = self.heading.saturating_sub(1);
         }
         self.out.push((event, range));
@@ -282,15 +284,24 @@ impl Pass<'_, '_> {
             self.out.extend(run);
             return;
         }
-        let mut merged = String::new();
         let mut starts = Vec::with_capacity(run.len());
-        for (event, _) in &run {
-            starts.push(merged.len());
-            match event {
-                Event::Text(t) => merged.push_str(t),
-                _ => merged.push('\n'),
+        let merged: Cow<str> = match run.as_slice() {
+            [(Event::Text(t), _)] => {
+                starts.push(0);
+                Cow::Borrowed(t.as_ref())
             }
-        }
+            _ => {
+                let mut merged = String::new();
+                for (event, _) in &run {
+                    starts.push(merged.len());
+                    match event {
+                        Event::Text(t) => merged.push_str(t),
+                        _ => merged.push('\n'),
+                    }
+                }
+                Cow::Owned(merged)
+            }
+        };
         let pieces = Pieces {
             run: &run,
             starts: &starts,

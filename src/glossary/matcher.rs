@@ -12,7 +12,7 @@ use crate::diagnostics::Diagnostic;
 ///
 /// Unicode case-insensitivity is done by folding rather than by case variants: patterns are the
 /// names' folded keys (lowercase, single spaces), and each text is folded the same way with a map
-/// back to its original offsets (see [`Folded`]). That handles `DISSOCIATION`, `Ångest` and
+/// back to its original offsets (see `text::Folded`). That handles `DISSOCIATION`, `Ångest` and
 /// `NMDA\nreceptor` alike, where variants would only cover the casings someone thought of.
 ///
 /// Cost is linear in the text whatever the number of terms: one folding pass, one Aho–Corasick
@@ -26,6 +26,8 @@ pub struct Matcher {
     /// `None` for an empty glossary.
     ac: Option<AhoCorasick>,
     patterns: Vec<Pattern>,
+    /// Whether every name begins with a word character, so no match can begin inside a word.
+    names_start_words: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -76,11 +78,19 @@ impl Matcher {
         Ok(Matcher {
             ac: Some(ac),
             patterns,
+            names_start_words: keys
+                .iter()
+                .all(|k| k.chars().next().is_some_and(is_word_char)),
         })
     }
 
     pub fn is_empty(&self) -> bool {
         self.ac.is_none()
+    }
+
+    /// Heap bytes used by the automaton, for `--timings`-style reports.
+    pub fn memory_usage(&self) -> usize {
+        self.ac.as_ref().map_or(0, AhoCorasick::memory_usage)
     }
 
     /// Every term in `text`, left to right, without overlaps, longest first at each position.
@@ -89,7 +99,7 @@ impl Matcher {
             return Vec::new();
         };
         let folded = Folded::new(text);
-        let hay = folded.s.as_str();
+        let hay: &str = &folded.s;
         let mut token = TokenCache::default();
         let mut out = Vec::new();
         let mut pos = 0;
@@ -97,6 +107,14 @@ impl Matcher {
             let Ok(Some(first)) = ac.try_find(Input::new(hay).range(pos..)) else {
                 break;
             };
+            if self.names_start_words && starts_inside_word(hay, first.start()) {
+                // No name can start anywhere in the rest of this word: skip it whole rather
+                // than rescanning from each of its characters.
+                pos = hay[first.start()..]
+                    .find(|c: char| !is_word_char(c))
+                    .map_or(hay.len(), |i| first.start() + i);
+                continue;
+            }
             let mut candidate = Some(first);
             let mut accepted = None;
             while let Some(m) = candidate {
@@ -179,6 +197,11 @@ impl Matcher {
         }
         Some(start..end)
     }
+}
+
+fn starts_inside_word(s: &str, at: usize) -> bool {
+    s[..at].chars().next_back().is_some_and(is_word_char)
+        && s[at..].chars().next().is_some_and(is_word_char)
 }
 
 /// The runs of word characters in `s`.

@@ -9,7 +9,8 @@ use super::*;
 const OPTS: Options = Options::ENABLE_WIKILINKS
     .union(Options::ENABLE_FOOTNOTES)
     .union(Options::ENABLE_TABLES)
-    .union(Options::ENABLE_SMART_PUNCTUATION);
+    .union(Options::ENABLE_SMART_PUNCTUATION)
+    .union(Options::ENABLE_DEFINITION_LIST);
 
 fn glossary() -> Glossary {
     let (g, d) = Glossary::build(vec![
@@ -26,6 +27,7 @@ fn glossary() -> Glossary {
         ),
         entry("tms", "term: TMS", "Transcranial magnetic stimulation."),
         entry("dissociation", "term: dissociation", "Feeling detached."),
+        entry("alzheimer", "term: Alzheimer's disease", "A dementia."),
     ]);
     assert!(d.is_empty(), "{d:?}");
     g
@@ -340,4 +342,80 @@ fn url_like_words_and_abbreviation_case_in_pages() {
         None,
     );
     assert_eq!(links(&r.html), pairs(&[("tms", "TMS")]));
+}
+
+#[test]
+fn citation_placeholders_are_left_alone() {
+    // The citation pass runs first and leaves raw HTML where `[@key]` was.
+    let g = glossary();
+    let m = Matcher::new(&g).unwrap();
+    let md = "Ketamine [@ketamine2020] works.";
+    let mut events: Vec<_> = Parser::new_ext(md, OPTS)
+        .into_offset_iter()
+        .map(|(e, r)| (e.into_static(), r))
+        .collect();
+    let at = md.find('[').unwrap();
+    let cite = at..at + "[@ketamine2020]".len();
+    events.retain(|(_, r)| !(cite.start <= r.start && r.end <= cite.end));
+    let placeholder =
+        Event::InlineHtml("<sup class=\"cite\" data-key=\"ketamine2020\">ketamine</sup>".into());
+    let pos = events
+        .iter()
+        .position(|(_, r)| r.start > cite.start)
+        .unwrap();
+    events.insert(pos, (placeholder, cite));
+    let href = |slug: &str| format!("#{slug}");
+    let ctx = LinkContext {
+        glossary: &g,
+        matcher: &m,
+        mode: LinkMode::All,
+        exclude_slug: None,
+        href: &href,
+        file: "p.md",
+        text: md,
+        id_prefix: "p-",
+    };
+    let out = link_terms(events, &ctx);
+    let mut html_out = String::new();
+    html::push_html(&mut html_out, out.events.into_iter().map(|(e, _)| e));
+    assert_eq!(links(&html_out), pairs(&[("ketamine", "Ketamine")]));
+    assert!(
+        html_out.contains("<sup class=\"cite\" data-key=\"ketamine2020\">ketamine</sup> works.")
+    );
+    assert!(html_out.contains("id=\"p-gt-ketamine-1\""), "{html_out}");
+}
+
+#[test]
+fn link_mode_reads_from_configuration() {
+    let modes: Vec<LinkMode> = serde_yaml::from_str("[first, all, none]").unwrap();
+    assert_eq!(modes, [LinkMode::First, LinkMode::All, LinkMode::None]);
+    assert_eq!(LinkMode::default(), LinkMode::First);
+}
+
+#[test]
+fn smart_apostrophes_match_plain_ones() {
+    let r = run("Alzheimer's disease and Alzheimer\u{2019}s disease.");
+    // Smart punctuation turns the first into a curly apostrophe too; both match the name.
+    assert_eq!(
+        links(&r.html),
+        pairs(&[("alzheimer", "Alzheimer\u{2019}s disease")])
+    );
+    let r = run_with(
+        "Alzheimer\u{2019}s disease, Alzheimer's disease.",
+        LinkMode::All,
+        None,
+    );
+    assert_eq!(links(&r.html).len(), 2);
+}
+
+#[test]
+fn not_in_definition_list_terms() {
+    let r = run("Ketamine\n: An anaesthetic, like ketamine.");
+    assert_eq!(links(&r.html), pairs(&[("ketamine", "ketamine")]));
+    let doc = Html::parse_fragment(&r.html);
+    assert_eq!(
+        doc.select(&Selector::parse("dd a.gloss-term").unwrap())
+            .count(),
+        1
+    );
 }

@@ -1,6 +1,8 @@
 //! Small text helpers shared by the glossary: case folding with an offset map, word and address
 //! tests, HTML escaping, and the plain-text first sentence used as a default tooltip.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// A word character for whole-word matching. Combining diacritics count as part of a word so that
@@ -18,15 +20,50 @@ const INSIDE: usize = usize::MAX;
 /// from three bytes to one) and collapsing whitespace always does, so a match found in the folded
 /// text is mapped back through `map`. The map is only built once folding stops being the identity
 /// on byte offsets, which for ordinary prose without double spaces means never.
-pub(crate) struct Folded {
-    pub(crate) s: String,
+pub(crate) struct Folded<'t> {
+    /// Borrowed when folding changes nothing, as for most lowercase prose.
+    pub(crate) s: Cow<'t, str>,
     /// For each byte of `s` (and one past the end), the offset in the original text where its
     /// unit starts, or `INSIDE`. Empty while offsets are identical.
     map: Vec<usize>,
 }
 
-impl Folded {
-    pub(crate) fn new(text: &str) -> Folded {
+impl<'t> Folded<'t> {
+    pub(crate) fn new(text: &'t str) -> Folded<'t> {
+        // Most runs of prose are ASCII with single spaces: fold those byte by byte, no map.
+        let is_space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+        if text.is_ascii()
+            && !text
+                .as_bytes()
+                .windows(2)
+                .any(|w| is_space(w[0]) && is_space(w[1]))
+        {
+            let unchanged = |b: u8| !b.is_ascii_uppercase() && (b == b' ' || !is_space(b));
+            if text.bytes().all(unchanged) {
+                return Folded {
+                    s: Cow::Borrowed(text),
+                    map: Vec::new(),
+                };
+            }
+            let bytes: Vec<u8> = text
+                .bytes()
+                .map(|b| {
+                    if is_space(b) {
+                        b' '
+                    } else {
+                        b.to_ascii_lowercase()
+                    }
+                })
+                .collect();
+            // ASCII in, ASCII out: the conversion cannot fail, and if it somehow did the
+            // general path below would still give the right answer.
+            if let Ok(s) = String::from_utf8(bytes) {
+                return Folded {
+                    s: Cow::Owned(s),
+                    map: Vec::new(),
+                };
+            }
+        }
         let mut s = String::with_capacity(text.len());
         let mut map: Vec<usize> = Vec::new();
         let mut identity = true;
@@ -45,6 +82,8 @@ impl Folded {
                 s.push(' ');
             } else if c.is_ascii() {
                 s.push(c.to_ascii_lowercase());
+            } else if let Some(plain) = plain_punctuation(c) {
+                s.push(plain);
             } else {
                 s.extend(c.to_lowercase());
             }
@@ -61,7 +100,10 @@ impl Folded {
         if !identity {
             map.push(text.len());
         }
-        Folded { s, map }
+        Folded {
+            s: Cow::Owned(s),
+            map,
+        }
     }
 
     /// The original offset of folded offset `i`, if `i` falls between folding units.
@@ -73,9 +115,19 @@ impl Folded {
     }
 }
 
+/// Typographic apostrophes and hyphens, as smart punctuation or a careful author writes them,
+/// stand for the ASCII ones names are usually written with (`Alzheimer’s`, `treatment‑resistant`).
+fn plain_punctuation(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02bc}' => Some('\''),
+        '\u{2010}' | '\u{2011}' => Some('-'),
+        _ => None,
+    }
+}
+
 /// The key two names are compared by: what [`Folded`] makes of them, trimmed.
 pub(crate) fn fold_name(name: &str) -> String {
-    Folded::new(name.trim()).s
+    Folded::new(name.trim()).s.into_owned()
 }
 
 /// Whether a whitespace-delimited token is a URL, a file path or an e-mail address, in which a
@@ -269,6 +321,29 @@ mod tests {
         assert_eq!(&text[start..end], "KETAMINE");
         // The combining dot produced by `İ` is inside a unit: no offset there.
         assert_eq!(f.orig(f.s.find('\u{307}').unwrap()), None);
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_general_one() {
+        for text in ["A\tB\x0bC\rD", "A \t B", "x\u{a0}Y", "\x1fZ"] {
+            let f = Folded::new(text);
+            let expected: String = text
+                .split(char::is_whitespace)
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            assert_eq!(f.s, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn typographic_apostrophes_and_hyphens_fold_to_ascii() {
+        assert_eq!(
+            Folded::new("Alzheimer’s treatment‑resistant").s,
+            "alzheimer's treatment-resistant"
+        );
+        assert_eq!(fold_name("Alzheimer's"), Folded::new("ALZHEIMER’S").s);
     }
 
     #[test]

@@ -140,7 +140,7 @@ fn flush<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::markdown::parse;
+    use crate::parse::markdown::options;
 
     /// A stand-in recogniser: `[@word]`.
     fn find(text: &str) -> Vec<(Range<usize>, String)> {
@@ -158,8 +158,11 @@ mod tests {
     }
 
     fn run(md: &str) -> (String, Vec<Marked<String>>) {
-        let (doc, _) = parse(md, 0, "a.md", md);
-        let (events, found) = mark(doc.events, find);
+        let events: Vec<Spanned> = pulldown_cmark::Parser::new_ext(md, options())
+            .into_offset_iter()
+            .map(|(e, r)| (e.into_static(), r))
+            .collect();
+        let (events, found) = mark(events, find);
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
         (html, found)

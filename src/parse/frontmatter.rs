@@ -164,9 +164,9 @@ pub struct FrontMatter {
     /// `false` turns off automatic glossary links on this page (explicit ones still work).
     #[serde(default)]
     pub glossary: Option<bool>,
-    /// Works cited by this page, defined inline. Given meaning by the citation stage.
+    /// Works cited by this page, defined inline (CSL-like fields; see `cite::RefInput`).
     #[serde(default)]
-    pub references: Vec<serde_yaml::Value>,
+    pub references: Vec<crate::cite::RefInput>,
     /// Diagnostic codes `glia check` should not report for this page (`[uncited-claims]`).
     #[serde(default, deserialize_with = "one_or_many")]
     pub allow: Vec<String>,

@@ -40,6 +40,16 @@ pub struct LinkUse {
     pub image: bool,
 }
 
+/// The prose under one heading, as plain text, for search and readability checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SectionText {
+    /// Id of the heading that starts the section; `None` for text before the first heading.
+    pub id: Option<String>,
+    pub heading: String,
+    pub level: u8,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
     pub events: Vec<Spanned>,
@@ -47,6 +57,10 @@ pub struct Doc {
     pub links: Vec<LinkUse>,
     pub has_code: bool,
     pub word_count: usize,
+    /// Plain text by section, recorded before later passes wrap words in HTML.
+    pub sections: Vec<SectionText>,
+    /// Citations in document order; each is a placeholder event in `events`.
+    pub citations: Vec<super::citations::Marked<crate::cite::Citation>>,
 }
 
 impl Doc {
@@ -84,10 +98,24 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
                 image: true,
             }),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => doc.has_code = true,
-            Event::Text(t) => doc.word_count += t.split_whitespace().count(),
             _ => {}
         }
     }
+    // Citations become placeholders before anything records text, so `[@key]` is never
+    // counted, searched or linked as prose.
+    let (events, citations) = super::citations::mark(events, |text| {
+        crate::cite::find_citations(text)
+            .into_iter()
+            .map(|c| (c.range.clone(), c))
+            .collect()
+    });
+    doc.sections = sections(&events, &doc.headings);
+    doc.word_count = doc
+        .sections
+        .iter()
+        .map(|s| s.text.split_whitespace().count())
+        .sum();
+    doc.citations = citations;
     doc.events = events;
     (doc, diags)
 }
@@ -200,6 +228,56 @@ pub fn slugify(s: &str) -> String {
             dash = true;
         }
     }
+    out
+}
+
+/// Splits the prose of `events` into sections at h2–h6 headings. Code blocks and raw HTML (which
+/// includes citation placeholders) are left out: they are not what readers search for.
+pub fn sections(events: &[Spanned], headings: &[Heading]) -> Vec<SectionText> {
+    let mut out = vec![SectionText::default()];
+    let mut heading_no = 0;
+    let mut in_heading = false;
+    let mut in_code = false;
+    for (ev, _) in events {
+        match ev {
+            Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = true;
+                let h = headings.get(heading_no);
+                heading_no += 1;
+                if *level != HeadingLevel::H1 {
+                    out.push(SectionText {
+                        id: h.map(|h| h.id.clone()),
+                        heading: h.map(|h| h.title.clone()).unwrap_or_default(),
+                        level: level_num(*level),
+                        text: String::new(),
+                    });
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) | Event::Code(t) if !in_heading && !in_code => {
+                if let Some(s) = out.last_mut() {
+                    s.text.push_str(t);
+                }
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                if let Some(s) = out.last_mut() {
+                    if !s.text.ends_with(' ') && !s.text.is_empty() {
+                        s.text.push(' ');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in &mut out {
+        let trimmed = s.text.trim_end().len();
+        s.text.truncate(trimmed);
+    }
+    out.retain(|s| s.id.is_some() || !s.text.is_empty());
     out
 }
 

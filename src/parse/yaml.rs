@@ -32,8 +32,21 @@ pub fn to_diagnostic(
         Some(i) => raw[..i].to_string(),
         None => raw.clone(),
     };
-    let at = err.location().map_or(offset, |l| offset + l.index());
-    let span = at..at + word_len(text, at);
+    let mut at = err.location().map_or(offset, |l| offset + l.index());
+    let mut span = at..at + word_len(text, at);
+    // Errors raised while checking a value (a date that does not exist) carry the position of
+    // the enclosing mapping, not of the value; the message quotes the value, so find it.
+    if let Some(value) = msg.split('`').nth(1).filter(|v| !v.is_empty()) {
+        let yaml_end = text[offset..]
+            .find("\n---")
+            .map_or(text.len(), |i| offset + i);
+        if let Some(i) = text.get(offset..yaml_end).and_then(|y| y.find(value)) {
+            if !msg.starts_with("unknown field") && !msg.starts_with("missing field") {
+                at = offset + i;
+                span = at..at + value.len();
+            }
+        }
+    }
 
     let (code, message, help) =
         if let Some((field, expected)) = parse_unknown(&msg, "unknown field") {
@@ -72,7 +85,12 @@ pub fn to_diagnostic(
             } else {
                 None
             };
-            ("invalid-yaml", format!("invalid {what}: {msg}"), help)
+            let code = if msg.contains("date") {
+                "invalid-date"
+            } else {
+                "invalid-yaml"
+            };
+            (code, format!("invalid {what}: {msg}"), help)
         };
     let mut d = Diagnostic::error(code, message).at(file, text, span);
     d.help = help;
@@ -125,6 +143,22 @@ mod tests {
         let loc = d.location.clone().unwrap();
         assert_eq!((loc.line, loc.column), (3, 1));
         assert!(d.help.unwrap().contains("did you mean `title`?"));
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Dated {
+        title: String,
+        date: crate::parse::frontmatter::Date,
+    }
+
+    #[test]
+    fn a_bad_value_is_located_at_the_value() {
+        let text = "---\ntitle: A\ndate: 2026-02-30\n---\n";
+        let d = from_str::<Dated>(&text[4..30], "a.md", text, 4, "front-matter").unwrap_err();
+        let loc = d.location.unwrap();
+        assert_eq!((loc.line, loc.column), (3, 7), "{}", d.message);
+        assert_eq!(d.code, "invalid-date");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::url::Route;
 
 pub const SITE_CSS: &str = "css/site.css";
 pub const SYNTAX_CSS: &str = "css/syntax.css";
+pub const SEARCH_JS: &str = "js/search.js";
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -21,6 +22,8 @@ pub struct SiteCtx<'a> {
     pub author: Option<&'a str>,
     pub publisher: Option<&'a str>,
     pub build_date: Option<DateCtx>,
+    /// Built to be opened from disk.
+    pub offline: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -92,6 +95,32 @@ pub struct PageCtx {
     pub has_code: bool,
     /// Glossary terms this page uses, A–Z, for the side panel.
     pub terms: Vec<TermRef>,
+    /// schema.org JSON-LD, already safe to place in a `<script>` element.
+    pub json_ld: Option<String>,
+    /// The reference list (HTML), when the page cites and did not place it itself.
+    pub references: Option<String>,
+    /// "Cite this page" downloads, on articles.
+    pub cite: Option<CiteLinks>,
+    /// `article` or `website`, for OpenGraph.
+    pub og_type: &'static str,
+}
+
+/// The "Cite this page" files written beside an article (same folder, so plain names).
+#[derive(Serialize)]
+pub struct CiteLinks {
+    pub bibtex: &'static str,
+    pub ris: &'static str,
+    pub csl_json: &'static str,
+}
+
+impl Default for CiteLinks {
+    fn default() -> Self {
+        CiteLinks {
+            bibtex: "cite.bib",
+            ris: "cite.ris",
+            csl_json: "cite.json",
+        }
+    }
 }
 
 /// A glossary term as linked from a page.
@@ -133,6 +162,10 @@ pub struct TermCtx {
 #[derive(Serialize)]
 pub struct Urls {
     pub home: String,
+    /// The site root relative to this page (`../../`), for scripts that build URLs.
+    pub root: String,
+    pub search: String,
+    pub search_js: String,
     pub css: String,
     /// Present only on pages with highlighted code.
     pub syntax_css: Option<String>,
@@ -152,6 +185,8 @@ pub struct Context<'a> {
     pub articles: Vec<ListItem>,
     /// Only on the glossary page.
     pub glossary: Option<GlossaryCtx>,
+    /// Only on the reference index.
+    pub reference_index: Option<super::citations::IndexCtx>,
 }
 
 fn site_ctx(site: &Site) -> SiteCtx<'_> {
@@ -164,6 +199,7 @@ fn site_ctx(site: &Site) -> SiteCtx<'_> {
         author: c.author.as_deref(),
         publisher: c.publisher.as_deref(),
         build_date: site.build_date.map(DateCtx::from),
+        offline: site.offline,
     }
 }
 
@@ -233,11 +269,20 @@ fn nav_and_footer(
         url: url_for(&p.route),
         current: &p.route == from,
     };
-    let nav = top
+    let nav: Vec<Link> = top
         .iter()
         .filter(|p| p.page.content_path != "disclaimer.md")
         .map(|p| mk(p))
         .collect();
+    let mut nav: Vec<Link> = nav;
+    if !site.citations.cited_in.is_empty() {
+        let r = crate::resolve::citations::route();
+        nav.push(Link {
+            title: "References".into(),
+            url: url_for(&r),
+            current: &r == from,
+        });
+    }
     let footer = top
         .iter()
         .filter(|p| p.page.kind == Kind::Page)
@@ -247,8 +292,13 @@ fn nav_and_footer(
 }
 
 fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
+    let home = Route::page("");
+    let root = home.relative_from(from, crate::url::LinkStyle::Pretty);
     Urls {
-        home: Route::page("").relative_from(from, site.link_style),
+        home: home.relative_from(from, site.link_style),
+        root,
+        search: Route::page("search").relative_from(from, site.link_style),
+        search_js: Route::file(SEARCH_JS).relative_from(from, site.link_style),
         css: Route::file(SITE_CSS).relative_from(from, site.link_style),
         syntax_css: has_code.then(|| Route::file(SYNTAX_CSS).relative_from(from, site.link_style)),
     }
@@ -290,6 +340,14 @@ pub fn page_context(
             .collect(),
         has_code: p.page.doc.has_code,
         terms: terms_used(site, i),
+        json_ld: super::jsonld::for_page(site, i, Vec::new()),
+        references: None,
+        cite: None,
+        og_type: if p.page.kind == Kind::Article {
+            "article"
+        } else {
+            "website"
+        },
     };
     let articles = if p.page.kind == Kind::Home {
         site.articles
@@ -307,6 +365,7 @@ pub fn page_context(
         footer,
         articles,
         glossary,
+        reference_index: None,
     }
 }
 
@@ -331,6 +390,17 @@ fn terms_used(site: &Site, i: usize) -> Vec<TermRef> {
         .collect();
     terms.sort_by_key(|t| t.term.to_lowercase());
     terms
+}
+
+/// The pages defining glossary terms, in the order the glossary page shows them.
+pub fn glossary_order(site: &Site) -> Vec<usize> {
+    let g = &site.glossary;
+    let mut terms: Vec<_> = g.glossary.terms().iter().collect();
+    terms.sort_by_key(|t| (t.term().to_lowercase(), t.slug().to_string()));
+    terms
+        .iter()
+        .filter_map(|t| g.definitions.get(t.slug()).copied())
+        .collect()
 }
 
 /// The glossary page's terms, A–Z. `definition_html` renders a term's definition page.
@@ -392,20 +462,31 @@ pub fn glossary_context(site: &Site, definition_html: &dyn Fn(usize) -> String) 
     }
 }
 
-/// The 404 page is served for missing URLs at any depth, so relative links would break: its
-/// links are absolute from `base_url` when one is set, and root-relative otherwise.
-pub fn not_found_context(site: &Site) -> Context<'_> {
+/// A page glia makes itself (404, search), with no content file behind it.
+pub struct Synthetic<'a> {
+    pub route: Route,
+    pub title: &'a str,
+    pub summary: &'a str,
+    /// The 404 page is served for missing URLs at any depth, so relative links would break:
+    /// its links are absolute from `base_url` when one is set, and root-relative otherwise.
+    pub absolute: bool,
+}
+
+pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s> {
+    let from = &spec.route;
     let base = site
         .config
         .base_url
         .clone()
         .unwrap_or_else(|| "/".to_string());
     let abs = |r: &Route| format!("{base}{}", r.pretty_path());
-    let (nav, footer) = nav_and_footer(site, &Route::file("404.html"), &abs);
+    let rel = |r: &Route| r.relative_from(from, site.link_style);
+    let url_for: &dyn Fn(&Route) -> String = if spec.absolute { &abs } else { &rel };
+    let (nav, footer) = nav_and_footer(site, from, url_for);
     let page = PageCtx {
         kind: Kind::Page,
-        title: "Page not found".into(),
-        summary: Some("The page you asked for does not exist or has moved.".into()),
+        title: spec.title.to_string(),
+        summary: Some(spec.summary.to_string()),
         content: String::new(),
         toc: Vec::new(),
         date: None,
@@ -424,18 +505,31 @@ pub fn not_found_context(site: &Site) -> Context<'_> {
         children: Vec::new(),
         has_code: false,
         terms: Vec::new(),
+        json_ld: None,
+        references: None,
+        cite: None,
+        og_type: "website",
+    };
+    let urls = if spec.absolute {
+        Urls {
+            home: base.clone(),
+            root: base.clone(),
+            search: abs(&Route::page("search")),
+            search_js: format!("{base}{SEARCH_JS}"),
+            css: format!("{base}{SITE_CSS}"),
+            syntax_css: None,
+        }
+    } else {
+        urls(site, from, false)
     };
     Context {
         site: site_ctx(site),
         page,
-        urls: Urls {
-            home: base.clone(),
-            css: format!("{base}{SITE_CSS}"),
-            syntax_css: None,
-        },
+        urls,
         nav,
         footer,
         articles: Vec::new(),
         glossary: None,
+        reference_index: None,
     }
 }

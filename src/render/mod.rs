@@ -4,7 +4,11 @@
 //! receives plain data whose URLs are already relative to the page being rendered, so templates
 //! never build paths themselves (see `themes/README.md` for the variables).
 
+pub mod citations;
 pub mod context;
+pub mod feeds;
+pub mod jsonld;
+pub mod search;
 pub mod theme;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
@@ -31,7 +35,7 @@ pub struct Renderer {
     highlighter: Highlighter,
 }
 
-pub const REQUIRED_TEMPLATES: [&str; 7] = [
+pub const REQUIRED_TEMPLATES: [&str; 9] = [
     "base.html",
     "index.html",
     "article.html",
@@ -39,6 +43,8 @@ pub const REQUIRED_TEMPLATES: [&str; 7] = [
     "page.html",
     "404.html",
     "glossary.html",
+    "search.html",
+    "references.html",
 ];
 
 impl Renderer {
@@ -77,7 +83,7 @@ impl Renderer {
 
     /// Renders every page plus the theme's static files and the 404 page.
     pub fn render_site(&self, site: &Site) -> (Vec<OutFile>, Vec<Diagnostic>) {
-        let results: Vec<Result<OutFile, Diagnostic>> = (0..site.pages.len())
+        let results: Vec<Result<Vec<OutFile>, Vec<Diagnostic>>> = (0..site.pages.len())
             .into_par_iter()
             .filter(|&i| site.pages[i].page.kind != Kind::Term)
             .map(|i| self.render_page(site, i))
@@ -86,6 +92,12 @@ impl Renderer {
         let mut diags = Vec::new();
         for r in results {
             match r {
+                Ok(f) => files.extend(f),
+                Err(d) => diags.extend(d),
+            }
+        }
+        for r in self.render_reference_index(site) {
+            match r {
                 Ok(f) => files.push(f),
                 Err(d) => diags.push(d),
             }
@@ -93,6 +105,18 @@ impl Renderer {
         match self.render_404(site) {
             Ok(f) => files.push(f),
             Err(d) => diags.push(d),
+        }
+        for r in self.render_search(site) {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        if !site.offline {
+            match feeds::render(site) {
+                Ok(f) => files.extend(f),
+                Err(d) => diags.push(d),
+            }
         }
         for (path, bytes) in &self.theme.static_files {
             files.push(OutFile {
@@ -109,13 +133,34 @@ impl Renderer {
         (files, diags)
     }
 
-    fn render_page(&self, site: &Site, i: usize) -> Result<OutFile, Diagnostic> {
+    /// A page, with its citations formatted; articles also get their "Cite this page" files.
+    fn render_page(&self, site: &Site, i: usize) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let page = &site.pages[i];
-        let html = self.body_html(&page.page.doc.events);
-        let glossary = (page.page.kind == Kind::Glossary).then(|| {
-            context::glossary_context(site, &|d| self.body_html(&site.pages[d].page.doc.events))
-        });
-        let ctx = context::page_context(site, i, html, glossary);
+        let mut files = Vec::new();
+        let (html, refs, keys, glossary) = if page.page.kind == Kind::Glossary {
+            // Every definition is on this page, so they share one reference list.
+            let order = context::glossary_order(site);
+            let cited = citations::format_pages(site, &order)?;
+            let defs: std::collections::BTreeMap<usize, String> = order
+                .iter()
+                .zip(&cited.bodies)
+                .map(|(&d, body)| (d, self.body_html(body)))
+                .collect();
+            let g = context::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
+            let html = self.body_html(&page.page.doc.events);
+            (html, cited.list_html, cited.keys, Some(g))
+        } else {
+            let mut cited = citations::format_pages(site, &[i])?;
+            let body = cited.bodies.pop().unwrap_or_default();
+            (self.body_html(&body), cited.list_html, cited.keys, None)
+        };
+        let mut ctx = context::page_context(site, i, html, glossary);
+        ctx.page.references = refs;
+        if page.page.kind == Kind::Article {
+            ctx.page.json_ld = jsonld::for_page(site, i, citations::json_ld_citations(site, &keys));
+            files.extend(citations::cite_files(site, i));
+            ctx.page.cite = Some(context::CiteLinks::default());
+        }
         let template = match page.page.kind {
             Kind::Home => "index.html",
             Kind::Section => "section.html",
@@ -123,12 +168,59 @@ impl Renderer {
             Kind::Glossary => "glossary.html",
             Kind::Page | Kind::Term => "page.html",
         };
-        self.render_template(template, &ctx, &page.route)
+        files.push(
+            self.render_template(template, &ctx, &page.route)
+                .map_err(|d| vec![d])?,
+        );
+        Ok(files)
+    }
+
+    /// The reference index and the whole bibliography, if anything is cited.
+    fn render_reference_index(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+        if site.citations.cited_in.is_empty() {
+            return Vec::new();
+        }
+        let spec = context::Synthetic {
+            route: crate::resolve::citations::route(),
+            title: "References",
+            summary: "Every work cited on this site, with the pages that cite it.",
+            absolute: false,
+        };
+        let mut ctx = context::synthetic_context(site, &spec);
+        ctx.reference_index = Some(citations::index_context(site));
+        let mut out = vec![self.render_template("references.html", &ctx, &spec.route)];
+        out.extend(citations::bibliography_files(site).into_iter().map(Ok));
+        out
     }
 
     fn render_404(&self, site: &Site) -> Result<OutFile, Diagnostic> {
-        let ctx = context::not_found_context(site);
-        self.render_template("404.html", &ctx, &Route::file("404.html"))
+        let spec = context::Synthetic {
+            route: Route::file("404.html"),
+            title: "Page not found",
+            summary: "The page you asked for does not exist or has moved.",
+            absolute: !site.offline,
+        };
+        let ctx = context::synthetic_context(site, &spec);
+        self.render_template("404.html", &ctx, &spec.route)
+    }
+
+    /// The search page and the index it (and every page's search box) loads.
+    fn render_search(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+        let spec = context::Synthetic {
+            route: Route::page("search"),
+            title: "Search",
+            summary: "Search every article, glossary term and reference on this site.",
+            absolute: false,
+        };
+        let ctx = context::synthetic_context(site, &spec);
+        let docs = search::documents(site, citations::search_docs(site));
+        vec![
+            self.render_template("search.html", &ctx, &spec.route),
+            Ok(OutFile {
+                path: search::INDEX_FILE.into(),
+                bytes: search::index_js(&docs).into_bytes(),
+            }),
+        ]
     }
 
     fn render_template<T: serde::Serialize>(

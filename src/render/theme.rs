@@ -2,7 +2,8 @@
 //! binary, with single templates overridable from the site's `templates/` folder.
 //!
 //! The default theme is embedded so that `glia build` works in a folder holding nothing but
-//! content and `site.yaml`; a copied theme folder then wins, file by file for templates.
+//! content and `site.yaml`; a theme folder is laid over it file by file, so a theme (or a
+//! copy of the default one) need only contain what it changes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,8 +34,14 @@ pub struct Theme {
 impl Theme {
     pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
         let dir = root.join("themes").join(name);
+        // A theme folder is laid over the built-in theme, file by file: a site can copy and
+        // change one template without copying the rest.
         let mut theme = if dir.is_dir() {
-            from_folder(root, &dir, diags)
+            let mut theme = embedded();
+            let own = from_folder(root, &dir, diags);
+            theme.templates.extend(own.templates);
+            theme.static_files.extend(own.static_files);
+            theme
         } else if name == "default" {
             embedded()
         } else {

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 
+pub mod citations;
 pub mod glossary;
 
 use crate::config::SiteConfig;
@@ -40,6 +41,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     pub static_files: Vec<Asset>,
     pub link_style: LinkStyle,
+    /// An offline copy (opened from disk): no sitemap, feed or robots.txt.
+    pub offline: bool,
     /// Content path (`articles/a.md`) → index into `pages`.
     pub by_path: BTreeMap<String, usize>,
     pub home: Option<usize>,
@@ -50,9 +53,12 @@ pub struct Site {
     pub build_date: Option<Date>,
     pub has_code: bool,
     pub glossary: glossary::GlossaryIndex,
+    pub citations: citations::CitationIndex,
 }
 
-pub struct Options {
+pub struct Options<'a> {
+    pub root: &'a std::path::Path,
+    pub bibliography: &'a [crate::load::SourceFile],
     pub drafts: bool,
     pub link_style: LinkStyle,
 }
@@ -62,7 +68,7 @@ pub fn resolve(
     parsed: Vec<ParsedPage>,
     assets: Vec<Asset>,
     static_files: Vec<Asset>,
-    opts: &Options,
+    opts: &Options<'_>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let drafts: BTreeSet<String> = parsed
@@ -210,6 +216,7 @@ pub fn resolve(
         opts.link_style,
         &mut diags,
     );
+    let citations = citations::resolve(opts.root, &config, opts.bibliography, &pages, &mut diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
     (
         Site {
@@ -218,12 +225,14 @@ pub fn resolve(
             assets,
             static_files,
             link_style: opts.link_style,
+            offline: opts.link_style == LinkStyle::Offline,
             by_path,
             home,
             articles,
             build_date,
             has_code,
             glossary,
+            citations,
         },
         diags,
     )

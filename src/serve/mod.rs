@@ -176,11 +176,6 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .root
         .canonicalize()
         .map_err(|e| format!("cannot open the site folder {}: {e}", opts.root.display()))?;
-    let build = BuildOptions {
-        root,
-        drafts: opts.drafts,
-        ..BuildOptions::default()
-    };
     let tmp = tempfile::Builder::new()
         .prefix("glia-serve-")
         .tempdir()
@@ -205,15 +200,22 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         state: Mutex::new(State::default()),
         changed: Condvar::new(),
     });
-    let watch = Watch::start(&build.root)?;
-    let mut written = sync::Written::new();
-    rebuild(&build, &shared, &mut written, true);
-
     let (listener, addr) = bind(opts.bind, opts.port)?;
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| format!("cannot start the server: {e}"))?;
     let server = Arc::new(server);
     let url = format!("http://{addr}/");
+    // Absolute links (canonical, feed, sitemap, the 404 page) point at the preview, not at
+    // the published site, and a site without a `base_url` can still be previewed.
+    let build = BuildOptions {
+        root,
+        drafts: opts.drafts,
+        base_url: Some(url.clone()),
+        ..BuildOptions::default()
+    };
+    let watch = Watch::start(&build.root)?;
+    let mut written = sync::Written::new();
+    rebuild(&build, &shared, &mut written, true);
     if addr.port() != opts.port && opts.port != 0 {
         println!("port {} is busy; using {} instead", opts.port, addr.port());
     }

@@ -1,0 +1,894 @@
+//! Formatting citations and reference lists with a CSL style, through hayagriva.
+//!
+//! hayagriva's own HTML writer neither escapes text nor avoids inline `style=` attributes, so
+//! this module walks hayagriva's result tree and writes HTML itself: every string from a
+//! reference is escaped here, and formatting becomes elements and classes a theme can style.
+
+// Styles are loaded once per build: the size of the rare error value does not matter, and
+// returning the project's plain `Diagnostic` keeps callers simple.
+#![allow(clippy::result_large_err)]
+
+use std::fmt::Write as _;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use hayagriva::citationberg::{
+    taxonomy::Locator, CitationFormat, Display, FontStyle, FontVariant, FontWeight,
+    IndependentStyle, Locale, LocaleCode, StyleCategory, TextDecoration, VerticalAlign,
+};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, Elem,
+    ElemChild, ElemChildren, ElemMeta, LocatorPayload, SpecificLocator,
+};
+
+use super::model::{Bibliography, Name, Reference};
+use super::repair;
+use super::syntax::{Citation, CiteItem};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+
+const VANCOUVER: &str = include_str!("styles/vancouver.csl");
+const AMA: &str = include_str!("styles/american-medical-association.csl");
+const APA: &str = include_str!("styles/apa.csl");
+
+/// Which CSL style a site uses, as written in `site.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StyleChoice {
+    Vancouver,
+    Ama,
+    Apa,
+    /// A `.csl` file, path as the caller resolved it.
+    File(PathBuf),
+}
+
+impl StyleChoice {
+    const NAMES: &'static [&'static str] = &["vancouver", "ama", "apa"];
+
+    /// `vancouver` (also the default for an empty string), `ama`, `apa`, or a path ending in
+    /// `.csl`. Anything else is an error with a suggestion, because a typo must not silently
+    /// switch a medical site to another style.
+    pub fn parse(s: &str) -> Result<StyleChoice, Diagnostic> {
+        let t = s.trim();
+        match t.to_ascii_lowercase().as_str() {
+            "" | "vancouver" => Ok(StyleChoice::Vancouver),
+            "ama" | "american-medical-association" => Ok(StyleChoice::Ama),
+            "apa" => Ok(StyleChoice::Apa),
+            lower if lower.ends_with(".csl") => Ok(StyleChoice::File(PathBuf::from(t))),
+            _ => {
+                let d = Diagnostic::error("unknown-style", format!("unknown citation style `{t}`"));
+                Err(match did_you_mean(t, Self::NAMES.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help("use vancouver, ama, apa, or the path of a .csl file"),
+                })
+            }
+        }
+    }
+}
+
+/// A loaded style, shared by all pages. Plain data (`Send + Sync`), so rayon workers can use
+/// one `&Styler`; each call makes its own short-lived `BibliographyDriver`.
+#[derive(Debug, Clone)]
+pub struct Styler {
+    style: IndependentStyle,
+    locales: Vec<Locale>,
+    numeric: bool,
+}
+
+/// One in-text citation, ready to replace its placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormattedCitation {
+    /// `<span class="citation …">` holding the style's rendering; each item links to its
+    /// entry (`#ref-KEY`). Numeric styles add the class `citation-numeric`.
+    pub html: String,
+    /// Keys cited, in the order written.
+    pub keys: Vec<String>,
+}
+
+/// One entry of a reference list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormattedEntry {
+    pub key: String,
+    /// The citation number in numeric styles (order of first citation in the document).
+    pub number: Option<usize>,
+    /// The formatted entry, escaped, formatting as elements and `csl-*` classes. Without the
+    /// number: the theme shows [`FormattedEntry::number`] itself (e.g. as an `<ol>`).
+    pub html: String,
+    /// Plain text of the entry, number included for numeric styles (`1. Smith J. …`).
+    pub text: String,
+}
+
+/// The citations and reference list of one article.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FormattedDoc {
+    /// One per input citation, same order.
+    pub citations: Vec<FormattedCitation>,
+    /// Numeric styles: in order of first citation. Others: in the style's sort order.
+    pub entries: Vec<FormattedEntry>,
+}
+
+/// The `id` a reference list entry gets, which citations link to.
+pub fn anchor_id(key: &str) -> String {
+    format!("ref-{key}")
+}
+
+impl Styler {
+    /// Loads a style once per build. `File` paths are read as given.
+    pub fn load(choice: &StyleChoice) -> Result<Styler, Diagnostic> {
+        let (xml, origin) = match choice {
+            StyleChoice::Vancouver => (VANCOUVER.to_string(), "vancouver".to_string()),
+            StyleChoice::Ama => (AMA.to_string(), "ama".to_string()),
+            StyleChoice::Apa => (APA.to_string(), "apa".to_string()),
+            StyleChoice::File(path) => match std::fs::read_to_string(path) {
+                Ok(xml) => (xml, path.display().to_string()),
+                Err(e) => {
+                    return Err(Diagnostic::error(
+                        "style-file",
+                        format!("cannot read citation style `{}`: {e}", path.display()),
+                    )
+                    .in_file(path.display().to_string()))
+                }
+            },
+        };
+        Self::from_xml(&xml, &origin)
+    }
+
+    /// Parses CSL XML; `origin` names it in errors.
+    pub fn from_xml(xml: &str, origin: &str) -> Result<Styler, Diagnostic> {
+        let xml = repair::rewrite_style_xml(xml);
+        let style = IndependentStyle::from_xml(&xml).map_err(|e| {
+            let dependent = xml.contains("rel=\"independent-parent\"");
+            let d = Diagnostic::error("style-file", format!("cannot use CSL style: {e}"))
+                .in_file(origin);
+            if dependent {
+                d.with_help(
+                    "this is a dependent style (an alias of another); point `citation_style` at \
+                     the parent style's .csl file named in its `independent-parent` link",
+                )
+            } else {
+                d
+            }
+        })?;
+        let numeric = style.info.category.iter().any(|c| {
+            matches!(
+                c,
+                StyleCategory::CitationFormat {
+                    format: CitationFormat::Numeric
+                }
+            )
+        });
+        // Only the locale glia formats in (and its fallback) is kept: every term lookup scans
+        // this list, and the other 60-odd locales are never used.
+        let wanted = style
+            .default_locale
+            .clone()
+            .unwrap_or_else(LocaleCode::en_us);
+        let mut locales: Vec<Locale> = hayagriva::archive::locales()
+            .into_iter()
+            .filter(|l| {
+                l.lang.as_ref().is_some_and(|code| {
+                    *code == wanted
+                        || *code == LocaleCode::en_us()
+                        || wanted.0.starts_with(code.0.as_str())
+                })
+            })
+            .collect();
+        repair::patch_locales(&mut locales);
+        Ok(Styler {
+            style,
+            locales,
+            numeric,
+        })
+    }
+
+    /// Numeric styles number works and the theme may superscript citations.
+    pub fn is_numeric(&self) -> bool {
+        self.numeric
+    }
+
+    /// Formats one article's citations (in document order) and its reference list.
+    ///
+    /// Keys missing from `bib` are skipped (the caller reports them); a citation with no known
+    /// key renders as its keys marked `citation-missing`. hayagriva has internal panics on odd
+    /// input; they become an error here instead of taking the whole build down.
+    pub fn format_document(
+        &self,
+        bib: &Bibliography,
+        citations: &[Citation],
+    ) -> Result<FormattedDoc, Vec<Diagnostic>> {
+        catch_unwind(AssertUnwindSafe(|| self.format_document_inner(bib, citations))).map_err(
+            |_| {
+                vec![Diagnostic::error(
+                    "citation-format",
+                    "the citation formatter (hayagriva) failed on this page's references",
+                )
+                .with_help("please report this with the page's references; as a workaround, simplify the failing reference")]
+            },
+        )
+    }
+
+    fn locale(&self) -> Option<LocaleCode> {
+        Some(
+            self.style
+                .default_locale
+                .clone()
+                .unwrap_or_else(LocaleCode::en_us),
+        )
+    }
+
+    fn format_document_inner(&self, bib: &Bibliography, citations: &[Citation]) -> FormattedDoc {
+        let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
+            BibliographyDriver::new();
+        // Which source items went into each request, so results map back to prefixes,
+        // suffixes and keys (hayagriva reports items by their index in the request).
+        let mut requested: Vec<Vec<&CiteItem>> = Vec::new();
+        for c in citations {
+            let mut items = Vec::new();
+            let mut names_only = Vec::new();
+            let mut used = Vec::new();
+            for ci in &c.items {
+                let Some(entry) = bib.entry(&ci.key) else {
+                    continue;
+                };
+                let (locator, _) = split_locator(&ci.locator);
+                // pandoc's author-in-text form is "Smith et al. (2020, p. 3)" in author-date
+                // styles: the names alone, then the citation without them. Numeric styles
+                // print no names in citations, so there it is just the citation, as in pandoc.
+                if c.author_in_text && !self.numeric {
+                    names_only.push(CitationItem::new(
+                        &entry.item,
+                        None,
+                        None,
+                        false,
+                        Some(CitePurpose::Author),
+                    ));
+                }
+                items.push(CitationItem::new(&entry.item, locator, None, false, None));
+                used.push(ci);
+            }
+            for list in [names_only, items] {
+                if !list.is_empty() {
+                    driver.citation(CitationRequest::new(
+                        list,
+                        &self.style,
+                        self.locale(),
+                        &self.locales,
+                        None,
+                    ));
+                }
+            }
+            requested.push(used);
+        }
+        let rendered = driver.finish(BibliographyRequest::new(
+            &self.style,
+            self.locale(),
+            &self.locales,
+        ));
+
+        let mut formatted = Vec::new();
+        let mut results = rendered.citations.into_iter();
+        for (c, used) in citations.iter().zip(&requested) {
+            let keys: Vec<String> = c.items.iter().map(|i| i.key.clone()).collect();
+            if used.is_empty() {
+                let missing: Vec<String> = keys.iter().map(|k| esc(k)).collect();
+                formatted.push(FormattedCitation {
+                    html: format!(
+                        "<span class=\"citation citation-missing\">[{}]</span>",
+                        missing.join("; ")
+                    ),
+                    keys,
+                });
+                continue;
+            }
+            let data: Vec<&str> = used
+                .iter()
+                .filter_map(|i| bib.get(&i.key))
+                .flat_map(data_strings)
+                .collect();
+            let layout = &self.style.citation.layout;
+            let ctx = CiteCtx {
+                items: used,
+                formatting: hayagriva::Formatting {
+                    font_style: layout.font_style.unwrap_or_default(),
+                    font_variant: layout.font_variant.unwrap_or_default(),
+                    font_weight: layout.font_weight.unwrap_or_default(),
+                    text_decoration: layout.text_decoration.unwrap_or_default(),
+                    vertical_align: layout.vertical_align.unwrap_or_default(),
+                },
+            };
+            let in_text = c.author_in_text && !self.numeric;
+            let mut html = String::new();
+            let class = match (self.numeric, c.author_in_text) {
+                (true, false) => "citation citation-numeric",
+                (true, true) => "citation citation-numeric citation-in-text",
+                (false, false) => "citation",
+                (false, true) => "citation citation-in-text",
+            };
+            let _ = write!(html, "<span class=\"{class}\">");
+            if in_text {
+                let Some(mut names) = results.next() else {
+                    break;
+                };
+                repair::repair_tree(&mut names.citation, &data);
+                write_children(&mut html, &names.citation, Some(&ctx), false);
+                html.push(' ');
+            }
+            let Some(mut result) = results.next() else {
+                break;
+            };
+            if !self.numeric {
+                // `-@key` and the second half of author-in-text: the citation without names.
+                let suppress: Vec<bool> =
+                    used.iter().map(|i| in_text || i.suppress_author).collect();
+                drop_suppressed_names(&mut result.citation, &suppress);
+            }
+            repair::repair_tree(&mut result.citation, &data);
+            write_children(&mut html, &result.citation, Some(&ctx), false);
+            html.push_str("</span>");
+            formatted.push(FormattedCitation { html, keys });
+        }
+
+        let entries = rendered
+            .bibliography
+            .map(|b| {
+                b.items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, mut item)| {
+                        let data: Vec<&str> =
+                            bib.get(&item.key).map(data_strings).unwrap_or_default();
+                        repair::repair_tree(&mut item.content, &data);
+                        let mut html = String::new();
+                        write_children(&mut html, &item.content, None, false);
+                        let mut text = String::new();
+                        if let Some(first) = &item.first_field {
+                            write_plain(&mut text, std::slice::from_ref(first));
+                            text.push(' ');
+                        }
+                        write_plain(&mut text, &item.content.0);
+                        FormattedEntry {
+                            number: self.numeric.then_some(i + 1),
+                            key: item.key,
+                            html: html.trim().to_string(),
+                            text: normalise_space(&text),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        FormattedDoc {
+            citations: formatted,
+            entries,
+        }
+    }
+
+    /// Reference-list entries for the given keys (the site-wide index), in the order given,
+    /// without numbers. Unknown keys are skipped.
+    pub fn format_entries(&self, bib: &Bibliography, keys: &[&str]) -> Vec<FormattedEntry> {
+        let run = || {
+            let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
+                BibliographyDriver::new();
+            for key in keys {
+                if let Some(e) = bib.entry(key) {
+                    driver.citation(CitationRequest::new(
+                        vec![CitationItem::with_entry(&e.item)],
+                        &self.style,
+                        self.locale(),
+                        &self.locales,
+                        None,
+                    ));
+                }
+            }
+            let rendered = driver.finish(BibliographyRequest::new(
+                &self.style,
+                self.locale(),
+                &self.locales,
+            ));
+            let mut by_key: std::collections::BTreeMap<String, FormattedEntry> = rendered
+                .bibliography
+                .map(|b| b.items)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut item| {
+                    let data: Vec<&str> = bib.get(&item.key).map(data_strings).unwrap_or_default();
+                    repair::repair_tree(&mut item.content, &data);
+                    let mut html = String::new();
+                    write_children(&mut html, &item.content, None, false);
+                    let mut text = String::new();
+                    write_plain(&mut text, &item.content.0);
+                    (
+                        item.key.clone(),
+                        FormattedEntry {
+                            key: item.key,
+                            number: None,
+                            html: html.trim().to_string(),
+                            text: normalise_space(&text),
+                        },
+                    )
+                })
+                .collect();
+            keys.iter().filter_map(|k| by_key.remove(*k)).collect()
+        };
+        catch_unwind(AssertUnwindSafe(run)).unwrap_or_default()
+    }
+}
+
+/// Splits `p. 12` into a CSL locator; text that is no known locator becomes a suffix, as in
+/// pandoc (`[@a, and passim]`).
+fn split_locator(s: &str) -> (Option<SpecificLocator<'_>>, Option<&str>) {
+    let s = s.trim();
+    if s.is_empty() {
+        return (None, None);
+    }
+    // The labels pandoc recognises with glia's en-US locale: each locator term's long and short
+    // forms, singular and plural. Anything else (`ch. 2`, `and passim`) is a suffix, as there.
+    const TERMS: &[(&str, Locator)] = &[
+        ("pages", Locator::Page),
+        ("page", Locator::Page),
+        ("pp.", Locator::Page),
+        ("p.", Locator::Page),
+        ("chapters", Locator::Chapter),
+        ("chapter", Locator::Chapter),
+        ("chaps.", Locator::Chapter),
+        ("chap.", Locator::Chapter),
+        ("sections", Locator::Section),
+        ("section", Locator::Section),
+        ("secs.", Locator::Section),
+        ("sec.", Locator::Section),
+        ("§§", Locator::Section),
+        ("§", Locator::Section),
+        ("figures", Locator::Figure),
+        ("figure", Locator::Figure),
+        ("figs.", Locator::Figure),
+        ("fig.", Locator::Figure),
+        ("paragraphs", Locator::Paragraph),
+        ("paragraph", Locator::Paragraph),
+        ("paras.", Locator::Paragraph),
+        ("para.", Locator::Paragraph),
+        ("¶¶", Locator::Paragraph),
+        ("¶", Locator::Paragraph),
+        ("volumes", Locator::Volume),
+        ("volume", Locator::Volume),
+        ("vols.", Locator::Volume),
+        ("vol.", Locator::Volume),
+        ("lines", Locator::Line),
+        ("line", Locator::Line),
+        ("ll.", Locator::Line),
+        ("l.", Locator::Line),
+        ("notes", Locator::Note),
+        ("note", Locator::Note),
+        ("nn.", Locator::Note),
+        ("n.", Locator::Note),
+        ("books", Locator::Book),
+        ("book", Locator::Book),
+        ("bks.", Locator::Book),
+        ("bk.", Locator::Book),
+        ("columns", Locator::Column),
+        ("column", Locator::Column),
+        ("cols.", Locator::Column),
+        ("col.", Locator::Column),
+        ("parts", Locator::Part),
+        ("part", Locator::Part),
+        ("pts.", Locator::Part),
+        ("pt.", Locator::Part),
+        ("verses", Locator::Verse),
+        ("verse", Locator::Verse),
+        ("vv.", Locator::Verse),
+        ("v.", Locator::Verse),
+        ("opera", Locator::Opus),
+        ("opus", Locator::Opus),
+        ("opp.", Locator::Opus),
+        ("op.", Locator::Opus),
+        ("sub verbis", Locator::SubVerbo),
+        ("sub verbo", Locator::SubVerbo),
+        ("s.vv.", Locator::SubVerbo),
+        ("s.v.", Locator::SubVerbo),
+        ("folios", Locator::Folio),
+        ("folio", Locator::Folio),
+        ("fols.", Locator::Folio),
+        ("fol.", Locator::Folio),
+    ];
+    let lower = s.to_lowercase();
+    for (term, loc) in TERMS {
+        if let Some(rest) = lower.strip_prefix(term) {
+            let value = s[s.len() - rest.len()..].trim();
+            if !value.is_empty()
+                && (rest.starts_with(' ') || term.ends_with('.') || term.starts_with(['§', '¶']))
+            {
+                return (
+                    Some(SpecificLocator(*loc, LocatorPayload::Str(value))),
+                    None,
+                );
+            }
+        }
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return (
+            Some(SpecificLocator(Locator::Page, LocatorPayload::Str(s))),
+            None,
+        );
+    }
+    (None, Some(s))
+}
+
+/// Removes the names from the items marked in `suppress` (by index in the request), with the
+/// delimiter that followed them, as citeproc does for suppress-author.
+fn drop_suppressed_names(children: &mut ElemChildren, suppress: &[bool]) {
+    for child in &mut children.0 {
+        if let ElemChild::Elem(e) = child {
+            match e.meta {
+                Some(ElemMeta::Entry(i)) => {
+                    if suppress.get(i).copied().unwrap_or(false) && remove_names(&mut e.children) {
+                        strip_leading_delimiter(&mut e.children);
+                    }
+                }
+                _ => drop_suppressed_names(&mut e.children, suppress),
+            }
+        }
+    }
+}
+
+fn remove_names(children: &mut ElemChildren) -> bool {
+    if let Some(pos) = children
+        .0
+        .iter()
+        .position(|c| matches!(c, ElemChild::Elem(e) if matches!(e.meta, Some(ElemMeta::Names(_)))))
+    {
+        children.0.remove(pos);
+        return true;
+    }
+    children.0.iter_mut().any(|c| match c {
+        ElemChild::Elem(e) => remove_names(&mut e.children),
+        _ => false,
+    })
+}
+
+/// Trims `, ` (or `; `, `: `) left at the start once the names before it are gone.
+fn strip_leading_delimiter(children: &mut ElemChildren) -> bool {
+    for child in &mut children.0 {
+        match child {
+            ElemChild::Text(t) => {
+                let kept = t.text.trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, ',' | ';' | ':')
+                });
+                t.text = kept.to_string();
+                if !t.text.is_empty() {
+                    return true;
+                }
+            }
+            ElemChild::Elem(e) => {
+                if strip_leading_delimiter(&mut e.children) {
+                    return true;
+                }
+            }
+            _ => return true,
+        }
+    }
+    false
+}
+
+/// Every string of a reference, so punctuation repairs leave the data itself alone.
+fn data_strings(r: &Reference) -> Vec<&str> {
+    let mut out: Vec<&str> = [
+        &r.title,
+        &r.container,
+        &r.volume,
+        &r.issue,
+        &r.pages,
+        &r.publisher,
+        &r.place,
+        &r.edition,
+        &r.doi,
+        &r.url,
+    ]
+    .into_iter()
+    .filter_map(|v| v.as_deref())
+    .collect();
+    for n in r.authors.iter().chain(&r.editors) {
+        match n {
+            Name::Person { family, given } => {
+                out.push(family);
+                out.extend(given.as_deref());
+            }
+            Name::Literal(l) => out.push(l),
+        }
+    }
+    out
+}
+
+/// What a citation needs to add around each item: link target, prefix and suffix.
+struct CiteCtx<'a> {
+    items: &'a [&'a CiteItem],
+    /// The citation layout's formatting (AMA's superscript), which pandoc applies to
+    /// prefixes and suffixes too.
+    formatting: hayagriva::Formatting,
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_esc(&mut out, s);
+    out
+}
+
+fn push_esc(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn write_children(
+    out: &mut String,
+    children: &ElemChildren,
+    cite: Option<&CiteCtx>,
+    in_link: bool,
+) {
+    for child in &children.0 {
+        write_child(out, child, cite, in_link);
+    }
+}
+
+fn write_child(out: &mut String, child: &ElemChild, cite: Option<&CiteCtx>, in_link: bool) {
+    match child {
+        ElemChild::Text(t) => write_formatted(out, &t.text, &t.formatting),
+        ElemChild::Markup(m) => push_esc(out, m),
+        ElemChild::Link { text, url } => {
+            let safe = url.starts_with("https://") || url.starts_with("http://");
+            if safe && !in_link {
+                let _ = write!(out, "<a class=\"csl-link\" href=\"{}\">", esc(url));
+                write_formatted(out, &text.text, &text.formatting);
+                out.push_str("</a>");
+            } else {
+                write_formatted(out, &text.text, &text.formatting);
+            }
+        }
+        ElemChild::Transparent { .. } => {}
+        ElemChild::Elem(e) => write_elem(out, e, cite, in_link),
+    }
+}
+
+fn write_elem(out: &mut String, e: &Elem, cite: Option<&CiteCtx>, in_link: bool) {
+    // Inside a citation, block displays would break the paragraph: use spans there.
+    let tag = if cite.is_some() { "span" } else { "div" };
+    let class = e.display.map(|d| match d {
+        Display::Block => "csl-block",
+        Display::Indent => "csl-indent",
+        Display::LeftMargin => "csl-left-margin",
+        Display::RightInline => "csl-right-inline",
+    });
+    if let Some(class) = class {
+        let _ = write!(out, "<{tag} class=\"{class}\">");
+    }
+    match (&e.meta, cite) {
+        (Some(ElemMeta::Entry(i)), Some(ctx)) if !e.children.is_empty() => {
+            if let Some(item) = ctx.items.get(*i) {
+                if !item.prefix.is_empty() {
+                    write_formatted(out, &format!("{} ", item.prefix), &ctx.formatting);
+                }
+                let _ = write!(out, "<a href=\"#{}\">", esc(&anchor_id(&item.key)));
+                write_children(out, &e.children, cite, true);
+                out.push_str("</a>");
+                if let (_, Some(suffix)) = split_locator(&item.locator) {
+                    write_formatted(out, &format!(", {suffix}"), &ctx.formatting);
+                }
+            } else {
+                write_children(out, &e.children, cite, in_link);
+            }
+        }
+        _ => write_children(out, &e.children, cite, in_link),
+    }
+    if class.is_some() {
+        let _ = write!(out, "</{tag}>");
+    }
+}
+
+fn write_formatted(out: &mut String, text: &str, f: &hayagriva::Formatting) {
+    let mut close: Vec<&str> = Vec::new();
+    let mut open = |out: &mut String, tag: &'static str, end: &'static str| {
+        out.push_str(tag);
+        close.push(end);
+    };
+    if f.font_style == FontStyle::Italic {
+        open(out, "<i>", "</i>");
+    }
+    match f.font_weight {
+        FontWeight::Bold => open(out, "<b>", "</b>"),
+        FontWeight::Light => open(out, "<span class=\"csl-light\">", "</span>"),
+        FontWeight::Normal => {}
+    }
+    if f.font_variant == FontVariant::SmallCaps {
+        open(out, "<span class=\"csl-small-caps\">", "</span>");
+    }
+    if f.text_decoration == TextDecoration::Underline {
+        open(out, "<span class=\"csl-underline\">", "</span>");
+    }
+    match f.vertical_align {
+        VerticalAlign::Sup => open(out, "<sup>", "</sup>"),
+        VerticalAlign::Sub => open(out, "<sub>", "</sub>"),
+        _ => {}
+    }
+    push_esc(out, text);
+    for end in close.iter().rev() {
+        out.push_str(end);
+    }
+}
+
+fn write_plain(out: &mut String, children: &[ElemChild]) {
+    for child in children {
+        match child {
+            ElemChild::Text(t) => out.push_str(&t.text),
+            ElemChild::Markup(m) => out.push_str(m),
+            ElemChild::Link { text, .. } => out.push_str(&text.text),
+            ElemChild::Transparent { .. } => {}
+            ElemChild::Elem(e) => write_plain(out, &e.children.0),
+        }
+    }
+}
+
+fn normalise_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cite::model::{load_bibliography_file, Bibliography};
+    use crate::cite::syntax::find_citations;
+
+    fn bib(yaml: &str) -> Bibliography {
+        let (refs, diags) = load_bibliography_file("r.yaml", yaml);
+        assert!(diags.is_empty(), "{diags:?}");
+        let (bib, diags) = Bibliography::build(refs);
+        assert!(diags.is_empty(), "{diags:?}");
+        bib
+    }
+
+    const REFS: &str = "- id: a\n  title: First <script>alert(\"x\")</script> & more\n  authors: [Smith JA]\n  container: J Test\n  year: 2020\n  volume: 1\n  pages: 1-5\n- id: b\n  title: Second\n  authors: [Doe J, Roe R]\n  container: J Test\n  year: 2019\n";
+
+    #[test]
+    fn styler_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Styler>();
+        check::<Bibliography>();
+    }
+
+    #[test]
+    fn numeric_numbers_follow_first_citation_and_repeat() {
+        let styler = Styler::load(&StyleChoice::Vancouver).unwrap();
+        let text = "x [@b] y [@a; @b] z [@b, p. 3]";
+        let doc = styler
+            .format_document(&bib(REFS), &find_citations(text))
+            .unwrap();
+        let keys: Vec<_> = doc
+            .entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.number))
+            .collect();
+        assert_eq!(keys, [("b", Some(1)), ("a", Some(2))]);
+        assert_eq!(
+            doc.citations[0].html,
+            "<span class=\"citation citation-numeric\">(<a href=\"#ref-b\">1</a>)</span>"
+        );
+        assert!(
+            doc.citations[1].html.contains("<a href=\"#ref-a\">2</a>"),
+            "{}",
+            doc.citations[1].html
+        );
+        assert!(
+            doc.citations[2].html.contains(">1"),
+            "{}",
+            doc.citations[2].html
+        );
+        assert!(
+            doc.entries[0].text.starts_with("1. Doe J, Roe R. Second."),
+            "{}",
+            doc.entries[0].text
+        );
+    }
+
+    #[test]
+    fn everything_from_references_is_escaped() {
+        let styler = Styler::load(&StyleChoice::Apa).unwrap();
+        let doc = styler
+            .format_document(&bib(REFS), &find_citations("[see @a, p. 2]"))
+            .unwrap();
+        let html = &doc.entries[0].html;
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more"),
+            "{html}"
+        );
+        assert!(!html.contains("style="), "{html}");
+        assert!(
+            doc.citations[0]
+                .html
+                .contains("see <a href=\"#ref-a\">Smith, 2020, p. 2</a>"),
+            "{}",
+            doc.citations[0].html
+        );
+    }
+
+    #[test]
+    fn site_index_entries_keep_the_callers_order_without_numbers() {
+        let styler = Styler::load(&StyleChoice::Vancouver).unwrap();
+        let entries = styler.format_entries(&bib(REFS), &["b", "missing", "a"]);
+        let got: Vec<_> = entries.iter().map(|e| (e.key.as_str(), e.number)).collect();
+        assert_eq!(got, [("b", None), ("a", None)]);
+        assert!(
+            entries[0].text.starts_with("Doe J, Roe R. Second."),
+            "{}",
+            entries[0].text
+        );
+        assert!(!entries[0].html.contains("csl-left-margin"));
+    }
+
+    #[test]
+    fn author_in_text_and_suppressed_author() {
+        let apa = Styler::load(&StyleChoice::Apa).unwrap();
+        let doc = apa
+            .format_document(&bib(REFS), &find_citations("@a [p. 3] and [-@b]"))
+            .unwrap();
+        assert_eq!(
+            doc.citations[0].html,
+            "<span class=\"citation citation-in-text\"><a href=\"#ref-a\">Smith</a> (<a href=\"#ref-a\">2020, p. 3</a>)</span>"
+        );
+        assert_eq!(
+            doc.citations[1].html,
+            "<span class=\"citation\">(<a href=\"#ref-b\">2019</a>)</span>"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_do_not_panic() {
+        let styler = Styler::load(&StyleChoice::Ama).unwrap();
+        let doc = styler
+            .format_document(&bib(REFS), &find_citations("[@nope] [@a; @nope2]"))
+            .unwrap();
+        assert_eq!(doc.citations.len(), 2);
+        assert!(doc.citations[0].html.contains("citation-missing"));
+        assert_eq!(doc.entries.len(), 1);
+    }
+
+    #[test]
+    fn style_names_and_typos() {
+        assert_eq!(StyleChoice::parse("AMA").unwrap(), StyleChoice::Ama);
+        assert_eq!(
+            StyleChoice::parse("styles/nejm.csl").unwrap(),
+            StyleChoice::File("styles/nejm.csl".into())
+        );
+        let e = StyleChoice::parse("vancover").unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("did you mean `vancouver`?"));
+    }
+
+    #[test]
+    fn locators() {
+        assert!(matches!(
+            split_locator("p. 12"),
+            (
+                Some(SpecificLocator(Locator::Page, LocatorPayload::Str("12"))),
+                None
+            )
+        ));
+        assert!(matches!(
+            split_locator("chap. 2"),
+            (
+                Some(SpecificLocator(Locator::Chapter, LocatorPayload::Str("2"))),
+                None
+            )
+        ));
+        // pandoc does not know `ch.`: it stays a suffix there, so here too.
+        assert!(matches!(split_locator("ch. 2"), (None, Some("ch. 2"))));
+        assert!(matches!(
+            split_locator("33-35"),
+            (Some(SpecificLocator(Locator::Page, _)), None)
+        ));
+        assert!(matches!(
+            split_locator("and passim"),
+            (None, Some("and passim"))
+        ));
+    }
+}

@@ -1,0 +1,522 @@
+//! Citations on rendered pages: placeholders replaced by the style's in-text citations, the
+//! reference list with identifier links and back-links, the site-wide reference index, and
+//! the "Cite this page" and whole-bibliography downloads.
+//!
+//! Several Markdown bodies can share one reference list (the glossary page shows every
+//! definition), so formatting works on a list of pages and numbers across all of them.
+
+use pulldown_cmark::Event;
+use serde::Serialize;
+
+use super::context::Link;
+use super::escape;
+use crate::cite::{anchor_id, export, Citation, FormattedDoc, Name, Reference};
+use crate::diagnostics::Diagnostic;
+use crate::load::Kind;
+use crate::parse::citations::placeholder_index;
+use crate::parse::markdown::Spanned;
+use crate::resolve::{citations::route, Site};
+use crate::url::Route;
+
+/// Where the reference list goes when an article does not say (`<!-- references -->`).
+const MARKER: &str = "<!-- references -->";
+
+/// Bodies with citations replaced, and the reference list they share.
+pub struct Cited {
+    pub bodies: Vec<Vec<Spanned>>,
+    pub list_html: Option<String>,
+    /// Keys of the works listed, in list order.
+    pub keys: Vec<String>,
+}
+
+/// Formats the citations of `pages` (indexes into `site.pages`) as one document.
+pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnostic>> {
+    let all: Vec<Citation> = pages
+        .iter()
+        .flat_map(|&i| {
+            site.pages[i]
+                .page
+                .doc
+                .citations
+                .iter()
+                .map(|m| m.item.clone())
+        })
+        .collect();
+    let bodies_in = pages.iter().map(|&i| &site.pages[i].page.doc.events);
+    let (Some(styler), false) = (&site.citations.styler, all.is_empty()) else {
+        return Ok(Cited {
+            bodies: bodies_in.cloned().collect(),
+            list_html: None,
+            keys: Vec::new(),
+        });
+    };
+    let doc = styler.format_document(&site.citations.bibliography, &all)?;
+    let tips: Vec<String> = doc
+        .citations
+        .iter()
+        .map(|c| {
+            c.keys
+                .iter()
+                .filter_map(|k| doc.entries.iter().find(|e| &e.key == k))
+                .map(|e| e.text.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let mut bodies = Vec::with_capacity(pages.len());
+    let mut offset = 0;
+    let mut marker_seen = false;
+    let list_html = reference_list(site, &doc);
+    for &i in pages {
+        let page = &site.pages[i].page;
+        let n = page.doc.citations.len();
+        let mut events = Vec::with_capacity(page.doc.events.len() + 1);
+        for (ev, range) in &page.doc.events {
+            match ev {
+                Event::InlineHtml(h) => match placeholder_index(h) {
+                    Some(k) if k < n => {
+                        let g = offset + k;
+                        let html = citation_html(g, &doc.citations[g].html, &tips[g]);
+                        events.push((Event::InlineHtml(html.into()), range.clone()));
+                    }
+                    _ => events.push((ev.clone(), range.clone())),
+                },
+                Event::Html(h) if h.trim() == MARKER && pages.len() == 1 => {
+                    marker_seen = true;
+                    events.push((Event::Html(list_html.clone().into()), range.clone()));
+                }
+                _ => events.push((ev.clone(), range.clone())),
+            }
+        }
+        offset += n;
+        bodies.push(events);
+    }
+    let keys = doc.entries.iter().map(|e| e.key.clone()).collect();
+    Ok(Cited {
+        bodies,
+        // Placed at the marker if there was one; otherwise the template puts it after the body.
+        list_html: (!marker_seen).then_some(list_html),
+        keys,
+    })
+}
+
+/// One in-text citation: the style's rendering, described by the formatted references so a
+/// hover or keyboard focus shows them without JavaScript.
+fn citation_html(n: usize, html: &str, tip: &str) -> String {
+    let tip_id = format!("cite-tip-{n}");
+    let described = html.replace(
+        "<a href=",
+        &format!("<a aria-describedby=\"{tip_id}\" href="),
+    );
+    format!(
+        "<span class=\"cite\" id=\"cite-{n}\">{described}<span class=\"cite-tip\" role=\"tooltip\" id=\"{tip_id}\">{}</span></span>",
+        escape(tip)
+    )
+}
+
+fn reference_list(site: &Site, doc: &FormattedDoc) -> String {
+    let numeric = site
+        .citations
+        .styler
+        .as_ref()
+        .is_some_and(|s| s.is_numeric());
+    let (open, close) = if numeric {
+        ("<ol class=\"reference-list numeric\">", "</ol>")
+    } else {
+        ("<ul class=\"reference-list\">", "</ul>")
+    };
+    let mut out = String::from(
+        "<section class=\"references\" aria-labelledby=\"reference-list-title\">\n<h2 id=\"reference-list-title\">References</h2>\n",
+    );
+    out.push_str(open);
+    out.push('\n');
+    for e in &doc.entries {
+        let backs: Vec<usize> = doc
+            .citations
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.keys.contains(&e.key))
+            .map(|(n, _)| n)
+            .collect();
+        let value = e
+            .number
+            .map(|n| format!(" value=\"{n}\""))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "<li id=\"{}\"{value}><span class=\"ref-text\">{}</span>",
+            escape(&anchor_id(&e.key)),
+            e.html
+        ));
+        if let Some(r) = site.citations.bibliography.get(&e.key) {
+            out.push_str(&identifier_links(r));
+        }
+        out.push_str(&backlinks(&backs));
+        out.push_str("</li>\n");
+    }
+    out.push_str(close);
+    out.push_str("\n</section>\n");
+    out
+}
+
+/// DOI, PubMed and PMC links, from the identifiers themselves rather than from the style, so
+/// every entry has them whatever the style prints.
+pub fn identifier_links(r: &Reference) -> String {
+    let mut links = Vec::new();
+    if let Some(doi) = &r.doi {
+        links.push(format!(
+            "<a class=\"ref-doi\" href=\"https://doi.org/{}\">DOI</a>",
+            escape(doi)
+        ));
+    }
+    if let Some(pmid) = &r.pmid {
+        links.push(format!(
+            "<a class=\"ref-pubmed\" href=\"https://pubmed.ncbi.nlm.nih.gov/{}/\">PubMed</a>",
+            escape(pmid)
+        ));
+    }
+    if let Some(pmcid) = &r.pmcid {
+        links.push(format!(
+            "<a class=\"ref-pmc\" href=\"https://pmc.ncbi.nlm.nih.gov/articles/{}/\">PMC</a>",
+            escape(pmcid)
+        ));
+    }
+    if links.is_empty() {
+        String::new()
+    } else {
+        format!(" <span class=\"ref-links\">{}</span>", links.join(" "))
+    }
+}
+
+/// `↩` links back to each place the entry is cited: `↩ a b c` when there are several.
+fn backlinks(places: &[usize]) -> String {
+    match places {
+        [] => String::new(),
+        [one] => format!(
+            " <span class=\"backlinks\"><a href=\"#cite-{one}\" aria-label=\"Back to the citation\">↩</a></span>"
+        ),
+        many => {
+            let letters: Vec<String> = many
+                .iter()
+                .enumerate()
+                .map(|(k, n)| {
+                    let l = letter(k);
+                    format!("<a href=\"#cite-{n}\" aria-label=\"Back to citation {l}\">{l}</a>")
+                })
+                .collect();
+            format!(" <span class=\"backlinks\">↩ {}</span>", letters.join(" "))
+        }
+    }
+}
+
+fn letter(k: usize) -> String {
+    let mut s = String::new();
+    let mut k = k;
+    loop {
+        s.insert(0, (b'a' + (k % 26) as u8) as char);
+        if k < 26 {
+            break;
+        }
+        k = k / 26 - 1;
+    }
+    s
+}
+
+/// The reference index: every cited work once, A–Z by first author, with "Cited in".
+#[derive(Serialize)]
+pub struct IndexCtx {
+    pub works: usize,
+    pub articles: usize,
+    pub letters: Vec<IndexLetter>,
+}
+
+#[derive(Serialize)]
+pub struct IndexLetter {
+    pub letter: String,
+    pub id: String,
+    pub entries: Vec<IndexEntry>,
+}
+
+#[derive(Serialize)]
+pub struct IndexEntry {
+    pub id: String,
+    /// Formatted by the site's style, escaped HTML.
+    pub html: String,
+    /// DOI, PubMed and PMC links, HTML.
+    pub links: String,
+    pub cited_in: Vec<Link>,
+}
+
+pub fn index_context(site: &Site) -> IndexCtx {
+    let cit = &site.citations;
+    let from = route();
+    let mut works: Vec<(&String, &Vec<usize>)> = cit.cited_in.iter().collect();
+    let sort_key = |key: &str| {
+        let r = cit.bibliography.get(key);
+        (
+            // Folded, so Ávila sorts (and is filed) with the A's.
+            crate::render::search::fold(
+                &r.map(Reference::first_author_sort_key).unwrap_or_default(),
+            ),
+            r.and_then(|r| r.issued.map(|d| d.year)).unwrap_or(0),
+            key.to_string(),
+        )
+    };
+    works.sort_by_key(|(k, _)| sort_key(k));
+    let keys: Vec<&str> = works.iter().map(|(k, _)| k.as_str()).collect();
+    let formatted = cit
+        .styler
+        .as_ref()
+        .map(|s| s.format_entries(&cit.bibliography, &keys))
+        .unwrap_or_default();
+    let mut letters: Vec<IndexLetter> = Vec::new();
+    let mut articles = std::collections::BTreeSet::new();
+    for (key, pages) in works {
+        let html = formatted
+            .iter()
+            .find(|e| &e.key == key)
+            .map(|e| e.html.clone())
+            .unwrap_or_else(|| escape(key));
+        let r = cit.bibliography.get(key);
+        let first = r
+            .map(Reference::first_author_sort_key)
+            .and_then(|s| s.chars().next())
+            .map(|c| crate::render::search::fold(&c.to_string()).to_uppercase())
+            .filter(|c| c.chars().all(char::is_alphabetic))
+            .unwrap_or_else(|| "#".into());
+        let cited_in = pages
+            .iter()
+            .map(|&i| {
+                let p = &site.pages[i];
+                if p.page.kind == Kind::Article {
+                    articles.insert(i);
+                }
+                let mut url = p.route.relative_from(&from, site.link_style);
+                let mut title = p.page.fm.title.clone();
+                if let Some(slug) = p
+                    .page
+                    .term
+                    .as_ref()
+                    .map(|_| term_slug(&p.page.content_path))
+                {
+                    url = format!("{url}#{slug}");
+                    title = format!("Glossary: {title}");
+                }
+                Link {
+                    title,
+                    url,
+                    current: false,
+                }
+            })
+            .collect();
+        let entry = IndexEntry {
+            id: anchor_id(key),
+            html,
+            links: r.map(identifier_links).unwrap_or_default(),
+            cited_in,
+        };
+        match letters.last_mut() {
+            Some(g) if g.letter == first => g.entries.push(entry),
+            _ => letters.push(IndexLetter {
+                id: format!("letter-{}", first.to_lowercase()),
+                letter: first,
+                entries: vec![entry],
+            }),
+        }
+    }
+    IndexCtx {
+        works: cit.cited_in.len(),
+        articles: articles.len(),
+        letters,
+    }
+}
+
+fn term_slug(content_path: &str) -> String {
+    let name = content_path.rsplit('/').next().unwrap_or(content_path);
+    name.trim_end_matches(".md").to_string()
+}
+
+/// A reference describing page `i` itself, for "Cite this page".
+pub fn page_reference(site: &Site, i: usize) -> Reference {
+    let p = &site.pages[i];
+    let fm = &p.page.fm;
+    let c = &site.config;
+    let date = fm.updated.or(fm.date).map(|d| crate::cite::Date {
+        year: d.0.year().into(),
+        month: Some(d.0.month() as u8),
+        day: Some(d.0.day() as u8),
+    });
+    let id = format!(
+        "{}{}",
+        p.route
+            .pretty_path()
+            .trim_end_matches('/')
+            .replace('/', "-"),
+        date.map(|d| d.year.to_string()).unwrap_or_default()
+    );
+    Reference {
+        id,
+        kind: "webpage".into(),
+        title: Some(fm.title.clone()),
+        authors: fm
+            .authors
+            .iter()
+            .map(|a| Name::Literal(a.clone()))
+            .collect(),
+        editors: Vec::new(),
+        container: Some(c.title.clone()),
+        issued: date,
+        volume: None,
+        issue: None,
+        pages: None,
+        publisher: c.publisher.clone(),
+        place: None,
+        edition: None,
+        doi: None,
+        pmid: None,
+        pmcid: None,
+        url: c.base_url.as_deref().map(|b| p.route.permalink(b)),
+        accessed: None,
+    }
+}
+
+/// `cite.bib`, `cite.ris` and `cite.json` beside an article.
+pub fn cite_files(site: &Site, i: usize) -> Vec<super::OutFile> {
+    let r = page_reference(site, i);
+    let dir = site.pages[i]
+        .route
+        .as_str()
+        .trim_end_matches("index.html")
+        .to_string();
+    vec![
+        super::OutFile {
+            path: format!("{dir}cite.bib"),
+            bytes: export::to_bibtex(&[&r]).into_bytes(),
+        },
+        super::OutFile {
+            path: format!("{dir}cite.ris"),
+            bytes: export::to_ris(&[&r]).into_bytes(),
+        },
+        super::OutFile {
+            path: format!("{dir}cite.json"),
+            bytes: export::to_csl_json(&[&r]).into_bytes(),
+        },
+    ]
+}
+
+/// The whole bibliography as BibTeX and CSL-JSON, for importing into Zotero and the like.
+pub fn bibliography_files(site: &Site) -> Vec<super::OutFile> {
+    let refs: Vec<&Reference> = site.citations.bibliography.iter().map(|(_, r)| r).collect();
+    if refs.is_empty() {
+        return Vec::new();
+    }
+    let dir = route().as_str().trim_end_matches("index.html").to_string();
+    vec![
+        super::OutFile {
+            path: format!("{dir}bibliography.bib"),
+            bytes: export::to_bibtex(&refs).into_bytes(),
+        },
+        super::OutFile {
+            path: format!("{dir}bibliography.json"),
+            bytes: export::to_csl_json(&refs).into_bytes(),
+        },
+    ]
+}
+
+/// schema.org `citation` entries for the works a page cites.
+pub fn json_ld_citations(site: &Site, keys: &[String]) -> Vec<serde_json::Value> {
+    keys.iter()
+        .filter_map(|k| site.citations.bibliography.get(k))
+        .map(|r| {
+            let mut m = serde_json::Map::new();
+            let kind = match r.kind.as_str() {
+                "book" => "Book",
+                "chapter" => "Chapter",
+                "report" => "Report",
+                "webpage" => "WebPage",
+                _ => "ScholarlyArticle",
+            };
+            m.insert("@type".into(), kind.into());
+            if let Some(t) = &r.title {
+                m.insert("name".into(), t.clone().into());
+            }
+            let authors: Vec<serde_json::Value> = r
+                .authors
+                .iter()
+                .map(|n| match n {
+                    Name::Person { family, given } => serde_json::json!({
+                        "@type": "Person",
+                        "familyName": family,
+                        "givenName": given,
+                    }),
+                    Name::Literal(l) => serde_json::json!({"@type": "Organization", "name": l}),
+                })
+                .collect();
+            if !authors.is_empty() {
+                m.insert("author".into(), authors.into());
+            }
+            if let Some(d) = r.issued {
+                m.insert("datePublished".into(), d.year.to_string().into());
+            }
+            if let Some(c) = &r.container {
+                m.insert(
+                    "isPartOf".into(),
+                    serde_json::json!({"@type": "Periodical", "name": c}),
+                );
+            }
+            if let Some(doi) = &r.doi {
+                m.insert("sameAs".into(), format!("https://doi.org/{doi}").into());
+            } else if let Some(u) = &r.url {
+                m.insert("url".into(), u.clone().into());
+            }
+            serde_json::Value::Object(m)
+        })
+        .collect()
+}
+
+/// Search documents for the reference index: each work, findable by title and authors.
+pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
+    let root = Route::page("");
+    let base = route().relative_from(&root, site.link_style);
+    site.citations
+        .cited_in
+        .keys()
+        .filter_map(|k| site.citations.bibliography.get(k).map(|r| (k, r)))
+        .map(|(k, r)| {
+            let authors: Vec<String> = r
+                .authors
+                .iter()
+                .map(|n| match n {
+                    Name::Person { family, given } => {
+                        format!("{} {}", given.clone().unwrap_or_default(), family)
+                    }
+                    Name::Literal(l) => l.clone(),
+                })
+                .collect();
+            super::search::SearchDoc {
+                url: format!("{base}#{}", anchor_id(k)),
+                title: "References".into(),
+                heading: r.title.clone().unwrap_or_else(|| k.clone()),
+                text: format!(
+                    "{}. {}",
+                    authors.join(", "),
+                    r.container.clone().unwrap_or_default()
+                ),
+                keywords: authors.join(" "),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backlink_letters() {
+        assert_eq!(letter(0), "a");
+        assert_eq!(letter(25), "z");
+        assert_eq!(letter(26), "aa");
+        assert!(backlinks(&[3]).contains("#cite-3"));
+        assert!(backlinks(&[1, 2]).contains(">b</a>"));
+    }
+}

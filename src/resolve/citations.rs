@@ -1,0 +1,187 @@
+//! The site-wide citation step of resolve: one bibliography from the shared files and every
+//! page's inline references, every citation key checked, the style loaded once, and the
+//! reference index (work → pages citing it) built.
+//!
+//! Formatting itself happens per page in render, in parallel, with the `Styler` built here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::SitePage;
+use crate::cite::{
+    load_bibliography_file, load_inline_references, Bibliography, StyleChoice, Styler,
+};
+use crate::config::SiteConfig;
+use crate::diagnostics::{closest, Diagnostic};
+use crate::load::SourceFile;
+use crate::url::Route;
+
+/// Everything render needs to format citations and the reference index.
+#[derive(Debug, Clone, Default)]
+pub struct CitationIndex {
+    pub bibliography: Bibliography,
+    /// `None` only when the style failed to load (the build then stops with that error).
+    pub styler: Option<Styler>,
+    /// Work (its first key, after merging keys that share a DOI or PMID) → pages citing it,
+    /// in page order. Works never cited are absent.
+    pub cited_in: BTreeMap<String, Vec<usize>>,
+    /// Key → the work it is merged into in the index (itself, unless a DOI/PMID repeats).
+    pub canonical: BTreeMap<String, String>,
+}
+
+/// The route of the reference index.
+pub fn route() -> Route {
+    Route::page("references")
+}
+
+pub fn resolve(
+    root: &Path,
+    config: &SiteConfig,
+    bib_files: &[SourceFile],
+    pages: &[SitePage],
+    diags: &mut Vec<Diagnostic>,
+) -> CitationIndex {
+    let mut refs = Vec::new();
+    for f in bib_files {
+        let (r, d) = load_bibliography_file(&f.rel, &f.text);
+        refs.extend(r);
+        diags.extend(d);
+    }
+    // Inline references, and which keys each page defines (to warn about unused ones).
+    let mut inline_keys: Vec<(usize, Vec<String>)> = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        let inputs = match &p.page.term {
+            Some(t) => t.references.clone(),
+            None => p.page.fm.references.clone(),
+        };
+        if inputs.is_empty() {
+            continue;
+        }
+        inline_keys.push((i, inputs.iter().map(|r| r.id().to_string()).collect()));
+        let (r, d) = load_inline_references(&p.page.file, &p.page.text, inputs);
+        refs.extend(r);
+        diags.extend(d);
+    }
+    let (bibliography, d) = Bibliography::build(refs);
+    diags.extend(d);
+
+    // Every cited key must exist.
+    let mut cited_in: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let canonical = merge_same_works(&bibliography);
+    for (i, p) in pages.iter().enumerate() {
+        for c in &p.page.doc.citations {
+            for item in &c.item.items {
+                if bibliography.get(&item.key).is_some() {
+                    let work = canonical
+                        .get(&item.key)
+                        .cloned()
+                        .unwrap_or(item.key.clone());
+                    let list = cited_in.entry(work).or_default();
+                    if list.last() != Some(&i) && !list.contains(&i) {
+                        list.push(i);
+                    }
+                    continue;
+                }
+                let near = closest(&item.key, bibliography.keys(), 3);
+                let help = if near.is_empty() {
+                    "add the work to a file in content/references/ or to this page's `references:`"
+                        .to_string()
+                } else {
+                    format!(
+                        "did you mean {}?",
+                        near.iter()
+                            .map(|k| format!("`@{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    )
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-citation",
+                        format!("no reference with key `{}`", item.key),
+                    )
+                    .at(&p.page.file, &p.page.text, c.span.clone())
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    // An inline reference its own page never cites is probably a leftover.
+    for (i, keys) in inline_keys {
+        let p = &pages[i];
+        let cited: BTreeSet<&str> = p
+            .page
+            .doc
+            .citations
+            .iter()
+            .flat_map(|c| c.item.items.iter().map(|it| it.key.as_str()))
+            .collect();
+        for key in keys.iter().filter(|k| !cited.contains(k.as_str())) {
+            let at = p
+                .page
+                .text
+                .find(&format!("id: {key}"))
+                .or_else(|| p.page.text.find(key.as_str()));
+            let d = Diagnostic::warning(
+                "uncited-reference",
+                format!("reference `{key}` is defined here but never cited"),
+            )
+            .with_help(format!(
+                "cite it with [@{key}] or remove it from `references:`"
+            ));
+            diags.push(match at {
+                Some(a) => d.at(&p.page.file, &p.page.text, a..a + key.len()),
+                None => d.in_file(&p.page.file),
+            });
+        }
+    }
+    for list in cited_in.values_mut() {
+        list.sort_unstable();
+    }
+
+    let styler = match StyleChoice::parse(&config.citation_style) {
+        Ok(StyleChoice::File(path)) => Styler::load(&StyleChoice::File(root.join(path))),
+        Ok(choice) => Styler::load(&choice),
+        Err(d) => Err(d),
+    };
+    let styler = match styler {
+        Ok(s) => Some(s),
+        Err(d) => {
+            let mut d = d;
+            if d.file.is_none() {
+                d = d.in_file(crate::config::FILE_NAME);
+            }
+            diags.push(d);
+            None
+        }
+    };
+    CitationIndex {
+        bibliography,
+        styler,
+        cited_in,
+        canonical,
+    }
+}
+
+/// Maps every key to the first key (in key order) of the same work, where works are the same
+/// when they share a DOI or a PMID: the index lists each work once.
+fn merge_same_works(bib: &Bibliography) -> BTreeMap<String, String> {
+    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
+    let mut canonical = BTreeMap::new();
+    for (key, r) in bib.iter() {
+        let ids: Vec<String> = [
+            r.doi.as_ref().map(|d| format!("doi:{}", d.to_lowercase())),
+            r.pmid.as_ref().map(|p| format!("pmid:{p}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let existing = ids.iter().find_map(|id| by_id.get(id).cloned());
+        let work = existing.unwrap_or_else(|| key.to_string());
+        for id in ids {
+            by_id.entry(id).or_insert_with(|| work.clone());
+        }
+        canonical.insert(key.to_string(), work);
+    }
+    canonical
+}

@@ -1,0 +1,268 @@
+//! Bad input: every mistake fails the build with exit status 1, names the file, line and column
+//! on stderr, and leaves the previous output exactly as it was.
+
+mod common;
+
+use common::*;
+
+/// A small site that builds cleanly.
+fn good_site() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("site.yaml", SITE_YAML),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nWelcome. Read [about us](about.md).\n",
+        ),
+        (
+            "content/about.md",
+            "---\ntitle: About\n---\n## Who we are\n\nA network.\n",
+        ),
+        (
+            "content/articles/_index.md",
+            "---\ntitle: Articles\n---\nAll articles.\n",
+        ),
+        (
+            "content/articles/a.md",
+            "---\ntitle: Article A\n---\nSee [B](b.md).\n",
+        ),
+        (
+            "content/articles/b.md",
+            "---\ntitle: Article B\n---\n## Evidence\n\nText.\n",
+        ),
+    ]
+}
+
+const MARKER: &str = "marker.txt";
+
+/// Builds the good site with the CLI, leaves a marker in the output, applies `changes`, builds
+/// again and checks that the second build failed with exit status 1 and changed nothing in the
+/// output (marker kept, every old file byte-identical, no staging folder beside it).
+/// Returns the failed build's stderr.
+fn fails_and_keeps_output(changes: &[(&str, &[u8])]) -> String {
+    let fx = Fixture::new(&good_site());
+    let first = fx.cli(&[]);
+    assert!(
+        first.status.success(),
+        "the good site should build:\n{}",
+        stderr(&first)
+    );
+    let out = fx.out();
+    std::fs::write(out.dir.join(MARKER), "left by the test").unwrap();
+    let before = out.snapshot();
+    let old_page = out.read("articles/a/index.html");
+
+    for (path, contents) in changes {
+        fx.write(path, contents);
+    }
+    let second = fx.cli(&[]);
+    let err = stderr(&second);
+    assert_eq!(
+        second.status.code(),
+        Some(1),
+        "the broken site should fail with status 1; stdout:\n{}\nstderr:\n{err}",
+        stdout(&second)
+    );
+    assert!(err.contains("error["), "stderr names no error:\n{err}");
+    assert!(
+        stdout(&second).trim().is_empty(),
+        "a failed build printed a summary: {}",
+        stdout(&second)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.dir.join(MARKER))
+            .ok()
+            .as_deref(),
+        Some("left by the test"),
+        "the marker file in the previous output is gone"
+    );
+    assert_eq!(
+        out.read("articles/a/index.html"),
+        old_page,
+        "an old page changed"
+    );
+    assert_same_tree(&before, &out.snapshot());
+    let leftovers = fx.leftovers_beside_output();
+    assert!(
+        leftovers
+            .iter()
+            .all(|n| !n.starts_with(".public.glia-new-")),
+        "staging folder left beside the output: {leftovers:?}"
+    );
+    assert!(
+        leftovers.is_empty(),
+        "unexpected files beside the output: {leftovers:?}"
+    );
+    err
+}
+
+#[test]
+fn malformed_yaml_front_matter() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\nsummary: one\n  nested: two\n---\nBody.\n",
+    )]);
+    // The second key's `:` is where YAML gives up: line 4 of the file, not of the snippet.
+    let d = assert_error_at(&err, Some("invalid-yaml"), "content/articles/a.md:4:9");
+    assert!(d.contains("front-matter"), "{d}");
+}
+
+#[test]
+fn unknown_front_matter_key_suggests_the_right_one() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\ntittle: typo\n---\nBody.\n",
+    )]);
+    let d = assert_error_at(&err, Some("unknown-key"), "content/articles/a.md:3:1");
+    let header = d.lines().next().unwrap();
+    assert!(header.contains("`tittle`"), "message names the key: {d}");
+    let help = d
+        .lines()
+        .find(|l| l.contains("help:"))
+        .unwrap_or_else(|| panic!("no help: {d}"));
+    assert!(help.contains("did you mean `title`"), "{help}");
+}
+
+#[test]
+fn missing_title() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\nsummary: no title here\n---\nBody.\n",
+    )]);
+    let d = assert_error_at(&err, Some("missing-key"), "content/articles/a.md:2:1");
+    assert!(d.lines().next().unwrap().contains("`title`"), "{d}");
+}
+
+#[test]
+fn empty_file() {
+    let err = fails_and_keeps_output(&[("content/articles/a.md", b"")]);
+    assert_error_at(&err, Some("empty-file"), "content/articles/a.md:1:1");
+}
+
+#[test]
+fn front_matter_without_closing_fence() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\n\nBody without the closing fence.\n",
+    )]);
+    assert_error_at(
+        &err,
+        Some("unclosed-front-matter"),
+        "content/articles/a.md:1:1",
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\nsummary: caf\xff\xfe\n---\nBody.\n",
+    )]);
+    // `summary: caf` is 12 characters, so the first bad byte is column 13 of line 3.
+    let d = assert_error_at(&err, Some("not-utf8"), "content/articles/a.md:3:13");
+    assert!(d.contains("0xff"), "{d}");
+}
+
+#[test]
+fn date_that_does_not_exist() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\ndate: 2026-02-30\n---\nBody.\n",
+    )]);
+    // Line 3 is `date: 2026-02-30`; the column may be the key's or the value's.
+    let d = assert_error_on_line(&err, None, "content/articles/a.md", 3);
+    assert!(d.contains("2026-02-30"), "message names the date: {d}");
+}
+
+#[test]
+fn two_articles_with_the_same_slug() {
+    let err = fails_and_keeps_output(&[
+        (
+            "content/articles/a.md",
+            b"---\ntitle: Article A\nslug: same\n---\nSee [B](b.md).\n",
+        ),
+        (
+            "content/articles/b.md",
+            b"---\ntitle: Article B\nslug: same\n---\n## Evidence\n",
+        ),
+    ]);
+    // Reported at the second file's `slug:`, naming the first.
+    let d = assert_error_at(&err, None, "content/articles/b.md:3:1");
+    let header = d.lines().next().unwrap();
+    assert!(
+        header.contains("content/articles/a.md"),
+        "message names the other file: {header}"
+    );
+    assert!(
+        header.contains("articles/same"),
+        "message names the URL: {header}"
+    );
+}
+
+#[test]
+fn link_to_a_missing_page() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\n---\nSee [B](b.md).\n\nAnd [gone](missing.md) too.\n",
+    )]);
+    // `And [gone](` is 11 characters: the destination starts at column 12 of line 6.
+    let d = assert_error_at(&err, Some("broken-link"), "content/articles/a.md:6:12");
+    assert!(d.contains("missing.md"), "{d}");
+}
+
+#[test]
+fn link_to_a_missing_anchor_suggests_the_nearest() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\n---\nSee [the evidence](b.md#evidense).\n",
+    )]);
+    // `See [the evidence](` is 19 characters.
+    let d = assert_error_at(&err, Some("broken-anchor"), "content/articles/a.md:4:20");
+    assert!(d.contains("evidense"), "{d}");
+    let help = d
+        .lines()
+        .find(|l| l.contains("help:"))
+        .unwrap_or_else(|| panic!("no help: {d}"));
+    assert!(help.contains("did you mean #evidence"), "{help}");
+}
+
+#[test]
+fn javascript_link_is_refused() {
+    let err = fails_and_keeps_output(&[(
+        "content/about.md",
+        b"---\ntitle: About\n---\n## Who we are\n\nClick [here](javascript:alert(1)).\n",
+    )]);
+    // `Click [here](` is 13 characters.
+    let d = assert_error_at(&err, Some("unsafe-url"), "content/about.md:6:14");
+    assert!(d.contains("javascript:"), "{d}");
+}
+
+#[test]
+fn unknown_site_yaml_key() {
+    let err = fails_and_keeps_output(&[(
+        "site.yaml",
+        b"title: Test Site\nbase_ulr: https://example.org/\n",
+    )]);
+    let d = assert_error_at(&err, Some("unknown-key"), "site.yaml:2:1");
+    assert!(d.contains("`base_ulr`"), "{d}");
+    assert!(d.contains("did you mean `base_url`"), "{d}");
+}
+
+#[test]
+fn all_problems_are_reported_in_one_run() {
+    let err = fails_and_keeps_output(&[
+        (
+            "content/articles/a.md",
+            b"---\ntitle: Article A\ntittle: typo\n---\nBody.\n",
+        ),
+        (
+            "content/about.md",
+            b"---\ntitle: About\n---\n## Who we are\n\nSee [nothing](nowhere.md).\n",
+        ),
+    ]);
+    assert_error_at(&err, Some("unknown-key"), "content/articles/a.md:3:1");
+    assert_error_at(&err, Some("broken-link"), "content/about.md:6:15");
+    assert!(
+        err.contains("2 errors"),
+        "the summary counts both errors:\n{err}"
+    );
+}
