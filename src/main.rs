@@ -131,6 +131,9 @@ struct BuildArgs {
     /// Build a copy to open from disk (file://): every link names its index.html.
     #[arg(long)]
     offline: bool,
+    /// Print how long each stage took.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -262,15 +265,20 @@ fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
 
 fn build(args: BuildArgs) -> ExitCode {
     let opts = BuildOptions {
-        root: args.root,
-        output: args.output,
-        base_url: args.base_url,
+        root: args.root.clone(),
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
         drafts: args.drafts,
         offline: args.offline,
     };
     match site::build(&opts) {
         Ok(report) => {
             print_diagnostics(&report.diagnostics);
+            if args.timings {
+                for (stage, t) in &report.timings {
+                    eprintln!("{stage:>8}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                }
+            }
             println!(
                 "built {} pages ({} files) in {:.2} s → {}",
                 report.pages,

@@ -36,6 +36,8 @@ impl BuildOptions {
 pub struct Compiled {
     pub site: Site,
     pub files: Vec<OutFile>,
+    /// Wall time of each stage, for `--timings` and the benchmarks.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 #[derive(Debug)]
@@ -46,11 +48,18 @@ pub struct BuildReport {
     pub output: PathBuf,
     /// Warnings and notes (a successful build has no errors).
     pub diagnostics: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Runs every stage but writing. Returns the site only if there were no errors.
 pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
     let mut diags = Diagnostics::new();
+    let mut timings = Vec::new();
+    let mut lap = Instant::now();
+    let mut mark = |name: &'static str| {
+        timings.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let Some(mut inputs) = load::load(&opts.root, &mut diags) else {
         return (None, diags);
     };
@@ -58,8 +67,10 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
         inputs.config.base_url = Some(crate::config::normalize_base_url(url));
     }
     let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
+    mark("load");
     let (parsed, d) = parse::parse_all(inputs.pages);
     diags.extend(d);
+    mark("parse");
     let style = if opts.offline || inputs.config.offline {
         LinkStyle::Offline
     } else {
@@ -78,6 +89,7 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
         },
     );
     diags.extend(d);
+    mark("resolve");
     let Some(theme) = theme else {
         return (None, diags);
     };
@@ -93,10 +105,18 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
     }
     let (files, d) = renderer.render_site(&site);
     diags.extend(d);
+    mark("render");
     if diags.has_errors() {
         return (None, diags);
     }
-    (Some(Compiled { site, files }), diags)
+    (
+        Some(Compiled {
+            site,
+            files,
+            timings,
+        }),
+        diags,
+    )
 }
 
 /// Builds the site into its output folder. On any error nothing is written and the previous
@@ -113,6 +133,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     };
     let mut all_assets = compiled.site.static_files.clone();
     all_assets.extend(compiled.site.assets.iter().cloned());
+    let write_start = Instant::now();
     if let Err(e) = write::write_atomic(&output, &compiled.files, &all_assets) {
         let mut d = diags.sorted();
         d.push(
@@ -132,6 +153,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         elapsed: start.elapsed(),
         output,
         diagnostics: diags.sorted(),
+        timings: {
+            let mut t = compiled.timings;
+            t.push(("write", write_start.elapsed()));
+            t
+        },
     })
 }
 

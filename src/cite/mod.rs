@@ -43,5 +43,7 @@ pub use model::{
     load_bibliography_file, load_inline_references, Bibliography, Date, LoadedRef, Name, RefInput,
     Reference,
 };
-pub use style::{anchor_id, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice, Styler};
+pub use style::{
+    anchor_id, EntryCache, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice, Styler,
+};
 pub use syntax::{find_citations, Citation, CiteItem};

@@ -71,6 +71,21 @@ pub struct Styler {
     style: IndependentStyle,
     locales: Vec<Locale>,
     numeric: bool,
+    /// For numeric styles whose entries do not depend on the document (no bibliography sort,
+    /// no author substitution): the style without its bibliography. Pages then format only
+    /// their citations, and each entry is formatted once per site ([`EntryCache`]) rather
+    /// than once per citing page — what keeps citations cheap on large sites.
+    citations_only: Option<IndependentStyle>,
+}
+
+/// Reference-list entries formatted once for the whole site (numeric styles only).
+#[derive(Debug, Clone, Default)]
+pub struct EntryCache(std::collections::BTreeMap<String, FormattedEntry>);
+
+impl EntryCache {
+    pub fn get(&self, key: &str) -> Option<&FormattedEntry> {
+        self.0.get(key)
+    }
 }
 
 /// One in-text citation, ready to replace its placeholder.
@@ -172,7 +187,17 @@ impl Styler {
             })
             .collect();
         repair::patch_locales(&mut locales);
+        let citations_only = style
+            .bibliography
+            .as_ref()
+            .filter(|b| numeric && b.sort.is_none() && b.subsequent_author_substitute.is_none())
+            .map(|_| {
+                let mut s = style.clone();
+                s.bibliography = None;
+                s
+            });
         Ok(Styler {
+            citations_only,
             style,
             locales,
             numeric,
@@ -194,7 +219,10 @@ impl Styler {
         bib: &Bibliography,
         citations: &[Citation],
     ) -> Result<FormattedDoc, Vec<Diagnostic>> {
-        catch_unwind(AssertUnwindSafe(|| self.format_document_inner(bib, citations))).map_err(
+        catch_unwind(AssertUnwindSafe(|| {
+            self.format_document_inner(bib, citations, &self.style)
+        }))
+        .map_err(
             |_| {
                 vec![Diagnostic::error(
                     "citation-format",
@@ -214,7 +242,70 @@ impl Styler {
         )
     }
 
-    fn format_document_inner(&self, bib: &Bibliography, citations: &[Citation]) -> FormattedDoc {
+    /// Formats the entries of `keys` once, for [`Styler::format_document_cached`]. Empty (and
+    /// unused) for styles whose entries depend on the document.
+    pub fn entry_cache(&self, bib: &Bibliography, keys: &[&str]) -> EntryCache {
+        if self.citations_only.is_none() {
+            return EntryCache::default();
+        }
+        EntryCache(
+            self.format_entries(bib, keys)
+                .into_iter()
+                .map(|e| (e.key.clone(), e))
+                .collect(),
+        )
+    }
+
+    /// As [`Styler::format_document`], taking reference-list entries from `cache` where the
+    /// style allows. The result is the same; only the work is shared between pages.
+    pub fn format_document_cached(
+        &self,
+        bib: &Bibliography,
+        citations: &[Citation],
+        cache: &EntryCache,
+    ) -> Result<FormattedDoc, Vec<Diagnostic>> {
+        let Some(style) = &self.citations_only else {
+            return self.format_document(bib, citations);
+        };
+        // Numbers follow first citation, as the style's unsorted bibliography would.
+        let mut order: Vec<&str> = Vec::new();
+        for item in citations.iter().flat_map(|c| &c.items) {
+            if bib.get(&item.key).is_some() && !order.contains(&item.key.as_str()) {
+                order.push(&item.key);
+            }
+        }
+        if order.iter().any(|k| !cache.0.contains_key(*k)) {
+            return self.format_document(bib, citations);
+        }
+        let run = || {
+            let mut doc = self.format_document_inner(bib, citations, style);
+            doc.entries = order
+                .iter()
+                .enumerate()
+                .filter_map(|(i, k)| {
+                    let mut e = cache.0.get(*k)?.clone();
+                    e.number = Some(i + 1);
+                    e.text = format!("{}. {}", i + 1, e.text);
+                    Some(e)
+                })
+                .collect();
+            doc
+        };
+        catch_unwind(AssertUnwindSafe(run)).map_err(|_| {
+            vec![Diagnostic::error(
+                "citation-format",
+                "the citation formatter (hayagriva) failed on this page's references",
+            )
+            .with_help("please report this with the page's references; as a workaround, simplify the failing reference")]
+        })
+    }
+
+    fn format_document_inner(
+        &self,
+        bib: &Bibliography,
+        citations: &[Citation],
+        style: &IndependentStyle,
+    ) -> FormattedDoc {
         let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
             BibliographyDriver::new();
         // Which source items went into each request, so results map back to prefixes,
@@ -248,7 +339,7 @@ impl Styler {
                 if !list.is_empty() {
                     driver.citation(CitationRequest::new(
                         list,
-                        &self.style,
+                        style,
                         self.locale(),
                         &self.locales,
                         None,
@@ -258,7 +349,7 @@ impl Styler {
             requested.push(used);
         }
         let rendered = driver.finish(BibliographyRequest::new(
-            &self.style,
+            style,
             self.locale(),
             &self.locales,
         ));

@@ -50,7 +50,11 @@ pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnosti
             keys: Vec::new(),
         });
     };
-    let doc = styler.format_document(&site.citations.bibliography, &all)?;
+    let doc = styler.format_document_cached(
+        &site.citations.bibliography,
+        &all,
+        &site.citations.entries,
+    )?;
     let tips: Vec<String> = doc
         .citations
         .iter()
@@ -263,11 +267,18 @@ pub fn index_context(site: &Site) -> IndexCtx {
     };
     works.sort_by_key(|(k, _)| sort_key(k));
     let keys: Vec<&str> = works.iter().map(|(k, _)| k.as_str()).collect();
-    let formatted = cit
-        .styler
-        .as_ref()
-        .map(|s| s.format_entries(&cit.bibliography, &keys))
-        .unwrap_or_default();
+    let cached: Vec<_> = keys
+        .iter()
+        .filter_map(|k| cit.entries.get(k).cloned())
+        .collect();
+    let formatted = if cached.len() == keys.len() {
+        cached
+    } else {
+        cit.styler
+            .as_ref()
+            .map(|s| s.format_entries(&cit.bibliography, &keys))
+            .unwrap_or_default()
+    };
     let mut letters: Vec<IndexLetter> = Vec::new();
     let mut articles = std::collections::BTreeSet::new();
     for (key, pages) in works {

@@ -12,6 +12,8 @@ use crate::url::Route;
 pub const SITE_CSS: &str = "css/site.css";
 pub const SYNTAX_CSS: &str = "css/syntax.css";
 pub const SEARCH_JS: &str = "js/search.js";
+pub const THEME_JS: &str = "js/theme.js";
+pub const FEED: &str = "atom.xml";
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -66,6 +68,7 @@ pub struct ListItem {
     pub kind: Kind,
     pub audience: Vec<AudienceCtx>,
     pub tags: Vec<String>,
+    pub last_reviewed: Option<DateCtx>,
 }
 
 #[derive(Serialize)]
@@ -83,6 +86,8 @@ pub struct PageCtx {
     pub reviewed_by: Vec<String>,
     pub audience: Vec<AudienceCtx>,
     pub tags: Vec<String>,
+    /// The tags again, each linking to its tag page.
+    pub tag_links: Vec<Link>,
     pub word_count: usize,
     /// Minutes, at 200 words a minute, at least 1.
     pub reading_time: usize,
@@ -169,6 +174,12 @@ pub struct Urls {
     pub css: String,
     /// Present only on pages with highlighted code.
     pub syntax_css: Option<String>,
+    /// The colour-scheme toggle.
+    pub theme_js: String,
+    /// The tag index (`tags/`).
+    pub tags: String,
+    /// The Atom feed; absent in offline builds, which have none.
+    pub feed: Option<String>,
 }
 
 /// Everything a page template receives.
@@ -187,6 +198,12 @@ pub struct Context<'a> {
     pub glossary: Option<GlossaryCtx>,
     /// Only on the reference index.
     pub reference_index: Option<super::citations::IndexCtx>,
+    /// The medical-information disclaimer (from `content/disclaimer.md`), on every page.
+    pub disclaimer: Option<super::listing::Disclaimer>,
+    /// Only on the home page: featured, by topic, by audience, newest, recently reviewed.
+    pub home: Option<super::listing::HomeCtx>,
+    /// Only on the tag index and tag pages.
+    pub tags: Option<super::listing::TagsCtx>,
 }
 
 fn site_ctx(site: &Site) -> SiteCtx<'_> {
@@ -213,7 +230,7 @@ fn link(site: &Site, from: &Route, to: usize) -> Link {
     }
 }
 
-fn list_item(site: &Site, from: &Route, i: usize) -> ListItem {
+pub fn list_item(site: &Site, from: &Route, i: usize) -> ListItem {
     let p = &site.pages[i];
     ListItem {
         title: p.page.fm.title.clone(),
@@ -223,6 +240,7 @@ fn list_item(site: &Site, from: &Route, i: usize) -> ListItem {
         kind: p.page.kind,
         audience: audience(p),
         tags: p.page.fm.tags.clone(),
+        last_reviewed: p.page.fm.last_reviewed.map(DateCtx::from),
     }
 }
 
@@ -291,6 +309,10 @@ fn nav_and_footer(
     (nav, footer)
 }
 
+fn has_feed(site: &Site) -> bool {
+    !site.offline && site.config.base_url.is_some()
+}
+
 fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
     let home = Route::page("");
     let root = home.relative_from(from, crate::url::LinkStyle::Pretty);
@@ -301,6 +323,9 @@ fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
         search_js: Route::file(SEARCH_JS).relative_from(from, site.link_style),
         css: Route::file(SITE_CSS).relative_from(from, site.link_style),
         syntax_css: has_code.then(|| Route::file(SYNTAX_CSS).relative_from(from, site.link_style)),
+        theme_js: Route::file(THEME_JS).relative_from(from, site.link_style),
+        tags: super::listing::index_route().relative_from(from, site.link_style),
+        feed: has_feed(site).then(|| Route::file(FEED).relative_from(from, site.link_style)),
     }
 }
 
@@ -327,6 +352,7 @@ pub fn page_context(
         reviewed_by: fm.reviewed_by.clone(),
         audience: audience(p),
         tags: fm.tags.clone(),
+        tag_links: super::listing::tag_links(site, from, &fm.tags),
         word_count: p.page.doc.word_count,
         reading_time: p.page.doc.word_count.div_ceil(200).max(1),
         permalink: site.config.base_url.as_deref().map(|b| from.permalink(b)),
@@ -357,6 +383,7 @@ pub fn page_context(
     } else {
         Vec::new()
     };
+    let rel = |r: &Route| r.relative_from(from, site.link_style);
     Context {
         site: site_ctx(site),
         urls: urls(site, from, p.page.doc.has_code),
@@ -366,6 +393,9 @@ pub fn page_context(
         articles,
         glossary,
         reference_index: None,
+        disclaimer: super::listing::disclaimer(site, &rel),
+        home: (p.page.kind == Kind::Home).then(|| super::listing::home_context(site, from)),
+        tags: None,
     }
 }
 
@@ -462,7 +492,7 @@ pub fn glossary_context(site: &Site, definition_html: &dyn Fn(usize) -> String) 
     }
 }
 
-/// A page glia makes itself (404, search), with no content file behind it.
+/// A page glia makes itself (404, search, tags), with no content file behind it.
 pub struct Synthetic<'a> {
     pub route: Route,
     pub title: &'a str,
@@ -496,6 +526,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         reviewed_by: Vec::new(),
         audience: Vec::new(),
         tags: Vec::new(),
+        tag_links: Vec::new(),
         word_count: 0,
         reading_time: 1,
         permalink: None,
@@ -518,6 +549,9 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
             search_js: format!("{base}{SEARCH_JS}"),
             css: format!("{base}{SITE_CSS}"),
             syntax_css: None,
+            theme_js: format!("{base}{THEME_JS}"),
+            tags: abs(&super::listing::index_route()),
+            feed: has_feed(site).then(|| format!("{base}{FEED}")),
         }
     } else {
         urls(site, from, false)
@@ -531,5 +565,8 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         articles: Vec::new(),
         glossary: None,
         reference_index: None,
+        disclaimer: super::listing::disclaimer(site, url_for),
+        home: None,
+        tags: None,
     }
 }

@@ -8,6 +8,7 @@ pub mod citations;
 pub mod context;
 pub mod feeds;
 pub mod jsonld;
+pub mod listing;
 pub mod search;
 pub mod theme;
 
@@ -35,7 +36,7 @@ pub struct Renderer {
     highlighter: Highlighter,
 }
 
-pub const REQUIRED_TEMPLATES: [&str; 9] = [
+pub const REQUIRED_TEMPLATES: [&str; 11] = [
     "base.html",
     "index.html",
     "article.html",
@@ -45,6 +46,8 @@ pub const REQUIRED_TEMPLATES: [&str; 9] = [
     "glossary.html",
     "search.html",
     "references.html",
+    "tags.html",
+    "tag.html",
 ];
 
 impl Renderer {
@@ -97,6 +100,12 @@ impl Renderer {
             }
         }
         for r in self.render_reference_index(site) {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        for r in self.render_tags(site) {
             match r {
                 Ok(f) => files.push(f),
                 Err(d) => diags.push(d),
@@ -190,6 +199,41 @@ impl Renderer {
         ctx.reference_index = Some(citations::index_context(site));
         let mut out = vec![self.render_template("references.html", &ctx, &spec.route)];
         out.extend(citations::bibliography_files(site).into_iter().map(Ok));
+        out
+    }
+
+    /// The tag index (`tags/`) and one page per tag (`tags/<slug>/`), if any article has tags.
+    fn render_tags(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+        let tags = listing::tags(site);
+        if tags.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(tags.len() + 1);
+        let spec = context::Synthetic {
+            route: listing::index_route(),
+            title: "Topics",
+            summary: "Every topic on this site, with the articles about it.",
+            absolute: false,
+        };
+        let mut ctx = context::synthetic_context(site, &spec);
+        ctx.tags = Some(listing::tags_context(site, &spec.route, None));
+        out.push(self.render_template("tags.html", &ctx, &spec.route));
+        for (slug, (name, pages)) in &tags {
+            let title = format!("Topic: {name}");
+            let summary = match pages.len() {
+                1 => format!("1 article about {name}."),
+                n => format!("{n} articles about {name}."),
+            };
+            let spec = context::Synthetic {
+                route: listing::tag_route(slug),
+                title: &title,
+                summary: &summary,
+                absolute: false,
+            };
+            let mut ctx = context::synthetic_context(site, &spec);
+            ctx.tags = Some(listing::tags_context(site, &spec.route, Some(slug)));
+            out.push(self.render_template("tag.html", &ctx, &spec.route));
+        }
         out
     }
 

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::SitePage;
 use crate::cite::{
-    load_bibliography_file, load_inline_references, Bibliography, StyleChoice, Styler,
+    load_bibliography_file, load_inline_references, Bibliography, EntryCache, StyleChoice, Styler,
 };
 use crate::config::SiteConfig;
 use crate::diagnostics::{closest, Diagnostic};
@@ -27,6 +27,8 @@ pub struct CitationIndex {
     pub cited_in: BTreeMap<String, Vec<usize>>,
     /// Key → the work it is merged into in the index (itself, unless a DOI/PMID repeats).
     pub canonical: BTreeMap<String, String>,
+    /// Entries of every cited work, formatted once (numeric styles; empty otherwise).
+    pub entries: EntryCache,
 }
 
 /// The route of the reference index.
@@ -155,11 +157,26 @@ pub fn resolve(
             None
         }
     };
+    let entries = match &styler {
+        Some(s) => {
+            let mut keys: Vec<&str> = pages
+                .iter()
+                .flat_map(|p| p.page.doc.citations.iter())
+                .flat_map(|c| c.item.items.iter().map(|i| i.key.as_str()))
+                .filter(|k| bibliography.get(k).is_some())
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            s.entry_cache(&bibliography, &keys)
+        }
+        None => EntryCache::default(),
+    };
     CitationIndex {
         bibliography,
         styler,
         cited_in,
         canonical,
+        entries,
     }
 }
 
