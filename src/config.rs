@@ -43,6 +43,35 @@ pub struct SiteConfig {
     /// Always build an offline copy (links spelt `…/index.html`, for opening from disk).
     #[serde(default)]
     pub offline: bool,
+    /// `glia check` warns when an article's `last_reviewed` is older than this.
+    #[serde(default = "default_review_interval")]
+    pub review_interval_months: u32,
+    #[serde(default)]
+    pub readability: ReadabilityConfig,
+}
+
+/// Settings for `glia check`'s readability rule on pages written for patients.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReadabilityConfig {
+    /// Highest Flesch–Kincaid grade level accepted; 8 is the usual target for patient material.
+    #[serde(default = "default_max_grade")]
+    pub max_grade: f64,
+}
+
+impl Default for ReadabilityConfig {
+    fn default() -> Self {
+        ReadabilityConfig {
+            max_grade: default_max_grade(),
+        }
+    }
+}
+
+fn default_review_interval() -> u32 {
+    12
+}
+fn default_max_grade() -> f64 {
+    8.0
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
@@ -129,6 +158,8 @@ mod tests {
         assert_eq!(c.theme, "default");
         assert_eq!(c.citation_style, "vancouver");
         assert_eq!(c.glossary.link, GlossaryLink::First);
+        assert_eq!(c.review_interval_months, 12);
+        assert_eq!(c.readability.max_grade, 8.0);
     }
 
     #[test]

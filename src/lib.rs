@@ -5,6 +5,7 @@
 //! A page is plain data handed from stage to stage; problems are [`diagnostics`] values
 //! collected along the way, never early exits.
 
+pub mod check;
 pub mod cite;
 pub mod config;
 pub mod diagnostics;
@@ -13,6 +14,8 @@ pub mod load;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod url;
 pub mod write;

@@ -1,12 +1,12 @@
 //! The `glia` command line. Thin: parses arguments and prints; the work is in the library.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use glia::diagnostics::Diagnostic;
+use glia::diagnostics::{Diagnostic, Severity};
 use glia::site::{self, BuildOptions};
 
 /// glia builds cited, reviewed medical explainer sites from Markdown.
@@ -27,6 +27,91 @@ enum Command {
     /// The previous output is replaced only when the whole build succeeds; on any error it
     /// is left exactly as it was, and every problem is listed with file:line:col.
     Build(BuildArgs),
+    /// Check the site without writing anything: everything a build checks, plus stale
+    /// reviews, readability of patient pages, uncited figures, malformed web addresses and
+    /// unused glossary terms.
+    ///
+    /// Exit status 1 on errors (and on warnings with --deny-warnings).
+    Check(CheckArgs),
+    /// Preview the site: build it into a temporary folder, serve it, and rebuild and reload
+    /// open pages on every change.
+    ///
+    /// A change that breaks the build keeps the last good version on screen, with the errors
+    /// shown over it. Listens on 127.0.0.1 only, unless --bind says otherwise.
+    Serve(ServeArgs),
+    /// Create a new site in DIR (missing or empty) that builds as it is.
+    Init(InitArgs),
+    /// Create a new page from a template with every front-matter key filled in or explained.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The site's folder: the one holding site.yaml and content/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Port to listen on; if it is busy the next free one is used (and said).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on. Anything but loopback lets other machines read the preview.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Where to create the site; must not exist yet or be empty.
+    dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Write content/articles/[SECTION/]<slug>.md; never overwrites a file.
+    Article(NewArticleArgs),
+}
+
+#[derive(Args)]
+struct NewArticleArgs {
+    /// The article's title; the file name is made from it.
+    title: String,
+    /// A folder under content/articles/ to put it in.
+    #[arg(long, value_name = "S")]
+    section: Option<String>,
+    /// The site's folder: the one holding site.yaml and content/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The site's folder: the one holding site.yaml and content/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// `human` (rustc-style, with the source line) or `json` (one object per line).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Do not report this diagnostic code (repeatable), e.g. `--allow uncited-claims`.
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 #[derive(Args)]
@@ -55,7 +140,127 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Serve(args) => serve(args),
+        Command::Init(args) => init(args),
+        Command::New(NewCommand::Article(args)) => new_article(args),
     }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let opts = glia::serve::ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        drafts: args.drafts,
+    };
+    match glia::serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The local calendar date: for dates written into new files, where the clock is the point.
+fn local_today() -> String {
+    jiff::Zoned::now().date().to_string()
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    match glia::scaffold::init(&args.dir, &local_today()) {
+        Ok(files) => {
+            for f in files {
+                println!("created {}", f.display());
+            }
+            println!(
+                "next: cd {} && glia serve   (or glia build)",
+                args.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn new_article(args: NewArticleArgs) -> ExitCode {
+    let author = glia::config::SiteConfig::load(&args.root)
+        .ok()
+        .and_then(|c| c.author);
+    match glia::scaffold::new_article(
+        &args.root,
+        &args.title,
+        args.section.as_deref(),
+        &local_today(),
+        author.as_deref(),
+    ) {
+        Ok(path) => {
+            println!("created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let build = BuildOptions {
+        root: args.root,
+        drafts: args.drafts,
+        ..BuildOptions::default()
+    };
+    let opts = glia::check::Options {
+        allow: args.allow,
+        today: glia::check::today(),
+    };
+    let outcome = glia::check::check(&build, &opts);
+    let summary = outcome.diagnostics.summary();
+    let failed = outcome.diagnostics.has_errors()
+        || (args.deny_warnings && outcome.diagnostics.count(Severity::Warning) > 0);
+    let diags = outcome.diagnostics.sorted();
+    let mut out = std::io::stdout().lock();
+    for d in &diags {
+        let written = match args.format {
+            Format::Human => writeln!(out, "{d}"),
+            Format::Json => writeln!(out, "{}", diagnostic_json(d)),
+        };
+        if written.is_err() {
+            return ExitCode::FAILURE; // stdout closed (e.g. piped into `head`)
+        }
+    }
+    if args.format == Format::Human {
+        let _ = writeln!(out, "{summary}");
+        if !outcome.compiled {
+            let _ = writeln!(
+                out,
+                "the site did not compile, so the editorial checks did not run; fix the errors first"
+            );
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "code": d.code,
+        "severity": d.severity,
+        "file": d.file,
+        "line": d.location.as_ref().map(|l| l.line),
+        "column": d.location.as_ref().map(|l| l.column),
+        "message": d.message,
+        "help": d.help,
+    })
 }
 
 fn build(args: BuildArgs) -> ExitCode {

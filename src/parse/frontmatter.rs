@@ -167,6 +167,9 @@ pub struct FrontMatter {
     /// Works cited by this page, defined inline (CSL-like fields; see `cite::RefInput`).
     #[serde(default)]
     pub references: Vec<crate::cite::RefInput>,
+    /// Diagnostic codes `glia check` should not report for this page (`[uncited-claims]`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub allow: Vec<String>,
 }
 
 /// Accepts `authors: A` as well as `authors: [A, B]`: both are natural to write.

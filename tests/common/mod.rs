@@ -457,3 +457,52 @@ pub fn assert_error_at(stderr: &str, code: Option<&str>, position: &str) -> Stri
         .map_or(lines.len(), |i| start + 1 + i);
     lines[start..end].join("\n")
 }
+
+// ---- Running the `glia` binary on small sites (check, init, serve tests) ----
+
+pub const GLIA: &str = env!("CARGO_BIN_EXE_glia");
+
+/// 2026-11-29T00:00:00Z: "today" for every check run, so review ages never drift.
+pub const TODAY_EPOCH: &str = "1796083200";
+
+pub const SMALL_SITE_YAML: &str = "title: Test site\nbase_url: https://example.org/\n";
+
+/// A site in a temporary folder: `site.yaml`, a home page, and `files` on top.
+pub fn site(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.yaml", SMALL_SITE_YAML);
+    write(
+        dir.path(),
+        "content/_index.md",
+        "---\ntitle: Home\n---\n\nWelcome to the site.\n",
+    );
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Runs `glia <args>` with a fixed `SOURCE_DATE_EPOCH`.
+pub fn glia(args: &[&str]) -> Output {
+    Command::new(GLIA)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .output()
+        .unwrap()
+}
+
+/// Kills the child when dropped, so a failing assertion never leaves a server running.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

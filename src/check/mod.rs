@@ -1,0 +1,262 @@
+//! `glia check`: the build's own checks plus editorial rules that a build should not fail on.
+//!
+//! Check compiles the site exactly as a build does (`site::compile`), so anything that would
+//! break a build is an error here too; then it reads the compiled [`Site`] for problems that
+//! are matters of editorial judgement — stale reviews, hard reading, figures without a source —
+//! and reports them as warnings or notes. Each rule is a small module working on plain data.
+
+mod claims;
+mod prose;
+mod readability;
+mod review;
+mod urls;
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::load::Kind;
+use crate::parse::frontmatter::Audience;
+use crate::parse::ParsedPage;
+use crate::resolve::Site;
+use crate::site::{self, BuildOptions};
+
+pub use review::today;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Codes not to report (`uncited-claim`; a plural such as `uncited-claims` works too).
+    pub allow: Vec<String>,
+    /// The date reviews are measured against.
+    pub today: jiff::civil::Date,
+}
+
+/// Everything check found, sorted by file and position.
+pub struct Outcome {
+    pub diagnostics: Diagnostics,
+    /// Whether the site compiled; the editorial rules only run on a site that did.
+    pub compiled: bool,
+}
+
+/// Compiles the site at `build.root` and runs every rule on it.
+pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
+    let (compiled, mut diags) = site::compile(build);
+    let compiled_ok = compiled.is_some();
+    if let Some(c) = &compiled {
+        diags.extend(run(&c.site, opts));
+    }
+    let pages = compiled.as_ref().map(|c| &c.site.pages[..]).unwrap_or(&[]);
+    let kept = diags
+        .into_iter()
+        .filter(|d| !is_allowed(d, &opts.allow, pages));
+    let mut out = Diagnostics::new();
+    out.extend(kept);
+    Outcome {
+        diagnostics: out,
+        compiled: compiled_ok,
+    }
+}
+
+/// Runs the editorial rules on a compiled site.
+pub fn run(site: &Site, opts: &Options) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for p in &site.pages {
+        let page = &p.page;
+        external_urls(page, &mut diags);
+        uncited_claims(page, &mut diags);
+        if page.kind == Kind::Article {
+            review_freshness(
+                page,
+                site.config.review_interval_months,
+                opts.today,
+                &mut diags,
+            );
+            if page.fm.audience.contains(&Audience::Patients) {
+                readability(page, site.config.readability.max_grade, &mut diags);
+            }
+        }
+    }
+    unused_terms(site, &mut diags);
+    diags
+}
+
+/// Errors are never allowed away: they would break the build anyway.
+fn is_allowed(d: &Diagnostic, global: &[String], pages: &[crate::resolve::SitePage]) -> bool {
+    if d.severity == Severity::Error {
+        return false;
+    }
+    let matches = |a: &String| {
+        let a = a.trim();
+        a == d.code || a.strip_suffix('s') == Some(d.code)
+    };
+    if global.iter().any(matches) {
+        return true;
+    }
+    let Some(file) = &d.file else { return false };
+    pages
+        .iter()
+        .find(|p| &p.page.file == file)
+        .is_some_and(|p| p.page.fm.allow.iter().any(matches))
+}
+
+fn external_urls(page: &ParsedPage, diags: &mut Vec<Diagnostic>) {
+    for link in &page.doc.links {
+        if let Some(why) = urls::problem(&link.dest) {
+            diags.push(
+                Diagnostic::warning(
+                    "malformed-url",
+                    format!("`{}` is not a well-formed web address: {why}", link.dest),
+                )
+                .at(&page.file, &page.text, link.span.clone())
+                .with_help("write it in full, e.g. `https://example.org/page`"),
+            );
+        }
+    }
+}
+
+fn review_freshness(
+    page: &ParsedPage,
+    interval: u32,
+    today: jiff::civil::Date,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match page.fm.last_reviewed {
+        None => diags.push(
+            Diagnostic::warning("unreviewed", "this article has no `last_reviewed` date")
+                .at(&page.file, &page.text, key_span(page, "title"))
+                .with_help(
+                    "once a clinician has reviewed it, add `last_reviewed: YYYY-MM-DD` \
+                     (and `reviewed_by`) to the front-matter",
+                ),
+        ),
+        Some(reviewed) => {
+            let Some(due) = review::due(reviewed.0, interval) else {
+                return;
+            };
+            if due < today {
+                diags.push(
+                    Diagnostic::warning(
+                        "stale-review",
+                        format!(
+                            "last reviewed on {reviewed}, more than {interval} months ago \
+                             (the next review was due on {due})"
+                        ),
+                    )
+                    .at(&page.file, &page.text, key_span(page, "last_reviewed"))
+                    .with_help(
+                        "have the article reviewed again and update `last_reviewed`; the \
+                         interval is `review_interval_months` in site.yaml",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn readability(page: &ParsedPage, max_grade: f64, diags: &mut Vec<Diagnostic>) {
+    let blocks = prose::blocks(&page.doc.events, &page.text);
+    let Some(r) = readability::measure(&blocks) else {
+        return;
+    };
+    if r.grade <= max_grade {
+        return;
+    }
+    let longest: Vec<String> = r
+        .longest
+        .iter()
+        .map(|s| {
+            let words = prose::words(s).len();
+            format!(
+                "\n    - ({words} words) {}",
+                ellipsize(&prose::without_citations(s), 160)
+            )
+        })
+        .collect();
+    diags.push(
+        Diagnostic::warning(
+            "readability",
+            format!(
+                "reading grade {:.1} is above {max_grade} for a page written for patients \
+                 ({} words in {} sentences)",
+                r.grade, r.words, r.sentences
+            ),
+        )
+        .at(&page.file, &page.text, key_span(page, "audience"))
+        .with_help(format!(
+            "use shorter sentences and everyday words; the longest sentences are:{}",
+            longest.concat()
+        )),
+    );
+}
+
+fn uncited_claims(page: &ParsedPage, diags: &mut Vec<Diagnostic>) {
+    for block in prose::blocks(&page.doc.events, &page.text) {
+        if block.cited {
+            continue;
+        }
+        for s in block.sentences() {
+            let sentence = &block.text[s.clone()];
+            let Some(figure) = claims::find_claim(sentence) else {
+                continue;
+            };
+            let start = block.file_offset(s.start);
+            let end = block.file_offset(s.end).max(start);
+            diags.push(
+                Diagnostic::warning(
+                    "uncited-claim",
+                    format!("`{figure}` is stated without a citation in its paragraph"),
+                )
+                .at(&page.file, &page.text, start..end)
+                .with_help(
+                    "cite the source in the same paragraph, e.g. `[@key]`; if no source is \
+                     needed, add `allow: [uncited-claims]` to the front-matter",
+                ),
+            );
+        }
+    }
+}
+
+fn unused_terms(site: &Site, diags: &mut Vec<Diagnostic>) {
+    let used: BTreeSet<&str> = site
+        .glossary
+        .appears_in
+        .iter()
+        .filter(|(_, pages)| !pages.is_empty())
+        .map(|(slug, _)| slug.as_str())
+        .collect();
+    for (slug, &i) in &site.glossary.definitions {
+        if used.contains(slug.as_str()) {
+            continue;
+        }
+        let Some(p) = site.pages.get(i) else { continue };
+        diags.push(
+            Diagnostic::note(
+                "unused-term",
+                format!("the glossary term `{}` is not used by any page", p.page.fm.title),
+            )
+            .at(&p.page.file, &p.page.text, key_span(&p.page, "term"))
+            .with_help("use it in an article, add the word readers meet as an `aliases` entry, or remove it"),
+        );
+    }
+}
+
+/// The byte range of front-matter key `key`, or the opening `---` when it is absent.
+fn key_span(page: &ParsedPage, key: &str) -> std::ops::Range<usize> {
+    let yaml = page.yaml_offset.min(page.text.len());
+    let front = &page.text[..page.body_offset.clamp(yaml, page.text.len())];
+    let found = front[yaml..]
+        .match_indices(&format!("{key}:"))
+        .map(|(i, _)| yaml + i)
+        .find(|&at| at == yaml || front.as_bytes()[at - 1] == b'\n');
+    match found {
+        Some(at) => at..at + key.len(),
+        None => 0..3,
+    }
+}
+
+fn ellipsize(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
+}

@@ -1,0 +1,80 @@
+//! `glia init` and `glia new article`.
+
+mod common;
+
+use common::{glia, stdout};
+
+#[test]
+fn the_starter_site_builds_and_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let s = site.to_str().unwrap();
+    let out = glia(&["init", s]);
+    assert!(out.status.success(), "{out:?}");
+    let out = glia(&["build", "--root", s]);
+    assert!(out.status.success(), "{out:?}");
+    let html =
+        std::fs::read_to_string(site.join("public/articles/first-article/index.html")).unwrap();
+    assert!(html.contains("Our first article"));
+    assert!(html.contains("placebo"), "the glossary term is linked");
+    let out = glia(&["check", "--root", s, "--deny-warnings"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+}
+
+#[test]
+fn init_refuses_a_folder_with_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let out = glia(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+    assert!(!dir.path().join("site.yaml").exists());
+}
+
+#[test]
+fn new_article_fills_the_front_matter_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let s = site.to_str().unwrap();
+    assert!(glia(&["init", s]).status.success());
+    let new = |title: &str, section: &[&str]| {
+        let mut args = vec!["new", "article", title, "--root", s];
+        args.extend_from_slice(section);
+        glia(&args)
+    };
+    let out = new("Ketamine: what's new?", &["--section", "treatments"]);
+    assert!(out.status.success(), "{out:?}");
+    let path = site.join("content/articles/treatments/ketamine-whats-new.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for key in [
+        "title: \"Ketamine: what's new?\"",
+        "summary:",
+        "date: ",
+        "authors: [\"Editorial Team\"]",
+        "# reviewed_by:",
+        "# last_reviewed:",
+        "audience: [patients]",
+        "tags: []",
+        "references: []",
+    ] {
+        assert!(text.contains(key), "missing {key} in\n{text}");
+    }
+    // It builds as it is; check asks for a review date.
+    assert!(glia(&["build", "--root", s]).status.success());
+    let out = glia(&["check", "--root", s]);
+    assert!(
+        stdout(&out).contains("warning[unreviewed]"),
+        "{}",
+        stdout(&out)
+    );
+
+    std::fs::write(&path, "edited").unwrap();
+    let out = new("Ketamine: what's new?", &["--section", "treatments"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited");
+
+    let out = new("Escape", &["--section", "../../outside"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.path().join("outside").exists());
+}
