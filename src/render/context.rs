@@ -176,8 +176,8 @@ pub struct Urls {
     pub syntax_css: Option<String>,
     /// The colour-scheme toggle.
     pub theme_js: String,
-    /// The tag index (`tags/`).
-    pub tags: String,
+    /// The tag index (`tags/`); absent when no article has a tag (then there is no index).
+    pub tags: Option<String>,
     /// The Atom feed; absent in offline builds, which have none.
     pub feed: Option<String>,
 }
@@ -331,7 +331,8 @@ fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
         css: Route::file(SITE_CSS).relative_from(from, site.link_style),
         syntax_css: has_code.then(|| Route::file(SYNTAX_CSS).relative_from(from, site.link_style)),
         theme_js: Route::file(THEME_JS).relative_from(from, site.link_style),
-        tags: super::listing::index_route().relative_from(from, site.link_style),
+        tags: has_tags(site)
+            .then(|| super::listing::index_route().relative_from(from, site.link_style)),
         feed: has_feed(site).then(|| Route::file(FEED).relative_from(from, site.link_style)),
     }
 }
@@ -567,7 +568,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
             css: format!("{base}{SITE_CSS}"),
             syntax_css: None,
             theme_js: format!("{base}{THEME_JS}"),
-            tags: abs(&super::listing::index_route()),
+            tags: has_tags(site).then(|| abs(&super::listing::index_route())),
             feed: has_feed(site).then(|| format!("{base}{FEED}")),
         }
     } else {
@@ -586,4 +587,16 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         home: None,
         tags: None,
     }
+}
+
+/// Whether the tag pages exist: the same rule `render_tags` uses.
+fn has_tags(site: &Site) -> bool {
+    site.articles.iter().any(|&a| {
+        site.pages[a]
+            .page
+            .fm
+            .tags
+            .iter()
+            .any(|t| !crate::parse::markdown::slugify(t).is_empty())
+    })
 }

@@ -77,9 +77,23 @@ pub fn resolve(
         .map(|p| p.content_path.clone())
         .collect();
     let mut parsed = parsed;
+    if !parsed.iter().any(|p| p.kind == Kind::Home) {
+        let summary = config.description.trim().to_string();
+        parsed.push(generated_page(
+            Kind::Home,
+            "_index.md",
+            &config.title,
+            &summary,
+        ));
+    }
     let has_terms = parsed.iter().any(|p| p.kind == Kind::Term);
     if has_terms && !parsed.iter().any(|p| p.kind == Kind::Glossary) {
-        parsed.push(default_glossary_page());
+        parsed.push(generated_page(
+            Kind::Glossary,
+            "glossary/_index.md",
+            "Glossary",
+            "Terms used on this site, explained in plain words.",
+        ));
     }
     let mut pages: Vec<SitePage> = parsed
         .into_iter()
@@ -239,15 +253,17 @@ pub fn resolve(
 }
 
 /// The glossary page of a site that has terms but no `content/glossary/_index.md`.
-fn default_glossary_page() -> ParsedPage {
+/// A page every site has even when its content folder does not provide it: the home page
+/// (without `content/_index.md`) and the glossary page (terms but no `glossary/_index.md`).
+fn generated_page(kind: Kind, content_path: &str, title: &str, summary: &str) -> ParsedPage {
     ParsedPage {
-        kind: Kind::Glossary,
-        content_path: "glossary/_index.md".into(),
-        file: "content/glossary/_index.md".into(),
+        kind,
+        content_path: content_path.into(),
+        file: format!("content/{content_path}"),
         text: String::new(),
         fm: crate::parse::frontmatter::FrontMatter {
-            title: "Glossary".into(),
-            summary: Some("Terms used on this site, explained in plain words.".into()),
+            title: title.into(),
+            summary: (!summary.is_empty()).then(|| summary.to_string()),
             ..Default::default()
         },
         term: None,
