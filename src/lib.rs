@@ -5,6 +5,7 @@
 //! A page is plain data handed from stage to stage; problems are [`diagnostics`] values
 //! collected along the way, never early exits.
 
+pub mod bundle;
 pub mod check;
 pub mod cite;
 pub mod config;

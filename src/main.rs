@@ -39,11 +39,51 @@ enum Command {
     /// A change that breaks the build keeps the last good version on screen, with the errors
     /// shown over it. Listens on 127.0.0.1 only, unless --bind says otherwise.
     Serve(ServeArgs),
+    /// Build the offline copy and pack it into one zip with a START-HERE.html, for reading
+    /// from disk or a USB stick (default: <root>/<site-name>-offline.zip).
+    Bundle(BundleArgs),
     /// Create a new site in DIR (missing or empty) that builds as it is.
     Init(InitArgs),
     /// Create a new page from a template with every front-matter key filled in or explained.
     #[command(subcommand)]
     New(NewCommand),
+}
+
+#[derive(Args)]
+struct BundleArgs {
+    /// The site's folder: the one holding site.yaml and content/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// The zip to write [default: <root>/<site-name>-offline.zip].
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+fn bundle(args: BundleArgs) -> ExitCode {
+    let opts = BuildOptions {
+        root: args.root,
+        drafts: args.drafts,
+        ..BuildOptions::default()
+    };
+    match glia::bundle::bundle(&opts, args.output) {
+        Ok(r) => {
+            println!(
+                "bundled {} files ({:.1} MB) → {}",
+                r.files,
+                r.bytes as f64 / 1e6,
+                r.path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            print_diagnostics(&diags);
+            eprintln!("bundle failed; nothing was written");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 #[derive(Args)]
@@ -140,6 +180,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build(args),
+        Command::Bundle(args) => bundle(args),
         Command::Check(args) => check(args),
         Command::Serve(args) => serve(args),
         Command::Init(args) => init(args),
