@@ -68,7 +68,11 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
     }
     let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
     mark("load");
-    let (parsed, d) = parse::parse_all(inputs.pages);
+    // Pages and the bibliography/style are independent: read them side by side.
+    let ((parsed, d), preloaded) = rayon::join(
+        || parse::parse_all(inputs.pages),
+        || resolve::citations::preload(&opts.root, &inputs.config, &inputs.bibliography),
+    );
     diags.extend(d);
     mark("parse");
     let style = if opts.offline || inputs.config.offline {
@@ -81,9 +85,8 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
         parsed,
         inputs.assets,
         inputs.static_files,
+        preloaded,
         &resolve::Options {
-            root: &opts.root,
-            bibliography: &inputs.bibliography,
             drafts: opts.drafts,
             link_style: style,
         },

@@ -447,49 +447,61 @@ pub fn glossary_order(site: &Site) -> Vec<usize> {
 }
 
 /// The glossary page's terms, A–Z. `definition_html` renders a term's definition page.
-pub fn glossary_context(site: &Site, definition_html: &dyn Fn(usize) -> String) -> GlossaryCtx {
+pub fn glossary_context(
+    site: &Site,
+    definition_html: &(dyn Fn(usize) -> String + Sync),
+) -> GlossaryCtx {
+    use rayon::prelude::*;
     let g = &site.glossary;
     let from = crate::resolve::glossary::route();
     let mut terms: Vec<_> = g.glossary.terms().iter().collect();
     terms.sort_by_key(|t| (t.term().to_lowercase(), t.slug().to_string()));
+    // On a large site every term's "Appears in" list is long: build the entries in parallel,
+    // then group them in order.
+    let entries: Vec<(String, TermCtx)> = terms
+        .par_iter()
+        .map(|t| {
+            let first = t
+                .term()
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>())
+                .filter(|c| c.chars().all(char::is_alphabetic))
+                .unwrap_or_else(|| "#".into());
+            let definition = g
+                .definitions
+                .get(t.slug())
+                .map(|&i| definition_html(i))
+                .unwrap_or_default();
+            let see_also = t
+                .see_also
+                .iter()
+                .filter_map(|s| g.glossary.get(s))
+                .map(|o| TermRef {
+                    term: o.term().to_string(),
+                    url: format!("#{}", o.slug()),
+                    short: o.short.clone(),
+                })
+                .collect();
+            let appears_in = g
+                .appears_in
+                .get(t.slug())
+                .map(|pages| pages.iter().map(|&p| link(site, &from, p)).collect())
+                .unwrap_or_default();
+            let entry = TermCtx {
+                slug: t.slug().to_string(),
+                term: t.term().to_string(),
+                short: t.short.clone(),
+                definition,
+                aliases: t.names.iter().skip(1).cloned().collect(),
+                see_also,
+                appears_in,
+            };
+            (first, entry)
+        })
+        .collect();
     let mut letters: Vec<LetterGroup> = Vec::new();
-    for t in terms {
-        let first = t
-            .term()
-            .chars()
-            .next()
-            .map(|c| c.to_uppercase().collect::<String>())
-            .filter(|c| c.chars().all(char::is_alphabetic))
-            .unwrap_or_else(|| "#".into());
-        let definition = g
-            .definitions
-            .get(t.slug())
-            .map(|&i| definition_html(i))
-            .unwrap_or_default();
-        let see_also = t
-            .see_also
-            .iter()
-            .filter_map(|s| g.glossary.get(s))
-            .map(|o| TermRef {
-                term: o.term().to_string(),
-                url: format!("#{}", o.slug()),
-                short: o.short.clone(),
-            })
-            .collect();
-        let appears_in = g
-            .appears_in
-            .get(t.slug())
-            .map(|pages| pages.iter().map(|&p| link(site, &from, p)).collect())
-            .unwrap_or_default();
-        let entry = TermCtx {
-            slug: t.slug().to_string(),
-            term: t.term().to_string(),
-            short: t.short.clone(),
-            definition,
-            aliases: t.names.iter().skip(1).cloned().collect(),
-            see_also,
-            appears_in,
-        };
+    for (first, entry) in entries {
         match letters.last_mut() {
             Some(group) if group.letter == first => group.terms.push(entry),
             _ => letters.push(LetterGroup {

@@ -151,8 +151,8 @@ impl Renderer {
             let order = context::glossary_order(site);
             let cited = citations::format_pages(site, &order)?;
             let defs: std::collections::BTreeMap<usize, String> = order
-                .iter()
-                .zip(&cited.bodies)
+                .par_iter()
+                .zip(cited.bodies.par_iter())
                 .map(|(&d, body)| (d, self.body_html(body)))
                 .collect();
             let g = context::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());

@@ -39,20 +39,40 @@ pub fn route() -> Route {
     Route::page("references")
 }
 
+/// What can be read before any page is parsed: the CSL style and the bibliography files.
+/// `site::compile` reads them while pages are being parsed, since neither needs the other.
+pub struct Preloaded {
+    styler: Result<Styler, Diagnostic>,
+    refs: Vec<LoadedRef>,
+    diags: Vec<Diagnostic>,
+}
+
+pub fn preload(root: &Path, config: &SiteConfig, bib_files: &[SourceFile]) -> Preloaded {
+    // The style's locale archive and a large bibliography file are each a noticeable share
+    // of a build: read them side by side.
+    let (styler, (refs, diags)) =
+        rayon::join(|| load_style(root, config), || load_files(bib_files));
+    Preloaded {
+        styler,
+        refs,
+        diags,
+    }
+}
+
 pub fn resolve(
-    root: &Path,
-    config: &SiteConfig,
-    bib_files: &[SourceFile],
+    preloaded: Preloaded,
     pages: &[SitePage],
     diags: &mut Vec<Diagnostic>,
 ) -> CitationIndex {
-    // Loading the style (its locale archive) and reading references are independent and each
-    // take a noticeable share of a large build: run them side by side.
-    let (styler, (refs, inline_keys, load_diags)) = rayon::join(
-        || load_style(root, config),
-        || load_references(bib_files, pages),
-    );
+    let Preloaded {
+        styler,
+        mut refs,
+        diags: load_diags,
+    } = preloaded;
     diags.extend(load_diags);
+    let (inline_refs, inline_keys, inline_diags) = load_inline(pages);
+    refs.extend(inline_refs);
+    diags.extend(inline_diags);
     let (bibliography, d) = Bibliography::build(refs);
     diags.extend(d);
 
@@ -171,17 +191,25 @@ fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {
     }
 }
 
-/// Every reference from the bibliography files and the pages' own `references:`, read in
-/// parallel, plus which keys each page defines (to warn about unused ones).
-#[allow(clippy::type_complexity)]
-fn load_references(
-    bib_files: &[SourceFile],
-    pages: &[SitePage],
-) -> (Vec<LoadedRef>, Vec<(usize, Vec<String>)>, Vec<Diagnostic>) {
+/// Every reference from the bibliography files, read in parallel.
+fn load_files(bib_files: &[SourceFile]) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
     let from_files: Vec<(Vec<LoadedRef>, Vec<Diagnostic>)> = bib_files
         .par_iter()
         .map(|f| load_bibliography_file(&f.rel, &f.text))
         .collect();
+    let mut refs = Vec::new();
+    let mut diags = Vec::new();
+    for (r, d) in from_files {
+        refs.extend(r);
+        diags.extend(d);
+    }
+    (refs, diags)
+}
+
+/// The pages' own `references:`, read in parallel, plus which keys each page defines (to
+/// warn about unused ones).
+#[allow(clippy::type_complexity)]
+fn load_inline(pages: &[SitePage]) -> (Vec<LoadedRef>, Vec<(usize, Vec<String>)>, Vec<Diagnostic>) {
     let from_pages: Vec<(usize, Vec<String>, Vec<LoadedRef>, Vec<Diagnostic>)> = pages
         .par_iter()
         .enumerate()
@@ -200,10 +228,6 @@ fn load_references(
         .collect();
     let mut refs = Vec::new();
     let mut diags = Vec::new();
-    for (r, d) in from_files {
-        refs.extend(r);
-        diags.extend(d);
-    }
     let mut inline_keys = Vec::new();
     for (i, keys, r, d) in from_pages {
         refs.extend(r);

@@ -56,9 +56,7 @@ pub struct Site {
     pub citations: citations::CitationIndex,
 }
 
-pub struct Options<'a> {
-    pub root: &'a std::path::Path,
-    pub bibliography: &'a [crate::load::SourceFile],
+pub struct Options {
     pub drafts: bool,
     pub link_style: LinkStyle,
 }
@@ -68,7 +66,8 @@ pub fn resolve(
     parsed: Vec<ParsedPage>,
     assets: Vec<Asset>,
     static_files: Vec<Asset>,
-    opts: &Options<'_>,
+    preloaded: citations::Preloaded,
+    opts: &Options,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let drafts: BTreeSet<String> = parsed
@@ -230,7 +229,7 @@ pub fn resolve(
         opts.link_style,
         &mut diags,
     );
-    let citations = citations::resolve(opts.root, &config, opts.bibliography, &pages, &mut diags);
+    let citations = citations::resolve(preloaded, &pages, &mut diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
     (
         Site {
