@@ -11,6 +11,7 @@ pub mod cite;
 pub mod config;
 pub mod diagnostics;
 pub mod glossary;
+pub mod html;
 pub mod load;
 pub mod parse;
 pub mod render;

@@ -705,22 +705,11 @@ struct CiteCtx<'a> {
 }
 
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_esc(&mut out, s);
-    out
+    crate::html::escape(s)
 }
 
 fn push_esc(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    crate::html::push_escaped(out, s)
 }
 
 fn write_children(

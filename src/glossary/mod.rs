@@ -24,7 +24,7 @@
 //!
 //! The tooltip is a sibling of the link, not its child, so it never becomes part of the link's
 //! accessible name; screen readers announce it as the link's description through
-//! `aria-describedby`, which works while the tooltip is hidden. `glossary.css` shows it on hover
+//! `aria-describedby`, which works while the tooltip is hidden. the default theme's stylesheet shows it on hover
 //! of the wrapper (so the pointer can move onto it) and on keyboard focus of the link, without
 //! JavaScript, and hides it in print, where the term reads as plain text.
 
@@ -40,6 +40,3 @@ pub use entry::{Glossary, GlossaryEntry, GlossaryFrontMatter, Term};
 pub use link::{link_terms, LinkContext, LinkMode, LinkOutcome};
 pub use matcher::{Matcher, TermMatch};
 pub use text::escape_html;
-
-/// The stylesheet the theme needs for glossary links.
-pub const CSS: &str = include_str!("glossary.css");

@@ -172,18 +172,7 @@ fn looks_like_domain(t: &str) -> bool {
 
 /// Escapes text for use in HTML element content and in quoted attribute values alike.
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::html::escape(s)
 }
 
 /// The first sentence of the first block of `markdown` that has text, as plain text without
