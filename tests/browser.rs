@@ -35,16 +35,6 @@ const BROWSER_TIMEOUT: Duration = Duration::from_secs(240);
 /// The longest the test server stays up, whatever happens to the test.
 const SERVER_LIFETIME: Duration = Duration::from_secs(300);
 
-fn browser_dir() -> PathBuf {
-    repo_root().join("tests/browser")
-}
-
-fn chromium() -> PathBuf {
-    std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
-}
-
 /// Panics with an install hint unless chromium, node and the npm packages are there.
 fn require_tools() {
     let chromium = chromium();

@@ -26,16 +26,6 @@ use glia::site::{build, BuildOptions};
 const CSS_BUDGET: u64 = 30 * 1024;
 const JS_BUDGET: u64 = 20 * 1024;
 
-fn browser_dir() -> PathBuf {
-    repo_root().join("tests/browser")
-}
-
-fn chromium() -> PathBuf {
-    std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
-}
-
 fn require_chromium() {
     let c = chromium();
     assert!(

@@ -307,7 +307,7 @@ pub fn index_context(site: &Site) -> IndexCtx {
                     .page
                     .term
                     .as_ref()
-                    .map(|_| term_slug(&p.page.content_path))
+                    .map(|_| crate::resolve::glossary::term_slug(&p.page.content_path))
                 {
                     url = format!("{url}#{slug}");
                     title = format!("Glossary: {title}");
@@ -339,11 +339,6 @@ pub fn index_context(site: &Site) -> IndexCtx {
         articles: articles.len(),
         letters,
     }
-}
-
-fn term_slug(content_path: &str) -> String {
-    let name = content_path.rsplit('/').next().unwrap_or(content_path);
-    name.trim_end_matches(".md").to_string()
 }
 
 /// A reference describing page `i` itself, for "Cite this page".

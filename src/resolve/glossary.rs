@@ -151,7 +151,7 @@ pub fn link_site(
 }
 
 /// A term's slug is its file name: `glossary/nmda-receptor.md` → `nmda-receptor`.
-fn term_slug(content_path: &str) -> String {
+pub fn term_slug(content_path: &str) -> String {
     let name = content_path.rsplit('/').next().unwrap_or(content_path);
     name.trim_end_matches(".md").to_string()
 }

@@ -146,6 +146,18 @@ pub fn stderr(o: &Output) -> String {
 }
 
 /// The root of this repository: the network's own site.
+/// `tests/browser`: the browser tests' scripts and their npm packages.
+pub fn browser_dir() -> PathBuf {
+    repo_root().join("tests/browser")
+}
+
+/// The browser the browser tests drive: Debian's chromium unless `CHROMIUM` names another.
+pub fn chromium() -> PathBuf {
+    std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
