@@ -1,5 +1,8 @@
 //! The `glia` command line. Thin: parses arguments and prints; the work is in the library.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
