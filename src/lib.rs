@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod glossary;
 pub mod html;
+pub mod incremental;
 pub mod load;
 pub mod parse;
 pub mod render;

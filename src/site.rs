@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::search::SearchIndex;
 use crate::render::theme::Theme;
 use crate::render::{OutFile, Renderer};
 use crate::resolve::{self, Site};
@@ -36,6 +37,9 @@ impl BuildOptions {
 pub struct Compiled {
     pub site: Site,
     pub files: Vec<OutFile>,
+    /// Kept for `glia serve`, which re-renders single pages after an edit.
+    pub renderer: Renderer,
+    pub search: SearchIndex,
     /// Wall time of each stage, for `--timings` and the benchmarks.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -106,8 +110,8 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
     if diags.has_errors() {
         return (None, diags);
     }
-    let (files, d) = renderer.render_site(&site);
-    diags.extend(d);
+    let rendered = renderer.render_site(&site);
+    diags.extend(rendered.diagnostics);
     mark("render");
     if diags.has_errors() {
         return (None, diags);
@@ -115,7 +119,9 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
     (
         Some(Compiled {
             site,
-            files,
+            files: rendered.files,
+            renderer,
+            search: rendered.search,
             timings,
         }),
         diags,

@@ -30,6 +30,14 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
+/// Everything [`Renderer::render_site`] produces.
+pub struct Rendered {
+    pub files: Vec<OutFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Kept so `glia serve` can patch the index after an edit instead of rebuilding it.
+    pub search: search::SearchIndex,
+}
+
 pub struct Renderer {
     tera: tera::Tera,
     theme: Theme,
@@ -85,7 +93,7 @@ impl Renderer {
     }
 
     /// Renders every page plus the theme's static files and the 404 page.
-    pub fn render_site(&self, site: &Site) -> (Vec<OutFile>, Vec<Diagnostic>) {
+    pub fn render_site(&self, site: &Site) -> Rendered {
         let results: Vec<Result<Vec<OutFile>, Vec<Diagnostic>>> = (0..site.pages.len())
             .into_par_iter()
             .filter(|&i| site.pages[i].page.kind != Kind::Term)
@@ -115,7 +123,8 @@ impl Renderer {
             Ok(f) => files.push(f),
             Err(d) => diags.push(d),
         }
-        for r in self.render_search(site) {
+        let (search_files, search) = self.render_search(site);
+        for r in search_files {
             match r {
                 Ok(f) => files.push(f),
                 Err(d) => diags.push(d),
@@ -139,7 +148,29 @@ impl Renderer {
                 bytes: syntax_stylesheet(&highlight::stylesheet()).into_bytes(),
             });
         }
-        (files, diags)
+        Rendered {
+            files,
+            diagnostics: diags,
+            search,
+        }
+    }
+
+    /// Renders only pages `which` (and their "Cite this page" files): what `glia serve` redoes
+    /// after an edit that no other page depends on.
+    pub fn render_pages(
+        &self,
+        site: &Site,
+        which: &[usize],
+    ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+        let results: Vec<Result<Vec<OutFile>, Vec<Diagnostic>>> = which
+            .par_iter()
+            .map(|&i| self.render_page(site, i))
+            .collect();
+        let mut files = Vec::new();
+        for r in results {
+            files.extend(r?);
+        }
+        Ok(files)
     }
 
     /// A page, with its citations formatted; articles also get their "Cite this page" files.
@@ -249,7 +280,10 @@ impl Renderer {
     }
 
     /// The search page and the index it (and every page's search box) loads.
-    fn render_search(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+    fn render_search(
+        &self,
+        site: &Site,
+    ) -> (Vec<Result<OutFile, Diagnostic>>, search::SearchIndex) {
         let spec = context::Synthetic {
             route: Route::page("search"),
             title: "Search",
@@ -257,14 +291,12 @@ impl Renderer {
             absolute: false,
         };
         let ctx = context::synthetic_context(site, &spec);
-        let docs = search::documents(site, citations::search_docs(site));
-        vec![
+        let index = search::SearchIndex::of_site(site, citations::search_docs(site));
+        let files = vec![
             self.render_template("search.html", &ctx, &spec.route),
-            Ok(OutFile {
-                path: search::INDEX_FILE.into(),
-                bytes: search::index_js(&docs).into_bytes(),
-            }),
-        ]
+            Ok(search::index_file(&index)),
+        ];
+        (files, index)
     }
 
     fn render_template<T: serde::Serialize>(

@@ -41,50 +41,71 @@ pub struct SearchDoc {
 
 /// The documents of the whole site, in a stable order.
 pub fn documents(site: &Site, extra: Vec<SearchDoc>) -> Vec<SearchDoc> {
-    let root = Route::page("");
     let mut docs = Vec::new();
-    for p in &site.pages {
-        if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
-            continue;
-        }
-        let url = p.route.relative_from(&root, site.link_style);
-        let url = if url == "./" { String::new() } else { url };
-        let title = p.page.fm.title.clone();
-        let mut keywords = p.page.fm.tags.join(" ");
-        if let Some(s) = &p.page.fm.summary {
-            keywords.push(' ');
-            keywords.push_str(s);
-        }
-        for (n, s) in p.page.doc.sections.iter().enumerate() {
-            docs.push(SearchDoc {
-                url: match &s.id {
-                    Some(id) => format!("{url}#{id}"),
-                    None => url.clone(),
-                },
-                title: title.clone(),
-                heading: s.heading.clone(),
-                text: s.text.clone(),
-                keywords: if n == 0 {
-                    keywords.clone()
-                } else {
-                    String::new()
-                },
-            });
-        }
-        if p.page.doc.sections.is_empty() {
-            docs.push(SearchDoc {
-                url: url.clone(),
-                title: title.clone(),
-                heading: String::new(),
-                text: String::new(),
-                keywords,
-            });
-        }
+    for i in 0..site.pages.len() {
+        docs.extend(page_documents(site, i));
     }
-    let glossary_url = crate::resolve::glossary::route().relative_from(&root, site.link_style);
-    if let Some(&gp) = site.by_path.get("glossary/_index.md") {
-        let title = site.pages[gp].page.fm.title.clone();
-        for t in site.glossary.glossary.terms() {
+    docs.extend(glossary_documents(site));
+    docs.extend(extra);
+    docs
+}
+
+/// The documents of page `i`: one per section (none for glossary definitions, which are
+/// indexed as entries of the glossary page).
+pub fn page_documents(site: &Site, i: usize) -> Vec<SearchDoc> {
+    let p = &site.pages[i];
+    if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
+        return Vec::new();
+    }
+    let url = p.route.relative_from(&Route::page(""), site.link_style);
+    let url = if url == "./" { String::new() } else { url };
+    let title = &p.page.fm.title;
+    let mut keywords = p.page.fm.tags.join(" ");
+    if let Some(s) = &p.page.fm.summary {
+        keywords.push(' ');
+        keywords.push_str(s);
+    }
+    let mut docs = Vec::with_capacity(p.page.doc.sections.len().max(1));
+    for (n, s) in p.page.doc.sections.iter().enumerate() {
+        docs.push(SearchDoc {
+            url: match &s.id {
+                Some(id) => format!("{url}#{id}"),
+                None => url.clone(),
+            },
+            title: title.clone(),
+            heading: s.heading.clone(),
+            text: s.text.clone(),
+            keywords: if n == 0 {
+                keywords.clone()
+            } else {
+                String::new()
+            },
+        });
+    }
+    if docs.is_empty() {
+        docs.push(SearchDoc {
+            url,
+            title: title.clone(),
+            heading: String::new(),
+            text: String::new(),
+            keywords,
+        });
+    }
+    docs
+}
+
+fn glossary_documents(site: &Site) -> Vec<SearchDoc> {
+    let glossary_url =
+        crate::resolve::glossary::route().relative_from(&Route::page(""), site.link_style);
+    let Some(&gp) = site.by_path.get("glossary/_index.md") else {
+        return Vec::new();
+    };
+    let title = &site.pages[gp].page.fm.title;
+    site.glossary
+        .glossary
+        .terms()
+        .iter()
+        .map(|t| {
             let definition = site
                 .glossary
                 .definitions
@@ -92,83 +113,255 @@ pub fn documents(site: &Site, extra: Vec<SearchDoc>) -> Vec<SearchDoc> {
                 .and_then(|&i| site.pages[i].page.doc.sections.first())
                 .map(|s| s.text.clone())
                 .unwrap_or_else(|| t.short.clone());
-            docs.push(SearchDoc {
+            SearchDoc {
                 url: format!("{glossary_url}#{}", t.slug()),
                 title: title.clone(),
                 heading: t.term().to_string(),
                 text: definition,
                 keywords: t.names.join(" "),
-            });
-        }
-    }
-    docs.extend(extra);
-    docs
+            }
+        })
+        .collect()
 }
 
-/// The index as a JavaScript file defining `window.gliaSearchIndex`.
+/// The index as the file the theme loads.
+pub fn index_file(index: &SearchIndex) -> super::OutFile {
+    super::OutFile {
+        path: INDEX_FILE.into(),
+        bytes: index.to_js().into_bytes(),
+    }
+}
+
+/// The index as the JavaScript the theme loads.
 pub fn index_js(docs: &[SearchDoc]) -> String {
-    // Tokenising is the expensive part and independent per document: do it in parallel, then
-    // merge in document order so the index is the same whatever the thread count.
-    let per_doc: Vec<BTreeMap<String, u32>> = docs
-        .par_iter()
-        .map(|d| {
-            let mut words: BTreeMap<String, u32> = BTreeMap::new();
-            for w in tokens(&d.title).chain(tokens(&d.keywords)) {
-                *words.entry(w).or_default() |= IN_TITLE;
+    SearchIndex::new(docs).to_js()
+}
+
+/// Words of one document with where they were found, sorted by word.
+type DocWords = Vec<(String, u32)>;
+
+/// The index in a form that can be patched: `glia serve` replaces one page's documents after
+/// an edit and writes the file again without re-reading the other pages.
+///
+/// Every piece of the output is kept ready-made (each document's row, each word's postings),
+/// so a patch re-encodes only the words and rows the edit touched and the rest is copied.
+pub struct SearchIndex {
+    titles_json: String,
+    /// Title → position in the titles table (documents refer to titles by position).
+    title_ids: BTreeMap<String, usize>,
+    rows: Vec<String>,
+    /// Each document's title, by position in the titles table.
+    title_of: Vec<usize>,
+    words: Vec<DocWords>,
+    /// Word → (document, flags), by document.
+    postings: BTreeMap<String, Vec<(usize, u32)>>,
+    /// Word → its `"word":"postings"` entry.
+    encoded: BTreeMap<String, String>,
+    /// Page index → its documents (empty for pages without any, and when built from a bare
+    /// list of documents).
+    page_docs: Vec<std::ops::Range<usize>>,
+}
+
+impl SearchIndex {
+    /// The index of a whole site: its pages' sections, the glossary and the references.
+    pub fn of_site(site: &Site, extra: Vec<SearchDoc>) -> SearchIndex {
+        let per_page: Vec<Vec<SearchDoc>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_documents(site, i))
+            .collect();
+        let mut docs = Vec::new();
+        let mut page_docs = Vec::with_capacity(per_page.len());
+        for d in per_page {
+            page_docs.push(docs.len()..docs.len() + d.len());
+            docs.extend(d);
+        }
+        docs.extend(glossary_documents(site));
+        docs.extend(extra);
+        let mut index = SearchIndex::new(&docs);
+        index.page_docs = page_docs;
+        index
+    }
+
+    /// Re-reads page `i` after an edit. Returns false, changing nothing, when the edit cannot
+    /// be patched in (its number of sections or its title changed): rebuild the index then.
+    pub fn update_page(&mut self, site: &Site, i: usize) -> bool {
+        let Some(range) = self.page_docs.get(i).cloned() else {
+            return false;
+        };
+        let docs = page_documents(site, i);
+        docs.len() == range.len() && self.replace(range.start, &docs)
+    }
+
+    pub fn new(docs: &[SearchDoc]) -> SearchIndex {
+        let words: Vec<DocWords> = docs.par_iter().map(doc_words).collect();
+        let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
+        for (i, words) in words.iter().enumerate() {
+            for (w, flags) in words {
+                postings.entry(w.clone()).or_default().push((i, *flags));
             }
-            for w in tokens(&d.heading) {
-                *words.entry(w).or_default() |= IN_HEADING;
-            }
-            for w in tokens(&d.text) {
-                words.entry(w).or_default();
-            }
-            words
-        })
-        .collect();
-    let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-    for (i, words) in per_doc.into_iter().enumerate() {
-        for (w, flags) in words {
-            postings.entry(w).or_default().push((i, flags));
+        }
+        let mut titles: Vec<&str> = Vec::new();
+        let mut title_ids: BTreeMap<String, usize> = BTreeMap::new();
+        let mut rows = Vec::with_capacity(docs.len());
+        let mut title_of = Vec::with_capacity(docs.len());
+        for d in docs {
+            let id = match title_ids.get(d.title.as_str()) {
+                Some(&id) => id,
+                None => {
+                    titles.push(d.title.as_str());
+                    title_ids.insert(d.title.clone(), titles.len() - 1);
+                    titles.len() - 1
+                }
+            };
+            rows.push(row(d, id));
+            title_of.push(id);
+        }
+        let titles_json =
+            script_safe(serde_json::to_string(&titles).unwrap_or_else(|_| "[]".into()));
+        let encoded = postings
+            .par_iter()
+            .map(|(w, list)| (w.clone(), encode(w, list)))
+            .collect();
+        SearchIndex {
+            titles_json,
+            title_ids,
+            rows,
+            title_of,
+            words,
+            postings,
+            encoded,
+            page_docs: Vec::new(),
         }
     }
-    // Docs as [url, title, heading, snippet]; repeated titles are common, so titles are stored
-    // once and referenced by number.
-    let mut titles: Vec<&str> = Vec::new();
-    let mut title_ids: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut out = String::from("window.gliaSearchIndex={\"titles\":");
-    let mut doc_rows = Vec::with_capacity(docs.len());
-    for d in docs {
-        let id = *title_ids.entry(d.title.as_str()).or_insert_with(|| {
-            titles.push(d.title.as_str());
-            titles.len() - 1
+
+    /// Replaces documents `at..at + docs.len()` with `docs`. Returns false, changing nothing,
+    /// when that cannot be a patch: the range is out of bounds or a title changed (titles are
+    /// numbered in order of first use, so a changed one could renumber others).
+    fn replace(&mut self, at: usize, docs: &[SearchDoc]) -> bool {
+        let same_titles = self.title_of.get(at..at + docs.len()).is_some_and(|ids| {
+            ids.iter()
+                .zip(docs)
+                .all(|(&id, d)| self.title_ids.get(&d.title) == Some(&id))
         });
-        let snippet: String = d.text.chars().take(SNIPPET_CHARS).collect();
-        doc_rows.push(serde_json::json!([d.url, id, d.heading, snippet]));
+        if !same_titles {
+            return false;
+        }
+        let mut touched: Vec<String> = Vec::new();
+        for (k, d) in docs.iter().enumerate() {
+            let n = at + k;
+            let new_words = doc_words(d);
+            let old_words = std::mem::replace(&mut self.words[n], new_words.clone());
+            for (w, _) in &old_words {
+                if let Some(list) = self.postings.get_mut(w) {
+                    if let Ok(pos) = list.binary_search_by_key(&n, |&(doc, _)| doc) {
+                        list.remove(pos);
+                    }
+                    touched.push(w.clone());
+                }
+            }
+            for (w, flags) in new_words {
+                let list = self.postings.entry(w.clone()).or_default();
+                match list.binary_search_by_key(&n, |&(doc, _)| doc) {
+                    Ok(pos) => list[pos].1 = flags,
+                    Err(pos) => list.insert(pos, (n, flags)),
+                }
+                touched.push(w);
+            }
+            self.rows[n] = row(d, self.title_ids[&d.title]);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for w in touched {
+            match self.postings.get(&w) {
+                Some(list) if !list.is_empty() => {
+                    let e = encode(&w, list);
+                    self.encoded.insert(w, e);
+                }
+                _ => {
+                    self.postings.remove(&w);
+                    self.encoded.remove(&w);
+                }
+            }
+        }
+        true
     }
-    out.push_str(&serde_json::to_string(&titles).unwrap_or_else(|_| "[]".into()));
-    out.push_str(",\"docs\":");
-    out.push_str(&serde_json::to_string(&doc_rows).unwrap_or_else(|_| "[]".into()));
-    out.push_str(",\"terms\":{");
-    for (n, (word, list)) in postings.iter().enumerate() {
-        if n > 0 {
+
+    pub fn to_js(&self) -> String {
+        const HEAD: &str = "window.gliaSearchIndex={\"titles\":";
+        let len = HEAD.len()
+            + self.titles_json.len()
+            + 32
+            + self.rows.iter().map(|r| r.len() + 1).sum::<usize>()
+            + self.encoded.values().map(|e| e.len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(len);
+        out.push_str(HEAD);
+        out.push_str(&self.titles_json);
+        out.push_str(",\"docs\":[");
+        for (n, r) in self.rows.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(r);
+        }
+        out.push_str("],\"terms\":{");
+        for (n, e) in self.encoded.values().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(e);
+        }
+        out.push_str("}};\n");
+        out
+    }
+}
+
+fn doc_words(d: &SearchDoc) -> DocWords {
+    let mut words: BTreeMap<String, u32> = BTreeMap::new();
+    for w in tokens(&d.title).chain(tokens(&d.keywords)) {
+        *words.entry(w).or_default() |= IN_TITLE;
+    }
+    for w in tokens(&d.heading) {
+        *words.entry(w).or_default() |= IN_HEADING;
+    }
+    for w in tokens(&d.text) {
+        words.entry(w).or_default();
+    }
+    words.into_iter().collect()
+}
+
+/// One document's row: `[url, title id, heading, snippet]`.
+fn row(d: &SearchDoc, title_id: usize) -> String {
+    let snippet: String = d.text.chars().take(SNIPPET_CHARS).collect();
+    let json = serde_json::json!([d.url, title_id, d.heading, snippet]).to_string();
+    script_safe(json)
+}
+
+/// One word's entry: postings as base-36 gaps between document numbers, each shifted left by
+/// two with the title/heading flags in the low bits.
+fn encode(word: &str, list: &[(usize, u32)]) -> String {
+    let mut out = serde_json::Value::from(word).to_string();
+    out.push_str(":\"");
+    let mut prev = 0;
+    for (k, (doc, flags)) in list.iter().enumerate() {
+        if k > 0 {
             out.push(',');
         }
-        // Delta-encoded doc numbers with the flags in the low two bits, base 36.
-        let mut enc = String::new();
-        let mut prev = 0;
-        for (k, (doc, flags)) in list.iter().enumerate() {
-            if k > 0 {
-                enc.push(',');
-            }
-            let v = ((doc - prev) as u64) << 2 | u64::from(*flags);
-            let _ = write!(enc, "{}", base36(v));
-            prev = *doc;
-        }
-        let _ = write!(out, "{}:\"{enc}\"", serde_json::Value::from(word.as_str()));
+        let v = ((doc - prev) as u64) << 2 | u64::from(*flags);
+        let _ = write!(out, "{}", base36(v));
+        prev = *doc;
     }
-    out.push_str("}};\n");
-    // Nothing in the data may end a script element.
-    out.replace("</", "<\\/")
+    out.push('"');
+    script_safe(out)
+}
+
+/// `</` cannot appear in a script, or `</script>` inside a title would end it early. Applied
+/// per piece: no piece ends in `<`, so no `</` can straddle two.
+fn script_safe(s: String) -> String {
+    if s.contains("</") {
+        s.replace("</", "<\\/")
+    } else {
+        s
+    }
 }
 
 fn base36(mut v: u64) -> String {

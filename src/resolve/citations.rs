@@ -80,44 +80,12 @@ pub fn resolve(
     let mut cited_in: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let canonical = merge_same_works(&bibliography);
     for (i, p) in pages.iter().enumerate() {
-        for c in &p.page.doc.citations {
-            for item in &c.item.items {
-                if bibliography.get(&item.key).is_some() {
-                    let work = canonical
-                        .get(&item.key)
-                        .cloned()
-                        .unwrap_or(item.key.clone());
-                    let list = cited_in.entry(work).or_default();
-                    if list.last() != Some(&i) && !list.contains(&i) {
-                        list.push(i);
-                    }
-                    continue;
-                }
-                let near = closest(&item.key, bibliography.keys(), 3);
-                let help = if near.is_empty() {
-                    "add the work to a file in content/references/ or to this page's `references:`"
-                        .to_string()
-                } else {
-                    format!(
-                        "did you mean {}?",
-                        near.iter()
-                            .map(|k| format!("`@{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    )
-                };
-                diags.push(
-                    Diagnostic::error(
-                        "unknown-citation",
-                        format!("no reference with key `{}`", item.key),
-                    )
-                    .at(&p.page.file, &p.page.text, c.span.clone())
-                    .with_help(help),
-                );
-            }
+        let (works, d) = page_works(&bibliography, &canonical, p);
+        diags.extend(d);
+        for work in works {
+            cited_in.entry(work).or_default().push(i);
         }
     }
-    // An inline reference its own page never cites is probably a leftover.
     for (i, keys) in inline_keys {
         let p = &pages[i];
         let cited: BTreeSet<&str> = p
@@ -182,6 +150,46 @@ pub fn resolve(
         canonical,
         entries,
     }
+}
+
+/// The works a page cites (by canonical key), and an error for each key the bibliography lacks.
+pub fn page_works(
+    bibliography: &Bibliography,
+    canonical: &BTreeMap<String, String>,
+    p: &SitePage,
+) -> (BTreeSet<String>, Vec<Diagnostic>) {
+    let mut works = BTreeSet::new();
+    let mut diags = Vec::new();
+    for c in &p.page.doc.citations {
+        for item in &c.item.items {
+            if bibliography.get(&item.key).is_some() {
+                works.insert(canonical.get(&item.key).unwrap_or(&item.key).clone());
+                continue;
+            }
+            let near = closest(&item.key, bibliography.keys(), 3);
+            let help = if near.is_empty() {
+                "add the work to a file in content/references/ or to this page's `references:`"
+                    .to_string()
+            } else {
+                format!(
+                    "did you mean {}?",
+                    near.iter()
+                        .map(|k| format!("`@{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
+            };
+            diags.push(
+                Diagnostic::error(
+                    "unknown-citation",
+                    format!("no reference with key `{}`", item.key),
+                )
+                .at(&p.page.file, &p.page.text, c.span.clone())
+                .with_help(help),
+            );
+        }
+    }
+    (works, diags)
 }
 
 fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {

@@ -27,6 +27,8 @@ pub struct GlossaryIndex {
     pub appears_in: BTreeMap<String, Vec<usize>>,
     /// Per page: the term slugs it uses.
     pub used_by_page: Vec<BTreeSet<String>>,
+    /// Kept so `glia serve` can link one edited page again.
+    pub matcher: Matcher,
 }
 
 /// The route of the glossary page.
@@ -64,62 +66,9 @@ pub fn link_site(
             Matcher::default()
         }
     };
-    let site_mode = match mode {
-        GlossaryLink::First => LinkMode::First,
-        GlossaryLink::All => LinkMode::All,
-        GlossaryLink::None => LinkMode::None,
-    };
-    let glossary_route = route();
-    let own_slugs: Vec<Option<String>> = pages
-        .iter()
-        .map(|p| {
-            p.page
-                .term
-                .as_ref()
-                .map(|_| term_slug(&p.page.content_path))
-        })
-        .collect();
-    // Tooltip ids must be unique on the glossary page, where every definition is shown.
-    let id_prefixes: Vec<String> = own_slugs
-        .iter()
-        .map(|s| s.as_ref().map(|s| format!("{s}-")).unwrap_or_default())
-        .collect();
     let outcomes: Vec<(Vec<Diagnostic>, BTreeSet<String>)> = pages
         .par_iter_mut()
-        .zip(own_slugs.par_iter().zip(id_prefixes.par_iter()))
-        .map(|(p, (own, prefix))| {
-            let mode = if p.page.fm.glossary == Some(false) {
-                LinkMode::None
-            } else {
-                site_mode
-            };
-            let base = glossary_route.relative_from(&p.route, style);
-            let href = |slug: &str| {
-                if p.page.kind == Kind::Term || p.page.kind == Kind::Glossary {
-                    format!("#{slug}")
-                } else {
-                    format!("{base}#{slug}")
-                }
-            };
-            let events = std::mem::take(&mut p.page.doc.events);
-            let ctx = LinkContext {
-                glossary: &glossary,
-                matcher: &matcher,
-                mode,
-                exclude_slug: own.as_deref(),
-                href: &href,
-                file: &p.page.file,
-                text: &p.page.text,
-                id_prefix: prefix,
-            };
-            let LinkOutcome {
-                events,
-                used,
-                diagnostics,
-            } = link_terms(events, &ctx);
-            p.page.doc.events = events;
-            (diagnostics, used)
-        })
+        .map(|p| link_page(p, &glossary, &matcher, mode, style))
         .collect();
     let mut appears_in: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut used_by_page = Vec::with_capacity(pages.len());
@@ -147,7 +96,58 @@ pub fn link_site(
         definitions,
         appears_in,
         used_by_page,
+        matcher,
     }
+}
+
+/// Links the terms of one page. Returns its diagnostics and the slugs of the terms it uses.
+pub fn link_page(
+    p: &mut SitePage,
+    glossary: &Glossary,
+    matcher: &Matcher,
+    mode: GlossaryLink,
+    style: LinkStyle,
+) -> (Vec<Diagnostic>, BTreeSet<String>) {
+    let mode = match mode {
+        _ if p.page.fm.glossary == Some(false) => LinkMode::None,
+        GlossaryLink::First => LinkMode::First,
+        GlossaryLink::All => LinkMode::All,
+        GlossaryLink::None => LinkMode::None,
+    };
+    let own = p
+        .page
+        .term
+        .as_ref()
+        .map(|_| term_slug(&p.page.content_path));
+    // Tooltip ids must be unique on the glossary page, where every definition is shown.
+    let prefix = own.as_ref().map(|s| format!("{s}-")).unwrap_or_default();
+    let base = route().relative_from(&p.route, style);
+    let on_glossary_page = matches!(p.page.kind, Kind::Term | Kind::Glossary);
+    let href = |slug: &str| {
+        if on_glossary_page {
+            format!("#{slug}")
+        } else {
+            format!("{base}#{slug}")
+        }
+    };
+    let events = std::mem::take(&mut p.page.doc.events);
+    let ctx = LinkContext {
+        glossary,
+        matcher,
+        mode,
+        exclude_slug: own.as_deref(),
+        href: &href,
+        file: &p.page.file,
+        text: &p.page.text,
+        id_prefix: &prefix,
+    };
+    let LinkOutcome {
+        events,
+        used,
+        diagnostics,
+    } = link_terms(events, &ctx);
+    p.page.doc.events = events;
+    (diagnostics, used)
 }
 
 /// A term's slug is its file name: `glossary/nmda-receptor.md` → `nmda-receptor`.

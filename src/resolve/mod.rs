@@ -54,6 +54,8 @@ pub struct Site {
     pub has_code: bool,
     pub glossary: glossary::GlossaryIndex,
     pub citations: citations::CitationIndex,
+    /// Content paths of drafts left out of this build (links to them get a precise error).
+    pub drafts: BTreeSet<String>,
 }
 
 pub struct Options {
@@ -187,33 +189,23 @@ pub fn resolve(
     articles.sort_by(|&a, &b| order(&pages[a], &pages[b]));
 
     // Links are rewritten in parallel: each page only reads the others' routes and headings.
-    let index = LinkIndex {
-        pages: &pages,
-        by_path: &by_path,
-        drafts: &drafts,
-        files: assets
-            .iter()
-            .chain(static_files.iter())
-            .map(|a| a.out.as_str())
-            .collect(),
-        style: opts.link_style,
+    let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = {
+        let index = LinkIndex::new(
+            &pages,
+            &by_path,
+            &drafts,
+            &assets,
+            &static_files,
+            opts.link_style,
+        );
+        (0..pages.len())
+            .into_par_iter()
+            .map(|i| index.rewrite_links(i))
+            .collect()
     };
-    let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = (0..pages.len())
-        .into_par_iter()
-        .map(|i| index.rewrite_links(i))
-        .collect();
     for (i, (changes, d)) in rewritten.into_iter().enumerate() {
         diags.extend(d);
-        let events = &mut pages[i].page.doc.events;
-        for (ev_index, dest) in changes {
-            match &mut events[ev_index].0 {
-                Event::Start(Tag::Link { dest_url, .. })
-                | Event::Start(Tag::Image { dest_url, .. }) => {
-                    *dest_url = dest.into();
-                }
-                _ => {}
-            }
-        }
+        apply_link_changes(&mut pages[i].page, changes);
     }
 
     let build_date = source_date_epoch().or_else(|| {
@@ -246,9 +238,38 @@ pub fn resolve(
             has_code,
             glossary,
             citations,
+            drafts,
         },
         diags,
     )
+}
+
+/// Checks and rewrites the links of page `i` alone, after `glia serve` swapped in a new
+/// version of it. The rest of the site must be as the last full resolve left it.
+pub fn relink_page(site: &mut Site, i: usize) -> Vec<Diagnostic> {
+    let (changes, diags) = LinkIndex::new(
+        &site.pages,
+        &site.by_path,
+        &site.drafts,
+        &site.assets,
+        &site.static_files,
+        site.link_style,
+    )
+    .rewrite_links(i);
+    apply_link_changes(&mut site.pages[i].page, changes);
+    diags
+}
+
+fn apply_link_changes(page: &mut ParsedPage, changes: LinkChanges) {
+    for (ev_index, dest) in changes {
+        match &mut page.doc.events[ev_index].0 {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
+                *dest_url = dest.into();
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The glossary page of a site that has terms but no `content/glossary/_index.md`.
@@ -387,7 +408,28 @@ struct LinkIndex<'a> {
     style: LinkStyle,
 }
 
-impl LinkIndex<'_> {
+impl<'a> LinkIndex<'a> {
+    fn new(
+        pages: &'a [SitePage],
+        by_path: &'a BTreeMap<String, usize>,
+        drafts: &'a BTreeSet<String>,
+        assets: &'a [Asset],
+        static_files: &'a [Asset],
+        style: LinkStyle,
+    ) -> LinkIndex<'a> {
+        LinkIndex {
+            pages,
+            by_path,
+            drafts,
+            files: assets
+                .iter()
+                .chain(static_files)
+                .map(|a| a.out.as_str())
+                .collect(),
+            style,
+        }
+    }
+
     /// Checks every link of page `i` and returns (event index, new destination) pairs.
     fn rewrite_links(&self, i: usize) -> (LinkChanges, Vec<Diagnostic>) {
         let from = &self.pages[i];

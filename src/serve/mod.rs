@@ -1,9 +1,10 @@
 //! `glia serve`: build into a temporary folder, serve it, rebuild on every edit, and reload
 //! the open tabs.
 //!
-//! A rebuild is a full [`site::compile`] in memory — the same stages as `glia build`, so what
-//! the editor sees is what the build would produce — followed by writing only the files whose
-//! bytes changed. A failed rebuild writes nothing: the last good site stays served, and the
+//! A rebuild goes through an [`incremental::Session`]: an edit to an article's body re-renders
+//! that article and what depends on it, anything else compiles the whole site in memory with
+//! the same stages as `glia build`, so what the editor sees is what the build would produce.
+//! Either way only the files whose bytes changed are written. A failed rebuild writes nothing: the last good site stays served, and the
 //! errors go to the terminal and, as an overlay, to every open tab. The reload script and the
 //! overlay are added to HTML as it is sent, never to the files, so the serve folder holds
 //! exactly what a build would write.
@@ -22,8 +23,9 @@ use std::time::{Duration, Instant};
 use notify::RecursiveMode;
 
 use crate::diagnostics::Diagnostic;
+use crate::incremental::{Rebuild, Session};
 use crate::render::escape;
-use crate::site::{self, BuildOptions};
+use crate::site::BuildOptions;
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -215,7 +217,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     };
     let watch = Watch::start(&build.root)?;
     let mut written = sync::Written::new();
-    rebuild(&build, &shared, &mut written, true);
+    let mut session = Session::new(build);
+    rebuild(&mut session, None, &shared, &mut written);
     if addr.port() != opts.port && opts.port != 0 {
         println!("port {} is busy; using {} instead", opts.port, addr.port());
     }
@@ -238,7 +241,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     if opts.open {
         open_browser(&url);
     }
-    watch.run(&build, &shared, &mut written);
+    watch.run(&mut session, &shared, &mut written);
     drop(tmp);
     Ok(())
 }
@@ -266,15 +269,25 @@ fn bind(ip: IpAddr, port: u16) -> Result<(TcpListener, SocketAddr), String> {
     ))
 }
 
-/// Compiles the site and writes what changed; on failure keeps the last good files.
-fn rebuild(build: &BuildOptions, shared: &Shared, written: &mut sync::Written, first: bool) {
+/// Compiles the site (all of it, or after `changed` as little as the edits need) and writes
+/// what changed; on failure keeps the last good files.
+fn rebuild(
+    session: &mut Session,
+    changed: Option<&[PathBuf]>,
+    shared: &Shared,
+    written: &mut sync::Written,
+) {
     let start = Instant::now();
-    let (compiled, diags) = site::compile(build);
+    let first = changed.is_none();
+    let (result, diags) = match changed {
+        None => session.full(),
+        Some(paths) => session.update(paths),
+    };
     let diags = diags.sorted();
-    let Some(compiled) = compiled else {
-        for d in &diags {
-            eprintln!("{d}");
-        }
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    let Some(result) = result else {
         let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
         eprintln!(
             "build failed ({} error{}); {}",
@@ -289,27 +302,29 @@ fn rebuild(build: &BuildOptions, shared: &Shared, written: &mut sync::Written, f
         shared.update(false, errors);
         return;
     };
-    for d in &diags {
-        eprintln!("{d}");
-    }
     let compiled_in = start.elapsed();
-    let mut assets = compiled.site.static_files.clone();
-    assets.extend(compiled.site.assets.iter().cloned());
-    match sync::sync(&shared.dir, &compiled.files, &assets, written) {
+    let (synced, what, total) = match &result {
+        Rebuild::Full { files, assets } => (
+            sync::sync(&shared.dir, files, assets, written),
+            "",
+            files.len() + assets.len(),
+        ),
+        Rebuild::Patch(files) => (
+            sync::patch(&shared.dir, files, written),
+            " incrementally",
+            written.len(),
+        ),
+    };
+    match synced {
         Ok(changed) => {
             let ms = |d: Duration| d.as_secs_f64() * 1000.0;
             println!(
-                "{} in {:.0} ms (compile {:.0} ms, write {:.0} ms): {changed} of {} file{} changed",
+                "{}{what} in {:.0} ms (compile {:.0} ms, write {:.0} ms): {changed} of {total} file{} changed",
                 if first { "built" } else { "rebuilt" },
                 ms(start.elapsed()),
                 ms(compiled_in),
                 ms(start.elapsed() - compiled_in),
-                compiled.files.len() + assets.len(),
-                if compiled.files.len() + assets.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                }
+                if total == 1 { "" } else { "s" }
             );
             shared.update(changed > 0, Vec::new());
         }
@@ -376,23 +391,27 @@ impl Watch {
     }
 
     /// Rebuilds after each burst of relevant changes, until the watcher stops.
-    fn run(mut self, build: &BuildOptions, shared: &Shared, written: &mut sync::Written) {
+    fn run(mut self, session: &mut Session, shared: &Shared, written: &mut sync::Written) {
         while let Ok(result) = self.rx.recv() {
-            let relevant = match result {
-                Ok(events) => events.iter().any(|e| {
-                    !matches!(e.kind, notify::EventKind::Access(_))
-                        && e.paths.iter().any(|p| is_watched(p, &self.watched))
-                }),
+            let changed: BTreeSet<PathBuf> = match result {
+                Ok(events) => events
+                    .iter()
+                    .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+                    .flat_map(|e| e.paths.iter())
+                    .filter(|p| is_watched(p, &self.watched))
+                    .cloned()
+                    .collect(),
                 Err(errors) => {
                     for e in errors {
                         eprintln!("warning: file watching: {e}");
                     }
-                    false
+                    BTreeSet::new()
                 }
             };
-            if relevant {
+            if !changed.is_empty() {
                 self.watch_new_folders();
-                rebuild(build, shared, written, false);
+                let changed: Vec<PathBuf> = changed.into_iter().collect();
+                rebuild(session, Some(&changed), shared, written);
             }
         }
     }

@@ -65,6 +65,21 @@ pub fn sync(
     Ok(changed)
 }
 
+/// Writes `files`, a patch to what `previous` says is there: files not named stay as they
+/// are. Returns how many files changed.
+pub fn patch(dir: &Path, files: &[OutFile], previous: &mut Written) -> io::Result<usize> {
+    let mut changed = 0;
+    for f in files {
+        let stamp = Stamp::Bytes(blake3::hash(&f.bytes));
+        if previous.get(&f.path) != Some(&stamp) {
+            write_atomically(&dir.join(&f.path), &f.bytes)?;
+            changed += 1;
+            previous.insert(f.path.clone(), stamp);
+        }
+    }
+    Ok(changed)
+}
+
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

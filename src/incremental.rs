@@ -1,0 +1,334 @@
+//! What `glia serve` keeps between rebuilds, so that saving one article costs about one page's
+//! work instead of a whole build.
+//!
+//! The last good build stays in memory: the resolved [`Site`] (every page's events, already
+//! linked), the compiled templates and the search index. When only article bodies changed, each
+//! is parsed again, put through the same per-page steps of resolve (links, glossary terms,
+//! citation keys) and rendered alone; the pages that depend on it are rendered again with it.
+//!
+//! Which pages depend on a body edit is narrow on purpose. Listings, tag pages, feeds, the
+//! sitemap and the reference index read only front-matter (titles, dates, tags, summaries)
+//! and the set of works cited; other pages' links read only headings. So a patch is refused —
+//! and the whole site compiled instead, exactly as `glia build` would — whenever the
+//! front-matter, the headings, the set of citation keys or whether the page has code changed,
+//! or when anything but an article or page changed (a template, `site.yaml`, a glossary term,
+//! a bibliography, a file added or removed). The glossary page is rendered again when the set
+//! of terms the page uses changed, since its "Appears in" lists name the page. Tests compare
+//! every patched output with a full build of the same sources, byte for byte.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{self, Asset, Kind, SourceFile};
+use crate::parse;
+use crate::render::search::{self, SearchIndex};
+use crate::render::{citations as render_citations, OutFile, Renderer};
+use crate::resolve::{self, Site};
+use crate::site::{self, BuildOptions};
+
+/// The output of one rebuild.
+pub enum Rebuild {
+    /// The whole site, as `glia build` would write it.
+    Full {
+        files: Vec<OutFile>,
+        assets: Vec<Asset>,
+    },
+    /// Only these files changed; every other file of the last build is still right.
+    Patch(Vec<OutFile>),
+}
+
+pub struct Session {
+    opts: BuildOptions,
+    last: Option<Last>,
+}
+
+/// The last good build.
+struct Last {
+    site: Site,
+    renderer: Renderer,
+    search: SearchIndex,
+}
+
+/// Why a page could not be patched.
+enum Refused {
+    /// The edit reaches beyond the page: compile everything.
+    Full,
+    /// The page has errors; the last good build stays.
+    Errors(Vec<Diagnostic>),
+}
+
+impl Session {
+    pub fn new(opts: BuildOptions) -> Session {
+        Session { opts, last: None }
+    }
+
+    /// Compiles the whole site and remembers it. `None` when it has errors.
+    pub fn full(&mut self) -> (Option<Rebuild>, Diagnostics) {
+        let (compiled, diags) = site::compile(&self.opts);
+        let Some(c) = compiled else {
+            return (None, diags);
+        };
+        let mut assets = c.site.static_files.clone();
+        assets.extend(c.site.assets.iter().cloned());
+        self.last = Some(Last {
+            site: c.site,
+            renderer: c.renderer,
+            search: c.search,
+        });
+        (
+            Some(Rebuild::Full {
+                files: c.files,
+                assets,
+            }),
+            diags,
+        )
+    }
+
+    /// Rebuilds after the files `changed` (absolute paths) were edited: a patch where the
+    /// edits allow one, else a full compile. `None` when the sources have errors; the last
+    /// good build is then kept for the next attempt.
+    pub fn update(&mut self, changed: &[PathBuf]) -> (Option<Rebuild>, Diagnostics) {
+        let mut warnings = Diagnostics::new();
+        match self.patch(changed, &mut warnings) {
+            Ok(files) => (Some(Rebuild::Patch(files)), warnings),
+            Err(Refused::Errors(d)) => {
+                let mut diags = Diagnostics::new();
+                diags.extend(d);
+                (None, diags)
+            }
+            Err(Refused::Full) => self.full(),
+        }
+    }
+
+    fn patch(
+        &mut self,
+        changed: &[PathBuf],
+        warnings: &mut Diagnostics,
+    ) -> Result<Vec<OutFile>, Refused> {
+        let root = self.opts.root.clone();
+        let Some(last) = self.last.as_mut() else {
+            return Err(Refused::Full);
+        };
+        let mut edits = Vec::new();
+        for path in changed {
+            match source_of(&last.site, &root, path) {
+                Source::Page(i) => {
+                    if !edits.contains(&i) {
+                        edits.push(i);
+                    }
+                }
+                Source::Nothing => {}
+                Source::Other => return Err(Refused::Full),
+            }
+        }
+        edits.sort_unstable();
+        let mut undo = Vec::new();
+        let mut glossary_dirty = false;
+        let mut rendered = Vec::new();
+        for &i in &edits {
+            match patch_page(&mut last.site, &root, i, warnings) {
+                Ok(None) => {}
+                Ok(Some(old)) => {
+                    glossary_dirty |= last.site.glossary.used_by_page[i] != old.used;
+                    rendered.push(i);
+                    undo.push((i, old));
+                }
+                Err(e) => {
+                    for (i, old) in undo.into_iter().rev() {
+                        old.restore(&mut last.site, i);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        if rendered.is_empty() {
+            return Ok(Vec::new());
+        }
+        let glossary_page = last.site.by_path.get("glossary/_index.md").copied();
+        let mut which = rendered.clone();
+        if let (true, Some(g)) = (glossary_dirty, glossary_page) {
+            which.push(g);
+        }
+        let mut files = match last.renderer.render_pages(&last.site, &which) {
+            Ok(f) => f,
+            Err(d) => {
+                for (i, old) in undo.into_iter().rev() {
+                    old.restore(&mut last.site, i);
+                }
+                return Err(Refused::Errors(d));
+            }
+        };
+        let patched = rendered
+            .iter()
+            .all(|&i| last.search.update_page(&last.site, i));
+        if !patched {
+            last.search =
+                SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site));
+        }
+        files.push(search::index_file(&last.search));
+        Ok(files)
+    }
+}
+
+/// What a changed path is to the site.
+enum Source {
+    /// The source of page `i`, an article or page whose edits can be patched in.
+    Page(usize),
+    /// Nothing, before or now: a file that came and went, such as an editor's swap file.
+    Nothing,
+    /// Anything else, which a full compile handles.
+    Other,
+}
+
+fn source_of(site: &Site, root: &Path, path: &Path) -> Source {
+    let content_path = path
+        .strip_prefix(root.join("content"))
+        .ok()
+        .and_then(|rel| {
+            rel.components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<_>>>()
+                .map(|parts| parts.join("/"))
+        });
+    let page = content_path
+        .as_ref()
+        .and_then(|p| site.by_path.get(p).map(|&i| (p, i)));
+    match page {
+        Some((content_path, i)) if path.is_file() => {
+            let kind = site.pages[i].page.kind;
+            // The disclaimer's first paragraph is in every page's footer.
+            let patchable =
+                kind == Kind::Article || (kind == Kind::Page && content_path != "disclaimer.md");
+            if patchable {
+                Source::Page(i)
+            } else {
+                Source::Other
+            }
+        }
+        None if !path.exists() && !is_asset(site, path) => Source::Nothing,
+        _ => Source::Other,
+    }
+}
+
+fn is_asset(site: &Site, path: &Path) -> bool {
+    site.assets
+        .iter()
+        .chain(&site.static_files)
+        .any(|a| a.path == path)
+}
+
+/// What a patch replaced, to put back if a later step fails.
+struct Old {
+    page: parse::ParsedPage,
+    used: BTreeSet<String>,
+}
+
+impl Old {
+    fn restore(self, site: &mut Site, i: usize) {
+        site.pages[i].page = self.page;
+        let now = std::mem::replace(&mut site.glossary.used_by_page[i], self.used);
+        if now != site.glossary.used_by_page[i] {
+            set_appears_in(site, i, &now);
+        }
+    }
+}
+
+/// Reads page `i` again and puts the new version in the site. `Ok(None)` when its text did
+/// not change.
+fn patch_page(
+    site: &mut Site,
+    root: &Path,
+    i: usize,
+    warnings: &mut Diagnostics,
+) -> Result<Option<Old>, Refused> {
+    let old = &site.pages[i].page;
+    let path = root.join(&old.file);
+    let bytes = std::fs::read(&path).map_err(|_| Refused::Full)?;
+    let text = load::decode_utf8(&old.file, &bytes).map_err(|d| Refused::Errors(vec![d]))?;
+    if text == old.text {
+        return Ok(None);
+    }
+    let source = load::Page {
+        kind: old.kind,
+        content_path: old.content_path.clone(),
+        source: SourceFile {
+            rel: old.file.clone(),
+            path,
+            text,
+        },
+    };
+    let (parsed, mut diags) = parse::parse_page(source);
+    let Some(new) = parsed else {
+        return Err(Refused::Errors(diags));
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Refused::Errors(diags));
+    }
+    let same_shape = new.text[..new.body_offset] == old.text[..old.body_offset]
+        && new.doc.headings == old.doc.headings
+        && new.doc.has_code == old.doc.has_code
+        && citation_keys(&new) == citation_keys(old);
+    if !same_shape {
+        return Err(Refused::Full);
+    }
+    let old_page = std::mem::replace(&mut site.pages[i].page, new);
+    diags.extend(resolve::relink_page(site, i));
+    let (d, used) = resolve::glossary::link_page(
+        &mut site.pages[i],
+        &site.glossary.glossary,
+        &site.glossary.matcher,
+        site.config.glossary.link,
+        site.link_style,
+    );
+    diags.extend(d);
+    let (_, d) = resolve::citations::page_works(
+        &site.citations.bibliography,
+        &site.citations.canonical,
+        &site.pages[i],
+    );
+    diags.extend(d);
+    if diags.iter().any(Diagnostic::is_error) {
+        site.pages[i].page = old_page;
+        return Err(Refused::Errors(diags));
+    }
+    let old = Old {
+        page: old_page,
+        used: std::mem::replace(&mut site.glossary.used_by_page[i], used),
+    };
+    if site.glossary.used_by_page[i] != old.used {
+        set_appears_in(site, i, &old.used);
+    }
+    warnings.extend(diags);
+    Ok(Some(old))
+}
+
+/// Moves page `i` between "Appears in" lists: out of those of `before`, into those of the
+/// terms it uses now, keeping each list in the order the full build gives it.
+fn set_appears_in(site: &mut Site, i: usize, before: &BTreeSet<String>) {
+    let now = site.glossary.used_by_page[i].clone();
+    let pages = &site.pages;
+    let appears_in = &mut site.glossary.appears_in;
+    for slug in before.difference(&now) {
+        if let Some(list) = appears_in.get_mut(slug) {
+            list.retain(|&p| p != i);
+            if list.is_empty() {
+                appears_in.remove(slug);
+            }
+        }
+    }
+    for slug in now.difference(before) {
+        let list = appears_in.entry(slug.clone()).or_default();
+        let title = &pages[i].page.fm.title;
+        let at = list.partition_point(|&p| (&pages[p].page.fm.title, p) < (title, i));
+        list.insert(at, i);
+    }
+}
+
+fn citation_keys(p: &parse::ParsedPage) -> BTreeSet<&str> {
+    p.doc
+        .citations
+        .iter()
+        .flat_map(|c| c.item.items.iter().map(|it| it.key.as_str()))
+        .collect()
+}

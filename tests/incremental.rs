@@ -1,0 +1,318 @@
+//! `glia serve`'s incremental rebuilds (issue 6): after each kind of edit, the site the session
+//! holds must be byte for byte what a full `glia build` of the same sources writes, and an
+//! edit to an article's body must be a patch of that article (plus what depends on it), not a
+//! whole build.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use common::*;
+use glia::incremental::{Rebuild, Session};
+
+const REFS: &str = "\
+- id: walsh2021
+  type: article-journal
+  title: Ketamine for mental health
+  authors: [\"Walsh Z\", \"Mollaahmetoglu OM\"]
+  container: BJPsych Open
+  year: 2021
+  doi: 10.1192/bjo.2021.1061
+- id: kim2023
+  type: article-journal
+  title: Esketamine for treatment-resistant depression
+  authors: [\"Kim J\"]
+  container: Psychiatry Research
+  year: 2023
+";
+
+fn article(title: &str, tags: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndate: 2026-01-10\nlast_reviewed: 2026-06-01\ntags: [{tags}]\nsummary: \"About {title}.\"\n---\n{body}"
+    )
+}
+
+const A_BODY: &str = "\
+Ketamine is an anaesthetic [@walsh2021].
+
+## How it works
+
+It blocks the NMDA receptor. See [the other article](b.md#what-it-is).
+
+## Safety
+
+Blood pressure is checked [@kim2023].
+";
+
+const B_BODY: &str = "\
+## What it is
+
+Esketamine is given as a nasal spray [@kim2023].
+
+```python
+print(\"dose\")
+```
+";
+
+fn fixture() -> Fixture {
+    Fixture::new(&[
+        (
+            "site.yaml",
+            &format!("{SITE_YAML}glossary:\n  link: first\n"),
+        ),
+        ("content/references/refs.yaml", REFS),
+        (
+            "content/glossary/ketamine.md",
+            "---\nterm: ketamine\nshort: \"An anaesthetic medicine.\"\n---\nAn anaesthetic medicine used at low doses for depression.\n",
+        ),
+        (
+            "content/glossary/nmda-receptor.md",
+            "---\nterm: \"NMDA receptor\"\naliases: [\"NMDA\"]\n---\nA receptor for glutamate on nerve cells.\n",
+        ),
+        (
+            "content/glossary/dissociation.md",
+            "---\nterm: dissociation\n---\nFeeling detached from oneself.\n",
+        ),
+        ("content/articles/a.md", &article("Ketamine", "ketamine", A_BODY)),
+        ("content/articles/b.md", &article("Esketamine", "esketamine", B_BODY)),
+        (
+            "content/disclaimer.md",
+            "---\ntitle: Disclaimer\n---\nThis site does not give medical advice.\n",
+        ),
+        (
+            "content/about.md",
+            "---\ntitle: About\n---\nWho we are.\n",
+        ),
+    ])
+}
+
+/// The served folder as the session's rebuilds leave it, kept in memory.
+struct Served {
+    session: Session,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Kind {
+    Full,
+    /// The paths of the files the patch wrote.
+    Patch(Vec<String>),
+}
+
+impl Served {
+    fn start(fx: &Fixture) -> Served {
+        let mut s = Served {
+            session: Session::new(fx.options()),
+            files: BTreeMap::new(),
+        };
+        let (r, d) = s.session.full();
+        s.apply(r.unwrap_or_else(|| panic!("{}", render_diags(&d.sorted()))));
+        s
+    }
+
+    fn apply(&mut self, r: Rebuild) -> Kind {
+        match r {
+            Rebuild::Full { files, assets } => {
+                self.files = files.into_iter().map(|f| (f.path, f.bytes)).collect();
+                for a in assets {
+                    self.files.insert(a.out, std::fs::read(&a.path).unwrap());
+                }
+                Kind::Full
+            }
+            Rebuild::Patch(files) => {
+                let mut paths: Vec<String> = Vec::new();
+                for f in files {
+                    if self.files.get(&f.path) != Some(&f.bytes) {
+                        paths.push(f.path.clone());
+                    }
+                    self.files.insert(f.path, f.bytes);
+                }
+                Kind::Patch(paths)
+            }
+        }
+    }
+
+    /// Writes `contents` to `path` in the fixture and rebuilds as serve would.
+    fn edit(&mut self, fx: &Fixture, path: &str, contents: &str) -> Result<Kind, String> {
+        fx.write(path, contents);
+        self.update(fx, path)
+    }
+
+    fn update(&mut self, fx: &Fixture, path: &str) -> Result<Kind, String> {
+        let changed: Vec<PathBuf> = vec![fx.root().join(path)];
+        let (r, d) = self.session.update(&changed);
+        match r {
+            Some(r) => Ok(self.apply(r)),
+            None => Err(render_diags(&d.sorted())),
+        }
+    }
+
+    /// Panics unless the session's site equals a fresh full build of the same sources.
+    fn assert_same_as_build(&self, fx: &Fixture, after: &str) {
+        let built = fx.build_ok().snapshot();
+        let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(
+            names(&self.files),
+            names(&built),
+            "file lists differ after {after}"
+        );
+        for (path, bytes) in &built {
+            assert!(
+                self.files[path] == *bytes,
+                "{path} differs from a full build after {after}:\n--- served\n{}\n--- built\n{}",
+                String::from_utf8_lossy(&self.files[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+}
+
+fn a_with(body: &str) -> String {
+    article("Ketamine", "ketamine", body)
+}
+
+#[test]
+fn a_body_edit_patches_the_article_and_the_search_index_only() {
+    let fx = fixture();
+    let mut s = Served::start(&fx);
+    s.assert_same_as_build(&fx, "the first build");
+    let body = A_BODY.replace(
+        "is an anaesthetic",
+        "is an anaesthetic medicine, first made in 1962,",
+    );
+    let kind = s
+        .edit(&fx, "content/articles/a.md", &a_with(&body))
+        .unwrap();
+    assert_eq!(
+        kind,
+        Kind::Patch(vec![
+            "articles/a/index.html".to_string(),
+            "search-index.js".to_string()
+        ])
+    );
+    s.assert_same_as_build(&fx, "a body edit");
+    let html = s.files["articles/a/index.html"].clone();
+    assert!(String::from_utf8(html)
+        .unwrap()
+        .contains("first made in 1962"));
+}
+
+#[test]
+fn an_edit_that_changes_the_terms_used_also_renders_the_glossary_page() {
+    let fx = fixture();
+    let mut s = Served::start(&fx);
+    // Start using "dissociation", which no page used: it gains an "Appears in" entry.
+    let body = format!("{A_BODY}\nSome people feel dissociation.\n");
+    let kind = s
+        .edit(&fx, "content/articles/a.md", &a_with(&body))
+        .unwrap();
+    let Kind::Patch(paths) = kind else {
+        panic!("expected a patch, got {kind:?}")
+    };
+    assert!(
+        paths.contains(&"glossary/index.html".to_string()),
+        "{paths:?}"
+    );
+    s.assert_same_as_build(&fx, "an edit adding a term");
+    // And stop using "NMDA receptor" on b's neighbour a: it leaves that list.
+    let body = body.replace("It blocks the NMDA receptor.", "It blocks a receptor.");
+    s.edit(&fx, "content/articles/a.md", &a_with(&body))
+        .unwrap();
+    s.assert_same_as_build(&fx, "an edit removing a term");
+}
+
+#[test]
+fn edits_beyond_the_body_compile_the_whole_site() {
+    let fx = fixture();
+    let mut s = Served::start(&fx);
+    let cases: Vec<(&str, String)> = vec![
+        // Front-matter: listings, tags and feeds show it.
+        (
+            "content/articles/a.md",
+            article("Ketamine infusions", "ketamine, infusion", A_BODY),
+        ),
+        // A heading: other pages may link to its anchor.
+        (
+            "content/articles/a.md",
+            a_with(&A_BODY.replace("## Safety", "## Safety checks")),
+        ),
+        // A new citation key: the reference index lists the work.
+        (
+            "content/articles/a.md",
+            a_with(
+                &format!("{A_BODY}\nAnd more [@kim2023; @walsh2021].\nA new one [@kim2023].\n")
+                    .replace(
+                        "Ketamine is an anaesthetic [@walsh2021].",
+                        "Ketamine is an anaesthetic.",
+                    ),
+            ),
+        ),
+        // The disclaimer's first paragraph is in every page's footer.
+        (
+            "content/disclaimer.md",
+            "---\ntitle: Disclaimer\n---\nThis site gives no medical advice at all.\n".to_string(),
+        ),
+        // A glossary definition.
+        (
+            "content/glossary/dissociation.md",
+            "---\nterm: dissociation\n---\nFeeling detached from oneself or the world.\n"
+                .to_string(),
+        ),
+        // The site's settings.
+        ("site.yaml", format!("{SITE_YAML}glossary:\n  link: all\n")),
+        // A new page.
+        (
+            "content/articles/c.md",
+            article("TMS", "tms", "Magnetic pulses.\n"),
+        ),
+    ];
+    for (path, contents) in cases {
+        let kind = s.edit(&fx, path, &contents).unwrap();
+        assert_eq!(kind, Kind::Full, "editing {path}");
+        s.assert_same_as_build(&fx, &format!("editing {path}"));
+    }
+    fx.remove("content/articles/c.md");
+    assert_eq!(s.update(&fx, "content/articles/c.md").unwrap(), Kind::Full);
+    s.assert_same_as_build(&fx, "removing a page");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site_and_a_fix_patches_it() {
+    let fx = fixture();
+    let mut s = Served::start(&fx);
+    let before = s.files.clone();
+    let broken = A_BODY.replace("b.md#what-it-is", "missing.md");
+    let err = s
+        .edit(&fx, "content/articles/a.md", &a_with(&broken))
+        .unwrap_err();
+    assert!(err.contains("content/articles/a.md:"), "{err}");
+    assert!(err.contains("missing.md"), "{err}");
+    assert_eq!(s.files, before, "a failed rebuild must change nothing");
+    // A Markdown body is never malformed, but a body that is not UTF-8 is.
+    fx.write(
+        "content/articles/a.md",
+        b"---\ntitle: Ketamine\n---\n\xff\n",
+    );
+    let err = s.update(&fx, "content/articles/a.md").unwrap_err();
+    assert!(err.contains("UTF-8"), "{err}");
+    let fixed = A_BODY.replace("Blood pressure", "Blood pressure and pulse");
+    let kind = s
+        .edit(&fx, "content/articles/a.md", &a_with(&fixed))
+        .unwrap();
+    assert!(matches!(kind, Kind::Patch(_)), "{kind:?}");
+    s.assert_same_as_build(&fx, "fixing the page");
+}
+
+#[test]
+fn an_editors_swap_file_that_comes_and_goes_is_ignored() {
+    let fx = fixture();
+    let mut s = Served::start(&fx);
+    fx.write("content/articles/.a.md.swp", "x");
+    fx.remove("content/articles/.a.md.swp");
+    assert_eq!(
+        s.update(&fx, "content/articles/.a.md.swp").unwrap(),
+        Kind::Patch(Vec::new())
+    );
+    s.assert_same_as_build(&fx, "a swap file");
+}
