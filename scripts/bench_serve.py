@@ -11,6 +11,7 @@ Two figures per edit:
   rebuild   what serve measured: from the start of the rebuild to the last file written
   saved→served   from writing the file to the new page being served, which adds the file
             watcher's debounce (100 ms) and the notification delay
+The corpus and serve's build folder live in /dev/shm (TMPDIR), so the disk is not measured.
 
 Usage: python3 scripts/bench_serve.py [--n 10000] [--edits 20]
 Build first: cargo build --release
@@ -33,13 +34,15 @@ SHARED = os.environ.get("GLIA_SHARED", os.path.join(os.path.dirname(REPO), "shar
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
 GLIA = os.path.join(TARGET, "release", "glia")
 
-LINE = re.compile(r"^(built|rebuilt)( incrementally)? in (\d+) ms .*: (\d+) of (\d+) files? changed")
+LINE = re.compile(r"^(built|rebuilt)( incrementally)? in (\d+) ms \((.*)\): (\d+) of (\d+) files? changed")
+STEP = re.compile(r"([a-z+]+) (\d+) ms")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--corpus", help="a corpus made by gen_corpus.py earlier (copied, not changed)")
     args = ap.parse_args()
     if not os.path.exists(GLIA):
         sys.exit(f"{GLIA} not found: run cargo build --release first")
@@ -51,15 +54,21 @@ def main():
 
 
 def run(args, work):
-    subprocess.run(
-        [sys.executable, os.path.join(SHARED, "bench", "gen_corpus.py"), "--n", str(args.n),
-         "--out", work, "--layouts", "glia"],
-        check=True, stdout=subprocess.DEVNULL)
     site = os.path.join(work, "glia")
+    if args.corpus:
+        shutil.copytree(os.path.join(args.corpus, "glia"), site)
+    else:
+        subprocess.run(
+            [sys.executable, os.path.join(SHARED, "bench", "gen_corpus.py"), "--n", str(args.n),
+             "--out", work, "--layouts", "glia"],
+            check=True, stdout=subprocess.DEVNULL)
     articles = sorted(os.listdir(os.path.join(site, "content", "articles")))
     articles = [a for a in articles if a.endswith(".md") and a != "_index.md"]
+    # serve builds into a temporary folder: put it in memory too, as bench.py does with its
+    # output, since the disk is not what is being measured.
+    env = dict(os.environ, TMPDIR=work)
     proc = subprocess.Popen([GLIA, "serve", "--root", site, "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                            stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
     lines = []
     cond = threading.Condition()
 
@@ -92,9 +101,9 @@ def run(args, work):
         # The address line may come after the first build line.
         _, m = wait_for(lambda l: re.search(r"at (http://\S+/)", l), 60)
         url = m.group(1)
-        print(f"first build of {args.n} articles: {first.group(3)} ms "
+        print(f"first build of {len(articles)} articles: {first.group(3)} ms "
               f"(wall {time.perf_counter() - t0:.1f} s), serving at {url}")
-        rebuilds, latencies = [], []
+        rebuilds, latencies, steps = [], [], {}
         step = max(1, len(articles) // args.edits)
         for k in range(args.edits):
             name = articles[(k * step + 7) % len(articles)]
@@ -108,19 +117,29 @@ def run(args, work):
             if not m.group(2):
                 print(f"  edit {k}: {name} was rebuilt in full ({m.group(3)} ms)")
             rebuilds.append(int(m.group(3)))
+            for step_name, ms in STEP.findall(m.group(4)):
+                steps.setdefault(step_name, []).append(int(ms))
             latencies.append((t - saved) * 1000)
             slug = name[:-3]
-            page = urllib.request.urlopen(f"{url}articles/{slug}/").read().decode("utf-8")
+            try:
+                page = urllib.request.urlopen(f"{url}articles/{slug}/").read().decode("utf-8")
+            except OSError as e:
+                sys.exit(f"edit {k}: fetching {url}articles/{slug}/ failed: {e}")
             if marker not in page:
                 sys.exit(f"edit {k}: the served page of {name} lacks the new text")
-        print(f"{args.edits} edits, one article each, {args.n} articles:")
+        print(f"{args.edits} edits, one article each, {len(articles)} articles:")
         print(f"  rebuild:        median {statistics.median(rebuilds):.0f} ms "
               f"(min {min(rebuilds)}, max {max(rebuilds)})")
         print(f"  saved→served:   median {statistics.median(latencies):.0f} ms "
               f"(min {min(latencies):.0f}, max {max(latencies):.0f})")
+        print("  steps (median): " + ", ".join(
+            f"{name} {statistics.median(v):.0f} ms" for name, v in steps.items()))
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 if __name__ == "__main__":

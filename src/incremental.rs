@@ -18,6 +18,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Asset, Kind, SourceFile};
@@ -41,6 +42,8 @@ pub enum Rebuild {
 pub struct Session {
     opts: BuildOptions,
     last: Option<Last>,
+    /// Wall time of each step of the last rebuild, for serve's report and the benchmark.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// The last good build.
@@ -60,7 +63,11 @@ enum Refused {
 
 impl Session {
     pub fn new(opts: BuildOptions) -> Session {
-        Session { opts, last: None }
+        Session {
+            opts,
+            last: None,
+            timings: Vec::new(),
+        }
     }
 
     /// Compiles the whole site and remembers it. `None` when it has errors.
@@ -69,6 +76,7 @@ impl Session {
         let Some(c) = compiled else {
             return (None, diags);
         };
+        self.timings = c.timings.clone();
         let mut assets = c.site.static_files.clone();
         assets.extend(c.site.assets.iter().cloned());
         self.last = Some(Last {
@@ -90,6 +98,7 @@ impl Session {
     /// good build is then kept for the next attempt.
     pub fn update(&mut self, changed: &[PathBuf]) -> (Option<Rebuild>, Diagnostics) {
         let mut warnings = Diagnostics::new();
+        self.timings.clear();
         match self.patch(changed, &mut warnings) {
             Ok(files) => (Some(Rebuild::Patch(files)), warnings),
             Err(Refused::Errors(d)) => {
@@ -109,6 +118,12 @@ impl Session {
         let root = self.opts.root.clone();
         let Some(last) = self.last.as_mut() else {
             return Err(Refused::Full);
+        };
+        let timings = &mut self.timings;
+        let mut lap = Instant::now();
+        let mut mark = |name: &'static str| {
+            timings.push((name, lap.elapsed()));
+            lap = Instant::now();
         };
         let mut edits = Vec::new();
         for path in changed {
@@ -145,6 +160,7 @@ impl Session {
         if rendered.is_empty() {
             return Ok(Vec::new());
         }
+        mark("parse+resolve");
         let glossary_page = last.site.by_path.get("glossary/_index.md").copied();
         let mut which = rendered.clone();
         if let (true, Some(g)) = (glossary_dirty, glossary_page) {
@@ -159,6 +175,7 @@ impl Session {
                 return Err(Refused::Errors(d));
             }
         };
+        mark("render");
         let patched = rendered
             .iter()
             .all(|&i| last.search.update_page(&last.site, i));
@@ -167,6 +184,7 @@ impl Session {
                 SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site));
         }
         files.push(search::index_file(&last.search));
+        mark("search");
         Ok(files)
     }
 }

@@ -246,26 +246,35 @@ impl SearchIndex {
         if !same_titles {
             return false;
         }
+        // Only words whose postings change are re-encoded: an edit that adds a sentence
+        // touches a few words, while re-encoding every word of the page would re-encode the
+        // site-long postings of its most common words.
         let mut touched: Vec<String> = Vec::new();
         for (k, d) in docs.iter().enumerate() {
             let n = at + k;
             let new_words = doc_words(d);
-            let old_words = std::mem::replace(&mut self.words[n], new_words.clone());
-            for (w, _) in &old_words {
-                if let Some(list) = self.postings.get_mut(w) {
-                    if let Ok(pos) = list.binary_search_by_key(&n, |&(doc, _)| doc) {
-                        list.remove(pos);
+            let old_words = std::mem::replace(&mut self.words[n], new_words);
+            let (old_words, new_words) = (&old_words, &self.words[n]);
+            for (w, _) in old_words {
+                if new_words.binary_search_by(|(x, _)| x.cmp(w)).is_err() {
+                    if let Some(list) = self.postings.get_mut(w) {
+                        if let Ok(pos) = list.binary_search_by_key(&n, |&(doc, _)| doc) {
+                            list.remove(pos);
+                        }
                     }
                     touched.push(w.clone());
                 }
             }
             for (w, flags) in new_words {
+                if old_words.binary_search(&(w.clone(), *flags)).is_ok() {
+                    continue;
+                }
                 let list = self.postings.entry(w.clone()).or_default();
                 match list.binary_search_by_key(&n, |&(doc, _)| doc) {
-                    Ok(pos) => list[pos].1 = flags,
-                    Err(pos) => list.insert(pos, (n, flags)),
+                    Ok(pos) => list[pos].1 = *flags,
+                    Err(pos) => list.insert(pos, (n, *flags)),
                 }
-                touched.push(w);
+                touched.push(w.clone());
             }
             self.rows[n] = row(d, self.title_ids[&d.title]);
         }
@@ -467,5 +476,37 @@ mod tests {
         assert!(!js.contains("</script>"));
         assert!(js.contains("\"infusion\":\"0\""), "{js}");
         assert!(js.contains("\"ketamine\":\"1\""), "title flag: {js}");
+    }
+
+    #[test]
+    fn a_patched_index_is_the_index_of_the_patched_documents() {
+        let doc = |title: &str, heading: &str, text: &str| SearchDoc {
+            url: format!("{}/", title.to_lowercase()),
+            title: title.into(),
+            heading: heading.into(),
+            text: text.into(),
+            keywords: String::new(),
+        };
+        let mut docs = vec![
+            doc("Ketamine", "", "Ketamine infusions for depression."),
+            doc("Ketamine", "Safety", "Blood pressure is checked."),
+            doc("TMS", "", "Magnetic pulses </script> for depression."),
+        ];
+        let mut index = SearchIndex::new(&docs);
+        // Words leave (pressure), arrive (pulse, safety as text) and change flags (safety).
+        let patch = [
+            doc("Ketamine", "Monitoring", "Pulse and safety are checked."),
+            doc(
+                "TMS",
+                "",
+                "Magnetic pulses for depression </script>, daily.",
+            ),
+        ];
+        assert!(index.replace(1, &patch));
+        docs.splice(1.., patch);
+        assert_eq!(index.to_js(), SearchIndex::new(&docs).to_js());
+        // A title that would renumber the titles table is not patched.
+        assert!(!index.replace(0, &[doc("Esketamine", "", "Nasal spray.")]));
+        assert_eq!(index.to_js(), SearchIndex::new(&docs).to_js());
     }
 }

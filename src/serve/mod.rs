@@ -318,11 +318,15 @@ fn rebuild(
     match synced {
         Ok(changed) => {
             let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+            let steps: String = session
+                .timings
+                .iter()
+                .map(|(name, d)| format!("{name} {:.0} ms, ", ms(*d)))
+                .collect();
             println!(
-                "{}{what} in {:.0} ms (compile {:.0} ms, write {:.0} ms): {changed} of {total} file{} changed",
+                "{}{what} in {:.0} ms ({steps}write {:.0} ms): {changed} of {total} file{} changed",
                 if first { "built" } else { "rebuilt" },
                 ms(start.elapsed()),
-                ms(compiled_in),
                 ms(start.elapsed() - compiled_in),
                 if total == 1 { "" } else { "s" }
             );
