@@ -135,7 +135,7 @@ impl Audience {
 }
 
 /// Front-matter of articles, pages and section indexes.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,

@@ -173,6 +173,26 @@ impl Renderer {
         Ok(files)
     }
 
+    /// The pages made from every article's front-matter rather than from a content file: the
+    /// reference index (its "cited in" lists name articles), the tag pages and the feeds and
+    /// sitemap. What `glia serve` renders again after an article's front-matter changed.
+    pub fn render_listings(&self, site: &Site) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+        let mut results = self.render_reference_index(site);
+        results.extend(self.render_tags(site));
+        if !site.offline {
+            match feeds::render(site) {
+                Ok(f) => results.extend(f.into_iter().map(Ok)),
+                Err(d) => results.push(Err(d)),
+            }
+        }
+        let (files, diags): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+        if diags.is_empty() {
+            Ok(files.into_iter().flatten().collect())
+        } else {
+            Err(diags.into_iter().filter_map(Result::err).collect())
+        }
+    }
+
     /// A page, with its citations formatted; articles also get their "Cite this page" files.
     fn render_page(&self, site: &Site, i: usize) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let page = &site.pages[i];

@@ -154,39 +154,7 @@ pub fn resolve(
     for (p, s) in pages.iter_mut().zip(sections) {
         p.section = s;
     }
-    let order = |a: &SitePage, b: &SitePage| {
-        let wa = a.page.fm.weight.unwrap_or(i64::MAX);
-        let wb = b.page.fm.weight.unwrap_or(i64::MAX);
-        wa.cmp(&wb)
-            .then_with(|| b.page.fm.date.cmp(&a.page.fm.date))
-            .then_with(|| a.page.fm.title.cmp(&b.page.fm.title))
-            .then_with(|| a.page.content_path.cmp(&b.page.content_path))
-    };
-    let mut children: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        if let Some(s) = p.section {
-            if matches!(p.page.kind, Kind::Article | Kind::Section) {
-                children.entry(s).or_default().push(i);
-            }
-        }
-    }
-    for (s, mut list) in children {
-        list.sort_by(|&a, &b| order(&pages[a], &pages[b]));
-        let articles: Vec<usize> = list
-            .iter()
-            .copied()
-            .filter(|&i| pages[i].page.kind == Kind::Article)
-            .collect();
-        for w in articles.windows(2) {
-            pages[w[0]].next = Some(w[1]);
-            pages[w[1]].prev = Some(w[0]);
-        }
-        pages[s].children = list;
-    }
-    let mut articles: Vec<usize> = (0..pages.len())
-        .filter(|&i| pages[i].page.kind == Kind::Article)
-        .collect();
-    articles.sort_by(|&a, &b| order(&pages[a], &pages[b]));
+    let articles = arrange(&mut pages);
 
     // Links are rewritten in parallel: each page only reads the others' routes and headings.
     let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = {
@@ -242,6 +210,51 @@ pub fn resolve(
         },
         diags,
     )
+}
+
+/// Orders each section's pages and the site's articles (weight, then newest first, then
+/// title) and links neighbouring articles. Returns all articles in that order. Reads only
+/// front-matter, so `glia serve` runs it again after a front-matter edit.
+pub fn arrange(pages: &mut [SitePage]) -> Vec<usize> {
+    for p in pages.iter_mut() {
+        p.children.clear();
+        p.prev = None;
+        p.next = None;
+    }
+    let order = |a: &SitePage, b: &SitePage| {
+        let wa = a.page.fm.weight.unwrap_or(i64::MAX);
+        let wb = b.page.fm.weight.unwrap_or(i64::MAX);
+        wa.cmp(&wb)
+            .then_with(|| b.page.fm.date.cmp(&a.page.fm.date))
+            .then_with(|| a.page.fm.title.cmp(&b.page.fm.title))
+            .then_with(|| a.page.content_path.cmp(&b.page.content_path))
+    };
+    let mut children: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(s) = p.section {
+            if matches!(p.page.kind, Kind::Article | Kind::Section) {
+                children.entry(s).or_default().push(i);
+            }
+        }
+    }
+    for (s, mut list) in children {
+        list.sort_by(|&a, &b| order(&pages[a], &pages[b]));
+        let articles: Vec<usize> = list
+            .iter()
+            .copied()
+            .filter(|&i| pages[i].page.kind == Kind::Article)
+            .collect();
+        for w in articles.windows(2) {
+            pages[w[0]].next = Some(w[1]);
+            pages[w[1]].prev = Some(w[0]);
+        }
+        pages[s].children = list;
+    }
+    let mut articles: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].page.kind == Kind::Article)
+        .collect();
+    articles.sort_by(|&a, &b| order(&pages[a], &pages[b]));
+    articles
 }
 
 /// Checks and rewrites the links of page `i` alone, after `glia serve` swapped in a new
