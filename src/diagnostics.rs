@@ -48,10 +48,23 @@ impl Location {
     /// clamped, so a slightly wrong span still points somewhere sensible instead of panicking.
     pub fn in_text(text: &str, span: Range<usize>) -> Location {
         let start = floor_char_boundary(text, span.start.min(text.len()));
-        let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line = text[..start].matches('\n').count() + 1;
+        Self::on_line(text, span, line, line_start)
+    }
+
+    /// As [`Location::in_text`] with a `lines` index of `text`, for many locations in one
+    /// big file (a bibliography) without counting its lines again for each.
+    pub fn in_indexed_text(text: &str, lines: &LineIndex, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line = lines.0.partition_point(|&s| s <= start);
+        Self::on_line(text, span, line, lines.0[line - 1])
+    }
+
+    fn on_line(text: &str, span: Range<usize>, line: usize, line_start: usize) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let column = text[line_start..start].chars().count() + 1;
         let source_line = text[line_start..line_end]
             .trim_end_matches('\r')
@@ -73,6 +86,20 @@ impl Location {
             source_line: None,
             width: 1,
         }
+    }
+}
+
+/// Where each line of a text starts (byte offsets; the first is 0).
+pub struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1);
+        LineIndex(std::iter::once(0).chain(starts).collect())
     }
 }
 

@@ -44,6 +44,7 @@ pub use model::{
     Reference,
 };
 pub use style::{
-    anchor_id, EntryCache, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice, Styler,
+    anchor_id, CiteCache, EntryCache, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice,
+    Styler,
 };
 pub use syntax::{find_citations, Citation, CiteItem};

@@ -12,7 +12,7 @@ use std::ops::Range;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Location};
+use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex, Location};
 
 /// One reference as an editor writes it, in front-matter `references:` or a `.yaml` file.
 ///
@@ -749,17 +749,17 @@ pub fn load_inline_references(
     inputs: Vec<RefInput>,
 ) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
     let spans = entry_spans_by_id(text, inputs.iter().map(|r| r.id()));
+    let lines = LineIndex::new(text);
     let mut refs = Vec::new();
     let mut diags = Vec::new();
     for (input, span) in inputs.into_iter().zip(spans) {
-        finish_input(file, text, span, input, &mut refs, &mut diags);
+        finish_input((file, text, &lines), span, input, &mut refs, &mut diags);
     }
     (refs, diags)
 }
 
 fn finish_input(
-    file: &str,
-    text: &str,
+    (file, text, lines): (&str, &str, &LineIndex),
     span: Range<usize>,
     input: RefInput,
     refs: &mut Vec<LoadedRef>,
@@ -767,17 +767,23 @@ fn finish_input(
 ) {
     let id = input.id().to_string();
     match input.into_reference() {
-        Ok(reference) => refs.push(loaded(file, text, span, reference)),
+        Ok(reference) => refs.push(loaded(file, text, lines, span, reference)),
         Err(problems) => diags.extend(problems_to_diagnostics(file, text, span, &id, problems)),
     }
 }
 
-fn loaded(file: &str, text: &str, span: Range<usize>, reference: Reference) -> LoadedRef {
+fn loaded(
+    file: &str,
+    text: &str,
+    lines: &LineIndex,
+    span: Range<usize>,
+    reference: Reference,
+) -> LoadedRef {
     let start = span.start;
     LoadedRef {
         reference,
         file: file.to_string(),
-        location: Some(Location::in_text(text, start..start)),
+        location: Some(Location::in_indexed_text(text, lines, start..start)),
         span,
     }
 }
@@ -847,6 +853,8 @@ fn yaml_error(file: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
 }
 
 fn load_yaml(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
+    // Diagnostics locate every entry: count the file's lines once, not once per entry.
+    let lines = LineIndex::new(text);
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => return (vec![], vec![yaml_error(file, text, &e)]),
@@ -916,7 +924,7 @@ fn load_yaml(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
     let mut refs = Vec::new();
     for (value, span, id) in entries {
         match serde_yaml::from_value::<RefInput>(value) {
-            Ok(input) => finish_input(file, text, span, input, &mut refs, &mut diags),
+            Ok(input) => finish_input((file, text, &lines), span, input, &mut refs, &mut diags),
             Err(e) => diags.push(serde_problem(file, text, span, &id, &e.to_string())),
         }
     }
@@ -983,6 +991,8 @@ fn serde_problem(
 }
 
 fn load_bib(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
+    // Diagnostics locate every entry: count the file's lines once, not once per entry.
+    let lines = LineIndex::new(text);
     let library = match hayagriva::io::from_biblatex_str(text) {
         Ok(lib) => lib,
         Err(errors) => {
@@ -1016,7 +1026,7 @@ fn load_bib(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
         let reference = from_hayagriva(entry);
         let problems = check_reference(&reference, &Spelling::BIB);
         if problems.is_empty() {
-            refs.push(loaded(file, text, span, reference));
+            refs.push(loaded(file, text, &lines, span, reference));
         } else {
             diags.extend(problems_to_diagnostics(
                 file,
@@ -1134,6 +1144,8 @@ fn from_hayagriva(e: &hayagriva::Entry) -> Reference {
 }
 
 fn load_csl_json(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
+    // Diagnostics locate every entry: count the file's lines once, not once per entry.
+    let lines = LineIndex::new(text);
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -1208,7 +1220,7 @@ fn load_csl_json(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
         }
         problems.extend(check_reference(&reference, &Spelling::CSL));
         if problems.is_empty() {
-            refs.push(loaded(file, text, span, reference));
+            refs.push(loaded(file, text, &lines, span, reference));
         } else {
             diags.extend(problems_to_diagnostics(file, text, span, &ids[i], problems));
         }

@@ -124,6 +124,16 @@ fn is_mixed_case(word: &str) -> bool {
 }
 
 fn restore_mixed_case(children: &mut ElemChildren, data: &[&str]) {
+    // Only letters can be restored; most citations (`(1,2)`) have none, and collecting the
+    // data's words costs far more than this look.
+    let mut list = Vec::new();
+    leaves(children, &mut list);
+    if !list
+        .iter()
+        .any(|(leaf, editable)| *editable && leaf.chars().any(char::is_alphabetic))
+    {
+        return;
+    }
     let originals: std::collections::BTreeMap<String, &str> = data
         .iter()
         .flat_map(|d| d.split(|c: char| !c.is_alphanumeric()))
@@ -133,8 +143,6 @@ fn restore_mixed_case(children: &mut ElemChildren, data: &[&str]) {
     if originals.is_empty() {
         return;
     }
-    let mut list = Vec::new();
-    leaves(children, &mut list);
     for (leaf, editable) in list {
         if !editable {
             continue;
@@ -213,6 +221,17 @@ enum Keep {
     Second,
 }
 
+/// Whether `a` directly followed by `b` occurs in `s`.
+fn contains_pair(s: &str, a: char, b: char) -> bool {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == a && chars.peek() == Some(&b) {
+            return true;
+        }
+    }
+    false
+}
+
 /// citeproc-js's punctuation collision table (as used by pandoc's citeproc): which of two
 /// adjacent marks survives. Pairs not listed keep both.
 fn collision(a: char, b: char) -> Option<Keep> {
@@ -260,11 +279,10 @@ fn collapse_punctuation(children: &mut ElemChildren, data: &[&str]) {
         let (pa, _, a) = chars[p];
         let (pb, _, b) = chars[i];
         let editable = leaves_[pa].1 && leaves_[pb].1;
-        let pair: String = [a, b].iter().collect();
-        let verdict = if editable && !data.iter().any(|d| d.contains(&pair)) {
-            collision(a, b)
-        } else {
-            None
+        // Most pairs are no collision: ask the table before searching the data for the pair.
+        let verdict = match collision(a, b) {
+            Some(keep) if editable && !data.iter().any(|d| contains_pair(d, a, b)) => Some(keep),
+            _ => None,
         };
         match verdict {
             Some(Keep::First) => drop[i] = true,

@@ -76,7 +76,21 @@ pub struct Styler {
     /// their citations, and each entry is formatted once per site ([`EntryCache`]) rather
     /// than once per citing page — what keeps citations cheap on large sites.
     citations_only: Option<IndependentStyle>,
+    /// The citation layout prints nothing but citation numbers, locators and fixed text (see
+    /// [`numbers_only`]), so a citation's rendering depends only on its items' numbers and
+    /// locators, never on the works themselves or on other citations: [`CiteCache`] can
+    /// share renderings between pages.
+    numbers_only: bool,
 }
+
+/// In-text citations of numeric styles, rendered once per site for each distinct shape
+/// (the cited numbers and locators, in order) instead of once per page. Holds hayagriva's
+/// tree before glia's repairs, which depend on the page's references and run per page.
+#[derive(Debug, Clone, Default)]
+pub struct CiteCache(std::collections::HashMap<Shape, ElemChildren>);
+
+/// The citation numbers and locators of one citation's known items, in written order.
+type Shape = Vec<(usize, String)>;
 
 /// Reference-list entries formatted once for the whole site (numeric styles only).
 #[derive(Debug, Clone, Default)]
@@ -176,8 +190,14 @@ impl Styler {
             .default_locale
             .clone()
             .unwrap_or_else(LocaleCode::en_us);
-        let mut locales: Vec<Locale> = hayagriva::archive::locales()
-            .into_iter()
+        let keep = |code: &str| {
+            code == wanted.0 || code == LocaleCode::en_us().0 || wanted.0.starts_with(code)
+        };
+        let mut locales: Vec<Locale> = hayagriva::archive::LOCALES
+            .iter()
+            // Decoding all of them took about 0.1 s a build: look at each one's language first.
+            .filter(|bytes| archived_lang(bytes).is_none_or(keep))
+            .filter_map(|bytes| ciborium::de::from_reader::<Locale, _>(*bytes).ok())
             .filter(|l| {
                 l.lang.as_ref().is_some_and(|code| {
                     *code == wanted
@@ -196,11 +216,13 @@ impl Styler {
                 s.bibliography = None;
                 s
             });
+        let numbers_only = citations_only.is_some() && numbers_only(&style);
         Ok(Styler {
             citations_only,
             style,
             locales,
             numeric,
+            numbers_only,
         })
     }
 
@@ -267,29 +289,113 @@ impl Styler {
         )
     }
 
-    /// As [`Styler::format_document`], taking reference-list entries from `cache` where the
-    /// style allows. The result is the same; only the work is shared between pages.
+    /// Renders every distinct citation shape of `docs` (each a document's citations, in
+    /// order) once, for [`Styler::format_document_cached`]. Empty unless the style allows it.
+    pub fn cite_cache(&self, bib: &Bibliography, docs: &[Vec<&Citation>]) -> CiteCache {
+        let Some(style) = self.citations_only.as_ref().filter(|_| self.numbers_only) else {
+            return CiteCache::default();
+        };
+        let mut shapes = std::collections::BTreeSet::new();
+        for doc in docs {
+            let order = first_cited(bib, doc.iter().copied());
+            shapes.extend(
+                doc.iter()
+                    .map(|c| shape(bib, c, &order))
+                    .filter(|s| !s.is_empty()),
+            );
+        }
+        // The layout never reads a work's data, so any distinct works stand in for the cited
+        // ones; only their numbers (order of first citation) and the locators matter.
+        let Some(max) = shapes.iter().flatten().map(|(n, _)| *n).max() else {
+            return CiteCache::default();
+        };
+        let stand_ins: Vec<&hayagriva::citationberg::json::Item> = bib
+            .keys()
+            .filter_map(|k| bib.entry(k))
+            .map(|e| &e.item)
+            .take(max)
+            .collect();
+        if stand_ins.len() < max {
+            return CiteCache::default();
+        }
+        use rayon::prelude::*;
+        let shapes: Vec<Shape> = shapes.into_iter().collect();
+        let parts: Vec<Vec<(Shape, ElemChildren)>> = shapes
+            .par_chunks(64)
+            .map(|part| {
+                let run = || self.render_shapes(style, &stand_ins, part);
+                // A panic leaves these shapes out: their pages then take the full path,
+                // which reports it.
+                catch_unwind(AssertUnwindSafe(run)).unwrap_or_default()
+            })
+            .collect();
+        CiteCache(parts.into_iter().flatten().collect())
+    }
+
+    fn render_shapes(
+        &self,
+        style: &IndependentStyle,
+        stand_ins: &[&hayagriva::citationberg::json::Item],
+        shapes: &[Shape],
+    ) -> Vec<(Shape, ElemChildren)> {
+        let max = shapes.iter().flatten().map(|(n, _)| *n).max().unwrap_or(0);
+        let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
+            BibliographyDriver::new();
+        let request =
+            |items| CitationRequest::new(items, style, self.locale(), &self.locales, None);
+        // Cite works 1..=max once each first, so they get those numbers.
+        for &item in &stand_ins[..max] {
+            driver.citation(request(vec![CitationItem::new(
+                item, None, None, false, None,
+            )]));
+        }
+        for shape in shapes {
+            let items = shape
+                .iter()
+                .map(|(n, locator)| {
+                    let (locator, _) = split_locator(locator);
+                    CitationItem::new(stand_ins[n - 1], locator, None, false, None)
+                })
+                .collect();
+            driver.citation(request(items));
+        }
+        let rendered = driver.finish(BibliographyRequest::new(
+            style,
+            self.locale(),
+            &self.locales,
+        ));
+        if rendered.citations.len() != max + shapes.len() {
+            return Vec::new();
+        }
+        shapes
+            .iter()
+            .cloned()
+            .zip(rendered.citations.into_iter().skip(max).map(|c| c.citation))
+            .collect()
+    }
+
+    /// As [`Styler::format_document`], taking reference-list entries from `cache` and
+    /// in-text citations from `cites` where the style allows. The result is the same; only
+    /// the work is shared between pages.
     pub fn format_document_cached(
         &self,
         bib: &Bibliography,
         citations: &[Citation],
         cache: &EntryCache,
+        cites: &CiteCache,
     ) -> Result<FormattedDoc, Vec<Diagnostic>> {
         let Some(style) = &self.citations_only else {
             return self.format_document(bib, citations);
         };
         // Numbers follow first citation, as the style's unsorted bibliography would.
-        let mut order: Vec<&str> = Vec::new();
-        for item in citations.iter().flat_map(|c| &c.items) {
-            if bib.get(&item.key).is_some() && !order.contains(&item.key.as_str()) {
-                order.push(&item.key);
-            }
-        }
+        let order = first_cited(bib, citations.iter());
         if order.iter().any(|k| !cache.0.contains_key(*k)) {
             return self.format_document(bib, citations);
         }
         let run = || {
-            let mut doc = self.format_document_inner(bib, citations, style);
+            let mut doc = self
+                .citations_from_cache(bib, citations, &order, cites)
+                .unwrap_or_else(|| self.format_document_inner(bib, citations, style));
             doc.entries = order
                 .iter()
                 .enumerate()
@@ -309,6 +415,99 @@ impl Styler {
             )
             .with_help("please report this with the page's references; as a workaround, simplify the failing reference")]
         })
+    }
+
+    /// The citations of a document from `cites`, or `None` if any shape is missing.
+    fn citations_from_cache(
+        &self,
+        bib: &Bibliography,
+        citations: &[Citation],
+        order: &[&str],
+        cites: &CiteCache,
+    ) -> Option<FormattedDoc> {
+        if cites.0.is_empty() {
+            return None;
+        }
+        let mut trees = Vec::with_capacity(citations.len());
+        for c in citations {
+            let s = shape(bib, c, order);
+            trees.push(if s.is_empty() {
+                None
+            } else {
+                Some(cites.0.get(&s)?)
+            });
+        }
+        let citations = citations
+            .iter()
+            .zip(trees)
+            .map(|(c, tree)| {
+                let used: Vec<&CiteItem> = c
+                    .items
+                    .iter()
+                    .filter(|i| bib.entry(&i.key).is_some())
+                    .collect();
+                match tree {
+                    Some(tree) => self.citation(bib, c, &used, None, tree.clone()),
+                    None => missing_citation(c),
+                }
+            })
+            .collect();
+        Some(FormattedDoc {
+            citations,
+            entries: Vec::new(),
+        })
+    }
+
+    /// One citation's HTML from hayagriva's trees: `names` for the names-only half of an
+    /// author-in-text citation (author-date styles), `result` for the citation itself.
+    fn citation(
+        &self,
+        bib: &Bibliography,
+        c: &Citation,
+        used: &[&CiteItem],
+        names: Option<ElemChildren>,
+        mut result: ElemChildren,
+    ) -> FormattedCitation {
+        let keys: Vec<String> = c.items.iter().map(|i| i.key.clone()).collect();
+        let data: Vec<&str> = used
+            .iter()
+            .filter_map(|i| bib.get(&i.key))
+            .flat_map(data_strings)
+            .collect();
+        let layout = &self.style.citation.layout;
+        let ctx = CiteCtx {
+            items: used,
+            formatting: hayagriva::Formatting {
+                font_style: layout.font_style.unwrap_or_default(),
+                font_variant: layout.font_variant.unwrap_or_default(),
+                font_weight: layout.font_weight.unwrap_or_default(),
+                text_decoration: layout.text_decoration.unwrap_or_default(),
+                vertical_align: layout.vertical_align.unwrap_or_default(),
+            },
+        };
+        let in_text = c.author_in_text && !self.numeric;
+        let mut html = String::new();
+        let class = match (self.numeric, c.author_in_text) {
+            (true, false) => "citation citation-numeric",
+            (true, true) => "citation citation-numeric citation-in-text",
+            (false, false) => "citation",
+            (false, true) => "citation citation-in-text",
+        };
+        let _ = write!(html, "<span class=\"{class}\">");
+        if let Some(mut names) = names {
+            repair::repair_tree(&mut names, &data);
+            write_children(&mut html, &names, Some(&ctx), false);
+            html.push(' ');
+        }
+        if !self.numeric {
+            // `-@key` and the second half of author-in-text: the citation without names.
+            let suppress: Vec<bool> = used.iter().map(|i| in_text || i.suppress_author).collect();
+            drop_suppressed_names(&mut result, &suppress);
+        }
+        repair::repair_tree(&mut result, &data);
+        write_children(&mut html, &result, Some(&ctx), false);
+        html.push_str("</span>");
+        FormattedCitation { html, keys }
     }
 
     fn format_document_inner(
@@ -368,64 +567,22 @@ impl Styler {
         let mut formatted = Vec::new();
         let mut results = rendered.citations.into_iter();
         for (c, used) in citations.iter().zip(&requested) {
-            let keys: Vec<String> = c.items.iter().map(|i| i.key.clone()).collect();
             if used.is_empty() {
-                let missing: Vec<String> = keys.iter().map(|k| esc(k)).collect();
-                formatted.push(FormattedCitation {
-                    html: format!(
-                        "<span class=\"citation citation-missing\">[{}]</span>",
-                        missing.join("; ")
-                    ),
-                    keys,
-                });
+                formatted.push(missing_citation(c));
                 continue;
             }
-            let data: Vec<&str> = used
-                .iter()
-                .filter_map(|i| bib.get(&i.key))
-                .flat_map(data_strings)
-                .collect();
-            let layout = &self.style.citation.layout;
-            let ctx = CiteCtx {
-                items: used,
-                formatting: hayagriva::Formatting {
-                    font_style: layout.font_style.unwrap_or_default(),
-                    font_variant: layout.font_variant.unwrap_or_default(),
-                    font_weight: layout.font_weight.unwrap_or_default(),
-                    text_decoration: layout.text_decoration.unwrap_or_default(),
-                    vertical_align: layout.vertical_align.unwrap_or_default(),
-                },
-            };
-            let in_text = c.author_in_text && !self.numeric;
-            let mut html = String::new();
-            let class = match (self.numeric, c.author_in_text) {
-                (true, false) => "citation citation-numeric",
-                (true, true) => "citation citation-numeric citation-in-text",
-                (false, false) => "citation",
-                (false, true) => "citation citation-in-text",
-            };
-            let _ = write!(html, "<span class=\"{class}\">");
-            if in_text {
-                let Some(mut names) = results.next() else {
+            let names = if c.author_in_text && !self.numeric {
+                let Some(names) = results.next() else {
                     break;
                 };
-                repair::repair_tree(&mut names.citation, &data);
-                write_children(&mut html, &names.citation, Some(&ctx), false);
-                html.push(' ');
-            }
-            let Some(mut result) = results.next() else {
+                Some(names.citation)
+            } else {
+                None
+            };
+            let Some(result) = results.next() else {
                 break;
             };
-            if !self.numeric {
-                // `-@key` and the second half of author-in-text: the citation without names.
-                let suppress: Vec<bool> =
-                    used.iter().map(|i| in_text || i.suppress_author).collect();
-                drop_suppressed_names(&mut result.citation, &suppress);
-            }
-            repair::repair_tree(&mut result.citation, &data);
-            write_children(&mut html, &result.citation, Some(&ctx), false);
-            html.push_str("</span>");
-            formatted.push(FormattedCitation { html, keys });
+            formatted.push(self.citation(bib, c, used, names, result.citation));
         }
 
         let entries = rendered
@@ -511,6 +668,123 @@ impl Styler {
         };
         catch_unwind(AssertUnwindSafe(run)).unwrap_or_default()
     }
+}
+
+/// The language of one of hayagriva's archived locales without decoding it: each is a CBOR
+/// map whose first entry is `@xml:lang` with a short text string. `None` for anything else
+/// (the caller then decodes it to find out).
+fn archived_lang(bytes: &[u8]) -> Option<&str> {
+    let (&map, rest) = bytes.split_first()?;
+    if !(0xa0..0xb8).contains(&map) {
+        return None;
+    }
+    let rest = rest.strip_prefix(b"\x69@xml:lang")?;
+    let (&head, rest) = rest.split_first()?;
+    let len = usize::from(head.checked_sub(0x60).filter(|n| *n < 24)?);
+    std::str::from_utf8(rest.get(..len)?).ok()
+}
+
+/// Keys of `citations` known to `bib`, in order of first citation: numeric styles' numbers.
+fn first_cited<'a>(
+    bib: &Bibliography,
+    citations: impl Iterator<Item = &'a Citation>,
+) -> Vec<&'a str> {
+    let mut order: Vec<&str> = Vec::new();
+    for item in citations.flat_map(|c| &c.items) {
+        if bib.get(&item.key).is_some() && !order.contains(&item.key.as_str()) {
+            order.push(&item.key);
+        }
+    }
+    order
+}
+
+/// What a citation's rendering depends on in a [`numbers_only`] style. Empty when no item is
+/// known (such a citation is not formatted).
+fn shape(bib: &Bibliography, c: &Citation, order: &[&str]) -> Shape {
+    c.items
+        .iter()
+        .filter(|i| bib.entry(&i.key).is_some())
+        .filter_map(|i| {
+            let n = order.iter().position(|k| *k == i.key)?;
+            Some((n + 1, i.locator.clone()))
+        })
+        .collect()
+}
+
+/// A citation none of whose keys is known: its keys as written, marked.
+fn missing_citation(c: &Citation) -> FormattedCitation {
+    let keys: Vec<String> = c.items.iter().map(|i| i.key.clone()).collect();
+    let missing: Vec<String> = keys.iter().map(|k| esc(k)).collect();
+    FormattedCitation {
+        html: format!(
+            "<span class=\"citation citation-missing\">[{}]</span>",
+            missing.join("; ")
+        ),
+        keys,
+    }
+}
+
+/// Whether the style's citations print only citation numbers, locators (with their labels)
+/// and fixed text — no names, dates, titles or conditions, no disambiguation, sorted (if at
+/// all) by number. Then a citation's rendering is a function of its numbers and locators
+/// alone, which is what lets [`CiteCache`] share it between pages. Vancouver and AMA qualify.
+fn numbers_only(style: &IndependentStyle) -> bool {
+    use hayagriva::citationberg::taxonomy::{NumberOrPageVariable, NumberVariable, Variable};
+    use hayagriva::citationberg::{Collapse, LayoutRenderingElement as El, SortKey, TextTarget};
+    fn allowed(v: &Variable) -> bool {
+        matches!(
+            v,
+            Variable::Number(NumberVariable::CitationNumber | NumberVariable::Locator)
+        )
+    }
+    fn ok(style: &IndependentStyle, els: &[El], depth: usize, seen_number: &mut bool) -> bool {
+        // Macros may call macros; a cycle is the style's error, not a reason to loop.
+        if depth > 16 {
+            return false;
+        }
+        els.iter().all(|el| match el {
+            El::Text(t) => match &t.target {
+                TextTarget::Variable { var, .. } => {
+                    *seen_number |= matches!(var, Variable::Number(NumberVariable::CitationNumber));
+                    allowed(var)
+                }
+                TextTarget::Macro { name } => style
+                    .macros
+                    .iter()
+                    .find(|m| &m.name == name)
+                    .is_some_and(|m| ok(style, &m.children, depth + 1, seen_number)),
+                TextTarget::Term { .. } | TextTarget::Value { .. } => true,
+            },
+            El::Number(n) => match &n.variable {
+                NumberOrPageVariable::Number(v) => {
+                    *seen_number |= matches!(v, NumberVariable::CitationNumber);
+                    matches!(v, NumberVariable::CitationNumber | NumberVariable::Locator)
+                }
+                NumberOrPageVariable::Page(_) => false,
+            },
+            El::Label(l) => matches!(
+                l.variable,
+                NumberOrPageVariable::Number(NumberVariable::Locator)
+            ),
+            El::Group(g) => ok(style, &g.children, depth + 1, seen_number),
+            El::Date(_) | El::Names(_) | El::Choose(_) => false,
+        })
+    }
+    let c = &style.citation;
+    let sorted_by_number = c.sort.as_ref().is_none_or(|s| {
+        s.keys.iter().all(|k| {
+            matches!(k, SortKey::Variable { variable, .. }
+                if matches!(variable, Variable::Number(NumberVariable::CitationNumber)))
+        })
+    });
+    let mut seen_number = false;
+    !c.disambiguate_add_givenname
+        && !c.disambiguate_add_names
+        && !c.disambiguate_add_year_suffix
+        && matches!(c.collapse, None | Some(Collapse::CitationNumber))
+        && sorted_by_number
+        && ok(style, &c.layout.elements, 0, &mut seen_number)
+        && seen_number
 }
 
 /// Splits `p. 12` into a CSL locator; text that is no known locator becomes a suffix, as in
@@ -953,6 +1227,50 @@ mod tests {
         );
         let e = StyleChoice::parse("vancover").unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean `vancouver`?"));
+    }
+
+    #[test]
+    fn shared_citations_match_per_page_formatting() {
+        let refs = format!(
+            "{REFS}- id: c\n  title: Third\n  authors: [Poe E]\n  year: 2018\n- id: d\n  title: Fourth\n  year: 2017\n"
+        );
+        let bib = bib(&refs);
+        let pages = [
+            "x [@b] y [@a; @b] z [@b, p. 3]",
+            "[see @c; @d, chap. 2] then [@a, and passim] and @b [-@c] [@zzz] [@d; @zzz]",
+            "[@a; @b; @c; @d] [@d, pp. 33-35] [@a]",
+        ];
+        let cites: Vec<Vec<Citation>> = pages.iter().map(|t| find_citations(t)).collect();
+        for choice in [StyleChoice::Vancouver, StyleChoice::Ama, StyleChoice::Apa] {
+            let styler = Styler::load(&choice).unwrap();
+            assert_eq!(styler.numbers_only, choice != StyleChoice::Apa);
+            let keys: Vec<&str> = bib.keys().collect();
+            let entries = styler.entry_cache(&bib, &keys);
+            // Shapes from the first two pages only: the third takes the full path.
+            let docs: Vec<Vec<&Citation>> = cites[..2].iter().map(|c| c.iter().collect()).collect();
+            let shared = styler.cite_cache(&bib, &docs);
+            assert_eq!(shared.0.is_empty(), choice == StyleChoice::Apa);
+            for c in &cites {
+                assert_eq!(
+                    styler
+                        .format_document_cached(&bib, c, &entries, &shared)
+                        .unwrap(),
+                    styler.format_document(&bib, c).unwrap(),
+                    "{choice:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn archived_locales_are_recognised_without_decoding() {
+        for bytes in hayagriva::archive::LOCALES {
+            let locale: Locale = ciborium::de::from_reader(*bytes).unwrap();
+            assert_eq!(
+                archived_lang(bytes),
+                locale.lang.as_ref().map(|l| l.0.as_str())
+            );
+        }
     }
 
     #[test]

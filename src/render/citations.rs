@@ -54,6 +54,7 @@ pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnosti
         &site.citations.bibliography,
         &all,
         &site.citations.entries,
+        &site.citations.cites,
     )?;
     let tips: Vec<String> = doc
         .citations

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::SitePage;
 use crate::cite::{
-    load_bibliography_file, load_inline_references, Bibliography, EntryCache, LoadedRef,
+    load_bibliography_file, load_inline_references, Bibliography, CiteCache, EntryCache, LoadedRef,
     StyleChoice, Styler,
 };
 use crate::config::SiteConfig;
@@ -32,6 +32,8 @@ pub struct CitationIndex {
     pub canonical: BTreeMap<String, String>,
     /// Entries of every cited work, formatted once (numeric styles; empty otherwise).
     pub entries: EntryCache,
+    /// In-text citations rendered once per distinct shape (numeric styles that allow it).
+    pub cites: CiteCache,
 }
 
 /// The route of the reference index.
@@ -129,6 +131,16 @@ pub fn resolve(
             None
         }
     };
+    let cites = match &styler {
+        Some(s) => {
+            let docs: Vec<Vec<&crate::cite::Citation>> = pages
+                .iter()
+                .map(|p| p.page.doc.citations.iter().map(|m| &m.item).collect())
+                .collect();
+            s.cite_cache(&bibliography, &docs)
+        }
+        None => CiteCache::default(),
+    };
     let entries = match &styler {
         Some(s) => {
             let mut keys: Vec<&str> = pages
@@ -149,6 +161,7 @@ pub fn resolve(
         cited_in,
         canonical,
         entries,
+        cites,
     }
 }
 
