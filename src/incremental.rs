@@ -2,19 +2,24 @@
 //! work instead of a whole build.
 //!
 //! The last good build stays in memory: the resolved [`Site`] (every page's events, already
-//! linked), the compiled templates and the search index. When only article bodies changed, each
-//! is parsed again, put through the same per-page steps of resolve (links, glossary terms,
-//! citation keys) and rendered alone; the pages that depend on it are rendered again with it.
+//! linked), the compiled templates and the search index. When only articles and pages changed,
+//! each is parsed again, put through the same per-page steps of resolve (links, glossary
+//! terms, citation keys) and rendered alone; the pages that depend on it are rendered with it.
 //!
-//! Which pages depend on a body edit is narrow on purpose. Listings, tag pages, feeds, the
-//! sitemap and the reference index read only front-matter (titles, dates, tags, summaries)
-//! and the set of works cited; other pages' links read only headings. So a patch is refused —
-//! and the whole site compiled instead, exactly as `glia build` would — whenever the
-//! front-matter, the headings, the set of citation keys or whether the page has code changed,
-//! or when anything but an article or page changed (a template, `site.yaml`, a glossary term,
-//! a bibliography, a file added or removed). The glossary page is rendered again when the set
-//! of terms the page uses changed, since its "Appears in" lists name the page. Tests compare
-//! every patched output with a full build of the same sources, byte for byte.
+//! What else is rendered follows from what changed:
+//! - the body only: the page itself, the search index, and the glossary page if the set of
+//!   terms the page uses changed (its "Appears in" lists name the page);
+//! - an article's front-matter (title, dates, weight, summary, tags, audience, …): also the
+//!   home page and section listings, the article's old and new neighbours, the tag pages,
+//!   the reference index, the glossary page and the feeds, all of which show it.
+//!
+//! Everything else compiles the whole site again, exactly as `glia build` would: a change to
+//! headings (other pages link to them), citation keys, code blocks (the site's highlighting
+//! stylesheet), a slug, a draft flag or inline references; a front-matter edit that changes
+//! the site's newest date ("built on" on every page) or its set of tags (a tag page comes or
+//! goes); and any change outside articles and pages — a template, `site.yaml`, a glossary
+//! term, a bibliography, the disclaimer (in every footer), a file added or removed.
+//! `tests/incremental.rs` compares patched output with a full build, byte for byte.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -161,12 +166,34 @@ impl Session {
             return Ok(Vec::new());
         }
         mark("parse+resolve");
-        let glossary_page = last.site.by_path.get("glossary/_index.md").copied();
-        let mut which = rendered.clone();
-        if let (true, Some(g)) = (glossary_dirty, glossary_page) {
-            which.push(g);
+        let site = &last.site;
+        // A front-matter edit shows wherever the article is listed or named.
+        let listings = undo.iter().any(|(_, old)| old.front_matter);
+        let mut which: BTreeSet<usize> = rendered.iter().copied().collect();
+        if listings {
+            for (i, old) in &undo {
+                which.extend(old.neighbours.iter().copied());
+                which.extend(site.pages[*i].prev);
+                which.extend(site.pages[*i].next);
+                glossary_dirty |= !site.glossary.used_by_page[*i].is_empty();
+            }
+            which.extend(
+                (0..site.pages.len())
+                    .filter(|&p| matches!(site.pages[p].page.kind, Kind::Home | Kind::Section)),
+            );
         }
-        let mut files = match last.renderer.render_pages(&last.site, &which) {
+        if glossary_dirty {
+            which.extend(site.by_path.get("glossary/_index.md").copied());
+        }
+        let which: Vec<usize> = which.into_iter().collect();
+        let mut rendered_files = last.renderer.render_pages(site, &which);
+        if listings {
+            rendered_files = rendered_files.and_then(|mut f| {
+                f.extend(last.renderer.render_listings(site)?);
+                Ok(f)
+            });
+        }
+        let mut files = match rendered_files {
             Ok(f) => f,
             Err(d) => {
                 for (i, old) in undo.into_iter().rev() {
@@ -240,6 +267,10 @@ fn is_asset(site: &Site, path: &Path) -> bool {
 struct Old {
     page: parse::ParsedPage,
     used: BTreeSet<String>,
+    /// Whether the front-matter changed (so listings were arranged again).
+    front_matter: bool,
+    /// The page's neighbours before the edit, whose "previous/next" links may now change.
+    neighbours: Vec<usize>,
 }
 
 impl Old {
@@ -249,7 +280,30 @@ impl Old {
         if now != site.glossary.used_by_page[i] {
             set_appears_in(site, i, &now);
         }
+        if self.front_matter {
+            rearrange(site, i);
+        }
     }
+}
+
+/// Orders sections, neighbours and "Appears in" lists again after page `i`'s front-matter
+/// (its title, date or weight) changed.
+fn rearrange(site: &mut Site, i: usize) {
+    site.articles = resolve::arrange(&mut site.pages);
+    let pages = &site.pages;
+    for list in site.glossary.appears_in.values_mut() {
+        if list.contains(&i) {
+            list.sort_by(|&a, &b| (&pages[a].page.fm.title, a).cmp(&(&pages[b].page.fm.title, b)));
+        }
+    }
+}
+
+/// Each tag's slug and the name its pages show.
+fn tag_names(site: &Site) -> Vec<(String, String)> {
+    crate::render::listing::tags(site)
+        .into_iter()
+        .map(|(slug, (name, _))| (slug, name))
+        .collect()
 }
 
 /// Reads page `i` again and puts the new version in the site. `Ok(None)` when its text did
@@ -283,13 +337,29 @@ fn patch_page(
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Refused::Errors(diags));
     }
-    let same_shape = new.text[..new.body_offset] == old.text[..old.body_offset]
+    let front_matter = new.text[..new.body_offset] != old.text[..old.body_offset];
+    // Only an article's title, dates, tags, summary and the like can be patched in: they
+    // show in listings, which are rendered again. A slug or draft flag moves or removes the
+    // page, inline references change the bibliography, and a page's title is in every
+    // page's navigation.
+    let fm_patchable = !front_matter
+        || (old.kind == Kind::Article
+            && new.fm.slug == old.fm.slug
+            && new.fm.draft == old.fm.draft
+            && new.fm.references == old.fm.references);
+    let same_shape = fm_patchable
         && new.doc.headings == old.doc.headings
         && new.doc.has_code == old.doc.has_code
         && citation_keys(&new) == citation_keys(old);
     if !same_shape {
         return Err(Refused::Full);
     }
+    let tags_before = front_matter.then(|| tag_names(site));
+    let neighbours: Vec<usize> = site.pages[i]
+        .prev
+        .into_iter()
+        .chain(site.pages[i].next)
+        .collect();
     let old_page = std::mem::replace(&mut site.pages[i].page, new);
     diags.extend(resolve::relink_page(site, i));
     let (d, used) = resolve::glossary::link_page(
@@ -310,12 +380,29 @@ fn patch_page(
         site.pages[i].page = old_page;
         return Err(Refused::Errors(diags));
     }
+    if front_matter {
+        // A new newest date changes the "built on" date of every page; a tag that appears
+        // or disappears adds or removes a tag page.
+        site.articles = resolve::arrange(&mut site.pages);
+        if resolve::build_date(&site.pages) != site.build_date
+            || tags_before.as_ref() != Some(&tag_names(site))
+        {
+            site.pages[i].page = old_page;
+            site.articles = resolve::arrange(&mut site.pages);
+            return Err(Refused::Full);
+        }
+    }
     let old = Old {
         page: old_page,
         used: std::mem::replace(&mut site.glossary.used_by_page[i], used),
+        front_matter,
+        neighbours,
     };
     if site.glossary.used_by_page[i] != old.used {
         set_appears_in(site, i, &old.used);
+    }
+    if front_matter {
+        rearrange(site, i);
     }
     warnings.extend(diags);
     Ok(Some(old))

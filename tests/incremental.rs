@@ -223,14 +223,64 @@ fn an_edit_that_changes_the_terms_used_also_renders_the_glossary_page() {
 }
 
 #[test]
+fn front_matter_edits_render_the_listings_not_the_whole_site() {
+    let fx = fixture();
+    let mut s = Served::start(&fx);
+    let retitled = article("Ketamine infusions", "ketamine", A_BODY);
+    let Kind::Patch(paths) = s.edit(&fx, "content/articles/a.md", &retitled).unwrap() else {
+        panic!("a new title should be patched in")
+    };
+    for listed in [
+        "articles/a/index.html",
+        "index.html",
+        "tags/ketamine/index.html",
+        "references/index.html",
+        "glossary/index.html",
+        "atom.xml",
+    ] {
+        assert!(
+            paths.contains(&listed.to_string()),
+            "{listed} not in {paths:?}"
+        );
+    }
+    s.assert_same_as_build(&fx, "a new title");
+    // An older date moves the article after b: both neighbours' links change.
+    let older = retitled.replace("date: 2026-01-10", "date: 2025-03-01");
+    assert!(matches!(
+        s.edit(&fx, "content/articles/a.md", &older).unwrap(),
+        Kind::Patch(_)
+    ));
+    s.assert_same_as_build(&fx, "an older date");
+    // A tag another article already has.
+    let b = article("Esketamine", "esketamine, ketamine", B_BODY);
+    assert!(matches!(
+        s.edit(&fx, "content/articles/b.md", &b).unwrap(),
+        Kind::Patch(_)
+    ));
+    s.assert_same_as_build(&fx, "a shared tag");
+    // The newest date of the site is the "built on" date of every page.
+    let newest = older.replace("date: 2025-03-01", "date: 2026-09-01");
+    assert_eq!(
+        s.edit(&fx, "content/articles/a.md", &newest).unwrap(),
+        Kind::Full
+    );
+    s.assert_same_as_build(&fx, "a new newest date");
+}
+
+#[test]
 fn edits_beyond_the_body_compile_the_whole_site() {
     let fx = fixture();
     let mut s = Served::start(&fx);
     let cases: Vec<(&str, String)> = vec![
-        // Front-matter: listings, tags and feeds show it.
+        // A new tag: a tag page appears.
         (
             "content/articles/a.md",
             article("Ketamine infusions", "ketamine, infusion", A_BODY),
+        ),
+        // A page's title is in every page's navigation.
+        (
+            "content/about.md",
+            "---\ntitle: About us\n---\nWho we are.\n".to_string(),
         ),
         // A heading: other pages may link to its anchor.
         (

@@ -176,13 +176,7 @@ pub fn resolve(
         apply_link_changes(&mut pages[i].page, changes);
     }
 
-    let build_date = source_date_epoch().or_else(|| {
-        pages
-            .iter()
-            .flat_map(|p| [p.page.fm.date, p.page.fm.updated, p.page.fm.last_reviewed])
-            .flatten()
-            .max()
-    });
+    let build_date = build_date(&pages);
     let glossary = glossary::link_site(
         &mut pages,
         config.glossary.link,
@@ -304,6 +298,18 @@ fn generated_page(kind: Kind, content_path: &str, title: &str, summary: &str) ->
         body_offset: 0,
         doc: Default::default(),
     }
+}
+
+/// The "built on" date every page shows: `SOURCE_DATE_EPOCH` if set, else the newest date in
+/// the content, so identical input gives identical output.
+pub fn build_date(pages: &[SitePage]) -> Option<Date> {
+    source_date_epoch().or_else(|| {
+        pages
+            .iter()
+            .flat_map(|p| [p.page.fm.date, p.page.fm.updated, p.page.fm.last_reviewed])
+            .flatten()
+            .max()
+    })
 }
 
 fn source_date_epoch() -> Option<Date> {
