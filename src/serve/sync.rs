@@ -68,11 +68,28 @@ pub fn sync(
 /// Writes `files`, a patch to what `previous` says is there: files not named stay as they
 /// are. Returns how many files changed.
 pub fn patch(dir: &Path, files: &[OutFile], previous: &mut Written) -> io::Result<usize> {
+    /// Above this size a file is written while it is hashed rather than after: the search
+    /// index of a large site is tens of megabytes and nearly always changed by a patch, and
+    /// rewriting identical bytes is harmless.
+    const BIG: usize = 1 << 20;
     let mut changed = 0;
     for f in files {
-        let stamp = Stamp::Bytes(blake3::hash(&f.bytes));
+        let path = dir.join(&f.path);
+        let stamp = if f.bytes.len() > BIG {
+            let (hash, written) = rayon::join(
+                || blake3::hash(&f.bytes),
+                || write_atomically(&path, &f.bytes),
+            );
+            written?;
+            Stamp::Bytes(hash)
+        } else {
+            let stamp = Stamp::Bytes(blake3::hash(&f.bytes));
+            if previous.get(&f.path) != Some(&stamp) {
+                write_atomically(&path, &f.bytes)?;
+            }
+            stamp
+        };
         if previous.get(&f.path) != Some(&stamp) {
-            write_atomically(&dir.join(&f.path), &f.bytes)?;
             changed += 1;
             previous.insert(f.path.clone(), stamp);
         }
