@@ -424,7 +424,7 @@ fn terms_used(site: &Site, i: usize) -> Vec<TermRef> {
         crate::resolve::glossary::route().relative_from(&site.pages[i].route, site.link_style);
     let mut terms: Vec<TermRef> = used
         .iter()
-        .filter_map(|slug| g.glossary.get(slug))
+        .filter_map(|&t| g.glossary.terms().get(t))
         .map(|t| TermRef {
             term: t.term().to_string(),
             url: format!("{base}#{}", t.slug()),

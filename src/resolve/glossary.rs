@@ -4,7 +4,7 @@
 //! It runs after links are rewritten, because it inserts events and would shift the indexes
 //! that link rewriting records.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
@@ -12,7 +12,7 @@ use super::SitePage;
 use crate::config::GlossaryLink;
 use crate::diagnostics::Diagnostic;
 use crate::glossary::{
-    link_terms, Glossary, GlossaryEntry, LinkContext, LinkMode, LinkOutcome, Matcher,
+    link_terms, Glossary, GlossaryEntry, LinkContext, LinkMode, LinkOutcome, LinkTable, Matcher,
 };
 use crate::load::Kind;
 use crate::url::{LinkStyle, Route};
@@ -25,8 +25,8 @@ pub struct GlossaryIndex {
     pub definitions: BTreeMap<String, usize>,
     /// Term slug → pages that use it (articles and pages, not other definitions).
     pub appears_in: BTreeMap<String, Vec<usize>>,
-    /// Per page: the term slugs it uses.
-    pub used_by_page: Vec<BTreeSet<String>>,
+    /// Per page: the terms it uses, as indexes into `glossary.terms()`, ascending.
+    pub used_by_page: Vec<Vec<usize>>,
 }
 
 /// The route of the glossary page.
@@ -64,6 +64,7 @@ pub fn link_site(
             Matcher::default()
         }
     };
+    let table = LinkTable::new(&glossary);
     let site_mode = match mode {
         GlossaryLink::First => LinkMode::First,
         GlossaryLink::All => LinkMode::All,
@@ -84,7 +85,7 @@ pub fn link_site(
         .iter()
         .map(|s| s.as_ref().map(|s| format!("{s}-")).unwrap_or_default())
         .collect();
-    let outcomes: Vec<(Vec<Diagnostic>, BTreeSet<String>)> = pages
+    let outcomes: Vec<(Vec<Diagnostic>, Vec<usize>)> = pages
         .par_iter_mut()
         .zip(own_slugs.par_iter().zip(id_prefixes.par_iter()))
         .map(|(p, (own, prefix))| {
@@ -93,21 +94,20 @@ pub fn link_site(
             } else {
                 site_mode
             };
-            let base = glossary_route.relative_from(&p.route, style);
-            let href = |slug: &str| {
-                if p.page.kind == Kind::Term || p.page.kind == Kind::Glossary {
-                    format!("#{slug}")
-                } else {
-                    format!("{base}#{slug}")
-                }
+            // Definitions are shown on the glossary page, so their links stay on it.
+            let href_base = if p.page.kind == Kind::Term || p.page.kind == Kind::Glossary {
+                String::new()
+            } else {
+                glossary_route.relative_from(&p.route, style)
             };
             let events = std::mem::take(&mut p.page.doc.events);
             let ctx = LinkContext {
                 glossary: &glossary,
                 matcher: &matcher,
+                table: &table,
                 mode,
                 exclude_slug: own.as_deref(),
-                href: &href,
+                href_base: &href_base,
                 file: &p.page.file,
                 text: &p.page.text,
                 id_prefix: prefix,
@@ -121,27 +121,35 @@ pub fn link_site(
             (diagnostics, used)
         })
         .collect();
-    let mut appears_in: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // Per term, by index: a site with many terms used on many pages makes ~100,000 entries,
+    // too many to key by slug one at a time.
+    let mut by_term: Vec<Vec<usize>> = vec![Vec::new(); glossary.len()];
     let mut used_by_page = Vec::with_capacity(pages.len());
     for (i, (d, used)) in outcomes.into_iter().enumerate() {
         diags.extend(d);
         if !matches!(pages[i].page.kind, Kind::Term | Kind::Glossary) {
-            for slug in &used {
-                appears_in.entry(slug.clone()).or_default().push(i);
+            for &t in &used {
+                by_term[t].push(i);
             }
         }
         used_by_page.push(used);
     }
-    for list in appears_in.values_mut() {
-        list.sort_by(|&a, &b| {
-            pages[a]
-                .page
-                .fm
-                .title
-                .cmp(&pages[b].page.fm.title)
-                .then(a.cmp(&b))
-        });
+    // Each list is sorted by page title: rank the pages by title once, then sort by rank.
+    let mut by_title: Vec<usize> = (0..pages.len()).collect();
+    by_title.sort_by(|&a, &b| pages[a].page.fm.title.cmp(&pages[b].page.fm.title));
+    let mut rank = vec![0; pages.len()];
+    for (r, &p) in by_title.iter().enumerate() {
+        rank[p] = r;
     }
+    let appears_in: BTreeMap<String, Vec<usize>> = by_term
+        .into_iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(t, mut list)| {
+            list.sort_unstable_by_key(|&p| rank[p]);
+            (glossary.terms()[t].slug().to_string(), list)
+        })
+        .collect();
     GlossaryIndex {
         glossary,
         definitions,
