@@ -26,16 +26,18 @@ pub enum LinkMode {
 }
 
 /// The escaped pieces of HTML every link to a term repeats, made once per glossary: a large
-/// site links each term thousands of times.
-#[derive(Debug, Default)]
+/// site links each term thousands of times (and lists it in as many "Terms used" panels).
+#[derive(Debug, Default, Clone)]
 pub struct LinkTable {
     /// Per term, in `Glossary::terms` order.
     terms: Vec<TermHtml>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct TermHtml {
     slug: String,
+    /// The term's display name.
+    term: String,
     /// The tooltip text; empty when the term has no short definition (then there is no tooltip).
     short: String,
 }
@@ -48,10 +50,26 @@ impl LinkTable {
                 .iter()
                 .map(|t| TermHtml {
                     slug: escape_html(t.slug()),
+                    term: escape_html(t.term()),
                     short: escape_html(&t.short),
                 })
                 .collect(),
         }
+    }
+
+    /// Term `t`'s slug, escaped. `t` indexes `Glossary::terms`, like every argument here.
+    pub fn slug(&self, t: usize) -> &str {
+        self.terms.get(t).map_or("", |h| h.slug.as_str())
+    }
+
+    /// Term `t`'s display name, escaped.
+    pub fn term(&self, t: usize) -> &str {
+        self.terms.get(t).map_or("", |h| h.term.as_str())
+    }
+
+    /// Term `t`'s short definition, escaped; empty if it has none.
+    pub fn short(&self, t: usize) -> &str {
+        self.terms.get(t).map_or("", |h| h.short.as_str())
     }
 }
 

@@ -27,6 +27,11 @@ pub struct GlossaryIndex {
     pub appears_in: BTreeMap<String, Vec<usize>>,
     /// Per page: the terms it uses, as indexes into `glossary.terms()`, ascending.
     pub used_by_page: Vec<Vec<usize>>,
+    /// Every term's escaped HTML pieces, for the pages that list terms.
+    pub table: LinkTable,
+    /// Per term: its place in the A–Z order the glossary page and "Terms used" panels show
+    /// (by name ignoring case, then by slug).
+    pub alpha_rank: Vec<usize>,
 }
 
 /// The route of the glossary page.
@@ -150,11 +155,22 @@ pub fn link_site(
             (glossary.terms()[t].slug().to_string(), list)
         })
         .collect();
+    let mut alpha: Vec<usize> = (0..glossary.len()).collect();
+    alpha.sort_by_cached_key(|&t| {
+        let term = &glossary.terms()[t];
+        (term.term().to_lowercase(), term.slug().to_string())
+    });
+    let mut alpha_rank = vec![0; alpha.len()];
+    for (r, &t) in alpha.iter().enumerate() {
+        alpha_rank[t] = r;
+    }
     GlossaryIndex {
         glossary,
         definitions,
         appears_in,
         used_by_page,
+        table,
+        alpha_rank,
     }
 }
 
