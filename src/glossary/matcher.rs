@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 use super::entry::Glossary;
 use super::text::{is_word_char, looks_like_address, Folded};
@@ -74,6 +74,10 @@ impl Matcher {
             return Ok(Matcher::default());
         }
         let ac = AhoCorasick::builder()
+            // A full DFA: every page's text goes through this automaton, and for glossaries of
+            // hundreds of names the DFA scans about twice as fast as the NFA the builder would
+            // pick, for a one-off build of a few milliseconds and a few MiB.
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Both)
             .build(&keys)
