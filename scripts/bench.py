@@ -25,7 +25,12 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("GLIA_SHARED", os.path.join(os.path.dirname(REPO), "shared"))
-GLIA = os.path.join(REPO, "target", "release", "glia")
+# Where cargo put it: CARGO_TARGET_DIR when set (as cargo itself honours it), else target/.
+GLIA = os.path.join(
+    os.path.abspath(os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")),
+    "release",
+    "glia",
+)
 
 
 def gen(n, glossary, out):
