@@ -6,7 +6,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use glia::glossary::{link_terms, Glossary, GlossaryEntry, LinkContext, LinkMode, Matcher};
+use glia::glossary::{
+    link_terms, Glossary, GlossaryEntry, LinkContext, LinkMode, LinkTable, Matcher,
+};
 use pulldown_cmark::{Event, Options, Parser};
 
 struct Lcg(u64);
@@ -102,13 +104,14 @@ fn events(md: &str) -> Vec<(Event<'static>, std::ops::Range<usize>)> {
 }
 
 fn measure(label: &str, md: &str, g: &Glossary, m: &Matcher, mode: LinkMode) {
-    let href = |slug: &str| format!("../glossary/#{slug}");
+    let table = LinkTable::new(g);
     let ctx = LinkContext {
         glossary: g,
         matcher: m,
+        table: &table,
         mode,
         exclude_slug: None,
-        href: &href,
+        href_base: "../glossary/",
         file: "bench.md",
         text: md,
         id_prefix: "",

@@ -9,7 +9,7 @@ release binary, in wall-clock and CPU time (CPU time is steadier on a shared mac
   search      search-index.js size vs the total size of the HTML pages
 
 Usage: python3 scripts/bench.py [--n 1000] [--runs 5] [--only citations,glossary,search]
-Build first: cargo build --release (the binary is looked for under $CARGO_TARGET_DIR if set)
+Build first: cargo build --release
 """
 
 import argparse
@@ -25,7 +25,12 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("GLIA_SHARED", os.path.join(os.path.dirname(REPO), "shared"))
-GLIA = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target"), "release", "glia")
+# Where cargo put it: CARGO_TARGET_DIR when set (as cargo itself honours it), else target/.
+GLIA = os.path.join(
+    os.path.abspath(os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")),
+    "release",
+    "glia",
+)
 
 
 def gen(n, glossary, out):

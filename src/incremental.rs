@@ -266,7 +266,8 @@ fn is_asset(site: &Site, path: &Path) -> bool {
 /// What a patch replaced, to put back if a later step fails.
 struct Old {
     page: parse::ParsedPage,
-    used: BTreeSet<String>,
+    /// The glossary terms it used (indexes, ascending).
+    used: Vec<usize>,
     /// Whether the front-matter changed (so listings were arranged again).
     front_matter: bool,
     /// The page's neighbours before the edit, whose "previous/next" links may now change.
@@ -366,6 +367,7 @@ fn patch_page(
         &mut site.pages[i],
         &site.glossary.glossary,
         &site.glossary.matcher,
+        &site.glossary.table,
         site.config.glossary.link,
         site.link_style,
     );
@@ -408,13 +410,15 @@ fn patch_page(
     Ok(Some(old))
 }
 
-/// Moves page `i` between "Appears in" lists: out of those of `before`, into those of the
-/// terms it uses now, keeping each list in the order the full build gives it.
-fn set_appears_in(site: &mut Site, i: usize, before: &BTreeSet<String>) {
+/// Moves page `i` between "Appears in" lists: out of those of the terms in `before`, into
+/// those of the terms it uses now, keeping each list in the order the full build gives it.
+fn set_appears_in(site: &mut Site, i: usize, before: &[usize]) {
     let now = site.glossary.used_by_page[i].clone();
     let pages = &site.pages;
+    let terms = site.glossary.glossary.terms();
     let appears_in = &mut site.glossary.appears_in;
-    for slug in before.difference(&now) {
+    for &t in before.iter().filter(|t| !now.contains(t)) {
+        let slug = terms[t].slug();
         if let Some(list) = appears_in.get_mut(slug) {
             list.retain(|&p| p != i);
             if list.is_empty() {
@@ -422,8 +426,8 @@ fn set_appears_in(site: &mut Site, i: usize, before: &BTreeSet<String>) {
             }
         }
     }
-    for slug in now.difference(before) {
-        let list = appears_in.entry(slug.clone()).or_default();
+    for &t in now.iter().filter(|t| !before.contains(t)) {
+        let list = appears_in.entry(terms[t].slug().to_string()).or_default();
         let title = &pages[i].page.fm.title;
         let at = list.partition_point(|&p| (&pages[p].page.fm.title, p) < (title, i));
         list.insert(at, i);

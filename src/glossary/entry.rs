@@ -232,6 +232,11 @@ impl Glossary {
         }
     }
 
+    /// The index in [`Glossary::terms`] of the term whose file has this slug.
+    pub fn position(&self, slug: &str) -> Option<usize> {
+        self.by_slug.get(slug).copied()
+    }
+
     /// The term whose file has this slug.
     pub fn get(&self, slug: &str) -> Option<&Term> {
         self.by_slug.get(slug).map(|&i| &self.terms[i])

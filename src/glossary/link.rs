@@ -1,7 +1,7 @@
 //! The linking pass: glossary terms in a page's events become links with a tooltip.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
@@ -10,6 +10,7 @@ use super::entry::Glossary;
 use super::matcher::Matcher;
 use super::text::escape_html;
 use crate::diagnostics::Diagnostic;
+use crate::html::push_escaped;
 
 /// Which occurrences of a term are linked automatically. Explicit links are honoured in every
 /// mode.
@@ -24,15 +25,66 @@ pub enum LinkMode {
     None,
 }
 
+/// The escaped pieces of HTML every link to a term repeats, made once per glossary: a large
+/// site links each term thousands of times (and lists it in as many "Terms used" panels).
+#[derive(Debug, Default, Clone)]
+pub struct LinkTable {
+    /// Per term, in `Glossary::terms` order.
+    terms: Vec<TermHtml>,
+}
+
+#[derive(Debug, Clone)]
+struct TermHtml {
+    slug: String,
+    /// The term's display name.
+    term: String,
+    /// The tooltip text; empty when the term has no short definition (then there is no tooltip).
+    short: String,
+}
+
+impl LinkTable {
+    pub fn new(glossary: &Glossary) -> LinkTable {
+        LinkTable {
+            terms: glossary
+                .terms()
+                .iter()
+                .map(|t| TermHtml {
+                    slug: escape_html(t.slug()),
+                    term: escape_html(t.term()),
+                    short: escape_html(&t.short),
+                })
+                .collect(),
+        }
+    }
+
+    /// Term `t`'s slug, escaped. `t` indexes `Glossary::terms`, like every argument here.
+    pub fn slug(&self, t: usize) -> &str {
+        self.terms.get(t).map_or("", |h| h.slug.as_str())
+    }
+
+    /// Term `t`'s display name, escaped.
+    pub fn term(&self, t: usize) -> &str {
+        self.terms.get(t).map_or("", |h| h.term.as_str())
+    }
+
+    /// Term `t`'s short definition, escaped; empty if it has none.
+    pub fn short(&self, t: usize) -> &str {
+        self.terms.get(t).map_or("", |h| h.short.as_str())
+    }
+}
+
 /// What the pass needs to know about the page it links.
 pub struct LinkContext<'a> {
     pub glossary: &'a Glossary,
     pub matcher: &'a Matcher,
+    /// Made from `glossary` by [`LinkTable::new`].
+    pub table: &'a LinkTable,
     pub mode: LinkMode,
     /// A term never linked automatically: the one a glossary entry itself defines.
     pub exclude_slug: Option<&'a str>,
-    /// The URL of a term's glossary entry (`…/glossary/#slug`) relative to the current page.
-    pub href: &'a dyn Fn(&str) -> String,
+    /// The URL of the glossary page relative to the current page (`../glossary/`), or empty
+    /// on the glossary page itself: a term's entry is at `{href_base}#{slug}`.
+    pub href_base: &'a str,
     /// Display path of the page, for diagnostics.
     pub file: &'a str,
     /// The page's full text: the event ranges are byte offsets into it.
@@ -47,8 +99,9 @@ pub struct LinkContext<'a> {
 #[derive(Debug, Default)]
 pub struct LinkOutcome {
     pub events: Vec<(Event<'static>, Range<usize>)>,
-    /// Slugs of the terms linked on this page, automatically or explicitly (for "appears in").
-    pub used: BTreeSet<String>,
+    /// The terms linked on this page, automatically or explicitly (for "appears in"), as
+    /// indexes into `Glossary::terms`, ascending (so in slug order).
+    pub used: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -62,9 +115,12 @@ pub struct LinkOutcome {
 pub fn link_terms(events: Vec<(Event<'static>, Range<usize>)>, ctx: &LinkContext) -> LinkOutcome {
     let mut pass = Pass {
         ctx,
+        href_base: escape_html(ctx.href_base),
+        id_prefix: escape_html(ctx.id_prefix),
+        exclude: ctx.exclude_slug.and_then(|s| ctx.glossary.position(s)),
         out: Vec::with_capacity(events.len() + 16),
         run: Vec::new(),
-        outcome_used: BTreeSet::new(),
+        used: vec![false; ctx.glossary.len()],
         diagnostics: Vec::new(),
         heading: 0,
         code: 0,
@@ -80,7 +136,9 @@ pub fn link_terms(events: Vec<(Event<'static>, Range<usize>)>, ctx: &LinkContext
     pass.flush();
     LinkOutcome {
         events: pass.out,
-        used: pass.outcome_used,
+        used: (pass.used.iter().enumerate())
+            .filter_map(|(i, &u)| u.then_some(i))
+            .collect(),
         diagnostics: pass.diagnostics,
     }
 }
@@ -106,13 +164,21 @@ const BLOCKING_TAGS: &[&str] = &[
     "var",
 ];
 
+/// Room for a typical linked term with its tooltip, so building one seldom reallocates.
+const LINK_HTML_LEN: usize = 512;
+
 struct Pass<'c, 'a> {
     ctx: &'c LinkContext<'a>,
+    /// `ctx.href_base` and `ctx.id_prefix`, escaped.
+    href_base: String,
+    id_prefix: String,
+    /// The term of `ctx.exclude_slug`.
+    exclude: Option<usize>,
     out: Vec<(Event<'static>, Range<usize>)>,
     /// Consecutive `Text` and `SoftBreak` events not yet matched.
     run: Vec<(Event<'static>, Range<usize>)>,
-    /// Linked slugs; in `First` mode also the terms not to link again.
-    outcome_used: BTreeSet<String>,
+    /// Per term, whether it was linked; in `First` mode also the terms not to link again.
+    used: Vec<bool>,
     diagnostics: Vec<Diagnostic>,
     heading: usize,
     code: usize,
@@ -194,7 +260,8 @@ impl Pass<'_, '_> {
     }
 
     fn explicit(&mut self, target: &str, range: Range<usize>) {
-        let Some(term) = self.ctx.glossary.lookup(target) else {
+        let g = self.ctx.glossary;
+        let Some(t) = g.lookup(target).and_then(|term| g.position(term.slug())) else {
             let mut d = Diagnostic::error(
                 "glossary-unknown-term",
                 format!("`{target}` is not a glossary term"),
@@ -208,35 +275,58 @@ impl Pass<'_, '_> {
             self.links.push(LinkFrame::Dropped);
             return;
         };
-        let slug = term.slug().to_string();
-        let (open, close) = self.link_html(&slug);
+        let mut open = String::new();
+        let id = self.open_link(t, &mut open);
+        let mut close = String::new();
+        self.close_link(t, id, &mut close);
         self.out.push((Event::InlineHtml(open.into()), range));
         self.links.push(LinkFrame::Glossary(close));
     }
 
-    /// The HTML around a linked term: a link with the tooltip as its description, and the
-    /// tooltip itself right after it, inside one wrapper so hovering the tooltip keeps it open.
-    fn link_html(&mut self, slug: &str) -> (String, String) {
-        self.outcome_used.insert(slug.to_string());
-        let short = self.ctx.glossary.get(slug).map_or("", |t| t.short.as_str());
-        let href = escape_html(&(self.ctx.href)(slug));
-        let slug_attr = escape_html(slug);
-        if short.is_empty() {
-            let open = format!(
-                r#"<span class="gloss"><a class="gloss-term" href="{href}" data-term="{slug_attr}">"#
-            );
-            return (open, "</a></span>".to_string());
+    /// Writes the start of the HTML around a linked term: a wrapper (so hovering the tooltip
+    /// keeps it open) and a link described by the tooltip. Returns the tooltip's number, if
+    /// the term has a tooltip, for [`Pass::close_link`].
+    fn open_link(&mut self, t: usize, out: &mut String) -> Option<usize> {
+        self.used[t] = true;
+        let h = &self.ctx.table.terms[t];
+        out.push_str(r#"<span class="gloss"><a class="gloss-term" href=""#);
+        out.push_str(&self.href_base);
+        out.push('#');
+        out.push_str(&h.slug);
+        out.push_str(r#"" data-term=""#);
+        out.push_str(&h.slug);
+        if h.short.is_empty() {
+            out.push_str(r#"">"#);
+            return None;
         }
         self.next_id += 1;
-        let id = escape_html(&format!("{}gt-{slug}-{}", self.ctx.id_prefix, self.next_id));
-        let open = format!(
-            r#"<span class="gloss"><a class="gloss-term" href="{href}" data-term="{slug_attr}" aria-describedby="{id}">"#
-        );
-        let close = format!(
-            r#"</a><span class="gloss-tip" role="tooltip" id="{id}">{}</span></span>"#,
-            escape_html(short)
-        );
-        (open, close)
+        out.push_str(r#"" aria-describedby=""#);
+        self.push_id(t, self.next_id, out);
+        out.push_str(r#"">"#);
+        Some(self.next_id)
+    }
+
+    /// Writes the end of what [`Pass::open_link`] began: the link's end, the tooltip right
+    /// after it, and the wrapper's end.
+    fn close_link(&self, t: usize, id: Option<usize>, out: &mut String) {
+        let Some(n) = id else {
+            out.push_str("</a></span>");
+            return;
+        };
+        out.push_str(r#"</a><span class="gloss-tip" role="tooltip" id=""#);
+        self.push_id(t, n, out);
+        out.push_str(r#"">"#);
+        out.push_str(&self.ctx.table.terms[t].short);
+        out.push_str("</span></span>");
+    }
+
+    /// A tooltip id, unique on the page: `{id_prefix}gt-{slug}-{n}`.
+    fn push_id(&self, t: usize, n: usize, out: &mut String) {
+        out.push_str(&self.id_prefix);
+        out.push_str("gt-");
+        out.push_str(&self.ctx.table.terms[t].slug);
+        // Writing to a String cannot fail.
+        let _ = write!(out, "-{n}");
     }
 
     /// Tracks raw inline elements that switch automatic linking off.
@@ -310,14 +400,15 @@ impl Pass<'_, '_> {
         let ctx = self.ctx;
         let mut cursor = 0;
         for m in ctx.matcher.find(&merged) {
-            if ctx.exclude_slug == Some(m.slug)
-                || (ctx.mode == LinkMode::First && self.outcome_used.contains(m.slug))
-            {
+            if self.exclude == Some(m.term) || (ctx.mode == LinkMode::First && self.used[m.term]) {
                 continue;
             }
             pieces.emit(cursor..m.range.start, &mut self.out);
-            let (open, close) = self.link_html(m.slug);
-            let html = format!("{open}{}{close}", escape_html(&merged[m.range.clone()]));
+            let found = &merged[m.range.clone()];
+            let mut html = String::with_capacity(LINK_HTML_LEN + found.len());
+            let id = self.open_link(m.term, &mut html);
+            push_escaped(&mut html, found);
+            self.close_link(m.term, id, &mut html);
             let range = pieces.source(m.range.clone());
             self.out.push((Event::InlineHtml(html.into()), range));
             cursor = m.range.end;

@@ -45,13 +45,14 @@ fn run_with(md: &str, mode: LinkMode, exclude: Option<&str>) -> Run {
         .into_offset_iter()
         .map(|(e, r)| (e.into_static(), r))
         .collect();
-    let href = |slug: &str| format!("../glossary/#{slug}");
+    let table = LinkTable::new(&g);
     let ctx = LinkContext {
         glossary: &g,
         matcher: &m,
+        table: &table,
         mode,
         exclude_slug: exclude,
-        href: &href,
+        href_base: "../glossary/",
         file: "content/page.md",
         text: md,
         id_prefix: "",
@@ -125,7 +126,9 @@ fn link_markup_is_accessible_and_escaped() {
         "An ionotropic glutamate receptor."
     );
     assert_eq!(
-        r.outcome.used.iter().collect::<Vec<_>>(),
+        (r.outcome.used.iter())
+            .map(|&t| glossary().terms()[t].slug().to_string())
+            .collect::<Vec<_>>(),
         ["ketamine", "nmda-receptor"]
     );
     assert!(r.outcome.diagnostics.is_empty());
@@ -364,13 +367,14 @@ fn citation_placeholders_are_left_alone() {
         .position(|(_, r)| r.start > cite.start)
         .unwrap();
     events.insert(pos, (placeholder, cite));
-    let href = |slug: &str| format!("#{slug}");
+    let table = LinkTable::new(&g);
     let ctx = LinkContext {
         glossary: &g,
         matcher: &m,
+        table: &table,
         mode: LinkMode::All,
         exclude_slug: None,
-        href: &href,
+        href_base: "",
         file: "p.md",
         text: md,
         id_prefix: "p-",

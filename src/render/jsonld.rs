@@ -67,7 +67,7 @@ pub fn for_page(site: &Site, i: usize, citations: Vec<Value>) -> Option<String> 
                 .get(i)
                 .into_iter()
                 .flatten()
-                .filter_map(|slug| site.glossary.glossary.get(slug))
+                .filter_map(|&t| site.glossary.glossary.terms().get(t))
                 .map(|t| json!({"@type": "DefinedTerm", "name": t.term()}))
                 .collect();
             if !about.is_empty() {

@@ -58,6 +58,10 @@ pub const REQUIRED_TEMPLATES: [&str; 11] = [
     "tag.html",
 ];
 
+/// Room for what a template adds around the content it is given (head, navigation, footer):
+/// the default theme's pages carry about 10 KiB of it.
+const PAGE_MARKUP_HINT: usize = 16 * 1024;
+
 impl Renderer {
     /// Compiles the theme's templates; syntax errors name the template file and line.
     pub fn new(theme: Theme) -> Result<Renderer, Vec<Diagnostic>> {
@@ -228,8 +232,15 @@ impl Renderer {
             Kind::Glossary => "glossary.html",
             Kind::Page | Kind::Term => "page.html",
         };
+        // The page is its body, panels and references plus the template's own markup: make room
+        // for all of it once rather than doubling the buffer (and copying) as it grows.
+        let size_hint = ctx.page.content.len()
+            + ctx.page.terms_html.len()
+            + ctx.page.references.as_ref().map_or(0, String::len)
+            + ctx.page.json_ld.as_ref().map_or(0, String::len)
+            + PAGE_MARKUP_HINT;
         files.push(
-            self.render_template(template, &ctx, &page.route)
+            self.render_template_sized(template, &ctx, &page.route, size_hint)
                 .map_err(|d| vec![d])?,
         );
         Ok(files)
@@ -325,15 +336,26 @@ impl Renderer {
         ctx: &T,
         route: &Route,
     ) -> Result<OutFile, Diagnostic> {
+        self.render_template_sized(template, ctx, route, PAGE_MARKUP_HINT)
+    }
+
+    /// [`Renderer::render_template`] into a buffer of `size_hint` bytes.
+    fn render_template_sized<T: serde::Serialize>(
+        &self,
+        template: &str,
+        ctx: &T,
+        route: &Route,
+        size_hint: usize,
+    ) -> Result<OutFile, Diagnostic> {
         let ctx =
             tera::Context::from_serialize(ctx).map_err(|e| template_error(&e, &self.theme))?;
-        let html = self
-            .tera
-            .render(template, &ctx)
+        let mut bytes = Vec::with_capacity(size_hint);
+        self.tera
+            .render_to(template, &ctx, &mut bytes)
             .map_err(|e| template_error(&e, &self.theme))?;
         Ok(OutFile {
             path: route.as_str().to_string(),
-            bytes: html.into_bytes(),
+            bytes,
         })
     }
 
