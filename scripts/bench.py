@@ -69,23 +69,28 @@ def set_link(site, mode):
     open(p, "w").write(s)
 
 
-def build(site, out, runs):
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t = time.perf_counter()
-        r = subprocess.run([GLIA, "build", "--root", site, "--output", out], capture_output=True, text=True)
-        walls.append(time.perf_counter() - t)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-        if r.returncode != 0:
-            sys.exit(f"build of {site} failed:\n{r.stderr[-2000:]}")
-    return statistics.median(walls), statistics.median(cpus)
+def build_once(site, out):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    r = subprocess.run([GLIA, "build", "--root", site, "--output", out], capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        sys.exit(f"build of {site} failed:\n{r.stderr[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def compare(name, base_label, base, with_label, with_, out, runs):
-    bw, bc = build(base, out, runs)
-    ww, wc = build(with_, out, runs)
+    # Interleaved (base, with, base, with, ...) after one warm-up each, so that load from
+    # elsewhere on the machine falls on both variants alike.
+    build_once(base, out)
+    build_once(with_, out)
+    b, w = [], []
+    for _ in range(runs):
+        b.append(build_once(base, out))
+        w.append(build_once(with_, out))
+    bw, bc = (statistics.median(x) for x in zip(*b))
+    ww, wc = (statistics.median(x) for x in zip(*w))
     print(f"\n{name}")
     print(f"  {base_label:<28} wall {bw:6.2f} s   cpu {bc:6.2f} s")
     print(f"  {with_label:<28} wall {ww:6.2f} s   cpu {wc:6.2f} s")

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::search::SearchIndex;
 use crate::render::theme::Theme;
-use crate::render::{OutFile, Renderer};
+use crate::render::{OutFile, Renderer, Sink};
 use crate::resolve::{self, Site};
 use crate::url::LinkStyle;
 use crate::{load, parse, write};
@@ -57,6 +57,12 @@ pub struct BuildReport {
 
 /// Runs every stage but writing. Returns the site only if there were no errors.
 pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
+    compile_to(opts, None)
+}
+
+/// [`compile`], handing each rendered file to `sink` instead of keeping it (`files` is then
+/// empty).
+pub fn compile_to(opts: &BuildOptions, sink: Option<Sink<'_>>) -> (Option<Compiled>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut timings = Vec::new();
     let mut lap = Instant::now();
@@ -110,7 +116,7 @@ pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
     if diags.has_errors() {
         return (None, diags);
     }
-    let rendered = renderer.render_site(&site);
+    let rendered = renderer.render_site_to(&site, sink);
     diags.extend(rendered.diagnostics);
     mark("render");
     if diags.has_errors() {
@@ -136,29 +142,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     if let Some(d) = check_output_is_safe(&opts.root, &output) {
         return Err(vec![d]);
     }
-    let (compiled, diags) = compile(opts);
+    // Pages are written into the staging folder as they are rendered; a failed build drops
+    // it, and with it everything written so far.
+    let staging = match write::Staging::new(&output) {
+        Ok(s) => s,
+        Err(e) => return Err(vec![write_failed(&output, &e)]),
+    };
+    let sink = |f: &OutFile| staging.write(f);
+    let (compiled, diags) = compile_to(opts, Some(&sink));
     let Some(compiled) = compiled else {
         return Err(diags.sorted());
     };
     let mut all_assets = compiled.site.static_files.clone();
     all_assets.extend(compiled.site.assets.iter().cloned());
     let write_start = Instant::now();
-    if let Err(e) = write::write_atomic(&output, &compiled.files, &all_assets) {
+    let (files, pages) = staging.counts();
+    if let Err(e) = staging.commit(&all_assets) {
         let mut d = diags.sorted();
-        d.push(
-            Diagnostic::error("write-failed", format!("could not write {}: {e}", output.display()))
-                .with_help("check that the output folder's parent is writable; the previous output is unchanged"),
-        );
+        d.push(write_failed(&output, &e));
         return Err(d);
     }
     Ok(BuildReport {
-        // Pages readers can visit: every `…/index.html` written (not 404.html, feeds, assets).
-        pages: compiled
-            .files
-            .iter()
-            .filter(|f| f.path == "index.html" || f.path.ends_with("/index.html"))
-            .count(),
-        files: compiled.files.len() + all_assets.len(),
+        pages,
+        files: files + all_assets.len(),
         elapsed: start.elapsed(),
         output,
         diagnostics: diags.sorted(),
@@ -168,6 +174,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
             t
         },
     })
+}
+
+fn write_failed(output: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "write-failed",
+        format!("could not write {}: {e}", output.display()),
+    )
+    .with_help(
+        "check that the output folder's parent is writable; the previous output is unchanged",
+    )
 }
 
 /// Refuses an output folder that would swallow the sources: swapping it in would delete them.

@@ -30,6 +30,26 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
+/// Where [`Renderer::render_site_to`] puts files as they are rendered.
+pub type Sink<'a> = &'a (dyn Fn(&OutFile) -> std::io::Result<()> + Sync);
+
+/// Gives `files` to the sink, if there is one (returning nothing), else returns them.
+fn hand_over(files: Vec<OutFile>, sink: Option<Sink<'_>>) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    let Some(sink) = sink else {
+        return Ok(files);
+    };
+    for f in &files {
+        sink(f).map_err(|e| {
+            vec![Diagnostic::error(
+                "write-failed",
+                format!("could not write {}: {e}", f.path),
+            )
+            .with_help("check that the output folder's parent is writable; the previous output is unchanged")]
+        })?;
+    }
+    Ok(Vec::new())
+}
+
 /// Everything [`Renderer::render_site`] produces.
 pub struct Rendered {
     pub files: Vec<OutFile>,
@@ -96,12 +116,19 @@ impl Renderer {
         }
     }
 
-    /// Renders every page plus the theme's static files and the 404 page.
+    /// Renders every page plus the theme's static files and the 404 page, kept in memory.
     pub fn render_site(&self, site: &Site) -> Rendered {
+        self.render_site_to(site, None)
+    }
+
+    /// Like [`Renderer::render_site`], but with a sink every file is handed to as soon as it
+    /// is rendered and then dropped: `glia build` writes pages while others render, so the
+    /// whole site is never in memory at once (the returned `files` are then empty).
+    pub fn render_site_to(&self, site: &Site, sink: Option<Sink<'_>>) -> Rendered {
         let results: Vec<Result<Vec<OutFile>, Vec<Diagnostic>>> = (0..site.pages.len())
             .into_par_iter()
             .filter(|&i| site.pages[i].page.kind != Kind::Term)
-            .map(|i| self.render_page(site, i))
+            .map(|i| self.render_page(site, i).and_then(|f| hand_over(f, sink)))
             .collect();
         let mut files = Vec::with_capacity(results.len() + 8);
         let mut diags = Vec::new();
@@ -152,6 +179,13 @@ impl Renderer {
                 bytes: syntax_stylesheet(&highlight::stylesheet()).into_bytes(),
             });
         }
+        let files = match hand_over(files, sink) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.extend(d);
+                Vec::new()
+            }
+        };
         Rendered {
             files,
             diagnostics: diags,

@@ -197,7 +197,13 @@ impl SearchIndex {
         let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
         for (i, words) in words.iter().enumerate() {
             for (w, flags) in words {
-                postings.entry(w.clone()).or_default().push((i, *flags));
+                // Most words are already there: look up by reference, copy only new ones.
+                match postings.get_mut(w) {
+                    Some(list) => list.push((i, *flags)),
+                    None => {
+                        postings.insert(w.clone(), vec![(i, *flags)]);
+                    }
+                }
             }
         }
         let mut titles: Vec<&str> = Vec::new();
