@@ -83,12 +83,14 @@ def build_once(site, out):
 def compare(name, base_label, base, with_label, with_, out, runs):
     # Interleaved (base, with, base, with, ...) after one warm-up each, so that load from
     # elsewhere on the machine falls on both variants alike.
-    build_once(base, out)
-    build_once(with_, out)
+    # Each variant replaces its own previous output, as a rebuild does.
+    base_out, with_out = os.path.join(out, "base"), os.path.join(out, "with")
+    build_once(base, base_out)
+    build_once(with_, with_out)
     b, w = [], []
     for _ in range(runs):
-        b.append(build_once(base, out))
-        w.append(build_once(with_, out))
+        b.append(build_once(base, base_out))
+        w.append(build_once(with_, with_out))
     bw, bc = (statistics.median(x) for x in zip(*b))
     ww, wc = (statistics.median(x) for x in zip(*w))
     print(f"\n{name}")
@@ -127,7 +129,7 @@ def main():
             compare("glossary linking (500 terms)", "glossary.link: none", none, "glossary.link: first", first, out, args.runs)
         if "search" in only:
             site = gen(args.n, 200, os.path.join(work, "search"))
-            build(site, out, 1)
+            build_once(site, out)
             html = sum(
                 os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(out) for f in fs if f.endswith(".html")
             )
