@@ -177,6 +177,12 @@ struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     timings: bool,
+    /// Print only errors: no warnings, no progress bar, no summary line.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print how long each stage took and where the time went.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 fn main() -> ExitCode {
@@ -315,25 +321,41 @@ fn build(args: BuildArgs) -> ExitCode {
         drafts: args.drafts,
         offline: args.offline,
     };
-    match site::build(&opts) {
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::start);
+    let result = match &bar {
+        Some(b) => site::build_with(&opts, b),
+        None => site::build(&opts),
+    };
+    if let Some(b) = bar {
+        b.finish();
+    }
+    match result {
         Ok(report) => {
+            if args.quiet {
+                return ExitCode::SUCCESS;
+            }
             print_diagnostics(&report.diagnostics);
-            if args.timings {
+            if args.timings || args.verbose {
                 for (stage, t) in &report.timings {
                     eprintln!("{stage:>8}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
                 }
             }
             println!(
                 "built {} pages ({} files) in {:.2} s → {}",
-                report.pages,
-                report.files,
+                thousands(report.pages),
+                thousands(report.files),
                 report.elapsed.as_secs_f64(),
                 report.output.display()
             );
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            print_diagnostics(&diags);
+            let shown: Vec<Diagnostic> = if args.quiet {
+                diags.iter().filter(|d| d.is_error()).cloned().collect()
+            } else {
+                diags.clone()
+            };
+            print_diagnostics(&shown);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!(
                 "build failed: {errors} error{}; the previous output was left unchanged",
@@ -344,9 +366,78 @@ fn build(args: BuildArgs) -> ExitCode {
     }
 }
 
+/// The progress bar of a build, on a terminal's stderr. It appears only once the build has
+/// taken a second, so a quick build prints just its summary line.
+struct Bar {
+    bar: indicatif::ProgressBar,
+}
+
+impl Bar {
+    fn start() -> Bar {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} {msg:<10} [{bar:30}] {pos}/{len} pages, {elapsed}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        let later = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !later.is_finished() {
+                later.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                later.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Bar { bar }
+    }
+
+    fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl site::Progress for Bar {
+    fn stage(&self, name: &'static str, total: Option<usize>) {
+        self.bar.set_message(name);
+        if let Some(n) = total {
+            self.bar.set_length(n as u64);
+            self.bar.set_position(0);
+        }
+    }
+
+    fn advance(&self, n: usize) {
+        self.bar.inc(n as u64);
+    }
+}
+
+/// `10000` → `10,000`, as summaries are read by people.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn print_diagnostics(diags: &[Diagnostic]) {
     let _color = std::io::stderr().is_terminal();
     for d in diags {
         eprintln!("{d}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1045), "1,045");
+        assert_eq!(super::thousands(10_000_000), "10,000,000");
     }
 }

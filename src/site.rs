@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::Kind;
 use crate::render::search::SearchIndex;
 use crate::render::theme::Theme;
 use crate::render::{OutFile, Renderer, Sink};
@@ -33,6 +34,19 @@ impl BuildOptions {
     }
 }
 
+/// Told how a build is going, so a front end can draw a progress bar. Called from several
+/// threads; the default methods do nothing.
+pub trait Progress: Sync {
+    /// A stage starts; `total` is how many steps it has when that is known (pages to render).
+    fn stage(&self, _name: &'static str, _total: Option<usize>) {}
+    /// `n` more steps of the current stage are done.
+    fn advance(&self, _n: usize) {}
+}
+
+/// No progress reporting.
+pub struct Silent;
+impl Progress for Silent {}
+
 /// A compiled site held in memory: everything `write` needs.
 pub struct Compiled {
     pub site: Site,
@@ -57,12 +71,16 @@ pub struct BuildReport {
 
 /// Runs every stage but writing. Returns the site only if there were no errors.
 pub fn compile(opts: &BuildOptions) -> (Option<Compiled>, Diagnostics) {
-    compile_to(opts, None)
+    compile_to(opts, None, &Silent)
 }
 
 /// [`compile`], handing each rendered file to `sink` instead of keeping it (`files` is then
 /// empty).
-pub fn compile_to(opts: &BuildOptions, sink: Option<Sink<'_>>) -> (Option<Compiled>, Diagnostics) {
+pub fn compile_to(
+    opts: &BuildOptions,
+    sink: Option<Sink<'_>>,
+    progress: &dyn Progress,
+) -> (Option<Compiled>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut timings = Vec::new();
     let mut lap = Instant::now();
@@ -70,6 +88,7 @@ pub fn compile_to(opts: &BuildOptions, sink: Option<Sink<'_>>) -> (Option<Compil
         timings.push((name, lap.elapsed()));
         lap = Instant::now();
     };
+    progress.stage("loading", None);
     let Some(mut inputs) = load::load(&opts.root, &mut diags) else {
         return (None, diags);
     };
@@ -78,6 +97,7 @@ pub fn compile_to(opts: &BuildOptions, sink: Option<Sink<'_>>) -> (Option<Compil
     }
     let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
     mark("load");
+    progress.stage("parsing", None);
     // Pages and the bibliography/style are independent: read them side by side.
     let ((parsed, d), preloaded) = rayon::join(
         || parse::parse_all(inputs.pages),
@@ -85,6 +105,7 @@ pub fn compile_to(opts: &BuildOptions, sink: Option<Sink<'_>>) -> (Option<Compil
     );
     diags.extend(d);
     mark("parse");
+    progress.stage("resolving", None);
     let style = if opts.offline || inputs.config.offline {
         LinkStyle::Offline
     } else {
@@ -116,6 +137,9 @@ pub fn compile_to(opts: &BuildOptions, sink: Option<Sink<'_>>) -> (Option<Compil
     if diags.has_errors() {
         return (None, diags);
     }
+    // Glossary definitions are not pages of their own: they are all on the glossary page.
+    let pages = site.pages.iter().filter(|p| p.page.kind != Kind::Term).count();
+    progress.stage("rendering", Some(pages));
     let rendered = renderer.render_site_to(&site, sink);
     diags.extend(rendered.diagnostics);
     mark("render");
@@ -137,6 +161,14 @@ pub fn compile_to(opts: &BuildOptions, sink: Option<Sink<'_>>) -> (Option<Compil
 /// Builds the site into its output folder. On any error nothing is written and the previous
 /// output stays as it was; the errors come back sorted by file and position.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    build_with(opts, &Silent)
+}
+
+/// [`build`], telling `progress` how it goes.
+pub fn build_with(
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, Vec<Diagnostic>> {
     let start = Instant::now();
     let output = opts.output_dir();
     if let Some(d) = check_output_is_safe(&opts.root, &output) {
@@ -148,14 +180,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         Ok(s) => s,
         Err(e) => return Err(vec![write_failed(&output, &e)]),
     };
-    let sink = |f: &OutFile| staging.write(f);
-    let (compiled, diags) = compile_to(opts, Some(&sink));
+    let sink = |f: &OutFile| {
+        staging.write(f)?;
+        if f.path == "index.html" || f.path.ends_with("/index.html") {
+            progress.advance(1);
+        }
+        Ok(())
+    };
+    let (compiled, diags) = compile_to(opts, Some(&sink), progress);
     let Some(compiled) = compiled else {
         return Err(diags.sorted());
     };
     let mut all_assets = compiled.site.static_files.clone();
     all_assets.extend(compiled.site.assets.iter().cloned());
     let write_start = Instant::now();
+    progress.stage("writing", None);
     let (files, pages) = staging.counts();
     if let Err(e) = staging.commit(&all_assets) {
         let mut d = diags.sorted();
