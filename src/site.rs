@@ -138,7 +138,11 @@ pub fn compile_to(
         return (None, diags);
     }
     // Glossary definitions are not pages of their own: they are all on the glossary page.
-    let pages = site.pages.iter().filter(|p| p.page.kind != Kind::Term).count();
+    let pages = site
+        .pages
+        .iter()
+        .filter(|p| p.page.kind != Kind::Term)
+        .count();
     progress.stage("rendering", Some(pages));
     let rendered = renderer.render_site_to(&site, sink);
     diags.extend(rendered.diagnostics);
