@@ -138,17 +138,9 @@ impl Renderer {
                 Err(d) => diags.extend(d),
             }
         }
-        for r in self.render_reference_index(site) {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
-            }
-        }
-        for r in self.render_tags(site) {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
-            }
+        match self.render_listings(site) {
+            Ok(f) => files.extend(f),
+            Err(d) => diags.extend(d),
         }
         match self.render_404(site) {
             Ok(f) => files.push(f),
@@ -158,12 +150,6 @@ impl Renderer {
         for r in search_files {
             match r {
                 Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
-            }
-        }
-        if !site.offline {
-            match feeds::render(site) {
-                Ok(f) => files.extend(f),
                 Err(d) => diags.push(d),
             }
         }
