@@ -295,15 +295,20 @@ impl Styler {
         let Some(style) = self.citations_only.as_ref().filter(|_| self.numbers_only) else {
             return CiteCache::default();
         };
-        let mut shapes = std::collections::BTreeSet::new();
-        for doc in docs {
-            let order = first_cited(bib, doc.iter().copied());
-            shapes.extend(
+        use rayon::prelude::*;
+        let shapes: std::collections::BTreeSet<Shape> = docs
+            .par_iter()
+            .map(|doc| {
+                let order = first_cited(bib, doc.iter().copied());
                 doc.iter()
                     .map(|c| shape(bib, c, &order))
-                    .filter(|s| !s.is_empty()),
-            );
-        }
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<Shape>>()
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .collect();
         // The layout never reads a work's data, so any distinct works stand in for the cited
         // ones; only their numbers (order of first citation) and the locators matter.
         let Some(max) = shapes.iter().flatten().map(|(n, _)| *n).max() else {
@@ -318,7 +323,6 @@ impl Styler {
         if stand_ins.len() < max {
             return CiteCache::default();
         }
-        use rayon::prelude::*;
         let shapes: Vec<Shape> = shapes.into_iter().collect();
         let parts: Vec<Vec<(Shape, ElemChildren)>> = shapes
             .par_chunks(64)

@@ -81,8 +81,11 @@ pub fn resolve(
     // Every cited key must exist.
     let mut cited_in: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let canonical = merge_same_works(&bibliography);
-    for (i, p) in pages.iter().enumerate() {
-        let (works, d) = page_works(&bibliography, &canonical, p);
+    let works: Vec<(BTreeSet<String>, Vec<Diagnostic>)> = pages
+        .par_iter()
+        .map(|p| page_works(&bibliography, &canonical, p))
+        .collect();
+    for (i, (works, d)) in works.into_iter().enumerate() {
         diags.extend(d);
         for work in works {
             cited_in.entry(work).or_default().push(i);
@@ -131,29 +134,29 @@ pub fn resolve(
             None
         }
     };
-    let cites = match &styler {
-        Some(s) => {
-            let docs: Vec<Vec<&crate::cite::Citation>> = pages
-                .iter()
-                .map(|p| p.page.doc.citations.iter().map(|m| &m.item).collect())
-                .collect();
-            s.cite_cache(&bibliography, &docs)
-        }
-        None => CiteCache::default(),
-    };
-    let entries = match &styler {
-        Some(s) => {
-            let mut keys: Vec<&str> = pages
-                .iter()
-                .flat_map(|p| p.page.doc.citations.iter())
-                .flat_map(|c| c.item.items.iter().map(|i| i.key.as_str()))
-                .filter(|k| bibliography.get(k).is_some())
-                .collect();
-            keys.sort_unstable();
-            keys.dedup();
-            s.entry_cache(&bibliography, &keys)
-        }
-        None => EntryCache::default(),
+    // The in-text shapes and the entries are formatted independently: side by side.
+    let (cites, entries) = match &styler {
+        Some(s) => rayon::join(
+            || {
+                let docs: Vec<Vec<&crate::cite::Citation>> = pages
+                    .iter()
+                    .map(|p| p.page.doc.citations.iter().map(|m| &m.item).collect())
+                    .collect();
+                s.cite_cache(&bibliography, &docs)
+            },
+            || {
+                let mut keys: Vec<&str> = pages
+                    .iter()
+                    .flat_map(|p| p.page.doc.citations.iter())
+                    .flat_map(|c| c.item.items.iter().map(|i| i.key.as_str()))
+                    .filter(|k| bibliography.get(k).is_some())
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                s.entry_cache(&bibliography, &keys)
+            },
+        ),
+        None => (CiteCache::default(), EntryCache::default()),
     };
     CitationIndex {
         bibliography,
