@@ -6,6 +6,7 @@
 //! Built with serde_json, never by string concatenation, and made safe to embed in a
 //! `<script>` element by escaping `<`, so content can never close the element early.
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::load::Kind;
@@ -24,63 +25,45 @@ pub fn for_page(site: &Site, i: usize, citations: Vec<Value>) -> Option<String> 
         .map(|name| json!({"@type": "Organization", "name": name}));
     let value = match p.page.kind {
         Kind::Article => {
-            let mut m = Map::new();
-            m.insert("@context".into(), json!("https://schema.org"));
-            m.insert("@type".into(), json!("MedicalWebPage"));
-            m.insert("headline".into(), json!(fm.title));
-            m.insert("name".into(), json!(fm.title));
-            insert_opt(&mut m, "url", url.map(Value::from));
-            insert_opt(&mut m, "description", fm.summary.clone().map(Value::from));
-            m.insert("inLanguage".into(), json!(c.language));
-            insert_opt(
-                &mut m,
-                "datePublished",
-                fm.date.map(|d| json!(d.to_string())),
-            );
-            insert_opt(
-                &mut m,
-                "dateModified",
-                fm.updated.or(fm.date).map(|d| json!(d.to_string())),
-            );
-            insert_opt(
-                &mut m,
-                "lastReviewed",
-                fm.last_reviewed.map(|d| json!(d.to_string())),
-            );
-            if !fm.authors.is_empty() {
-                m.insert("author".into(), people(&fm.authors));
-            }
-            if !fm.reviewed_by.is_empty() {
-                m.insert("reviewedBy".into(), people(&fm.reviewed_by));
-            }
-            if !fm.audience.is_empty() {
-                let aud: Vec<Value> = fm
-                    .audience
-                    .iter()
-                    .map(|a| json!({"@type": "Audience", "audienceType": a.label()}))
-                    .collect();
-                m.insert("audience".into(), Value::Array(aud));
-            }
-            let about: Vec<Value> = site
+            let date = |d: Option<crate::parse::frontmatter::Date>| d.map(|d| d.to_string());
+            let about: Vec<DefinedTerm> = site
                 .glossary
                 .used_by_page
                 .get(i)
                 .into_iter()
                 .flatten()
                 .filter_map(|&t| site.glossary.glossary.terms().get(t))
-                .map(|t| json!({"@type": "DefinedTerm", "name": t.term()}))
+                .map(|t| DefinedTerm {
+                    kind: "DefinedTerm",
+                    name: t.term(),
+                })
                 .collect();
-            if !about.is_empty() {
-                m.insert("about".into(), Value::Array(about));
-            }
-            if !fm.tags.is_empty() {
-                m.insert("keywords".into(), json!(fm.tags.join(", ")));
-            }
-            if !citations.is_empty() {
-                m.insert("citation".into(), Value::Array(citations));
-            }
-            insert_opt(&mut m, "publisher", publisher);
-            Value::Object(m)
+            let article = Article {
+                context: "https://schema.org",
+                kind: "MedicalWebPage",
+                about,
+                audience: fm
+                    .audience
+                    .iter()
+                    .map(|a| json!({"@type": "Audience", "audienceType": a.label()}))
+                    .collect(),
+                author: (!fm.authors.is_empty()).then(|| people(&fm.authors)),
+                citation: citations,
+                date_modified: date(fm.updated.or(fm.date)),
+                date_published: date(fm.date),
+                description: fm.summary.as_deref(),
+                headline: &fm.title,
+                in_language: &c.language,
+                keywords: (!fm.tags.is_empty()).then(|| fm.tags.join(", ")),
+                last_reviewed: date(fm.last_reviewed),
+                name: &fm.title,
+                publisher,
+                reviewed_by: (!fm.reviewed_by.is_empty()).then(|| people(&fm.reviewed_by)),
+                url,
+            };
+            // Serializing a typed value writes straight into the string; a `Value` tree would
+            // allocate a map for each of the ~100 terms a long article uses.
+            return serde_json::to_string(&article).ok().map(script_safe);
         }
         Kind::Home => {
             let mut m = Map::new();
@@ -137,7 +120,52 @@ pub fn for_page(site: &Site, i: usize, citations: Vec<Value>) -> Option<String> 
         }
         _ => return None,
     };
-    Some(script_safe(&value.to_string()))
+    serde_json::to_string(&value).ok().map(script_safe)
+}
+
+/// An article's `MedicalWebPage`. Fields are in the order serde_json writes a map's keys
+/// (sorted), as the other page kinds are written.
+#[derive(Serialize)]
+struct Article<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    about: Vec<DefinedTerm<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    audience: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citation: Vec<Value>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<String>,
+    #[serde(rename = "lastReviewed", skip_serializing_if = "Option::is_none")]
+    last_reviewed: Option<String>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Value>,
+    #[serde(rename = "reviewedBy", skip_serializing_if = "Option::is_none")]
+    reviewed_by: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DefinedTerm<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
 }
 
 fn insert_opt(m: &mut Map<String, Value>, key: &str, v: Option<Value>) {
@@ -161,11 +189,26 @@ fn people(names: &[String]) -> Value {
     )
 }
 
-/// `<` becomes `\u003c`, so no string in the data can end the `<script>` element.
-fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+/// `<` becomes `\u003c`, so no string in the data can end the `<script>` element (and `>`
+/// and `&` likewise, as HTML-aware JSON encoders do).
+fn script_safe(json: String) -> String {
+    let special = |b: &u8| matches!(b, b'<' | b'>' | b'&');
+    if !json.as_bytes().iter().any(special) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    let mut rest = json.as_str();
+    while let Some(at) = rest.as_bytes().iter().position(special) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => "\\u0026",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -175,7 +218,7 @@ mod tests {
     #[test]
     fn script_breakout_is_impossible() {
         let v = json!({"name": "</script><script>alert(1)</script>"});
-        let s = script_safe(&v.to_string());
+        let s = script_safe(v.to_string());
         assert!(!s.contains('<'));
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["name"], "</script><script>alert(1)</script>");
