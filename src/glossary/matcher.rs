@@ -78,6 +78,8 @@ impl Matcher {
             // hundreds of names the DFA scans about twice as fast as the NFA the builder would
             // pick, for a one-off build of a few milliseconds and a few MiB.
             .kind(Some(AhoCorasickKind::DFA))
+            // Names are folded to lowercase; ignoring ASCII case here spares folding the text.
+            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Both)
             .build(&keys)
@@ -110,7 +112,7 @@ impl Matcher {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
-        let folded = Folded::new(text);
+        let folded = Folded::for_search(text);
         let hay: &str = &folded.s;
         let mut token = TokenCache::default();
         let mut out = Vec::new();

@@ -30,16 +30,36 @@ pub(crate) struct Folded<'t> {
 
 impl<'t> Folded<'t> {
     pub(crate) fn new(text: &'t str) -> Folded<'t> {
+        Folded::fold(text, true)
+    }
+
+    /// Like [`Folded::new`], except that ASCII letters may keep their case: for a searcher
+    /// that ignores ASCII case itself (the matcher's automaton), so that ordinary prose is
+    /// searched where it lies instead of being copied lowercased first.
+    pub(crate) fn for_search(text: &'t str) -> Folded<'t> {
+        Folded::fold(text, false)
+    }
+
+    fn fold(text: &'t str, ascii_case: bool) -> Folded<'t> {
         // Most runs of prose are ASCII with single spaces: fold those byte by byte, no map.
         let is_space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
-        if text.is_ascii()
-            && !text
-                .as_bytes()
-                .windows(2)
-                .any(|w| is_space(w[0]) && is_space(w[1]))
-        {
-            let unchanged = |b: u8| !b.is_ascii_uppercase() && (b == b' ' || !is_space(b));
-            if text.bytes().all(unchanged) {
+        // One look at each byte: whether a whitespace run needs collapsing (then offsets
+        // shift: the general path) and whether anything needs folding at all.
+        let ascii = text.is_ascii();
+        let (mut double, mut changed, mut after_space) = (false, false, false);
+        if ascii {
+            for b in text.bytes() {
+                let space = is_space(b);
+                if space && after_space {
+                    double = true;
+                    break;
+                }
+                after_space = space;
+                changed |= (ascii_case && b.is_ascii_uppercase()) || (space && b != b' ');
+            }
+        }
+        if ascii && !double {
+            if !changed {
                 return Folded {
                     s: Cow::Borrowed(text),
                     map: Vec::new(),
