@@ -363,14 +363,16 @@ fn patch_page(
         .collect();
     let old_page = std::mem::replace(&mut site.pages[i].page, new);
     diags.extend(resolve::relink_page(site, i));
-    let (d, used) = resolve::glossary::link_page(
-        &mut site.pages[i],
+    let events = std::mem::take(&mut site.pages[i].page.doc.events);
+    let (events, d, used) = resolve::glossary::link_page(
+        &site.pages[i],
+        events,
         &site.glossary.glossary,
         &site.glossary.matcher,
         &site.glossary.table,
         site.config.glossary.link,
-        site.link_style,
     );
+    site.pages[i].page.doc.events = events;
     diags.extend(d);
     let (_, d) = resolve::citations::page_works(
         &site.citations.bibliography,

@@ -1,7 +1,6 @@
 //! The linking pass: glossary terms in a page's events become links with a tooltip.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
@@ -10,7 +9,6 @@ use super::entry::Glossary;
 use super::matcher::Matcher;
 use super::text::escape_html;
 use crate::diagnostics::Diagnostic;
-use crate::html::push_escaped;
 
 /// Which occurrences of a term are linked automatically. Explicit links are honoured in every
 /// mode.
@@ -73,6 +71,163 @@ impl LinkTable {
     }
 }
 
+/// Where a glossary link opens or closes in a page's events.
+///
+/// The pass does not write the link's HTML: with a tooltip it is some 400 bytes, made for
+/// every linked term of every page and held until render, which then copied it twice more.
+/// It leaves a marker of a few bytes instead (stored inline in the event, so no allocation),
+/// and render writes the HTML straight into the page from the [`LinkTable`]
+/// ([`LinkPieces::expand`]). A marker starts with a private-use character, which raw HTML,
+/// the only other source of inline HTML events, cannot start with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Open,
+    Close,
+}
+
+const MARK: char = '\u{E000}';
+
+/// The marker for term `t` and tooltip number `id` (0: none): `\u{E000}o12.3`.
+fn marker(mark: Mark, t: usize, id: usize) -> CowStr<'static> {
+    let mut buf = [0u8; 48];
+    let mut len = MARK.encode_utf8(&mut buf).len();
+    buf[len] = if mark == Mark::Open { b'o' } else { b'c' };
+    len += 1;
+    len = push_digits(&mut buf, len, t);
+    buf[len] = b'.';
+    len = push_digits(&mut buf, len + 1, id);
+    // Only ASCII digits were added to a character: always UTF-8.
+    let s = std::str::from_utf8(&buf[..len]).unwrap_or_default();
+    match pulldown_cmark::InlineStr::try_from(s) {
+        Ok(inline) => CowStr::Inlined(inline),
+        Err(_) => s.to_string().into(),
+    }
+}
+
+/// Writes `n` in decimal at `buf[at..]`; returns the end. (`write!` would go through the
+/// formatting machinery for each of a site's ~100,000 links.)
+fn push_digits(buf: &mut [u8; 48], at: usize, mut n: usize) -> usize {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let d = &digits[k..];
+    buf[at..at + d.len()].copy_from_slice(d);
+    at + d.len()
+}
+
+/// Reads a marker: which end, the term, and the tooltip number's digits ("0" for none).
+fn read_marker(html: &str) -> Option<(Mark, usize, &str)> {
+    let rest = html.strip_prefix(MARK)?;
+    let (mark, rest) = match rest.as_bytes().first()? {
+        b'o' => (Mark::Open, &rest[1..]),
+        b'c' => (Mark::Close, &rest[1..]),
+        _ => return None,
+    };
+    let (t, id) = rest.split_once('.')?;
+    Some((mark, t.parse().ok()?, id))
+}
+
+/// What turns a page's link markers into HTML: the glossary's pieces and where the page is.
+#[derive(Clone, Copy)]
+pub struct LinkPieces<'a> {
+    pub table: &'a LinkTable,
+    /// The URL of the glossary page relative to the page, escaped (`../glossary/`), or empty
+    /// on the glossary page itself: a term's entry is at `{href_base}#{slug}`.
+    pub href_base: &'a str,
+    /// Prepended to tooltip ids, escaped. Empty for a page linked in one call; when several
+    /// bodies are linked separately onto one page (the glossary page itself), each has its
+    /// own, so the ids stay unique as `aria-describedby` requires.
+    pub id_prefix: &'a str,
+}
+
+impl LinkPieces<'_> {
+    /// If `html` is a link marker, writes the HTML it stands for to `out` and returns true.
+    ///
+    /// A link is a wrapper (so hovering the tooltip keeps it open) holding the link, which is
+    /// described by the tooltip right after it.
+    pub fn write(&self, html: &str, out: &mut String) -> bool {
+        let Some((mark, t, id)) = read_marker(html) else {
+            return false;
+        };
+        let Some(h) = self.table.terms.get(t) else {
+            return false;
+        };
+        let tip = id != "0";
+        match mark {
+            Mark::Open => {
+                out.push_str(r#"<span class="gloss"><a class="gloss-term" href=""#);
+                out.push_str(self.href_base);
+                out.push('#');
+                out.push_str(&h.slug);
+                out.push_str(r#"" data-term=""#);
+                out.push_str(&h.slug);
+                if tip {
+                    out.push_str(r#"" aria-describedby=""#);
+                    self.push_id(h, id, out);
+                }
+                out.push_str(r#"">"#);
+            }
+            Mark::Close if tip => {
+                out.push_str(r#"</a><span class="gloss-tip" role="tooltip" id=""#);
+                self.push_id(h, id, out);
+                out.push_str(r#"">"#);
+                out.push_str(&h.short);
+                out.push_str("</span></span>");
+            }
+            Mark::Close => out.push_str("</a></span>"),
+        }
+        true
+    }
+
+    /// A tooltip id, unique on the page: `{id_prefix}gt-{slug}-{n}`.
+    fn push_id(&self, h: &TermHtml, n: &str, out: &mut String) {
+        out.push_str(self.id_prefix);
+        out.push_str("gt-");
+        out.push_str(&h.slug);
+        out.push('-');
+        out.push_str(n);
+    }
+
+    /// About how many bytes the links in `events` add to a page, to size its buffer.
+    pub fn size_hint<'e>(&self, events: impl Iterator<Item = &'e Event<'e>>) -> usize {
+        events
+            .filter_map(|e| match e {
+                Event::InlineHtml(h) => read_marker(h),
+                _ => None,
+            })
+            .filter_map(|(mark, t, _)| Some((mark, self.table.terms.get(t)?)))
+            .map(|(mark, h)| match mark {
+                Mark::Open => 100 + self.href_base.len() + 3 * h.slug.len(),
+                Mark::Close => 90 + h.slug.len() + h.short.len(),
+            })
+            .sum()
+    }
+}
+
+/// HTML for `events` as pulldown-cmark writes it, with glossary links written by `pieces`.
+/// Render does the same while also highlighting code and filling citations.
+#[cfg(test)]
+pub fn to_html(events: &[(Event<'static>, Range<usize>)], pieces: LinkPieces<'_>) -> String {
+    let out = std::cell::RefCell::new(String::new());
+    let events = events.iter().map(|(e, _)| {
+        if let Event::InlineHtml(h) = e {
+            if pieces.write(h, &mut out.borrow_mut()) {
+                return Event::InlineHtml(CowStr::Borrowed(""));
+            }
+        }
+        e.clone()
+    });
+    let _ = pulldown_cmark::html::write_html_fmt(crate::html::SharedString(&out), events);
+    out.into_inner()
+}
+
 /// What the pass needs to know about the page it links.
 pub struct LinkContext<'a> {
     pub glossary: &'a Glossary,
@@ -82,17 +237,10 @@ pub struct LinkContext<'a> {
     pub mode: LinkMode,
     /// A term never linked automatically: the one a glossary entry itself defines.
     pub exclude_slug: Option<&'a str>,
-    /// The URL of the glossary page relative to the current page (`../glossary/`), or empty
-    /// on the glossary page itself: a term's entry is at `{href_base}#{slug}`.
-    pub href_base: &'a str,
     /// Display path of the page, for diagnostics.
     pub file: &'a str,
     /// The page's full text: the event ranges are byte offsets into it.
     pub text: &'a str,
-    /// Prepended to tooltip ids. Leave empty for a page linked in one call; when several bodies
-    /// are linked separately onto one page (the glossary page itself), give each its own prefix
-    /// so the ids stay unique, as `aria-describedby` requires.
-    pub id_prefix: &'a str,
 }
 
 /// The page's events with links inserted, and what the pass learnt.
@@ -115,8 +263,6 @@ pub struct LinkOutcome {
 pub fn link_terms(events: Vec<(Event<'static>, Range<usize>)>, ctx: &LinkContext) -> LinkOutcome {
     let mut pass = Pass {
         ctx,
-        href_base: escape_html(ctx.href_base),
-        id_prefix: escape_html(ctx.id_prefix),
         exclude: ctx.exclude_slug.and_then(|s| ctx.glossary.position(s)),
         out: Vec::with_capacity(events.len() + 16),
         run: Vec::new(),
@@ -144,8 +290,8 @@ pub fn link_terms(events: Vec<(Event<'static>, Range<usize>)>, ctx: &LinkContext
 }
 
 enum LinkFrame {
-    /// An explicit glossary link: its closing HTML replaces `End(Link)`.
-    Glossary(String),
+    /// An explicit glossary link: its closing marker replaces `End(Link)`.
+    Glossary(CowStr<'static>),
     /// An explicit link to an unknown term: its `End(Link)` is dropped like its start.
     Dropped,
     Other,
@@ -164,14 +310,8 @@ const BLOCKING_TAGS: &[&str] = &[
     "var",
 ];
 
-/// Room for a typical linked term with its tooltip, so building one seldom reallocates.
-const LINK_HTML_LEN: usize = 512;
-
 struct Pass<'c, 'a> {
     ctx: &'c LinkContext<'a>,
-    /// `ctx.href_base` and `ctx.id_prefix`, escaped.
-    href_base: String,
-    id_prefix: String,
     /// The term of `ctx.exclude_slug`.
     exclude: Option<usize>,
     out: Vec<(Event<'static>, Range<usize>)>,
@@ -225,7 +365,7 @@ impl Pass<'_, '_> {
             }
             Event::End(TagEnd::Link) => match self.links.pop() {
                 Some(LinkFrame::Glossary(close)) => {
-                    self.out.push((Event::InlineHtml(close.into()), range));
+                    self.out.push((Event::InlineHtml(close), range));
                     return;
                 }
                 Some(LinkFrame::Dropped) => return,
@@ -275,58 +415,22 @@ impl Pass<'_, '_> {
             self.links.push(LinkFrame::Dropped);
             return;
         };
-        let mut open = String::new();
-        let id = self.open_link(t, &mut open);
-        let mut close = String::new();
-        self.close_link(t, id, &mut close);
-        self.out.push((Event::InlineHtml(open.into()), range));
-        self.links.push(LinkFrame::Glossary(close));
+        let id = self.open_link(t);
+        self.out
+            .push((Event::InlineHtml(marker(Mark::Open, t, id)), range));
+        self.links
+            .push(LinkFrame::Glossary(marker(Mark::Close, t, id)));
     }
 
-    /// Writes the start of the HTML around a linked term: a wrapper (so hovering the tooltip
-    /// keeps it open) and a link described by the tooltip. Returns the tooltip's number, if
-    /// the term has a tooltip, for [`Pass::close_link`].
-    fn open_link(&mut self, t: usize, out: &mut String) -> Option<usize> {
+    /// Marks term `t` as used and numbers its tooltip. Returns the number, or 0 when the term
+    /// has no short definition (then there is no tooltip).
+    fn open_link(&mut self, t: usize) -> usize {
         self.used[t] = true;
-        let h = &self.ctx.table.terms[t];
-        out.push_str(r#"<span class="gloss"><a class="gloss-term" href=""#);
-        out.push_str(&self.href_base);
-        out.push('#');
-        out.push_str(&h.slug);
-        out.push_str(r#"" data-term=""#);
-        out.push_str(&h.slug);
-        if h.short.is_empty() {
-            out.push_str(r#"">"#);
-            return None;
+        if self.ctx.table.terms[t].short.is_empty() {
+            return 0;
         }
         self.next_id += 1;
-        out.push_str(r#"" aria-describedby=""#);
-        self.push_id(t, self.next_id, out);
-        out.push_str(r#"">"#);
-        Some(self.next_id)
-    }
-
-    /// Writes the end of what [`Pass::open_link`] began: the link's end, the tooltip right
-    /// after it, and the wrapper's end.
-    fn close_link(&self, t: usize, id: Option<usize>, out: &mut String) {
-        let Some(n) = id else {
-            out.push_str("</a></span>");
-            return;
-        };
-        out.push_str(r#"</a><span class="gloss-tip" role="tooltip" id=""#);
-        self.push_id(t, n, out);
-        out.push_str(r#"">"#);
-        out.push_str(&self.ctx.table.terms[t].short);
-        out.push_str("</span></span>");
-    }
-
-    /// A tooltip id, unique on the page: `{id_prefix}gt-{slug}-{n}`.
-    fn push_id(&self, t: usize, n: usize, out: &mut String) {
-        out.push_str(&self.id_prefix);
-        out.push_str("gt-");
-        out.push_str(&self.ctx.table.terms[t].slug);
-        // Writing to a String cannot fail.
-        let _ = write!(out, "-{n}");
+        self.next_id
     }
 
     /// Tracks raw inline elements that switch automatic linking off.
@@ -404,13 +508,19 @@ impl Pass<'_, '_> {
                 continue;
             }
             pieces.emit(cursor..m.range.start, &mut self.out);
-            let found = &merged[m.range.clone()];
-            let mut html = String::with_capacity(LINK_HTML_LEN + found.len());
-            let id = self.open_link(m.term, &mut html);
-            push_escaped(&mut html, found);
-            self.close_link(m.term, id, &mut html);
+            let id = self.open_link(m.term);
             let range = pieces.source(m.range.clone());
-            self.out.push((Event::InlineHtml(html.into()), range));
+            let (at, end) = (range.start..range.start, range.end..range.end);
+            self.out
+                .push((Event::InlineHtml(marker(Mark::Open, m.term, id)), at));
+            let found = &merged[m.range.clone()];
+            let found = match pulldown_cmark::InlineStr::try_from(found) {
+                Ok(inline) => CowStr::Inlined(inline),
+                Err(_) => found.to_string().into(),
+            };
+            self.out.push((Event::Text(found), range));
+            self.out
+                .push((Event::InlineHtml(marker(Mark::Close, m.term, id)), end));
             cursor = m.range.end;
         }
         if cursor == 0 {

@@ -37,6 +37,6 @@ mod text;
 mod tests;
 
 pub use entry::{Glossary, GlossaryEntry, GlossaryFrontMatter, Term};
-pub use link::{link_terms, LinkContext, LinkMode, LinkOutcome, LinkTable};
+pub use link::{link_terms, LinkContext, LinkMode, LinkOutcome, LinkPieces, LinkTable};
 pub use matcher::{Matcher, TermMatch};
 pub use text::escape_html;

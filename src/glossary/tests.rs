@@ -1,6 +1,6 @@
 //! Tests of the linking pass, from Markdown to HTML, checked structurally with `scraper`.
 
-use pulldown_cmark::{html, Event, Options, Parser};
+use pulldown_cmark::{Event, Options, Parser};
 use scraper::{Html, Selector};
 
 use super::entry::tests::entry;
@@ -52,14 +52,16 @@ fn run_with(md: &str, mode: LinkMode, exclude: Option<&str>) -> Run {
         table: &table,
         mode,
         exclude_slug: exclude,
-        href_base: "../glossary/",
         file: "content/page.md",
         text: md,
-        id_prefix: "",
     };
     let outcome = link_terms(events, &ctx);
-    let mut out = String::new();
-    html::push_html(&mut out, outcome.events.iter().map(|(e, _)| e.clone()));
+    let pieces = LinkPieces {
+        table: &table,
+        href_base: "../glossary/",
+        id_prefix: "",
+    };
+    let out = super::link::to_html(&outcome.events, pieces);
     Run { html: out, outcome }
 }
 
@@ -245,14 +247,18 @@ fn text_split_by_the_parser_is_merged_before_matching() {
 fn ranges_point_at_the_source() {
     let md = "Some *emphasis* then ketamine &amp; TMS.";
     let r = run(md);
-    let html_ranges: Vec<_> = r
-        .outcome
-        .events
+    // A link is a marker, the linked words as text, and a marker; the markers take no source.
+    let ev = &r.outcome.events;
+    let html = |i: usize| matches!(ev[i].0, Event::InlineHtml(_));
+    let linked: Vec<_> = (1..ev.len() - 1)
+        .filter(|&i| html(i - 1) && !html(i) && html(i + 1))
+        .map(|i| &md[ev[i].1.clone()])
+        .collect();
+    assert_eq!(linked, ["ketamine", "TMS"]);
+    assert!(ev
         .iter()
         .filter(|(e, _)| matches!(e, Event::InlineHtml(_)))
-        .map(|(_, r)| &md[r.clone()])
-        .collect();
-    assert_eq!(html_ranges, ["ketamine", "TMS"]);
+        .all(|(_, r)| r.is_empty()));
     let texts: Vec<_> = r
         .outcome
         .events
@@ -374,14 +380,16 @@ fn citation_placeholders_are_left_alone() {
         table: &table,
         mode: LinkMode::All,
         exclude_slug: None,
-        href_base: "",
         file: "p.md",
         text: md,
-        id_prefix: "p-",
     };
     let out = link_terms(events, &ctx);
-    let mut html_out = String::new();
-    html::push_html(&mut html_out, out.events.into_iter().map(|(e, _)| e));
+    let pieces = LinkPieces {
+        table: &table,
+        href_base: "",
+        id_prefix: "p-",
+    };
+    let html_out = super::link::to_html(&out.events, pieces);
     assert_eq!(links(&html_out), pairs(&[("ketamine", "Ketamine")]));
     assert!(
         html_out.contains("<sup class=\"cite\" data-key=\"ketamine2020\">ketamine</sup> works.")

@@ -5,28 +5,70 @@
 //! Several Markdown bodies can share one reference list (the glossary page shows every
 //! definition), so formatting works on a list of pages and numbers across all of them.
 
-use pulldown_cmark::Event;
+use std::cell::RefCell;
+
+use pulldown_cmark::{CowStr, Event};
 use serde::Serialize;
 
 use super::context::Link;
 use super::escape;
 use crate::cite::{anchor_id, export, Citation, FormattedDoc, Name, Reference};
 use crate::diagnostics::Diagnostic;
+use crate::glossary::LinkPieces;
 use crate::load::Kind;
 use crate::parse::citations::placeholder_index;
-use crate::parse::markdown::Spanned;
 use crate::resolve::{citations::route, Site};
 use crate::url::Route;
 
 /// Where the reference list goes when an article does not say (`<!-- references -->`).
 const MARKER: &str = "<!-- references -->";
 
-/// Bodies with citations replaced, and the reference list they share.
+/// What replaces the citation placeholders of several bodies, and the reference list they
+/// share. The bodies themselves are not copied: [`super::Renderer::body_html`] substitutes
+/// while it writes them.
 pub struct Cited {
-    pub bodies: Vec<Vec<Spanned>>,
+    /// Per body, in the order given: the HTML of each of its citations, by placeholder number.
+    pub citations: Vec<Vec<String>>,
     pub list_html: Option<String>,
+    /// Whether `list_html` belongs at the body's `<!-- references -->` marker (a single body
+    /// that has one) rather than after the body.
+    pub list_at_marker: bool,
     /// Keys of the works listed, in list order.
     pub keys: Vec<String>,
+}
+
+/// What [`super::Renderer::body_html`] puts in place of one body's placeholders.
+#[derive(Clone, Copy, Default)]
+pub struct Substitutions<'a> {
+    /// The body's citations, by placeholder number.
+    pub citations: &'a [String],
+    /// The reference list, for the `<!-- references -->` marker.
+    pub list: Option<&'a str>,
+    /// What glossary link markers become; `None` leaves them out (a page never linked).
+    pub links: Option<LinkPieces<'a>>,
+}
+
+impl<'a> Substitutions<'a> {
+    /// What the HTML writer gets instead of `event`, if it is a placeholder this body fills:
+    /// a citation or the reference list as an event; a glossary link's start or end is
+    /// written straight into `out`, and an empty event handed on in its place.
+    pub fn replace(&self, event: &Event<'_>, out: &RefCell<String>) -> Option<Event<'a>> {
+        match event {
+            Event::InlineHtml(h) => {
+                if let Some(c) = placeholder_index(h).and_then(|k| self.citations.get(k)) {
+                    return Some(Event::InlineHtml(CowStr::Borrowed(c)));
+                }
+                let links = self.links?;
+                links
+                    .write(h, &mut out.borrow_mut())
+                    .then_some(Event::InlineHtml(CowStr::Borrowed("")))
+            }
+            Event::Html(h) if h.trim() == MARKER => {
+                self.list.map(|list| Event::Html(CowStr::Borrowed(list)))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Formats the citations of `pages` (indexes into `site.pages`) as one document.
@@ -42,11 +84,11 @@ pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnosti
                 .map(|m| m.item.clone())
         })
         .collect();
-    let bodies_in = pages.iter().map(|&i| &site.pages[i].page.doc.events);
     let (Some(styler), false) = (&site.citations.styler, all.is_empty()) else {
         return Ok(Cited {
-            bodies: bodies_in.cloned().collect(),
+            citations: vec![Vec::new(); pages.len()],
             list_html: None,
+            list_at_marker: false,
             keys: Vec::new(),
         });
     };
@@ -68,39 +110,31 @@ pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnosti
                 .join(" ")
         })
         .collect();
-    let mut bodies = Vec::with_capacity(pages.len());
+    let mut citations = Vec::with_capacity(pages.len());
     let mut offset = 0;
-    let mut marker_seen = false;
-    let list_html = reference_list(site, &doc);
     for &i in pages {
-        let page = &site.pages[i].page;
-        let n = page.doc.citations.len();
-        let mut events = Vec::with_capacity(page.doc.events.len() + 1);
-        for (ev, range) in &page.doc.events {
-            match ev {
-                Event::InlineHtml(h) => match placeholder_index(h) {
-                    Some(k) if k < n => {
-                        let g = offset + k;
-                        let html = citation_html(g, &doc.citations[g].html, &tips[g]);
-                        events.push((Event::InlineHtml(html.into()), range.clone()));
-                    }
-                    _ => events.push((ev.clone(), range.clone())),
-                },
-                Event::Html(h) if h.trim() == MARKER && pages.len() == 1 => {
-                    marker_seen = true;
-                    events.push((Event::Html(list_html.clone().into()), range.clone()));
-                }
-                _ => events.push((ev.clone(), range.clone())),
-            }
-        }
+        let n = site.pages[i].page.doc.citations.len();
+        citations.push(
+            (offset..offset + n)
+                .map(|g| citation_html(g, &doc.citations[g].html, &tips[g]))
+                .collect(),
+        );
         offset += n;
-        bodies.push(events);
     }
+    let list_at_marker = match pages {
+        [i] => site.pages[*i]
+            .page
+            .doc
+            .events
+            .iter()
+            .any(|(ev, _)| matches!(ev, Event::Html(h) if h.trim() == MARKER)),
+        _ => false,
+    };
     let keys = doc.entries.iter().map(|e| e.key.clone()).collect();
     Ok(Cited {
-        bodies,
-        // Placed at the marker if there was one; otherwise the template puts it after the body.
-        list_html: (!marker_seen).then_some(list_html),
+        citations,
+        list_html: Some(reference_list(site, &doc)),
+        list_at_marker,
         keys,
     })
 }

@@ -12,15 +12,19 @@ pub mod listing;
 pub mod search;
 pub mod theme;
 
-use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use std::cell::RefCell;
+
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::load::Kind;
 use crate::parse::highlight::{self, Highlighter};
 use crate::parse::markdown::Spanned;
+use crate::resolve::glossary::link_bases;
 use crate::resolve::Site;
 use crate::url::Route;
+use citations::Substitutions;
 use theme::Theme;
 
 /// A file of the finished site, relative to the output root.
@@ -125,28 +129,58 @@ impl Renderer {
     /// is rendered and then dropped: `glia build` writes pages while others render, so the
     /// whole site is never in memory at once (the returned `files` are then empty).
     pub fn render_site_to(&self, site: &Site, sink: Option<Sink<'_>>) -> Rendered {
-        let results: Vec<Result<Vec<OutFile>, Vec<Diagnostic>>> = (0..site.pages.len())
-            .into_par_iter()
-            .filter(|&i| site.pages[i].page.kind != Kind::Term)
-            .map(|i| self.render_page(site, i).and_then(|f| hand_over(f, sink)))
-            .collect();
+        // The articles are many small tasks; the glossary page, the listings and the search
+        // index are a few large ones, each mostly sequential. Started first, on a thread of
+        // their own, they finish while the articles are still being shared out, instead of
+        // leaving one core idle at the end.
+        let glossary = site
+            .pages
+            .iter()
+            .position(|p| p.page.kind == Kind::Glossary);
+        let page = |i: usize| {
+            (
+                i,
+                self.render_page(site, i).and_then(|f| hand_over(f, sink)),
+            )
+        };
+        let (mut results, (glossary, (listings, (not_found, (search_files, search))))) =
+            rayon::join(
+                || {
+                    (0..site.pages.len())
+                        .into_par_iter()
+                        .filter(|&i| site.pages[i].page.kind != Kind::Term && Some(i) != glossary)
+                        .map(page)
+                        .collect::<Vec<_>>()
+                },
+                || {
+                    let glossary = glossary.map(page);
+                    let rest = rayon::join(
+                        || self.render_listings(site),
+                        || rayon::join(|| self.render_404(site), || self.render_search(site)),
+                    );
+                    (glossary, rest)
+                },
+            );
+        if let Some(g) = glossary {
+            let at = results.partition_point(|(i, _)| *i < g.0);
+            results.insert(at, g);
+        }
         let mut files = Vec::with_capacity(results.len() + 8);
         let mut diags = Vec::new();
-        for r in results {
+        for (_, r) in results {
             match r {
                 Ok(f) => files.extend(f),
                 Err(d) => diags.extend(d),
             }
         }
-        match self.render_listings(site) {
+        match listings {
             Ok(f) => files.extend(f),
             Err(d) => diags.extend(d),
         }
-        match self.render_404(site) {
+        match not_found {
             Ok(f) => files.push(f),
             Err(d) => diags.push(d),
         }
-        let (search_files, search) = self.render_search(site);
         for r in search_files {
             match r {
                 Ok(f) => files.push(f),
@@ -227,16 +261,40 @@ impl Renderer {
             let cited = citations::format_pages(site, &order)?;
             let defs: std::collections::BTreeMap<usize, String> = order
                 .par_iter()
-                .zip(cited.bodies.par_iter())
-                .map(|(&d, body)| (d, self.body_html(body)))
+                .zip(cited.citations.par_iter())
+                .map(|(&d, cites)| {
+                    let (href_base, id_prefix) = link_bases(&site.pages[d], site.link_style);
+                    let subs = Substitutions {
+                        citations: cites,
+                        list: None,
+                        links: Some(site.glossary.pieces(&href_base, &id_prefix)),
+                    };
+                    (d, self.body_html(&site.pages[d].page.doc.events, subs))
+                })
                 .collect();
             let g = context::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
-            let html = self.body_html(&page.page.doc.events);
+            let (href_base, id_prefix) = link_bases(page, site.link_style);
+            let subs = Substitutions {
+                links: Some(site.glossary.pieces(&href_base, &id_prefix)),
+                ..Substitutions::default()
+            };
+            let html = self.body_html(&page.page.doc.events, subs);
             (html, cited.list_html, cited.keys, Some(g))
         } else {
-            let mut cited = citations::format_pages(site, &[i])?;
-            let body = cited.bodies.pop().unwrap_or_default();
-            (self.body_html(&body), cited.list_html, cited.keys, None)
+            let cited = citations::format_pages(site, &[i])?;
+            let (href_base, id_prefix) = link_bases(page, site.link_style);
+            let subs = Substitutions {
+                citations: cited.citations.first().map_or(&[], Vec::as_slice),
+                list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
+                links: Some(site.glossary.pieces(&href_base, &id_prefix)),
+            };
+            let html = self.body_html(&page.page.doc.events, subs);
+            let after = if cited.list_at_marker {
+                None
+            } else {
+                cited.list_html
+            };
+            (html, after, cited.keys, None)
         };
         let mut ctx = context::page_context(site, i, html, glossary);
         ctx.page.references = refs;
@@ -379,37 +437,87 @@ impl Renderer {
         })
     }
 
-    /// The page body: fenced code highlighted, everything else as pulldown-cmark writes it.
-    pub fn body_html(&self, events: &[Spanned]) -> String {
-        let mut out = String::new();
-        let mut code: Option<(String, String)> = None;
-        let mut buf: Vec<Event<'_>> = Vec::with_capacity(events.len());
-        for (ev, _) in events {
-            match (ev, code.as_mut()) {
-                (Event::Start(Tag::CodeBlock(kind)), None) => {
-                    let info = match kind {
-                        CodeBlockKind::Fenced(i) => i.to_string(),
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    code = Some((info, String::new()));
+    /// The page body: fenced code highlighted, placeholders filled from `subs`, everything
+    /// else as pulldown-cmark writes it. The events are streamed to the writer, borrowed, not
+    /// collected or copied: a page with many citations and glossary links carries a lot of
+    /// text in them.
+    pub fn body_html(&self, events: &[Spanned], subs: Substitutions<'_>) -> String {
+        let text: usize = events
+            .iter()
+            .map(|(e, _)| match e {
+                Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) | Event::Code(t) => {
+                    t.len() + 8
                 }
-                (Event::Text(t), Some((_, body))) => body.push_str(t),
-                (Event::End(TagEnd::CodeBlock), Some(_)) => {
-                    if let Some((info, body)) = code.take() {
-                        buf.push(Event::Html(self.highlighter.block(&info, &body).into()));
-                    }
-                }
-                (_, Some(_)) => {}
-                (ev, None) => buf.push(ev.clone()),
-            }
-        }
-        pulldown_cmark::html::push_html(&mut out, buf.into_iter());
-        out
+                _ => 8,
+            })
+            .sum();
+        let links = subs
+            .links
+            .map_or(0, |l| l.size_hint(events.iter().map(|(e, _)| e)));
+        let out = RefCell::new(String::with_capacity(text + links));
+        let body = BodyEvents {
+            events: events.iter(),
+            subs,
+            out: &out,
+            highlighter: &self.highlighter,
+        };
+        // Writing to a String cannot fail.
+        let _ = pulldown_cmark::html::write_html_fmt(crate::html::SharedString(&out), body);
+        out.into_inner()
     }
 
     #[cfg(test)]
     pub fn highlighter(&self) -> &Highlighter {
         &self.highlighter
+    }
+}
+
+/// A body's events as the HTML writer gets them: see [`Renderer::body_html`].
+struct BodyEvents<'a, 'e> {
+    events: std::slice::Iter<'e, Spanned>,
+    subs: Substitutions<'a>,
+    /// What the writer writes to; glossary links are written here directly.
+    out: &'a RefCell<String>,
+    highlighter: &'a Highlighter,
+}
+
+impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        let (ev, _) = self.events.next()?;
+        if let Event::Start(Tag::CodeBlock(kind)) = ev {
+            // The whole block is highlighted at once, as one piece of HTML.
+            let info = match kind {
+                CodeBlockKind::Fenced(i) => i.as_ref(),
+                CodeBlockKind::Indented => "",
+            };
+            let mut body = String::new();
+            for (ev, _) in self.events.by_ref() {
+                match ev {
+                    Event::Text(t) => body.push_str(t),
+                    Event::End(TagEnd::CodeBlock) => break,
+                    _ => {}
+                }
+            }
+            return Some(Event::Html(self.highlighter.block(info, &body).into()));
+        }
+        Some(self.subs.replace(ev, self.out).unwrap_or_else(|| lend(ev)))
+    }
+}
+
+/// `event` borrowing its text instead of copying it.
+fn lend<'a>(event: &'a Event<'_>) -> Event<'a> {
+    let b = |s: &'a CowStr<'_>| CowStr::Borrowed(s.as_ref());
+    match event {
+        Event::Text(s) => Event::Text(b(s)),
+        Event::Html(s) => Event::Html(b(s)),
+        Event::InlineHtml(s) => Event::InlineHtml(b(s)),
+        Event::Code(s) => Event::Code(b(s)),
+        Event::InlineMath(s) => Event::InlineMath(b(s)),
+        Event::DisplayMath(s) => Event::DisplayMath(b(s)),
+        Event::FootnoteReference(s) => Event::FootnoteReference(b(s)),
+        other => other.clone(),
     }
 }
 

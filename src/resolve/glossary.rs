@@ -12,9 +12,11 @@ use super::SitePage;
 use crate::config::GlossaryLink;
 use crate::diagnostics::Diagnostic;
 use crate::glossary::{
-    link_terms, Glossary, GlossaryEntry, LinkContext, LinkMode, LinkOutcome, LinkTable, Matcher,
+    escape_html, link_terms, Glossary, GlossaryEntry, LinkContext, LinkMode, LinkOutcome,
+    LinkPieces, LinkTable, Matcher,
 };
 use crate::load::Kind;
+use crate::parse::markdown::Spanned;
 use crate::url::{LinkStyle, Route};
 
 /// What the rest of the build needs to know about the glossary.
@@ -36,17 +38,31 @@ pub struct GlossaryIndex {
     pub matcher: Matcher,
 }
 
+impl GlossaryIndex {
+    /// What turns the link markers of a page whose [`link_bases`] are these into HTML.
+    pub fn pieces<'a>(&'a self, href_base: &'a str, id_prefix: &'a str) -> LinkPieces<'a> {
+        LinkPieces {
+            table: &self.table,
+            href_base,
+            id_prefix,
+        }
+    }
+}
+
 /// The route of the glossary page.
 pub fn route() -> Route {
     Route::page("glossary")
 }
 
+/// Links every page's terms. `events` are the pages' events, taken out of `pages` so that
+/// the citation step can read the pages meanwhile; the linked events are returned in the same
+/// order, to be put back.
 pub fn link_site(
-    pages: &mut [SitePage],
+    pages: &[SitePage],
+    events: Vec<Vec<Spanned>>,
     mode: GlossaryLink,
-    style: LinkStyle,
     diags: &mut Vec<Diagnostic>,
-) -> GlossaryIndex {
+) -> (GlossaryIndex, Vec<Vec<Spanned>>) {
     let mut entries = Vec::new();
     let mut definitions = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
@@ -72,15 +88,18 @@ pub fn link_site(
         }
     };
     let table = LinkTable::new(&glossary);
-    let outcomes: Vec<(Vec<Diagnostic>, Vec<usize>)> = pages
-        .par_iter_mut()
-        .map(|p| link_page(p, &glossary, &matcher, &table, mode, style))
+    let outcomes: Vec<(Vec<Spanned>, Vec<Diagnostic>, Vec<usize>)> = pages
+        .par_iter()
+        .zip(events)
+        .map(|(p, ev)| link_page(p, ev, &glossary, &matcher, &table, mode))
         .collect();
+    let mut linked = Vec::with_capacity(pages.len());
     // Per term, by index: a site with many terms used on many pages makes ~100,000 entries,
     // too many to key by slug one at a time.
     let mut by_term: Vec<Vec<usize>> = vec![Vec::new(); glossary.len()];
     let mut used_by_page = Vec::with_capacity(pages.len());
-    for (i, (d, used)) in outcomes.into_iter().enumerate() {
+    for (i, (ev, d, used)) in outcomes.into_iter().enumerate() {
+        linked.push(ev);
         diags.extend(d);
         if !matches!(pages[i].page.kind, Kind::Term | Kind::Glossary) {
             for &t in &used {
@@ -114,7 +133,7 @@ pub fn link_site(
     for (r, &t) in alpha.iter().enumerate() {
         alpha_rank[t] = r;
     }
-    GlossaryIndex {
+    let index = GlossaryIndex {
         glossary,
         definitions,
         appears_in,
@@ -122,19 +141,20 @@ pub fn link_site(
         table,
         alpha_rank,
         matcher,
-    }
+    };
+    (index, linked)
 }
 
-/// Links the terms of one page. Returns its diagnostics and the terms it uses (indexes into
-/// `glossary.terms()`, ascending).
+/// Links the terms of one page, whose events are `events`. Returns the linked events, the
+/// diagnostics and the terms the page uses (indexes into `glossary.terms()`, ascending).
 pub fn link_page(
-    p: &mut SitePage,
+    p: &SitePage,
+    events: Vec<Spanned>,
     glossary: &Glossary,
     matcher: &Matcher,
     table: &LinkTable,
     mode: GlossaryLink,
-    style: LinkStyle,
-) -> (Vec<Diagnostic>, Vec<usize>) {
+) -> (Vec<Spanned>, Vec<Diagnostic>, Vec<usize>) {
     let mode = match mode {
         _ if p.page.fm.glossary == Some(false) => LinkMode::None,
         GlossaryLink::First => LinkMode::First,
@@ -146,33 +166,38 @@ pub fn link_page(
         .term
         .as_ref()
         .map(|_| term_slug(&p.page.content_path));
-    // Tooltip ids must be unique on the glossary page, where every definition is shown.
-    let prefix = own.as_ref().map(|s| format!("{s}-")).unwrap_or_default();
-    // Definitions are shown on the glossary page, so their links stay on it.
-    let href_base = if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
-        String::new()
-    } else {
-        route().relative_from(&p.route, style)
-    };
-    let events = std::mem::take(&mut p.page.doc.events);
     let ctx = LinkContext {
         glossary,
         matcher,
         table,
         mode,
         exclude_slug: own.as_deref(),
-        href_base: &href_base,
         file: &p.page.file,
         text: &p.page.text,
-        id_prefix: &prefix,
     };
     let LinkOutcome {
         events,
         used,
         diagnostics,
     } = link_terms(events, &ctx);
-    p.page.doc.events = events;
-    (diagnostics, used)
+    (events, diagnostics, used)
+}
+
+/// Where page `p`'s glossary links point and how its tooltips are named, escaped, for
+/// [`crate::glossary::LinkPieces`]: `(href_base, id_prefix)`.
+pub fn link_bases(p: &SitePage, style: LinkStyle) -> (String, String) {
+    // Definitions are shown on the glossary page, so their links stay on it.
+    let href_base = if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
+        String::new()
+    } else {
+        route().relative_from(&p.route, style)
+    };
+    // Tooltip ids must be unique on the glossary page, where every definition is shown.
+    let prefix = match &p.page.term {
+        Some(_) => format!("{}-", term_slug(&p.page.content_path)),
+        None => String::new(),
+    };
+    (escape_html(&href_base), escape_html(&prefix))
 }
 
 /// A term's slug is its file name: `glossary/nmda-receptor.md` → `nmda-receptor`.

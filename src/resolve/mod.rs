@@ -16,6 +16,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{closest, did_you_mean, Diagnostic};
 use crate::load::{Asset, Kind};
 use crate::parse::frontmatter::Date;
+use crate::parse::markdown::Spanned;
 use crate::parse::ParsedPage;
 use crate::url::{is_safe_url, join_relative, scheme, LinkStyle, Route};
 
@@ -177,13 +178,23 @@ pub fn resolve(
     }
 
     let build_date = build_date(&pages);
-    let glossary = glossary::link_site(
-        &mut pages,
-        config.glossary.link,
-        opts.link_style,
-        &mut diags,
+    // Glossary linking rewrites the pages' events; the citation step reads only their
+    // citations and references. Neither needs the other, so they run side by side, with the
+    // events lent to the glossary.
+    let events: Vec<Vec<Spanned>> = pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.page.doc.events))
+        .collect();
+    let (mut glossary_diags, mut citation_diags) = (Vec::new(), Vec::new());
+    let ((glossary, linked), citations) = rayon::join(
+        || glossary::link_site(&pages, events, config.glossary.link, &mut glossary_diags),
+        || citations::resolve(preloaded, &pages, &mut citation_diags),
     );
-    let citations = citations::resolve(preloaded, &pages, &mut diags);
+    for (p, ev) in pages.iter_mut().zip(linked) {
+        p.page.doc.events = ev;
+    }
+    diags.extend(glossary_diags);
+    diags.extend(citation_diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
     (
         Site {
