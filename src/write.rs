@@ -102,13 +102,29 @@ impl Staging {
                 let _ = std::fs::rename(&old_path, output);
                 return Err(e);
             }
-            drop(old); // removes the previous site
+            remove_files(&old_path);
+            drop(old); // removes the previous site's folders, and anything left
         } else {
             std::fs::rename(root, output)?;
         }
         let _ = self.dir.keep();
         Ok(())
     }
+}
+
+/// Deletes the files under `dir`, in parallel: the previous site has thousands, and
+/// deleting is most of what a rebuild spends after rendering. Best effort, like the removal
+/// of the folders that follows.
+fn remove_files(dir: &Path) {
+    let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
