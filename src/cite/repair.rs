@@ -110,12 +110,15 @@ pub(crate) fn patch_locales(locales: &mut [Locale]) {
     }
 }
 
-/// Applies workarounds 1 and 2 to one rendered citation or entry. `data` holds the strings of
-/// the references involved, whose own punctuation must never be touched.
-pub(crate) fn repair_tree(children: &mut ElemChildren, data: &[&str]) {
+/// Applies workarounds 1 and 2 to one rendered citation or entry. `data` gives the strings
+/// of the references involved, whose own punctuation must never be touched; it is asked only
+/// when a repair needs it, which most numeric citations (`[1,2]`) never do.
+pub(crate) fn repair_tree<'a>(children: &mut ElemChildren, data: &dyn Fn() -> Vec<&'a str>) {
     trim_dates(children);
-    collapse_punctuation(children, data);
-    restore_mixed_case(children, data);
+    let mut known: Option<Vec<&'a str>> = None;
+    let mut data = || -> Vec<&'a str> { known.get_or_insert_with(data).clone() };
+    collapse_punctuation(children, &mut data);
+    restore_mixed_case(children, &mut data);
 }
 
 /// `BJPsych`, `eLife`, `mRNA`: capitals after the first letter, next to lower-case letters.
@@ -123,7 +126,7 @@ fn is_mixed_case(word: &str) -> bool {
     word.chars().skip(1).any(char::is_uppercase) && word.chars().any(char::is_lowercase)
 }
 
-fn restore_mixed_case(children: &mut ElemChildren, data: &[&str]) {
+fn restore_mixed_case<'a>(children: &mut ElemChildren, data: &mut dyn FnMut() -> Vec<&'a str>) {
     // Only letters can be restored; most citations (`(1,2)`) have none, and collecting the
     // data's words costs far more than this look.
     let mut list = Vec::new();
@@ -134,6 +137,7 @@ fn restore_mixed_case(children: &mut ElemChildren, data: &[&str]) {
     {
         return;
     }
+    let data = data();
     let originals: std::collections::BTreeMap<String, &str> = data
         .iter()
         .flat_map(|d| d.split(|c: char| !c.is_alphanumeric()))
@@ -260,7 +264,8 @@ fn collision(a: char, b: char) -> Option<Keep> {
     }
 }
 
-fn collapse_punctuation(children: &mut ElemChildren, data: &[&str]) {
+fn collapse_punctuation<'a>(children: &mut ElemChildren, data: &mut dyn FnMut() -> Vec<&'a str>) {
+    let mut strings: Option<Vec<&'a str>> = None;
     let mut leaves_ = Vec::new();
     leaves(children, &mut leaves_);
     // (leaf, byte offset, char) for every character, in reading order.
@@ -281,7 +286,15 @@ fn collapse_punctuation(children: &mut ElemChildren, data: &[&str]) {
         let editable = leaves_[pa].1 && leaves_[pb].1;
         // Most pairs are no collision: ask the table before searching the data for the pair.
         let verdict = match collision(a, b) {
-            Some(keep) if editable && !data.iter().any(|d| contains_pair(d, a, b)) => Some(keep),
+            Some(keep)
+                if editable
+                    && !strings
+                        .get_or_insert_with(&mut *data)
+                        .iter()
+                        .any(|d| contains_pair(d, a, b)) =>
+            {
+                Some(keep)
+            }
             _ => None,
         };
         match verdict {
@@ -338,14 +351,14 @@ mod tests {
     #[test]
     fn collapses_affix_collisions_but_not_data() {
         let mut c = ElemChildren(vec![text("Wait... what?"), text(". J. 2023;"), text(".")]);
-        repair_tree(&mut c, &["Wait... what?"]);
+        repair_tree(&mut c, &|| vec!["Wait... what?"]);
         assert_eq!(plain(&c), "Wait... what? J. 2023;");
     }
 
     #[test]
     fn restores_words_with_inner_capitals() {
         let mut c = ElemChildren(vec![text("Bjpsych Open and Elife, not Open")]);
-        repair_tree(&mut c, &["BJPsych Open", "eLife", "OPEN"]);
+        repair_tree(&mut c, &|| vec!["BJPsych Open", "eLife", "OPEN"]);
         assert_eq!(plain(&c), "BJPsych Open and eLife, not Open");
     }
 

@@ -473,11 +473,12 @@ impl Styler {
         mut result: ElemChildren,
     ) -> FormattedCitation {
         let keys: Vec<String> = c.items.iter().map(|i| i.key.clone()).collect();
-        let data: Vec<&str> = used
-            .iter()
-            .filter_map(|i| bib.get(&i.key))
-            .flat_map(data_strings)
-            .collect();
+        let data = || -> Vec<&str> {
+            used.iter()
+                .filter_map(|i| bib.get(&i.key))
+                .flat_map(data_strings)
+                .collect()
+        };
         let layout = &self.style.citation.layout;
         let ctx = CiteCtx {
             items: used,
@@ -596,8 +597,7 @@ impl Styler {
                     .into_iter()
                     .enumerate()
                     .map(|(i, mut item)| {
-                        let data: Vec<&str> =
-                            bib.get(&item.key).map(data_strings).unwrap_or_default();
+                        let data = || bib.get(&item.key).map(data_strings).unwrap_or_default();
                         repair::repair_tree(&mut item.content, &data);
                         let mut html = String::new();
                         write_children(&mut html, &item.content, None, false);
@@ -651,7 +651,7 @@ impl Styler {
                 .unwrap_or_default()
                 .into_iter()
                 .map(|mut item| {
-                    let data: Vec<&str> = bib.get(&item.key).map(data_strings).unwrap_or_default();
+                    let data = || bib.get(&item.key).map(data_strings).unwrap_or_default();
                     repair::repair_tree(&mut item.content, &data);
                     let mut html = String::new();
                     write_children(&mut html, &item.content, None, false);
