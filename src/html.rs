@@ -10,7 +10,8 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Appends `s` to `out`, escaped as [`escape`] does. Copies the runs between the five
-/// special characters whole: citations and glossary links escape megabytes of text a build.
+/// special characters whole: a build escapes megabytes of text (every citation tooltip is a
+/// formatted reference).
 pub fn push_escaped(out: &mut String, s: &str) {
     let mut done = 0;
     for (i, b) in s.bytes().enumerate() {

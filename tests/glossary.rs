@@ -527,6 +527,27 @@ fn explicit_links_work_anywhere_and_by_alias() {
     assert_no_broken_links(&out);
 }
 
+#[test]
+fn an_explicit_link_in_an_image_description_stays_inside_its_alt_text() {
+    // An image's description becomes its `alt` text, where a link cannot be: the words stay,
+    // without the link's markup (escaped or not).
+    let fx = site(
+        None,
+        &[(
+            "figure",
+            "---\ntitle: Figure\n---\nA figure.\n\n![Diagram of the [NMDA receptor](glossary:nmda-receptor)](diagram.png)\n",
+        )],
+    );
+    fx.write("content/articles/diagram.png", "not really a png");
+    let out = fx.build_ok();
+    let doc = out.html("articles/figure/index.html");
+    let imgs = select(&doc, ".prose img");
+    assert_eq!(imgs.len(), 1);
+    assert_eq!(attr(&imgs[0], "alt"), "Diagram of the NMDA receptor");
+    assert!(gloss_links(&doc).is_empty(), "{:?}", gloss_links(&doc));
+    assert!(select(&doc, ".prose .gloss-tip").is_empty());
+}
+
 fn fails(link: Option<&str>, extra: &[(&str, &str)]) -> String {
     let fx = site(link, &[]);
     for (p, c) in extra {

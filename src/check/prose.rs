@@ -124,8 +124,9 @@ pub fn blocks(events: &[Spanned], source: &str) -> Vec<Block> {
                     let kept = cur.text.trim_end().len();
                     cur.text.truncate(kept);
                 } else if let Some(src) = source.get(range.clone()) {
-                    // Passes such as glossary linking turn prose into inline HTML (with tooltip
-                    // text readers do not read inline): what the editor wrote is the prose.
+                    // Inline HTML that stands for prose (a glossary link's text when it has
+                    // quotes, escaped): what the editor wrote is the prose. A link's markers
+                    // cover no source and add nothing.
                     if !src.trim_start().starts_with('<') {
                         cur.push(src, range.clone());
                     }

@@ -1,4 +1,5 @@
-//! The linking pass: glossary terms in a page's events become links with a tooltip.
+//! The linking pass: glossary terms in a page's events are marked as links, and render writes
+//! each as a link with a tooltip ([`LinkPieces::write`]).
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -9,6 +10,7 @@ use super::entry::Glossary;
 use super::matcher::Matcher;
 use super::text::escape_html;
 use crate::diagnostics::Diagnostic;
+use crate::html::push_escaped;
 
 /// Which occurrences of a term are linked automatically. Explicit links are honoured in every
 /// mode.
@@ -77,8 +79,8 @@ impl LinkTable {
 /// every linked term of every page and held until render, which then copied it twice more.
 /// It leaves a marker of a few bytes instead (stored inline in the event, so no allocation),
 /// and render writes the HTML straight into the page from the [`LinkTable`]
-/// ([`LinkPieces::expand`]). A marker starts with a private-use character, which raw HTML,
-/// the only other source of inline HTML events, cannot start with.
+/// ([`LinkPieces::write`]). A marker starts with a private-use character, which neither raw
+/// HTML (always `<…`) nor a citation placeholder (an HTML comment) can start with.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mark {
     Open,
@@ -149,6 +151,7 @@ pub struct LinkPieces<'a> {
 
 impl LinkPieces<'_> {
     /// If `html` is a link marker, writes the HTML it stands for to `out` and returns true.
+    /// The HTML always ends in `>`.
     ///
     /// A link is a wrapper (so hovering the tooltip keeps it open) holding the link, which is
     /// described by the tooltip right after it.
@@ -514,11 +517,19 @@ impl Pass<'_, '_> {
             self.out
                 .push((Event::InlineHtml(marker(Mark::Open, m.term, id)), at));
             let found = &merged[m.range.clone()];
-            let found = match pulldown_cmark::InlineStr::try_from(found) {
-                Ok(inline) => CowStr::Inlined(inline),
-                Err(_) => found.to_string().into(),
+            let event = if found.contains(['\'', '"']) {
+                // Written as glia escapes text in HTML it writes itself (quotes included),
+                // as the link's text always was.
+                let mut html = String::with_capacity(found.len() + 8);
+                push_escaped(&mut html, found);
+                Event::InlineHtml(html.into())
+            } else {
+                match pulldown_cmark::InlineStr::try_from(found) {
+                    Ok(inline) => Event::Text(CowStr::Inlined(inline)),
+                    Err(_) => Event::Text(found.to_string().into()),
+                }
             };
-            self.out.push((Event::Text(found), range));
+            self.out.push((event, range));
             self.out
                 .push((Event::InlineHtml(marker(Mark::Close, m.term, id)), end));
             cursor = m.range.end;

@@ -50,18 +50,34 @@ pub struct Substitutions<'a> {
 
 impl<'a> Substitutions<'a> {
     /// What the HTML writer gets instead of `event`, if it is a placeholder this body fills:
-    /// a citation or the reference list as an event; a glossary link's start or end is
-    /// written straight into `out`, and an empty event handed on in its place.
-    pub fn replace(&self, event: &Event<'_>, out: &RefCell<String>) -> Option<Event<'a>> {
+    /// a citation or the reference list as an event. A glossary link's start or end is
+    /// written straight into `out`, all but its final `>`, which is handed on as the event
+    /// (so the writer's idea of the last character written stays true). Inside an image
+    /// (`in_alt`) the writer turns everything into the `alt` text, where a link cannot be:
+    /// there a glossary link leaves its words only.
+    pub fn replace(
+        &self,
+        event: &Event<'_>,
+        out: &RefCell<String>,
+        in_alt: bool,
+    ) -> Option<Event<'a>> {
         match event {
             Event::InlineHtml(h) => {
                 if let Some(c) = placeholder_index(h).and_then(|k| self.citations.get(k)) {
                     return Some(Event::InlineHtml(CowStr::Borrowed(c)));
                 }
                 let links = self.links?;
-                links
-                    .write(h, &mut out.borrow_mut())
-                    .then_some(Event::InlineHtml(CowStr::Borrowed("")))
+                if in_alt {
+                    return links
+                        .write(h, &mut String::new())
+                        .then_some(Event::InlineHtml(CowStr::Borrowed("")));
+                }
+                let mut out = out.borrow_mut();
+                if !links.write(h, &mut out) {
+                    return None;
+                }
+                out.pop();
+                Some(Event::InlineHtml(CowStr::Borrowed(">")))
             }
             Event::Html(h) if h.trim() == MARKER => {
                 self.list.map(|list| Event::Html(CowStr::Borrowed(list)))

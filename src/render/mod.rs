@@ -266,7 +266,8 @@ impl Renderer {
                     let (href_base, id_prefix) = link_bases(&site.pages[d], site.link_style);
                     let subs = Substitutions {
                         citations: cites,
-                        list: None,
+                        // Only a page of one definition can place the list at its marker.
+                        list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
                         links: Some(site.glossary.pieces(&href_base, &id_prefix)),
                     };
                     (d, self.body_html(&site.pages[d].page.doc.events, subs))
@@ -279,7 +280,12 @@ impl Renderer {
                 ..Substitutions::default()
             };
             let html = self.body_html(&page.page.doc.events, subs);
-            (html, cited.list_html, cited.keys, Some(g))
+            let after = if cited.list_at_marker {
+                None
+            } else {
+                cited.list_html
+            };
+            (html, after, cited.keys, Some(g))
         } else {
             let cited = citations::format_pages(site, &[i])?;
             let (href_base, id_prefix) = link_bases(page, site.link_style);
@@ -460,6 +466,7 @@ impl Renderer {
             subs,
             out: &out,
             highlighter: &self.highlighter,
+            images: 0,
         };
         // Writing to a String cannot fail.
         let _ = pulldown_cmark::html::write_html_fmt(crate::html::SharedString(&out), body);
@@ -479,6 +486,8 @@ struct BodyEvents<'a, 'e> {
     /// What the writer writes to; glossary links are written here directly.
     out: &'a RefCell<String>,
     highlighter: &'a Highlighter,
+    /// How many images the writer is inside (it writes their text as `alt`).
+    images: usize,
 }
 
 impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
@@ -502,7 +511,13 @@ impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
             }
             return Some(Event::Html(self.highlighter.block(info, &body).into()));
         }
-        Some(self.subs.replace(ev, self.out).unwrap_or_else(|| lend(ev)))
+        match ev {
+            Event::Start(Tag::Image { .. }) => self.images += 1,
+            Event::End(TagEnd::Image) => self.images = self.images.saturating_sub(1),
+            _ => {}
+        }
+        let replaced = self.subs.replace(ev, self.out, self.images > 0);
+        Some(replaced.unwrap_or_else(|| lend(ev)))
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Single-threaded where it builds indexes (cheap: plain maps over every page's record), in
 //! parallel where it rewrites each page's links. After this stage every page knows its output
-//! route and every link in its events is final, so render needs no more lookups.
+//! route and every link in its events is final, so render needs no more lookups (glossary
+//! links are markers whose HTML render writes from the glossary's table, without lookups).
 
 use std::collections::{BTreeMap, BTreeSet};
 
