@@ -198,6 +198,30 @@ impl LinkPieces<'_> {
         out.push_str(n);
     }
 
+    /// What the HTML writer gets instead of `html`, if it is a link marker. The link's HTML
+    /// is written straight into `out`, the writer's buffer, all but its final `>`, which is
+    /// handed on as the event: the writer then knows the last character written, as if it
+    /// had written the link itself. Inside an image (`in_alt`) the writer turns everything
+    /// into the `alt` text, where a link cannot be: there the link leaves its words only.
+    pub fn replace(
+        &self,
+        html: &str,
+        out: &std::cell::RefCell<String>,
+        in_alt: bool,
+    ) -> Option<Event<'static>> {
+        if in_alt {
+            let (_, t, _) = read_marker(html)?;
+            self.table.terms.get(t)?;
+            return Some(Event::InlineHtml(CowStr::Borrowed("")));
+        }
+        let mut out = out.borrow_mut();
+        if !self.write(html, &mut out) {
+            return None;
+        }
+        out.pop();
+        Some(Event::InlineHtml(CowStr::Borrowed(">")))
+    }
+
     /// About how many bytes the links in `events` add to a page, to size its buffer.
     pub fn size_hint<'e>(&self, events: impl Iterator<Item = &'e Event<'e>>) -> usize {
         events
@@ -214,16 +238,22 @@ impl LinkPieces<'_> {
     }
 }
 
-/// HTML for `events` as pulldown-cmark writes it, with glossary links written by `pieces`.
-/// Render does the same while also highlighting code and filling citations.
+/// HTML for `events` as pulldown-cmark writes it, with glossary links written by `pieces`
+/// as render writes them (render also highlights code and fills citations).
 #[cfg(test)]
 pub fn to_html(events: &[(Event<'static>, Range<usize>)], pieces: LinkPieces<'_>) -> String {
     let out = std::cell::RefCell::new(String::new());
+    let mut images = 0usize;
     let events = events.iter().map(|(e, _)| {
-        if let Event::InlineHtml(h) = e {
-            if pieces.write(h, &mut out.borrow_mut()) {
-                return Event::InlineHtml(CowStr::Borrowed(""));
+        match e {
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+            Event::InlineHtml(h) => {
+                if let Some(replaced) = pieces.replace(h, &out, images > 0) {
+                    return replaced;
+                }
             }
+            _ => {}
         }
         e.clone()
     });

@@ -50,11 +50,9 @@ pub struct Substitutions<'a> {
 
 impl<'a> Substitutions<'a> {
     /// What the HTML writer gets instead of `event`, if it is a placeholder this body fills:
-    /// a citation or the reference list as an event. A glossary link's start or end is
-    /// written straight into `out`, all but its final `>`, which is handed on as the event
-    /// (so the writer's idea of the last character written stays true). Inside an image
-    /// (`in_alt`) the writer turns everything into the `alt` text, where a link cannot be:
-    /// there a glossary link leaves its words only.
+    /// a citation or the reference list as an event; a glossary link's start or end as
+    /// [`LinkPieces::replace`] hands it on (writing the link into `out`, the writer's
+    /// buffer, unless inside an image's `alt` text, `in_alt`).
     pub fn replace(
         &self,
         event: &Event<'_>,
@@ -66,18 +64,7 @@ impl<'a> Substitutions<'a> {
                 if let Some(c) = placeholder_index(h).and_then(|k| self.citations.get(k)) {
                     return Some(Event::InlineHtml(CowStr::Borrowed(c)));
                 }
-                let links = self.links?;
-                if in_alt {
-                    return links
-                        .write(h, &mut String::new())
-                        .then_some(Event::InlineHtml(CowStr::Borrowed("")));
-                }
-                let mut out = out.borrow_mut();
-                if !links.write(h, &mut out) {
-                    return None;
-                }
-                out.pop();
-                Some(Event::InlineHtml(CowStr::Borrowed(">")))
+                self.links?.replace(h, out, in_alt)
             }
             Event::Html(h) if h.trim() == MARKER => {
                 self.list.map(|list| Event::Html(CowStr::Borrowed(list)))
