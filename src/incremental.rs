@@ -268,6 +268,8 @@ struct Old {
     page: parse::ParsedPage,
     /// The glossary terms it used (indexes, ascending).
     used: Vec<usize>,
+    /// Its glossary links.
+    links: Vec<crate::glossary::LinkEdit>,
     /// Whether the front-matter changed (so listings were arranged again).
     front_matter: bool,
     /// The page's neighbours before the edit, whose "previous/next" links may now change.
@@ -277,6 +279,7 @@ struct Old {
 impl Old {
     fn restore(self, site: &mut Site, i: usize) {
         site.pages[i].page = self.page;
+        site.glossary.links_by_page[i] = self.links;
         let now = std::mem::replace(&mut site.glossary.used_by_page[i], self.used);
         if now != site.glossary.used_by_page[i] {
             set_appears_in(site, i, &now);
@@ -363,16 +366,13 @@ fn patch_page(
         .collect();
     let old_page = std::mem::replace(&mut site.pages[i].page, new);
     diags.extend(resolve::relink_page(site, i));
-    let events = std::mem::take(&mut site.pages[i].page.doc.events);
-    let (events, d, used) = resolve::glossary::link_page(
+    let (links, d, used) = resolve::glossary::link_page(
         &site.pages[i],
-        events,
         &site.glossary.glossary,
         &site.glossary.matcher,
         &site.glossary.table,
         site.config.glossary.link,
     );
-    site.pages[i].page.doc.events = events;
     diags.extend(d);
     let (_, d) = resolve::citations::page_works(
         &site.citations.bibliography,
@@ -399,6 +399,7 @@ fn patch_page(
     let old = Old {
         page: old_page,
         used: std::mem::replace(&mut site.glossary.used_by_page[i], used),
+        links: std::mem::replace(&mut site.glossary.links_by_page[i], links),
         front_matter,
         neighbours,
     };

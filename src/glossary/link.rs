@@ -1,7 +1,7 @@
-//! The linking pass: glossary terms in a page's events are marked as links, and render writes
-//! each as a link with a tooltip ([`LinkPieces::write`]).
+//! The linking pass: glossary terms in a page's events are found and recorded as
+//! [`LinkEdit`]s, and render writes each as a link with a tooltip ([`Linked`]).
 
-use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
@@ -73,70 +73,37 @@ impl LinkTable {
     }
 }
 
-/// Where a glossary link opens or closes in a page's events.
+/// One end of a glossary link, at a place in a page's events: what the linking pass records
+/// and render writes ([`Linked`]).
 ///
-/// The pass does not write the link's HTML: with a tooltip it is some 400 bytes, made for
-/// every linked term of every page and held until render, which then copied it twice more.
-/// It leaves a marker of a few bytes instead (stored inline in the event, so no allocation),
-/// and render writes the HTML straight into the page from the [`LinkTable`]
-/// ([`LinkPieces::write`]). A marker starts with a private-use character, which neither raw
-/// HTML (always `<…`) nor a citation placeholder (an HTML comment) can start with.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mark {
-    Open,
-    Close,
+/// The pass changes no event. A page's events stay as parsed, and its links are a short list
+/// of these, in event order, 20 bytes each. Inserting links into the events instead meant
+/// rebuilding every page's event list at more than twice its length, with the text around each
+/// of ~100,000 links on the benchmark corpus cut into new strings; that was most of what
+/// linking cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkEdit {
+    /// Index of the event in the page's events.
+    pub event: u32,
+    /// In a `Text` event, the byte offset in its text where the mark goes. Any other event (an
+    /// explicit link's start or end) is replaced by the mark, and `at` is 0.
+    pub at: u32,
+    pub mark: Mark,
 }
 
-const MARK: char = '\u{E000}';
-
-/// The marker for term `t` and tooltip number `id` (0: none): `\u{E000}o12.3`.
-fn marker(mark: Mark, t: usize, id: usize) -> CowStr<'static> {
-    let mut buf = [0u8; 48];
-    let mut len = MARK.encode_utf8(&mut buf).len();
-    buf[len] = if mark == Mark::Open { b'o' } else { b'c' };
-    len += 1;
-    len = push_digits(&mut buf, len, t);
-    buf[len] = b'.';
-    len = push_digits(&mut buf, len + 1, id);
-    // Only ASCII digits were added to a character: always UTF-8.
-    let s = std::str::from_utf8(&buf[..len]).unwrap_or_default();
-    match pulldown_cmark::InlineStr::try_from(s) {
-        Ok(inline) => CowStr::Inlined(inline),
-        Err(_) => s.to_string().into(),
-    }
+/// What a [`LinkEdit`] puts in its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A link to term `term` (an index into `Glossary::terms`) opens. `tip` numbers its
+    /// tooltip on the page, from 1; 0 when the term has no short definition (no tooltip).
+    Open { term: u32, tip: u32 },
+    /// The link opened with the same `term` and `tip` closes.
+    Close { term: u32, tip: u32 },
+    /// An explicit link to an unknown term: the event goes, the link's words stay.
+    Drop,
 }
 
-/// Writes `n` in decimal at `buf[at..]`; returns the end. (`write!` would go through the
-/// formatting machinery for each of a site's ~100,000 links.)
-fn push_digits(buf: &mut [u8; 48], at: usize, mut n: usize) -> usize {
-    let mut digits = [0u8; 20];
-    let mut k = digits.len();
-    loop {
-        k -= 1;
-        digits[k] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let d = &digits[k..];
-    buf[at..at + d.len()].copy_from_slice(d);
-    at + d.len()
-}
-
-/// Reads a marker: which end, the term, and the tooltip number's digits ("0" for none).
-fn read_marker(html: &str) -> Option<(Mark, usize, &str)> {
-    let rest = html.strip_prefix(MARK)?;
-    let (mark, rest) = match rest.as_bytes().first()? {
-        b'o' => (Mark::Open, &rest[1..]),
-        b'c' => (Mark::Close, &rest[1..]),
-        _ => return None,
-    };
-    let (t, id) = rest.split_once('.')?;
-    Some((mark, t.parse().ok()?, id))
-}
-
-/// What turns a page's link markers into HTML: the glossary's pieces and where the page is.
+/// What turns a page's [`LinkEdit`]s into HTML: the glossary's pieces and where the page is.
 #[derive(Clone, Copy)]
 pub struct LinkPieces<'a> {
     pub table: &'a LinkTable,
@@ -147,94 +114,228 @@ pub struct LinkPieces<'a> {
     /// bodies are linked separately onto one page (the glossary page itself), each has its
     /// own, so the ids stay unique as `aria-describedby` requires.
     pub id_prefix: &'a str,
+    /// The body's links, in event order.
+    pub edits: &'a [LinkEdit],
 }
 
 impl LinkPieces<'_> {
-    /// If `html` is a link marker, writes the HTML it stands for to `out` and returns true.
-    /// The HTML always ends in `>`.
+    /// Writes the HTML `mark` stands for to `out`; always ends in `>`. Nothing for `Drop` or
+    /// a term the table does not have.
     ///
     /// A link is a wrapper (so hovering the tooltip keeps it open) holding the link, which is
     /// described by the tooltip right after it.
-    pub fn write(&self, html: &str, out: &mut String) -> bool {
-        let Some((mark, t, id)) = read_marker(html) else {
-            return false;
+    pub fn write(&self, mark: Mark, out: &mut String) {
+        let (Mark::Open { term, tip } | Mark::Close { term, tip }) = mark else {
+            return;
         };
-        let Some(h) = self.table.terms.get(t) else {
-            return false;
+        let Some(h) = self.table.terms.get(term as usize) else {
+            return;
         };
-        let tip = id != "0";
         match mark {
-            Mark::Open => {
+            Mark::Open { .. } => {
                 out.push_str(r#"<span class="gloss"><a class="gloss-term" href=""#);
                 out.push_str(self.href_base);
                 out.push('#');
                 out.push_str(&h.slug);
                 out.push_str(r#"" data-term=""#);
                 out.push_str(&h.slug);
-                if tip {
+                if tip > 0 {
                     out.push_str(r#"" aria-describedby=""#);
-                    self.push_id(h, id, out);
+                    self.push_id(h, tip, out);
                 }
                 out.push_str(r#"">"#);
             }
-            Mark::Close if tip => {
+            Mark::Close { .. } if tip > 0 => {
                 out.push_str(r#"</a><span class="gloss-tip" role="tooltip" id=""#);
-                self.push_id(h, id, out);
+                self.push_id(h, tip, out);
                 out.push_str(r#"">"#);
                 out.push_str(&h.short);
                 out.push_str("</span></span>");
             }
-            Mark::Close => out.push_str("</a></span>"),
+            _ => out.push_str("</a></span>"),
         }
-        true
     }
 
     /// A tooltip id, unique on the page: `{id_prefix}gt-{slug}-{n}`.
-    fn push_id(&self, h: &TermHtml, n: &str, out: &mut String) {
+    fn push_id(&self, h: &TermHtml, n: u32, out: &mut String) {
         out.push_str(self.id_prefix);
         out.push_str("gt-");
         out.push_str(&h.slug);
         out.push('-');
-        out.push_str(n);
+        push_digits(out, n);
     }
 
-    /// What the HTML writer gets instead of `html`, if it is a link marker. The link's HTML
-    /// is written straight into `out`, the writer's buffer, all but its final `>`, which is
-    /// handed on as the event: the writer then knows the last character written, as if it
-    /// had written the link itself. Inside an image (`in_alt`) the writer turns everything
-    /// into the `alt` text, where a link cannot be: there the link leaves its words only.
-    pub fn replace(
-        &self,
-        html: &str,
-        out: &std::cell::RefCell<String>,
-        in_alt: bool,
-    ) -> Option<Event<'static>> {
-        if in_alt {
-            let (_, t, _) = read_marker(html)?;
-            self.table.terms.get(t)?;
-            return Some(Event::InlineHtml(CowStr::Borrowed("")));
-        }
-        let mut out = out.borrow_mut();
-        if !self.write(html, &mut out) {
-            return None;
-        }
-        out.pop();
-        Some(Event::InlineHtml(CowStr::Borrowed(">")))
-    }
-
-    /// About how many bytes the links in `events` add to a page, to size its buffer.
-    pub fn size_hint<'e>(&self, events: impl Iterator<Item = &'e Event<'e>>) -> usize {
-        events
-            .filter_map(|e| match e {
-                Event::InlineHtml(h) => read_marker(h),
-                _ => None,
-            })
-            .filter_map(|(mark, t, _)| Some((mark, self.table.terms.get(t)?)))
-            .map(|(mark, h)| match mark {
-                Mark::Open => 100 + self.href_base.len() + 3 * h.slug.len(),
-                Mark::Close => 90 + h.slug.len() + h.short.len(),
+    /// About how many bytes the links add to the body, to size its buffer.
+    pub fn size_hint(&self) -> usize {
+        (self.edits.iter())
+            .map(|e| match e.mark {
+                Mark::Open { term, .. } => self
+                    .table
+                    .terms
+                    .get(term as usize)
+                    .map_or(0, |h| 100 + self.href_base.len() + 3 * h.slug.len()),
+                Mark::Close { term, .. } => (self.table.terms.get(term as usize))
+                    .map_or(0, |h| 90 + h.slug.len() + h.short.len()),
+                Mark::Drop => 0,
             })
             .sum()
+    }
+}
+
+/// Writes `n` in decimal. (`write!` would go through the formatting machinery for each of a
+/// site's ~100,000 links.)
+fn push_digits(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[k..] {
+        out.push(char::from(d));
+    }
+}
+
+/// A body's events, each with its index in the page's events, with the page's glossary links
+/// written in: what render hands pulldown-cmark's HTML writer.
+///
+/// A mark's HTML is written straight into `out`, the writer's buffer, all but its final `>`,
+/// which is handed on as an event: the writer then knows the last character written, as if
+/// it had written the link itself. A text event a link starts or ends in is handed on in
+/// pieces, borrowed. Inside an image the writer turns everything into the `alt` text, where a
+/// link cannot be: there a link leaves its words only.
+pub struct Linked<'a, I> {
+    events: I,
+    pieces: LinkPieces<'a>,
+    out: &'a RefCell<String>,
+    /// The text event being cut: its index, its text, and how much of it is handed on.
+    split: Option<(usize, CowStr<'a>, usize)>,
+    /// Inside a link the pass found in text (not an explicit one): its words are escaped as
+    /// glia escapes the text of HTML it writes, quotes included.
+    auto: bool,
+    images: usize,
+}
+
+impl<'a, I> Linked<'a, I> {
+    pub fn new(events: I, pieces: LinkPieces<'a>, out: &'a RefCell<String>) -> Self {
+        Linked {
+            events,
+            pieces,
+            out,
+            split: None,
+            auto: false,
+            images: 0,
+        }
+    }
+
+    /// The next edit, if it is for event `i`.
+    fn edit_for(&self, i: usize) -> Option<LinkEdit> {
+        self.pieces
+            .edits
+            .first()
+            .filter(|e| e.event as usize == i)
+            .copied()
+    }
+
+    fn take_edit(&mut self) {
+        self.pieces.edits = self.pieces.edits.get(1..).unwrap_or_default();
+    }
+
+    fn mark(&mut self, mark: Mark) -> Event<'a> {
+        if self.images > 0 {
+            return Event::InlineHtml(CowStr::Borrowed(""));
+        }
+        let mut out = self.out.borrow_mut();
+        let before = out.len();
+        self.pieces.write(mark, &mut out);
+        if out.len() == before {
+            return Event::InlineHtml(CowStr::Borrowed(""));
+        }
+        out.pop();
+        Event::InlineHtml(CowStr::Borrowed(">"))
+    }
+
+    fn piece(&self, text: CowStr<'a>) -> Event<'a> {
+        if self.auto && text.contains(['\'', '"']) {
+            let mut html = String::with_capacity(text.len() + 8);
+            push_escaped(&mut html, &text);
+            Event::InlineHtml(html.into())
+        } else {
+            Event::Text(text)
+        }
+    }
+}
+
+/// `text[range]`, borrowed when `text` is; `None` off a character boundary.
+fn cut<'a>(text: &CowStr<'a>, range: Range<usize>) -> Option<CowStr<'a>> {
+    match text {
+        CowStr::Borrowed(s) => s.get(range).map(CowStr::Borrowed),
+        other => other.get(range).map(|s| CowStr::from(s.to_string())),
+    }
+}
+
+impl<'a, I: Iterator<Item = (usize, Event<'a>)>> Iterator for Linked<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some((i, text, pos)) = self.split.take() {
+                let Some(edit) = self.edit_for(i) else {
+                    // The rest of the text, after the last mark in it.
+                    match cut(&text, pos..text.len()) {
+                        Some(rest) if !rest.is_empty() => return Some(self.piece(rest)),
+                        _ => continue,
+                    }
+                };
+                let at = edit.at as usize;
+                if at > pos {
+                    if let Some(before) = cut(&text, pos..at) {
+                        self.split = Some((i, text, at));
+                        return Some(self.piece(before));
+                    }
+                    // Not a place in this text: its marks are skipped, its words kept.
+                    while self.edit_for(i).is_some() {
+                        self.take_edit();
+                    }
+                    self.split = Some((i, text, pos));
+                    continue;
+                }
+                self.take_edit();
+                self.split = Some((i, text, pos));
+                self.auto = matches!(edit.mark, Mark::Open { .. });
+                return Some(self.mark(edit.mark));
+            }
+            let (i, event) = self.events.next()?;
+            while self
+                .pieces
+                .edits
+                .first()
+                .is_some_and(|e| (e.event as usize) < i)
+            {
+                self.take_edit();
+            }
+            match &event {
+                Event::Start(Tag::Image { .. }) => self.images += 1,
+                Event::End(TagEnd::Image) => self.images = self.images.saturating_sub(1),
+                _ => {}
+            }
+            let Some(edit) = self.edit_for(i) else {
+                return Some(event);
+            };
+            if let Event::Text(text) = event {
+                self.split = Some((i, text, 0));
+                continue;
+            }
+            self.take_edit();
+            match edit.mark {
+                Mark::Drop => continue,
+                mark => return Some(self.mark(mark)),
+            }
+        }
     }
 }
 
@@ -242,22 +343,13 @@ impl LinkPieces<'_> {
 /// as render writes them (render also highlights code and fills citations).
 #[cfg(test)]
 pub fn to_html(events: &[(Event<'static>, Range<usize>)], pieces: LinkPieces<'_>) -> String {
-    let out = std::cell::RefCell::new(String::new());
-    let mut images = 0usize;
-    let events = events.iter().map(|(e, _)| {
-        match e {
-            Event::Start(Tag::Image { .. }) => images += 1,
-            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
-            Event::InlineHtml(h) => {
-                if let Some(replaced) = pieces.replace(h, &out, images > 0) {
-                    return replaced;
-                }
-            }
-            _ => {}
-        }
-        e.clone()
-    });
-    let _ = pulldown_cmark::html::write_html_fmt(crate::html::SharedString(&out), events);
+    let out = RefCell::new(String::new());
+    let events = events
+        .iter()
+        .enumerate()
+        .map(|(i, (e, _))| (i, crate::render::lend(e)));
+    let linked = Linked::new(events, pieces, &out);
+    let _ = pulldown_cmark::html::write_html_fmt(crate::html::SharedString(&out), linked);
     out.into_inner()
 }
 
@@ -276,29 +368,34 @@ pub struct LinkContext<'a> {
     pub text: &'a str,
 }
 
-/// The page's events with links inserted, and what the pass learnt.
+/// What the pass found on a page: its links, the terms it uses, and any errors.
 #[derive(Debug, Default)]
 pub struct LinkOutcome {
-    pub events: Vec<(Event<'static>, Range<usize>)>,
+    /// Where the page's glossary links begin and end, in event order.
+    pub edits: Vec<LinkEdit>,
     /// The terms linked on this page, automatically or explicitly (for "appears in"), as
     /// indexes into `Glossary::terms`, ascending (so in slug order).
     pub used: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Links glossary terms in `events` (from `Parser::into_offset_iter`, made `'static`).
+/// Finds the glossary links of a page whose events are `events` (from
+/// `Parser::into_offset_iter`).
 ///
 /// Text is linked only where a link makes sense: not in headings, links, code, image alt text,
 /// metadata, raw HTML (citations arrive as raw HTML placeholders and are skipped that way), nor
 /// inside raw `<a>`, `<code>`, `<kbd>`, … or `<span class="no-glossary">`. Explicit links
 /// `[text](glossary:slug-or-name)` and `[[Name]]` link anywhere; an unknown target is an error
 /// with a suggestion, and the link is dropped so no dead `glossary:` URL reaches the page.
-pub fn link_terms(events: Vec<(Event<'static>, Range<usize>)>, ctx: &LinkContext) -> LinkOutcome {
+pub fn link_terms(events: &[(Event<'_>, Range<usize>)], ctx: &LinkContext) -> LinkOutcome {
     let mut pass = Pass {
         ctx,
+        events,
         exclude: ctx.exclude_slug.and_then(|s| ctx.glossary.position(s)),
-        out: Vec::with_capacity(events.len() + 16),
-        run: Vec::new(),
+        edits: Vec::new(),
+        run: 0..0,
+        merged: String::new(),
+        starts: Vec::new(),
         used: vec![false; ctx.glossary.len()],
         diagnostics: Vec::new(),
         heading: 0,
@@ -309,12 +406,12 @@ pub fn link_terms(events: Vec<(Event<'static>, Range<usize>)>, ctx: &LinkContext
         raw: Vec::new(),
         next_id: 0,
     };
-    for (event, range) in events {
-        pass.feed(event, range);
+    for (i, (event, range)) in events.iter().enumerate() {
+        pass.feed(i, event, range);
     }
     pass.flush();
     LinkOutcome {
-        events: pass.out,
+        edits: pass.edits,
         used: (pass.used.iter().enumerate())
             .filter_map(|(i, &u)| u.then_some(i))
             .collect(),
@@ -323,9 +420,9 @@ pub fn link_terms(events: Vec<(Event<'static>, Range<usize>)>, ctx: &LinkContext
 }
 
 enum LinkFrame {
-    /// An explicit glossary link: its closing marker replaces `End(Link)`.
-    Glossary(CowStr<'static>),
-    /// An explicit link to an unknown term: its `End(Link)` is dropped like its start.
+    /// An explicit glossary link: its end is replaced by this closing mark.
+    Glossary(Mark),
+    /// An explicit link to an unknown term: its end is dropped like its start.
     Dropped,
     Other,
 }
@@ -343,13 +440,18 @@ const BLOCKING_TAGS: &[&str] = &[
     "var",
 ];
 
-struct Pass<'c, 'a> {
+struct Pass<'c, 'a, 'e> {
     ctx: &'c LinkContext<'a>,
+    events: &'e [(Event<'e>, Range<usize>)],
     /// The term of `ctx.exclude_slug`.
     exclude: Option<usize>,
-    out: Vec<(Event<'static>, Range<usize>)>,
-    /// Consecutive `Text` and `SoftBreak` events not yet matched.
-    run: Vec<(Event<'static>, Range<usize>)>,
+    edits: Vec<LinkEdit>,
+    /// Consecutive `Text` and `SoftBreak` events not yet matched (indexes into `events`).
+    run: Range<usize>,
+    /// A run of several events, as one text (`SoftBreak` as `\n`), and where each event
+    /// starts in it. Kept between runs so their buffers are reused.
+    merged: String,
+    starts: Vec<usize>,
     /// Per term, whether it was linked; in `First` mode also the terms not to link again.
     used: Vec<bool>,
     diagnostics: Vec<Diagnostic>,
@@ -359,17 +461,20 @@ struct Pass<'c, 'a> {
     metadata: usize,
     links: Vec<LinkFrame>,
     raw: Vec<RawTag>,
-    next_id: usize,
+    next_id: u32,
 }
 
-impl Pass<'_, '_> {
-    fn feed(&mut self, event: Event<'static>, range: Range<usize>) {
+impl Pass<'_, '_, '_> {
+    fn feed(&mut self, i: usize, event: &Event<'_>, range: &Range<usize>) {
         if matches!(event, Event::Text(_) | Event::SoftBreak) {
-            self.run.push((event, range));
+            if self.run.is_empty() {
+                self.run = i..i;
+            }
+            self.run.end = i + 1;
             return;
         }
         self.flush();
-        match &event {
+        match event {
             // A definition list's term is a heading of sorts: the word being defined.
             Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle) => self.heading += 1,
             Event::Start(Tag::CodeBlock(_)) => self.code += 1,
@@ -390,18 +495,14 @@ impl Pass<'_, '_> {
                 match target {
                     Some(target) => {
                         let target = target.replace("%20", " ");
-                        self.explicit(&target, range);
-                        return;
+                        self.explicit(i, &target, range.clone());
                     }
                     None => self.links.push(LinkFrame::Other),
                 }
             }
             Event::End(TagEnd::Link) => match self.links.pop() {
-                Some(LinkFrame::Glossary(close)) => {
-                    self.out.push((Event::InlineHtml(close), range));
-                    return;
-                }
-                Some(LinkFrame::Dropped) => return,
+                Some(LinkFrame::Glossary(close)) => self.edit(i, 0, close),
+                Some(LinkFrame::Dropped) => self.edit(i, 0, Mark::Drop),
                 _ => {}
             },
             Event::InlineHtml(html) => self.raw_html(html),
@@ -410,14 +511,21 @@ impl Pass<'_, '_> {
         // Unclosed raw HTML must not switch linking off for the rest of the page.
         if let Event::End(
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
-        ) = &event
+        ) = event
         {
             self.raw.clear();
         }
-        if let Event::End(TagEnd::Heading(_) | TagEnd::DefinitionListTitle) = &event {
+        if let Event::End(TagEnd::Heading(_) | TagEnd::DefinitionListTitle) = event {
             self.heading = self.heading.saturating_sub(1);
         }
-        self.out.push((event, range));
+    }
+
+    fn edit(&mut self, event: usize, at: usize, mark: Mark) {
+        // A page of more than 4 GiB is not read in the first place.
+        let (Ok(event), Ok(at)) = (u32::try_from(event), u32::try_from(at)) else {
+            return;
+        };
+        self.edits.push(LinkEdit { event, at, mark });
     }
 
     /// Whether automatic links may go where the pass is now.
@@ -432,7 +540,7 @@ impl Pass<'_, '_> {
             && !self.ctx.matcher.is_empty()
     }
 
-    fn explicit(&mut self, target: &str, range: Range<usize>) {
+    fn explicit(&mut self, i: usize, target: &str, range: Range<usize>) {
         let g = self.ctx.glossary;
         let Some(t) = g.lookup(target).and_then(|term| g.position(term.slug())) else {
             let mut d = Diagnostic::error(
@@ -445,25 +553,27 @@ impl Pass<'_, '_> {
                 None => d.with_help("add a glossary entry for it, or remove the link"),
             };
             self.diagnostics.push(d);
+            self.edit(i, 0, Mark::Drop);
             self.links.push(LinkFrame::Dropped);
             return;
         };
-        let id = self.open_link(t);
-        self.out
-            .push((Event::InlineHtml(marker(Mark::Open, t, id)), range));
-        self.links
-            .push(LinkFrame::Glossary(marker(Mark::Close, t, id)));
+        let (open, close) = self.open_link(t);
+        self.edit(i, 0, open);
+        self.links.push(LinkFrame::Glossary(close));
     }
 
-    /// Marks term `t` as used and numbers its tooltip. Returns the number, or 0 when the term
-    /// has no short definition (then there is no tooltip).
-    fn open_link(&mut self, t: usize) -> usize {
+    /// Marks term `t` as used and numbers its tooltip: the link's two marks.
+    fn open_link(&mut self, t: usize) -> (Mark, Mark) {
         self.used[t] = true;
-        if self.ctx.table.terms[t].short.is_empty() {
-            return 0;
-        }
-        self.next_id += 1;
-        self.next_id
+        let tip = if self.ctx.table.terms[t].short.is_empty() {
+            0
+        } else {
+            self.next_id += 1;
+            self.next_id
+        };
+        // Terms are counted in the thousands at most.
+        let term = u32::try_from(t).unwrap_or(u32::MAX);
+        (Mark::Open { term, tip }, Mark::Close { term, tip })
     }
 
     /// Tracks raw inline elements that switch automatic linking off.
@@ -500,132 +610,56 @@ impl Pass<'_, '_> {
         };
         self.raw.push(RawTag { name, blocks });
     }
-
-    /// Matches the pending run of text and emits it, with links where terms were found.
+    /// Matches the pending run of text and records a link's two marks wherever one goes.
     fn flush(&mut self) {
-        if self.run.is_empty() {
+        let run = std::mem::replace(&mut self.run, 0..0);
+        if run.is_empty() || !self.linkable() {
             return;
         }
-        let run = std::mem::take(&mut self.run);
-        if !self.linkable() {
-            self.out.extend(run);
-            return;
-        }
-        let mut starts = Vec::with_capacity(run.len());
-        let merged: Cow<str> = match run.as_slice() {
+        let events = self.events;
+        let mut merged = std::mem::take(&mut self.merged);
+        let mut starts = std::mem::take(&mut self.starts);
+        merged.clear();
+        starts.clear();
+        let text: &str = match &events[run.clone()] {
             [(Event::Text(t), _)] => {
                 starts.push(0);
-                Cow::Borrowed(t.as_ref())
+                t
             }
-            _ => {
-                let mut merged = String::new();
-                for (event, _) in &run {
+            several => {
+                for (event, _) in several {
                     starts.push(merged.len());
                     match event {
                         Event::Text(t) => merged.push_str(t),
                         _ => merged.push('\n'),
                     }
                 }
-                Cow::Owned(merged)
+                &merged
             }
         };
-        let pieces = Pieces {
-            run: &run,
-            starts: &starts,
-            len: merged.len(),
-        };
         let ctx = self.ctx;
-        let mut cursor = 0;
-        for m in ctx.matcher.find(&merged) {
+        for m in ctx.matcher.find(text) {
             if self.exclude == Some(m.term) || (ctx.mode == LinkMode::First && self.used[m.term]) {
                 continue;
             }
-            pieces.emit(cursor..m.range.start, &mut self.out);
-            let id = self.open_link(m.term);
-            let range = pieces.source(m.range.clone());
-            let (at, end) = (range.start..range.start, range.end..range.end);
-            self.out
-                .push((Event::InlineHtml(marker(Mark::Open, m.term, id)), at));
-            let found = &merged[m.range.clone()];
-            let event = if found.contains(['\'', '"']) {
-                // Written as glia escapes text in HTML it writes itself (quotes included),
-                // as the link's text always was.
-                let mut html = String::with_capacity(found.len() + 8);
-                push_escaped(&mut html, found);
-                Event::InlineHtml(html.into())
-            } else {
-                match pulldown_cmark::InlineStr::try_from(found) {
-                    Ok(inline) => Event::Text(CowStr::Inlined(inline)),
-                    Err(_) => Event::Text(found.to_string().into()),
-                }
-            };
-            self.out.push((event, range));
-            self.out
-                .push((Event::InlineHtml(marker(Mark::Close, m.term, id)), end));
-            cursor = m.range.end;
-        }
-        if cursor == 0 {
-            self.out.extend(run);
-        } else {
-            pieces.emit(cursor..merged.len(), &mut self.out);
-        }
-    }
-}
-
-/// The events of a text run and where each starts in the merged text.
-struct Pieces<'r> {
-    run: &'r [(Event<'static>, Range<usize>)],
-    starts: &'r [usize],
-    len: usize,
-}
-
-impl Pieces<'_> {
-    fn bounds(&self, i: usize) -> Range<usize> {
-        self.starts[i]..self.starts.get(i + 1).copied().unwrap_or(self.len)
-    }
-
-    /// The source range of a piece's sub-slice: exact when the event's text is the source
-    /// verbatim (same length), else the whole event (an entity, an escape, smart punctuation).
-    fn sub_source(&self, i: usize, within: Range<usize>) -> Range<usize> {
-        let b = self.bounds(i);
-        let r = &self.run[i].1;
-        if r.len() == b.len() {
-            r.start + within.start - b.start..r.start + within.end - b.start
-        } else {
-            r.clone()
-        }
-    }
-
-    fn source(&self, span: Range<usize>) -> Range<usize> {
-        let first = self
-            .starts
-            .partition_point(|&s| s <= span.start)
-            .saturating_sub(1);
-        let last = self
-            .starts
-            .partition_point(|&s| s < span.end)
-            .saturating_sub(1);
-        let start = self.sub_source(first, span.start..span.start).start;
-        let end = self.sub_source(last, span.end..span.end).end;
-        start..end.max(start)
-    }
-
-    /// Re-emits merged text `span` as the original events, cut where a link took part of one.
-    fn emit(&self, span: Range<usize>, out: &mut Vec<(Event<'static>, Range<usize>)>) {
-        for (i, (event, range)) in self.run.iter().enumerate() {
-            let b = self.bounds(i);
-            let (s, e) = (span.start.max(b.start), span.end.min(b.end));
-            if s >= e {
+            // The events the link starts and ends in: text, since names start and end with
+            // something other than white space (a soft break's `\n`).
+            let first = starts
+                .partition_point(|&s| s <= m.range.start)
+                .saturating_sub(1);
+            let last = starts
+                .partition_point(|&s| s < m.range.end)
+                .saturating_sub(1);
+            let is_text = |k: usize| matches!(events.get(run.start + k), Some((Event::Text(_), _)));
+            if !is_text(first) || !is_text(last) {
                 continue;
             }
-            match event {
-                Event::Text(t) if s > b.start || e < b.end => {
-                    let sub = t[s - b.start..e - b.start].to_string();
-                    out.push((Event::Text(CowStr::from(sub)), self.sub_source(i, s..e)));
-                }
-                _ => out.push((event.clone(), range.clone())),
-            }
+            let (open, close) = self.open_link(m.term);
+            self.edit(run.start + first, m.range.start - starts[first], open);
+            self.edit(run.start + last, m.range.end - starts[last], close);
         }
+        self.merged = merged;
+        self.starts = starts;
     }
 }
 

@@ -10,9 +10,10 @@
 //!    only; ordinary words in any case, abbreviations (`NMDA`, `IV`, `mRNA`) only as written;
 //!    never inside URLs, paths or e-mail addresses; the longest name wins.
 //! 3. [`link_terms`] is the page pass over pulldown-cmark events with their byte ranges. It
-//!    links terms in prose according to [`LinkMode`], honours explicit `[text](glossary:slug)`
-//!    and `[[Term]]` links, and returns the events, the slugs used and any diagnostics as a
-//!    [`LinkOutcome`].
+//!    finds the terms to link in prose according to [`LinkMode`], honours explicit
+//!    `[text](glossary:slug)` and `[[Term]]` links, and returns where each link begins and
+//!    ends ([`LinkEdit`]s; the events are not changed), the terms used and any diagnostics as
+//!    a [`LinkOutcome`]. Render writes the links while it writes the page ([`Linked`]).
 //!
 //! A linked term is written as
 //!
@@ -37,6 +38,8 @@ mod text;
 mod tests;
 
 pub use entry::{Glossary, GlossaryEntry, GlossaryFrontMatter, Term};
-pub use link::{link_terms, LinkContext, LinkMode, LinkOutcome, LinkPieces, LinkTable};
+pub use link::{
+    link_terms, LinkContext, LinkEdit, LinkMode, LinkOutcome, LinkPieces, LinkTable, Linked, Mark,
+};
 pub use matcher::{Matcher, TermMatch};
 pub use text::escape_html;

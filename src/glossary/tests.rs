@@ -35,6 +35,7 @@ fn glossary() -> Glossary {
 
 struct Run {
     html: String,
+    events: Vec<(Event<'static>, std::ops::Range<usize>)>,
     outcome: LinkOutcome,
 }
 
@@ -55,14 +56,19 @@ fn run_with(md: &str, mode: LinkMode, exclude: Option<&str>) -> Run {
         file: "content/page.md",
         text: md,
     };
-    let outcome = link_terms(events, &ctx);
+    let outcome = link_terms(&events, &ctx);
     let pieces = LinkPieces {
         table: &table,
         href_base: "../glossary/",
         id_prefix: "",
+        edits: &outcome.edits,
     };
-    let out = super::link::to_html(&outcome.events, pieces);
-    Run { html: out, outcome }
+    let out = super::link::to_html(&events, pieces);
+    Run {
+        html: out,
+        events,
+        outcome,
+    }
 }
 
 fn run(md: &str) -> Run {
@@ -243,37 +249,64 @@ fn text_split_by_the_parser_is_merged_before_matching() {
     assert!(r.html.contains("“<span class=\"gloss\">"), "{}", r.html);
 }
 
+/// The words each link spans, read from the events the way render cuts them.
+fn linked_words(r: &Run) -> Vec<String> {
+    let text = |e: &LinkEdit| match &r.events[e.event as usize].0 {
+        Event::Text(t) => t.to_string(),
+        other => panic!("a link mark in {other:?}"),
+    };
+    let mut words = Vec::new();
+    let mut open = None;
+    for e in &r.outcome.edits {
+        match e.mark {
+            Mark::Open { .. } => open = Some(*e),
+            Mark::Close { .. } => {
+                let o = open.take().expect("a close mark after its open mark");
+                let mut w = String::new();
+                for k in o.event..=e.event {
+                    let t = match &r.events[k as usize].0 {
+                        Event::Text(_) => text(&LinkEdit { event: k, ..*e }),
+                        _ => "\n".to_string(),
+                    };
+                    let from = if k == o.event { o.at as usize } else { 0 };
+                    let to = if k == e.event { e.at as usize } else { t.len() };
+                    w.push_str(&t[from..to]);
+                }
+                words.push(w);
+            }
+            Mark::Drop => {}
+        }
+    }
+    words
+}
+
 #[test]
-fn ranges_point_at_the_source() {
+fn links_are_places_in_the_events_which_stay_as_parsed() {
     let md = "Some *emphasis* then ketamine &amp; TMS.";
     let r = run(md);
-    // A link is a marker, the linked words as text, and a marker; the markers take no source.
-    let ev = &r.outcome.events;
-    let html = |i: usize| matches!(ev[i].0, Event::InlineHtml(_));
-    let linked: Vec<_> = (1..ev.len() - 1)
-        .filter(|&i| html(i - 1) && !html(i) && html(i + 1))
-        .map(|i| &md[ev[i].1.clone()])
+    assert_eq!(linked_words(&r), ["ketamine", "TMS"]);
+    let parsed: Vec<_> = Parser::new_ext(md, OPTS)
+        .into_offset_iter()
+        .map(|(e, r)| (e.into_static(), r))
         .collect();
-    assert_eq!(linked, ["ketamine", "TMS"]);
-    assert!(ev
-        .iter()
-        .filter(|(e, _)| matches!(e, Event::InlineHtml(_)))
-        .all(|(_, r)| r.is_empty()));
-    let texts: Vec<_> = r
-        .outcome
-        .events
-        .iter()
-        .filter(|(e, _)| matches!(e, Event::Text(_)))
-        .map(|(e, r)| match e {
-            Event::Text(t) => (t.to_string(), &md[r.clone()]),
-            _ => unreachable!(),
-        })
-        .collect();
-    assert!(
-        texts.contains(&(" then ".to_string(), " then ")),
-        "{texts:?}"
+    assert_eq!(r.events, parsed);
+    assert_eq!(
+        links(&r.html),
+        pairs(&[("ketamine", "ketamine"), ("tms", "TMS")])
     );
-    assert!(texts.contains(&("&".to_string(), "&amp;")), "{texts:?}");
+    assert!(r.html.contains("</span></span> &amp; <span"), "{}", r.html);
+
+    // A name broken over two lines starts in one text event and ends in another.
+    let r = run("The NMDA\nreceptor binds.");
+    assert_eq!(linked_words(&r), ["NMDA\nreceptor"]);
+    assert_eq!(
+        links(&r.html),
+        pairs(&[("nmda-receptor", "NMDA\nreceptor")])
+    );
+    let [open, close] = r.outcome.edits[..] else {
+        panic!("{:?}", r.outcome.edits)
+    };
+    assert_eq!((open.at, close.event - open.event), (4, 2));
 }
 
 #[test]
@@ -383,13 +416,14 @@ fn citation_placeholders_are_left_alone() {
         file: "p.md",
         text: md,
     };
-    let out = link_terms(events, &ctx);
+    let out = link_terms(&events, &ctx);
     let pieces = LinkPieces {
         table: &table,
         href_base: "",
         id_prefix: "p-",
+        edits: &out.edits,
     };
-    let html_out = super::link::to_html(&out.events, pieces);
+    let html_out = super::link::to_html(&events, pieces);
     assert_eq!(links(&html_out), pairs(&[("ketamine", "Ketamine")]));
     assert!(
         html_out.contains("<sup class=\"cite\" data-key=\"ketamine2020\">ketamine</sup> works.")

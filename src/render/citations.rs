@@ -5,8 +5,6 @@
 //! Several Markdown bodies can share one reference list (the glossary page shows every
 //! definition), so formatting works on a list of pages and numbers across all of them.
 
-use std::cell::RefCell;
-
 use pulldown_cmark::{CowStr, Event};
 use serde::Serialize;
 
@@ -44,28 +42,18 @@ pub struct Substitutions<'a> {
     pub citations: &'a [String],
     /// The reference list, for the `<!-- references -->` marker.
     pub list: Option<&'a str>,
-    /// What glossary link markers become; `None` leaves them out (a page never linked).
+    /// The body's glossary links and what writes them; `None` writes none.
     pub links: Option<LinkPieces<'a>>,
 }
 
 impl<'a> Substitutions<'a> {
     /// What the HTML writer gets instead of `event`, if it is a placeholder this body fills:
-    /// a citation or the reference list as an event; a glossary link's start or end as
-    /// [`LinkPieces::replace`] hands it on (writing the link into `out`, the writer's
-    /// buffer, unless inside an image's `alt` text, `in_alt`).
-    pub fn replace(
-        &self,
-        event: &Event<'_>,
-        out: &RefCell<String>,
-        in_alt: bool,
-    ) -> Option<Event<'a>> {
+    /// a citation or the reference list.
+    pub fn replace(&self, event: &Event<'_>) -> Option<Event<'a>> {
         match event {
-            Event::InlineHtml(h) => {
-                if let Some(c) = placeholder_index(h).and_then(|k| self.citations.get(k)) {
-                    return Some(Event::InlineHtml(CowStr::Borrowed(c)));
-                }
-                self.links?.replace(h, out, in_alt)
-            }
+            Event::InlineHtml(h) => placeholder_index(h)
+                .and_then(|k| self.citations.get(k))
+                .map(|c| Event::InlineHtml(CowStr::Borrowed(c))),
             Event::Html(h) if h.trim() == MARKER => {
                 self.list.map(|list| Event::Html(CowStr::Borrowed(list)))
             }

@@ -18,6 +18,7 @@ use std::cell::RefCell;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::glossary::Linked;
 use crate::load::Kind;
 use crate::parse::highlight::{self, Highlighter};
 use crate::parse::markdown::Spanned;
@@ -268,7 +269,7 @@ impl Renderer {
                         citations: cites,
                         // Only a page of one definition can place the list at its marker.
                         list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
-                        links: Some(site.glossary.pieces(&href_base, &id_prefix)),
+                        links: Some(site.glossary.pieces(d, &href_base, &id_prefix)),
                     };
                     (d, self.body_html(&site.pages[d].page.doc.events, subs))
                 })
@@ -276,7 +277,7 @@ impl Renderer {
             let g = context::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
             let (href_base, id_prefix) = link_bases(page, site.link_style);
             let subs = Substitutions {
-                links: Some(site.glossary.pieces(&href_base, &id_prefix)),
+                links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
                 ..Substitutions::default()
             };
             let html = self.body_html(&page.page.doc.events, subs);
@@ -292,7 +293,7 @@ impl Renderer {
             let subs = Substitutions {
                 citations: cited.citations.first().map_or(&[], Vec::as_slice),
                 list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
-                links: Some(site.glossary.pieces(&href_base, &id_prefix)),
+                links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
             };
             let html = self.body_html(&page.page.doc.events, subs);
             let after = if cited.list_at_marker {
@@ -457,19 +458,21 @@ impl Renderer {
                 _ => 8,
             })
             .sum();
-        let links = subs
-            .links
-            .map_or(0, |l| l.size_hint(events.iter().map(|(e, _)| e)));
+        let links = subs.links.map_or(0, |l| l.size_hint());
         let out = RefCell::new(String::with_capacity(text + links));
         let body = BodyEvents {
-            events: events.iter(),
+            events: events.iter().enumerate(),
             subs,
-            out: &out,
             highlighter: &self.highlighter,
-            images: 0,
         };
+        let writer = crate::html::SharedString(&out);
         // Writing to a String cannot fail.
-        let _ = pulldown_cmark::html::write_html_fmt(crate::html::SharedString(&out), body);
+        let _ = match subs.links {
+            Some(links) => {
+                pulldown_cmark::html::write_html_fmt(writer, Linked::new(body, links, &out))
+            }
+            None => pulldown_cmark::html::write_html_fmt(writer, body.map(|(_, e)| e)),
+        };
         out.into_inner()
     }
 
@@ -479,22 +482,20 @@ impl Renderer {
     }
 }
 
-/// A body's events as the HTML writer gets them: see [`Renderer::body_html`].
+/// A body's events, borrowed, with code highlighted and citations filled in, each with its
+/// index in the page's events (for [`Linked`], which writes the glossary links): see
+/// [`Renderer::body_html`].
 struct BodyEvents<'a, 'e> {
-    events: std::slice::Iter<'e, Spanned>,
+    events: std::iter::Enumerate<std::slice::Iter<'e, Spanned>>,
     subs: Substitutions<'a>,
-    /// What the writer writes to; glossary links are written here directly.
-    out: &'a RefCell<String>,
     highlighter: &'a Highlighter,
-    /// How many images the writer is inside (it writes their text as `alt`).
-    images: usize,
 }
 
 impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
-    type Item = Event<'a>;
+    type Item = (usize, Event<'a>);
 
-    fn next(&mut self) -> Option<Event<'a>> {
-        let (ev, _) = self.events.next()?;
+    fn next(&mut self) -> Option<(usize, Event<'a>)> {
+        let (i, (ev, _)) = self.events.next()?;
         if let Event::Start(Tag::CodeBlock(kind)) = ev {
             // The whole block is highlighted at once, as one piece of HTML.
             let info = match kind {
@@ -502,27 +503,21 @@ impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
                 CodeBlockKind::Indented => "",
             };
             let mut body = String::new();
-            for (ev, _) in self.events.by_ref() {
+            for (_, (ev, _)) in self.events.by_ref() {
                 match ev {
                     Event::Text(t) => body.push_str(t),
                     Event::End(TagEnd::CodeBlock) => break,
                     _ => {}
                 }
             }
-            return Some(Event::Html(self.highlighter.block(info, &body).into()));
+            return Some((i, Event::Html(self.highlighter.block(info, &body).into())));
         }
-        match ev {
-            Event::Start(Tag::Image { .. }) => self.images += 1,
-            Event::End(TagEnd::Image) => self.images = self.images.saturating_sub(1),
-            _ => {}
-        }
-        let replaced = self.subs.replace(ev, self.out, self.images > 0);
-        Some(replaced.unwrap_or_else(|| lend(ev)))
+        Some((i, self.subs.replace(ev).unwrap_or_else(|| lend(ev))))
     }
 }
 
 /// `event` borrowing its text instead of copying it.
-fn lend<'a>(event: &'a Event<'_>) -> Event<'a> {
+pub(crate) fn lend<'a>(event: &'a Event<'_>) -> Event<'a> {
     let b = |s: &'a CowStr<'_>| CowStr::Borrowed(s.as_ref());
     match event {
         Event::Text(s) => Event::Text(b(s)),

@@ -1,8 +1,9 @@
 //! The site-wide glossary step of resolve: build the glossary from the term files, link terms
 //! in every page (in parallel), and record which pages use which term ("Appears in").
 //!
-//! It runs after links are rewritten, because it inserts events and would shift the indexes
-//! that link rewriting records.
+//! Links are found in the events as link rewriting leaves them (an explicit glossary link is
+//! told by its `glossary:` URL) and recorded by event index, so the events themselves are
+//! never changed: the citation step reads them at the same time.
 
 use std::collections::BTreeMap;
 
@@ -12,11 +13,10 @@ use super::SitePage;
 use crate::config::GlossaryLink;
 use crate::diagnostics::Diagnostic;
 use crate::glossary::{
-    escape_html, link_terms, Glossary, GlossaryEntry, LinkContext, LinkMode, LinkOutcome,
+    escape_html, link_terms, Glossary, GlossaryEntry, LinkContext, LinkEdit, LinkMode, LinkOutcome,
     LinkPieces, LinkTable, Matcher,
 };
 use crate::load::Kind;
-use crate::parse::markdown::Spanned;
 use crate::url::{LinkStyle, Route};
 
 /// What the rest of the build needs to know about the glossary.
@@ -29,6 +29,8 @@ pub struct GlossaryIndex {
     pub appears_in: BTreeMap<String, Vec<usize>>,
     /// Per page: the terms it uses, as indexes into `glossary.terms()`, ascending.
     pub used_by_page: Vec<Vec<usize>>,
+    /// Per page: where its glossary links begin and end in its events.
+    pub links_by_page: Vec<Vec<LinkEdit>>,
     /// Every term's escaped HTML pieces, for the pages that list terms.
     pub table: LinkTable,
     /// Per term: its place in the A–Z order the glossary page and "Terms used" panels show
@@ -39,12 +41,18 @@ pub struct GlossaryIndex {
 }
 
 impl GlossaryIndex {
-    /// What turns the link markers of a page whose [`link_bases`] are these into HTML.
-    pub fn pieces<'a>(&'a self, href_base: &'a str, id_prefix: &'a str) -> LinkPieces<'a> {
+    /// What writes the glossary links of page `i`, whose [`link_bases`] are these.
+    pub fn pieces<'a>(
+        &'a self,
+        i: usize,
+        href_base: &'a str,
+        id_prefix: &'a str,
+    ) -> LinkPieces<'a> {
         LinkPieces {
             table: &self.table,
             href_base,
             id_prefix,
+            edits: self.links_by_page.get(i).map_or(&[], Vec::as_slice),
         }
     }
 }
@@ -54,15 +62,12 @@ pub fn route() -> Route {
     Route::page("glossary")
 }
 
-/// Links every page's terms. `events` are the pages' events, taken out of `pages` so that
-/// the citation step can read the pages meanwhile; the linked events are returned in the same
-/// order, to be put back.
+/// Builds the glossary and finds every page's links to it.
 pub fn link_site(
     pages: &[SitePage],
-    events: Vec<Vec<Spanned>>,
     mode: GlossaryLink,
     diags: &mut Vec<Diagnostic>,
-) -> (GlossaryIndex, Vec<Vec<Spanned>>) {
+) -> GlossaryIndex {
     let mut entries = Vec::new();
     let mut definitions = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
@@ -88,18 +93,17 @@ pub fn link_site(
         }
     };
     let table = LinkTable::new(&glossary);
-    let outcomes: Vec<(Vec<Spanned>, Vec<Diagnostic>, Vec<usize>)> = pages
+    let outcomes: Vec<(Vec<LinkEdit>, Vec<Diagnostic>, Vec<usize>)> = pages
         .par_iter()
-        .zip(events)
-        .map(|(p, ev)| link_page(p, ev, &glossary, &matcher, &table, mode))
+        .map(|p| link_page(p, &glossary, &matcher, &table, mode))
         .collect();
-    let mut linked = Vec::with_capacity(pages.len());
+    let mut links_by_page = Vec::with_capacity(pages.len());
     // Per term, by index: a site with many terms used on many pages makes ~100,000 entries,
     // too many to key by slug one at a time.
     let mut by_term: Vec<Vec<usize>> = vec![Vec::new(); glossary.len()];
     let mut used_by_page = Vec::with_capacity(pages.len());
     for (i, (ev, d, used)) in outcomes.into_iter().enumerate() {
-        linked.push(ev);
+        links_by_page.push(ev);
         diags.extend(d);
         if !matches!(pages[i].page.kind, Kind::Term | Kind::Glossary) {
             for &t in &used {
@@ -133,28 +137,27 @@ pub fn link_site(
     for (r, &t) in alpha.iter().enumerate() {
         alpha_rank[t] = r;
     }
-    let index = GlossaryIndex {
+    GlossaryIndex {
         glossary,
         definitions,
         appears_in,
         used_by_page,
+        links_by_page,
         table,
         alpha_rank,
         matcher,
-    };
-    (index, linked)
+    }
 }
 
-/// Links the terms of one page, whose events are `events`. Returns the linked events, the
-/// diagnostics and the terms the page uses (indexes into `glossary.terms()`, ascending).
+/// Finds the glossary links of one page. Returns where they begin and end, the diagnostics
+/// and the terms the page uses (indexes into `glossary.terms()`, ascending).
 pub fn link_page(
     p: &SitePage,
-    events: Vec<Spanned>,
     glossary: &Glossary,
     matcher: &Matcher,
     table: &LinkTable,
     mode: GlossaryLink,
-) -> (Vec<Spanned>, Vec<Diagnostic>, Vec<usize>) {
+) -> (Vec<LinkEdit>, Vec<Diagnostic>, Vec<usize>) {
     let mode = match mode {
         _ if p.page.fm.glossary == Some(false) => LinkMode::None,
         GlossaryLink::First => LinkMode::First,
@@ -176,11 +179,11 @@ pub fn link_page(
         text: &p.page.text,
     };
     let LinkOutcome {
-        events,
+        edits,
         used,
         diagnostics,
-    } = link_terms(events, &ctx);
-    (events, diagnostics, used)
+    } = link_terms(&p.page.doc.events, &ctx);
+    (edits, diagnostics, used)
 }
 
 /// Where page `p`'s glossary links point and how its tooltips are named, escaped, for

@@ -3,7 +3,7 @@
 //! Single-threaded where it builds indexes (cheap: plain maps over every page's record), in
 //! parallel where it rewrites each page's links. After this stage every page knows its output
 //! route and every link in its events is final, so render needs no more lookups (glossary
-//! links are markers whose HTML render writes from the glossary's table, without lookups).
+//! links are places in the events, whose HTML render writes from the glossary's table).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +17,6 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{closest, did_you_mean, Diagnostic};
 use crate::load::{Asset, Kind};
 use crate::parse::frontmatter::Date;
-use crate::parse::markdown::Spanned;
 use crate::parse::ParsedPage;
 use crate::url::{is_safe_url, join_relative, scheme, LinkStyle, Route};
 
@@ -179,21 +178,13 @@ pub fn resolve(
     }
 
     let build_date = build_date(&pages);
-    // Glossary linking rewrites the pages' events; the citation step reads only their
-    // citations and references. Neither needs the other, so they run side by side, with the
-    // events lent to the glossary.
-    let events: Vec<Vec<Spanned>> = pages
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.page.doc.events))
-        .collect();
+    // Glossary linking and the citation step only read the pages, and neither needs the
+    // other: they run side by side.
     let (mut glossary_diags, mut citation_diags) = (Vec::new(), Vec::new());
-    let ((glossary, linked), citations) = rayon::join(
-        || glossary::link_site(&pages, events, config.glossary.link, &mut glossary_diags),
+    let (glossary, citations) = rayon::join(
+        || glossary::link_site(&pages, config.glossary.link, &mut glossary_diags),
         || citations::resolve(preloaded, &pages, &mut citation_diags),
     );
-    for (p, ev) in pages.iter_mut().zip(linked) {
-        p.page.doc.events = ev;
-    }
     diags.extend(glossary_diags);
     diags.extend(citation_diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
