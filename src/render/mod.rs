@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod jsonld;
 pub mod listing;
 pub mod search;
+mod splice;
 pub mod theme;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
@@ -26,6 +27,7 @@ use crate::resolve::glossary::link_bases;
 use crate::resolve::Site;
 use crate::url::Route;
 use citations::Substitutions;
+use splice::{Splicer, Stash};
 use theme::Theme;
 
 /// A file of the finished site, relative to the output root.
@@ -67,6 +69,7 @@ pub struct Renderer {
     tera: tera::Tera,
     theme: Theme,
     highlighter: Highlighter,
+    splicer: Splicer,
 }
 
 pub const REQUIRED_TEMPLATES: [&str; 11] = [
@@ -112,6 +115,7 @@ impl Renderer {
         }
         if diags.is_empty() {
             Ok(Renderer {
+                splicer: Splicer::new(theme.templates.values().map(|t| t.text.as_str())),
                 tera,
                 theme,
                 highlighter: Highlighter::new(),
@@ -317,18 +321,59 @@ impl Renderer {
             Kind::Glossary => "glossary.html",
             Kind::Page | Kind::Term => "page.html",
         };
-        // The page is its body, panels and references plus the template's own markup: make room
-        // for all of it once rather than doubling the buffer (and copying) as it grows.
-        let size_hint = ctx.page.content.len()
-            + ctx.page.terms_html.len()
-            + ctx.page.references.as_ref().map_or(0, String::len)
-            + ctx.page.json_ld.as_ref().map_or(0, String::len)
-            + PAGE_MARKUP_HINT;
-        files.push(
-            self.render_template_sized(template, &ctx, &page.route, size_hint)
-                .map_err(|d| vec![d])?,
-        );
+        let mut stash = Stash::default();
+        self.stash(&mut ctx, &mut stash);
+        let mut file = self
+            .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
+            .map_err(|d| vec![d])?;
+        if !stash.is_empty() {
+            match stash.splice(&file.bytes) {
+                Some(bytes) => file.bytes = bytes,
+                None => {
+                    Self::put_back(&mut ctx, &mut stash);
+                    file = self
+                        .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
+                        .map_err(|d| vec![d])?;
+                }
+            }
+        }
+        files.push(file);
         Ok(files)
+    }
+
+    /// Takes a page's big HTML strings out of its context for splicing (see [`splice`]).
+    fn stash(&self, ctx: &mut context::Context<'_>, stash: &mut Stash) {
+        let s = &self.splicer;
+        stash.keep(s, "content", &mut ctx.page.content);
+        stash.keep(s, "terms_html", &mut ctx.page.terms_html);
+        stash.keep_opt(s, "references", &mut ctx.page.references);
+        stash.keep_opt(s, "json_ld", &mut ctx.page.json_ld);
+        for t in ctx
+            .glossary
+            .iter_mut()
+            .flat_map(|g| &mut g.letters)
+            .flat_map(|l| &mut l.terms)
+        {
+            stash.keep(s, "definition", &mut t.definition);
+            stash.keep(s, "appears_in", &mut t.appears_in);
+        }
+    }
+
+    /// Undoes [`Renderer::stash`].
+    fn put_back(ctx: &mut context::Context<'_>, stash: &mut Stash) {
+        stash.put_back(&mut ctx.page.content);
+        stash.put_back(&mut ctx.page.terms_html);
+        stash.put_back_opt(&mut ctx.page.references);
+        stash.put_back_opt(&mut ctx.page.json_ld);
+        for t in ctx
+            .glossary
+            .iter_mut()
+            .flat_map(|g| &mut g.letters)
+            .flat_map(|l| &mut l.terms)
+        {
+            stash.put_back(&mut t.definition);
+            stash.put_back(&mut t.appears_in);
+        }
     }
 
     /// The reference index and the whole bibliography, if anything is cited.

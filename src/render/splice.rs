@@ -1,0 +1,240 @@
+//! The big HTML strings of a page (its body, panels, reference list; on the glossary page
+//! every definition and "Appears in" list) are put into tera's output after it renders,
+//! instead of going through it.
+//!
+//! tera copies every string of the context into a value of its own, then again into the
+//! output. For a page body of 30–100 KB, and a glossary page of several MB, those copies (and
+//! the fresh memory they need) cost more than rendering the template. So render hands tera a
+//! short stand-in for each such string and, once tera is done, writes the string where the
+//! stand-in came out: one copy.
+//!
+//! That gives the same page only where the template prints the string whole or tests
+//! whether it is empty, so it is done only for a field every template uses as
+//! `{{ x.field | safe }}` or `{% if x.field %}` (a stand-in is never empty, like the string
+//! it stands for; empty strings are passed as they are). A theme that uses a field any other
+//! way — a filter, a `set`, a loop — gets the string itself, as before; see
+//! [`Splicer::new`]. If the output holds the stand-ins' marker character anywhere else (a
+//! page could contain it), the page is rendered again with the strings themselves.
+
+use memchr::memmem;
+
+/// The context fields that may be spliced: each names one big HTML string.
+const FIELDS: [&str; 6] = [
+    "content",
+    "terms_html",
+    "references",
+    "json_ld",
+    "definition",
+    "appears_in",
+];
+
+/// Brackets a stand-in: `\u{E001}3\u{E001}` stands for the fourth string kept.
+/// A private-use character, which no text of glia's own contains.
+const MARK: &str = "\u{E001}";
+
+/// Which fields the theme's templates allow splicing.
+#[derive(Debug, Clone, Default)]
+pub struct Splicer {
+    allowed: [bool; FIELDS.len()],
+}
+
+impl Splicer {
+    /// Reads every template: a field may be spliced if each place a tera tag names it is
+    /// `{{ name.field | safe }}` or `{% if name.field %}` (with any `-` trimming).
+    pub fn new<'t>(templates: impl IntoIterator<Item = &'t str>) -> Splicer {
+        let mut allowed = [true; FIELDS.len()];
+        for text in templates {
+            for tag in tags(text) {
+                for (k, field) in FIELDS.iter().enumerate() {
+                    if allowed[k] && mentions(tag, field) && !plain_use(tag, field) {
+                        allowed[k] = false;
+                    }
+                }
+            }
+        }
+        Splicer { allowed }
+    }
+
+    /// Whether `field` may be spliced.
+    pub fn allows(&self, field: &str) -> bool {
+        FIELDS
+            .iter()
+            .position(|f| *f == field)
+            .is_some_and(|k| self.allowed[k])
+    }
+}
+
+/// The inside of every `{{ … }}` and `{% … %}` tag of a template, trimming marks and all.
+fn tags(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || loop {
+        let open = rest.find('{')?;
+        let after = &rest[open + 1..];
+        let close = match after.as_bytes().first() {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        let body = &after[1..];
+        let Some(end) = body.find(close) else {
+            rest = "";
+            return Some(body);
+        };
+        rest = &body[end + 2..];
+        return Some(&body[..end]);
+    })
+}
+
+/// Whether the tag names `field` as a word.
+fn mentions(tag: &str, field: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    tag.match_indices(field).any(|(i, _)| {
+        !tag[..i].chars().next_back().is_some_and(word)
+            && !tag[i + field.len()..].chars().next().is_some_and(word)
+    })
+}
+
+/// Whether the tag (inside its braces) is `{{ name.field | safe }}` or `{% if name.field %}`.
+fn plain_use(tag: &str, field: &str) -> bool {
+    let tag = tag.trim_matches('-').trim();
+    let (expr, tail) = if let Some(e) = tag.strip_prefix("if ") {
+        (e.trim(), None)
+    } else {
+        match tag.split_once('|') {
+            Some((e, filter)) => (e.trim(), Some(filter.trim())),
+            None => return false,
+        }
+    };
+    if tail.is_some_and(|f| f != "safe") {
+        return false;
+    }
+    let Some((name, f)) = expr.split_once('.') else {
+        return false;
+    };
+    f == field && !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The strings taken out of one page's context, by stand-in number.
+#[derive(Debug, Default)]
+pub struct Stash {
+    kept: Vec<String>,
+}
+
+impl Stash {
+    /// Takes `text` out of a context field, leaving its stand-in, if `field` may be spliced
+    /// and the text is not empty.
+    pub fn keep(&mut self, splicer: &Splicer, field: &str, text: &mut String) {
+        if text.is_empty() || !splicer.allows(field) {
+            return;
+        }
+        let stand_in = format!("{MARK}{}{MARK}", self.kept.len());
+        self.kept.push(std::mem::replace(text, stand_in));
+    }
+
+    /// Like [`Stash::keep`], for an optional field.
+    pub fn keep_opt(&mut self, splicer: &Splicer, field: &str, text: &mut Option<String>) {
+        if let Some(t) = text {
+            self.keep(splicer, field, t);
+        }
+    }
+
+    /// Puts back a kept string where its stand-in is: for rendering again without splicing.
+    pub fn put_back(&mut self, text: &mut String) {
+        if let Some(n) = stand_in(text.as_bytes()) {
+            if let Some(kept) = self.kept.get_mut(n) {
+                *text = std::mem::take(kept);
+            }
+        }
+    }
+
+    /// Like [`Stash::put_back`], for an optional field.
+    pub fn put_back_opt(&mut self, text: &mut Option<String>) {
+        if let Some(t) = text {
+            self.put_back(t);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// `rendered` with every stand-in replaced by its string; `None` if the marker character
+    /// appears anywhere but in a stand-in (then render again with the strings put back).
+    pub fn splice(&self, rendered: &[u8]) -> Option<Vec<u8>> {
+        let mark = MARK.as_bytes();
+        let size = rendered.len() + self.kept.iter().map(String::len).sum::<usize>();
+        let mut out = Vec::with_capacity(size);
+        let mut from = 0;
+        let finder = memmem::Finder::new(mark);
+        while let Some(at) = finder.find(&rendered[from..]).map(|i| from + i) {
+            let n = stand_in(&rendered[at..])?;
+            let text = self.kept.get(n)?;
+            out.extend_from_slice(&rendered[from..at]);
+            out.extend_from_slice(text.as_bytes());
+            from = at + 2 * mark.len() + digits(n);
+        }
+        out.extend_from_slice(&rendered[from..]);
+        Some(out)
+    }
+}
+
+/// The number of the stand-in `bytes` start with.
+fn stand_in(bytes: &[u8]) -> Option<usize> {
+    let mark = MARK.as_bytes();
+    let rest = bytes.strip_prefix(mark)?;
+    let len = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if len == 0 || len > 9 || !rest[len..].starts_with(mark) {
+        return None;
+    }
+    std::str::from_utf8(&rest[..len]).ok()?.parse().ok()
+}
+
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_fields_printed_whole_or_tested_are_spliced() {
+        let s = Splicer::new([
+            "<div>{{ page.content | safe }}</div>{%- if page.references -%}{{page.references|safe}}{% endif %}",
+            "{% for t in terms %}{{ t.definition | safe }}{% if t.appears_in %}{{ t.appears_in | striptags }}{% endif %}{% endfor %}",
+            "<meta name=\"description\" content=\"{{ page.summary }}\">{% set x = page.json_ld %}",
+        ]);
+        assert!(s.allows("content"));
+        assert!(s.allows("references"));
+        assert!(s.allows("definition"));
+        assert!(!s.allows("appears_in"));
+        assert!(!s.allows("json_ld"));
+        // Never mentioned: nothing to get wrong.
+        assert!(s.allows("terms_html"));
+        assert!(!s.allows("summary"));
+    }
+
+    #[test]
+    fn stand_ins_are_replaced_and_stray_marks_refused() {
+        let s = Splicer::new(["{{ page.content | safe }}"]);
+        let mut stash = Stash::default();
+        let mut body = "<p>body</p>".to_string();
+        let mut empty = String::new();
+        stash.keep(&s, "content", &mut body);
+        stash.keep(&s, "content", &mut empty);
+        assert_eq!(body, "\u{E001}0\u{E001}");
+        assert_eq!(empty, "");
+        let out = stash.splice(format!("<main>{body}</main>{body}").as_bytes());
+        assert_eq!(
+            out.as_deref(),
+            Some(&b"<main><p>body</p></main><p>body</p>"[..])
+        );
+        assert_eq!(stash.splice("a \u{E001} b".as_bytes()), None);
+        assert_eq!(stash.splice("\u{E001}7\u{E001}".as_bytes()), None);
+        stash.put_back(&mut body);
+        assert_eq!(body, "<p>body</p>");
+    }
+}
