@@ -448,8 +448,9 @@ struct Pass<'c, 'a, 'e> {
     edits: Vec<LinkEdit>,
     /// Consecutive `Text` and `SoftBreak` events not yet matched (indexes into `events`).
     run: Range<usize>,
-    /// A run of several events, as one text (`SoftBreak` as `\n`), and where each event
-    /// starts in it. Kept between runs so their buffers are reused.
+    /// A run of several events, as one text (a `SoftBreak` as a space, which the matcher
+    /// would fold it to anyway), and where each event starts in it. Kept between runs so
+    /// their buffers are reused.
     merged: String,
     starts: Vec<usize>,
     /// Per term, whether it was linked; in `First` mode also the terms not to link again.
@@ -631,7 +632,7 @@ impl Pass<'_, '_, '_> {
                     starts.push(merged.len());
                     match event {
                         Event::Text(t) => merged.push_str(t),
-                        _ => merged.push('\n'),
+                        _ => merged.push(' '),
                     }
                 }
                 &merged
@@ -643,7 +644,7 @@ impl Pass<'_, '_, '_> {
                 continue;
             }
             // The events the link starts and ends in: text, since names start and end with
-            // something other than white space (a soft break's `\n`).
+            // something other than white space (a soft break).
             let first = starts
                 .partition_point(|&s| s <= m.range.start)
                 .saturating_sub(1);

@@ -153,6 +153,13 @@ pub(crate) fn fold_name(name: &str) -> String {
 /// Whether a whitespace-delimited token is a URL, a file path or an e-mail address, in which a
 /// term must never be linked (`https://x.org/tms`, `www.tms-info.org/tms`, `tms@x.org`).
 pub(crate) fn looks_like_address(token: &str) -> bool {
+    // Every test below needs one of these; most tokens are plain words.
+    if !token
+        .bytes()
+        .any(|b| matches!(b, b'.' | b'/' | b'@' | b':' | b'\\'))
+    {
+        return false;
+    }
     let t = token.trim_matches(|c: char| {
         matches!(
             c,

@@ -507,7 +507,8 @@ pub fn glossary_context(
                 })
                 .collect();
             let pages = g.appears_in.get(t.slug()).map_or(&[][..], Vec::as_slice);
-            let mut appears_in = String::new();
+            let links = pages.iter().filter_map(|&p| page_links.get(p));
+            let mut appears_in = String::with_capacity(links.map(|l| l.len() + 2).sum());
             for (n, &p) in pages.iter().enumerate() {
                 if n > 0 {
                     appears_in.push_str(", ");
