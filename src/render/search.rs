@@ -334,17 +334,22 @@ impl SearchIndex {
 }
 
 fn doc_words(d: &SearchDoc) -> DocWords {
-    let mut words: BTreeMap<String, u32> = BTreeMap::new();
-    for w in tokens(&d.title).chain(tokens(&d.keywords)) {
-        *words.entry(w).or_default() |= IN_TITLE;
+    // Sorted once and merged, rather than kept in an ordered map word by word.
+    let mut words: Vec<(String, u32)> = tokens(&d.title)
+        .chain(tokens(&d.keywords))
+        .map(|w| (w, IN_TITLE))
+        .chain(tokens(&d.heading).map(|w| (w, IN_HEADING)))
+        .chain(tokens(&d.text).map(|w| (w, 0)))
+        .collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut merged: DocWords = Vec::with_capacity(words.len());
+    for (w, flags) in words {
+        match merged.last_mut() {
+            Some((last, f)) if *last == w => *f |= flags,
+            _ => merged.push((w, flags)),
+        }
     }
-    for w in tokens(&d.heading) {
-        *words.entry(w).or_default() |= IN_HEADING;
-    }
-    for w in tokens(&d.text) {
-        words.entry(w).or_default();
-    }
-    words.into_iter().collect()
+    merged
 }
 
 /// One document's row: `[url, title id, heading, snippet]`.
