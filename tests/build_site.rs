@@ -254,6 +254,46 @@ fn site_templates_folder_overrides_only_that_template() {
     one(&out.html("index.html"), "article.intro");
 }
 
+#[test]
+fn a_template_that_filters_the_body_gets_the_body_itself() {
+    // render hands tera stand-ins for big strings only where every template prints them
+    // whole; this template also measures the body, so it must see the real one.
+    let mut files = small_site();
+    files.push((
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}<p class=\"size\">{{ page.content | length }}</p><div class=\"body\">{{ page.content | safe }}</div>{% endblock main %}",
+    ));
+    let fx = Fixture::new(&files);
+    let out = fx.build_ok();
+    let article = out.html("articles/foo/index.html");
+    let body = one(&article, "div.body").inner_html();
+    assert_eq!(body, "<p>Foo body.</p>\n");
+    assert_eq!(text_of(&one(&article, "p.size")), body.len().to_string());
+    assert!(!out.text("articles/foo/index.html").contains('\u{E001}'));
+}
+
+#[test]
+fn a_page_containing_the_stand_in_marker_renders_whole() {
+    // U+E001 marks render's stand-ins; a title that contains it (and a stand-in's shape)
+    // makes render fall back to giving tera the strings themselves.
+    let mut files = small_site();
+    files.push((
+        "content/articles/odd.md",
+        "---\ntitle: \"Odd \\uE0010\\uE001 title\"\ndate: 2026-01-03\n---\nOdd body with \u{E001} in it.\n",
+    ));
+    let fx = Fixture::new(&files);
+    let out = fx.build_ok();
+    let page = out.html("articles/odd/index.html");
+    assert_eq!(
+        text_of(&one(&page, "article.article h1")),
+        "Odd \u{E001}0\u{E001} title"
+    );
+    assert_eq!(
+        text_of(&one(&page, "div.prose p")),
+        "Odd body with \u{E001} in it."
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // URLs, links and assets.
 // ---------------------------------------------------------------------------------------------

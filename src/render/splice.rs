@@ -13,8 +13,10 @@
 //! `{{ x.field | safe }}` or `{% if x.field %}` (a stand-in is never empty, like the string
 //! it stands for; empty strings are passed as they are). A theme that uses a field any other
 //! way — a filter, a `set`, a loop — gets the string itself, as before; see
-//! [`Splicer::new`]. If the output holds the stand-ins' marker character anywhere else (a
-//! page could contain it), the page is rendered again with the strings themselves.
+//! [`Splicer::new`]. A stand-in carries a random number drawn for the page, so no text can
+//! pose as one; if the output holds the stand-ins' marker character anywhere else (a page
+//! could contain it), the page is rendered again with the strings themselves. The random
+//! number never reaches the output, which stays byte-identical from build to build.
 
 use memchr::memmem;
 
@@ -28,8 +30,9 @@ const FIELDS: [&str; 6] = [
     "appears_in",
 ];
 
-/// Brackets a stand-in: `\u{E001}3\u{E001}` stands for the fourth string kept.
-/// A private-use character, which no text of glia's own contains.
+/// Brackets a stand-in: `\u{E001}3-5f0c…\u{E001}` stands for the fourth string kept (the
+/// page's random number follows the dash). A private-use character, which no text of glia's
+/// own contains.
 const MARK: &str = "\u{E001}";
 
 /// Which fields the theme's templates allow splicing.
@@ -118,9 +121,25 @@ fn plain_use(tag: &str, field: &str) -> bool {
 }
 
 /// The strings taken out of one page's context, by stand-in number.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Stash {
     kept: Vec<String>,
+    /// Written into every stand-in, as 16 hex digits.
+    nonce: u64,
+}
+
+impl Default for Stash {
+    fn default() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        // The standard library's hasher is keyed with random bits: a cheap random number.
+        let nonce = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        Stash {
+            kept: Vec::new(),
+            nonce,
+        }
+    }
 }
 
 impl Stash {
@@ -130,7 +149,7 @@ impl Stash {
         if text.is_empty() || !splicer.allows(field) {
             return;
         }
-        let stand_in = format!("{MARK}{}{MARK}", self.kept.len());
+        let stand_in = format!("{MARK}{}-{:016x}{MARK}", self.kept.len(), self.nonce);
         self.kept.push(std::mem::replace(text, stand_in));
     }
 
@@ -143,7 +162,7 @@ impl Stash {
 
     /// Puts back a kept string where its stand-in is: for rendering again without splicing.
     pub fn put_back(&mut self, text: &mut String) {
-        if let Some(n) = stand_in(text.as_bytes()) {
+        if let Some((n, _)) = self.stand_in(text.as_bytes()) {
             if let Some(kept) = self.kept.get_mut(n) {
                 *text = std::mem::take(kept);
             }
@@ -170,30 +189,34 @@ impl Stash {
         let mut from = 0;
         let finder = memmem::Finder::new(mark);
         while let Some(at) = finder.find(&rendered[from..]).map(|i| from + i) {
-            let n = stand_in(&rendered[at..])?;
+            let (n, len) = self.stand_in(&rendered[at..])?;
             let text = self.kept.get(n)?;
             out.extend_from_slice(&rendered[from..at]);
             out.extend_from_slice(text.as_bytes());
-            from = at + 2 * mark.len() + digits(n);
+            from = at + len;
         }
         out.extend_from_slice(&rendered[from..]);
         Some(out)
     }
 }
 
-/// The number of the stand-in `bytes` start with.
-fn stand_in(bytes: &[u8]) -> Option<usize> {
-    let mark = MARK.as_bytes();
-    let rest = bytes.strip_prefix(mark)?;
-    let len = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    if len == 0 || len > 9 || !rest[len..].starts_with(mark) {
-        return None;
+impl Stash {
+    /// The number and length of the stand-in `bytes` start with, if they start with one of
+    /// this page's.
+    fn stand_in(&self, bytes: &[u8]) -> Option<(usize, usize)> {
+        let mark = MARK.as_bytes();
+        let rest = bytes.strip_prefix(mark)?;
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        let n = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+        let rest = rest[digits..].strip_prefix(b"-")?;
+        let nonce = format!("{:016x}", self.nonce);
+        let rest = rest.strip_prefix(nonce.as_bytes())?;
+        rest.starts_with(mark)
+            .then_some((n, 2 * mark.len() + digits + 1 + nonce.len()))
     }
-    std::str::from_utf8(&rest[..len]).ok()?.parse().ok()
-}
-
-fn digits(n: usize) -> usize {
-    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 #[cfg(test)]
@@ -225,7 +248,7 @@ mod tests {
         let mut empty = String::new();
         stash.keep(&s, "content", &mut body);
         stash.keep(&s, "content", &mut empty);
-        assert_eq!(body, "\u{E001}0\u{E001}");
+        assert!(body.starts_with("\u{E001}0-"), "{body}");
         assert_eq!(empty, "");
         let out = stash.splice(format!("<main>{body}</main>{body}").as_bytes());
         assert_eq!(
@@ -233,7 +256,10 @@ mod tests {
             Some(&b"<main><p>body</p></main><p>body</p>"[..])
         );
         assert_eq!(stash.splice("a \u{E001} b".as_bytes()), None);
-        assert_eq!(stash.splice("\u{E001}7\u{E001}".as_bytes()), None);
+        // Text shaped like a stand-in, without the page's random number, is not one.
+        assert_eq!(stash.splice("\u{E001}0\u{E001}".as_bytes()), None);
+        let forged = format!("\u{E001}0-{:016x}\u{E001}", stash.nonce ^ 1);
+        assert_eq!(stash.splice(forged.as_bytes()), None);
         stash.put_back(&mut body);
         assert_eq!(body, "<p>body</p>");
     }
