@@ -124,9 +124,8 @@ pub fn blocks(events: &[Spanned], source: &str) -> Vec<Block> {
                     let kept = cur.text.trim_end().len();
                     cur.text.truncate(kept);
                 } else if let Some(src) = source.get(range.clone()) {
-                    // Inline HTML that stands for prose (a glossary link's text when it has
-                    // quotes, escaped): what the editor wrote is the prose. A link's markers
-                    // cover no source and add nothing.
+                    // Inline HTML that is not a tag stands for prose: what the editor wrote
+                    // is the prose. (Glossary links add no events: render writes them.)
                     if !src.trim_start().starts_with('<') {
                         cur.push(src, range.clone());
                     }

@@ -324,7 +324,11 @@ impl<'a, I: Iterator<Item = (usize, Event<'a>)>> Iterator for Linked<'a, I> {
                 _ => {}
             }
             let Some(edit) = self.edit_for(i) else {
-                return Some(event);
+                return Some(match event {
+                    // A text event wholly inside a link (one spanning several events).
+                    Event::Text(text) if self.auto => self.piece(text),
+                    other => other,
+                });
             };
             if let Event::Text(text) = event {
                 self.split = Some((i, text, 0));

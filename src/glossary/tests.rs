@@ -307,6 +307,16 @@ fn links_are_places_in_the_events_which_stay_as_parsed() {
         panic!("{:?}", r.outcome.edits)
     };
     assert_eq!((open.at, close.event - open.event), (4, 2));
+
+    // An entity splits the text: the link spans three events, and its quote is escaped in
+    // the middle one as in the others, as glia escapes text in HTML it writes.
+    let r = run("People with Alzheimer&#39;s disease.");
+    assert_eq!(linked_words(&r), ["Alzheimer's disease"]);
+    assert!(
+        r.html.contains(">Alzheimer&#39;s disease</a>"),
+        "{}",
+        r.html
+    );
 }
 
 #[test]

@@ -11,8 +11,11 @@
 //! That gives the same page only where the template prints the string whole or tests
 //! whether it is empty, so it is done only for a field every template uses as
 //! `{{ x.field | safe }}` or `{% if x.field %}` (a stand-in is never empty, like the string
-//! it stands for; empty strings are passed as they are). A theme that uses a field any other
-//! way — a filter, a `set`, a loop — gets the string itself, as before; see
+//! it stands for; empty strings are passed as they are), and only in a theme that never
+//! changes text after printing it: no `{% filter %}` section, no capturing
+//! `{% set x %}…{% endset %}`, no components (which get their body as a value) and no filter
+//! on what a call (a macro, `super()`) prints. A theme that does any of these, or uses a field
+//! any other way (a filter, a `set`, a loop), gets the strings themselves, as before; see
 //! [`Splicer::new`]. A stand-in carries a random number drawn for the page, so no text can
 //! pose as one; if the output holds the stand-ins' marker character anywhere else (a page
 //! could contain it), the page is rendered again with the strings themselves. The random
@@ -43,11 +46,15 @@ pub struct Splicer {
 
 impl Splicer {
     /// Reads every template: a field may be spliced if each place a tera tag names it is
-    /// `{{ name.field | safe }}` or `{% if name.field %}` (with any `-` trimming).
+    /// `{{ name.field | safe }}` or `{% if name.field %}` (with any `-` trimming), and no
+    /// tag of any template rewrites printed text ([`rewrites_output`]).
     pub fn new<'t>(templates: impl IntoIterator<Item = &'t str>) -> Splicer {
         let mut allowed = [true; FIELDS.len()];
         for text in templates {
-            for tag in tags(text) {
+            for (kind, tag) in tags(text) {
+                if rewrites_output(kind, tag) {
+                    return Splicer::default();
+                }
                 for (k, field) in FIELDS.iter().enumerate() {
                     if allowed[k] && mentions(tag, field) && !plain_use(tag, field) {
                         allowed[k] = false;
@@ -67,15 +74,23 @@ impl Splicer {
     }
 }
 
-/// The inside of every `{{ … }}` and `{% … %}` tag of a template, trimming marks and all.
-fn tags(text: &str) -> impl Iterator<Item = &str> {
+/// Which kind of tag: `{{ … }}` prints, `{% … %}` is a statement.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Print,
+    Statement,
+}
+
+/// Every `{{ … }}` and `{% … %}` tag of a template: its kind and its inside, trimming marks
+/// and all.
+fn tags(text: &str) -> impl Iterator<Item = (Tag, &str)> {
     let mut rest = text;
     std::iter::from_fn(move || loop {
         let open = rest.find('{')?;
         let after = &rest[open + 1..];
-        let close = match after.as_bytes().first() {
-            Some(b'{') => "}}",
-            Some(b'%') => "%}",
+        let (kind, close) = match after.as_bytes().first() {
+            Some(b'{') => (Tag::Print, "}}"),
+            Some(b'%') => (Tag::Statement, "%}"),
             _ => {
                 rest = after;
                 continue;
@@ -84,11 +99,29 @@ fn tags(text: &str) -> impl Iterator<Item = &str> {
         let body = &after[1..];
         let Some(end) = body.find(close) else {
             rest = "";
-            return Some(body);
+            return Some((kind, body));
         };
         rest = &body[end + 2..];
-        return Some(&body[..end]);
+        return Some((kind, &body[..end]));
     })
+}
+
+/// Whether a tag can change text after it was printed, stand-ins included: a filter section,
+/// a capturing `set`, a component (its body is handed over as a value), or a filter on what
+/// a call prints (`{{ m::card(p=page) | upper }}`, `{{ super() | trim }}`).
+fn rewrites_output(kind: Tag, tag: &str) -> bool {
+    let tag = tag.trim_matches('-').trim();
+    match kind {
+        Tag::Statement => {
+            let first = tag.split_whitespace().next().unwrap_or("");
+            matches!(first, "filter" | "component" | "endcomponent")
+                || tag.starts_with('<')
+                || (matches!(first, "set" | "set_global") && !tag.contains('='))
+        }
+        Tag::Print => tag
+            .split_once('|')
+            .is_some_and(|(value, _)| value.contains(['(', '<'])),
+    }
 }
 
 /// Whether the tag names `field` as a word.
@@ -238,6 +271,30 @@ mod tests {
         // Never mentioned: nothing to get wrong.
         assert!(s.allows("terms_html"));
         assert!(!s.allows("summary"));
+    }
+
+    #[test]
+    fn a_theme_that_rewrites_printed_text_gets_no_splicing() {
+        let plain = "{{ page.content | safe }}";
+        for rewriting in [
+            "{% filter lower %}x{% endfilter %}",
+            "{%- set body -%}{{ page.content | safe }}{% endset %}{{ body | length }}",
+            "{% set_global all %}x{% endset_global %}",
+            "{{ macros::card(p=page) | upper }}",
+            "{{ super() | trim }}",
+            "{{ <Card title=\"x\" /> | lower }}",
+            "{% <Card title=\"x\"> %}{{ page.content | safe }}{% </Card> %}",
+            "{% component Card(title) %}{{ body | upper }}{% endcomponent %}",
+        ] {
+            let s = Splicer::new([plain, rewriting]);
+            assert!(!s.allows("content"), "{rewriting}");
+        }
+        // A value set with `=`, a filter on a variable and a call without a filter are fine.
+        let s = Splicer::new([
+            plain,
+            "{% set x = page.title | upper %}{{ page.date | date(format=\"%Y\") }}{{ m::f(p=page) }}",
+        ]);
+        assert!(s.allows("content"));
     }
 
     #[test]
