@@ -322,7 +322,9 @@ impl Renderer {
             Kind::Page | Kind::Term => "page.html",
         };
         let mut stash = Stash::default();
-        self.stash(&mut ctx, &mut stash);
+        for (field, text) in big_strings(&mut ctx) {
+            stash.keep(&self.splicer, field, text);
+        }
         let mut file = self
             .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
             .map_err(|d| vec![d])?;
@@ -330,7 +332,9 @@ impl Renderer {
             match stash.splice(&file.bytes) {
                 Some(bytes) => file.bytes = bytes,
                 None => {
-                    Self::put_back(&mut ctx, &mut stash);
+                    for (_, text) in big_strings(&mut ctx) {
+                        stash.put_back(text);
+                    }
                     file = self
                         .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
                         .map_err(|d| vec![d])?;
@@ -339,41 +343,6 @@ impl Renderer {
         }
         files.push(file);
         Ok(files)
-    }
-
-    /// Takes a page's big HTML strings out of its context for splicing (see [`splice`]).
-    fn stash(&self, ctx: &mut context::Context<'_>, stash: &mut Stash) {
-        let s = &self.splicer;
-        stash.keep(s, "content", &mut ctx.page.content);
-        stash.keep(s, "terms_html", &mut ctx.page.terms_html);
-        stash.keep_opt(s, "references", &mut ctx.page.references);
-        stash.keep_opt(s, "json_ld", &mut ctx.page.json_ld);
-        for t in ctx
-            .glossary
-            .iter_mut()
-            .flat_map(|g| &mut g.letters)
-            .flat_map(|l| &mut l.terms)
-        {
-            stash.keep(s, "definition", &mut t.definition);
-            stash.keep(s, "appears_in", &mut t.appears_in);
-        }
-    }
-
-    /// Undoes [`Renderer::stash`].
-    fn put_back(ctx: &mut context::Context<'_>, stash: &mut Stash) {
-        stash.put_back(&mut ctx.page.content);
-        stash.put_back(&mut ctx.page.terms_html);
-        stash.put_back_opt(&mut ctx.page.references);
-        stash.put_back_opt(&mut ctx.page.json_ld);
-        for t in ctx
-            .glossary
-            .iter_mut()
-            .flat_map(|g| &mut g.letters)
-            .flat_map(|l| &mut l.terms)
-        {
-            stash.put_back(&mut t.definition);
-            stash.put_back(&mut t.appears_in);
-        }
     }
 
     /// The reference index and the whole bibliography, if anything is cited.
@@ -559,6 +528,26 @@ impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
         }
         Some((i, self.subs.replace(ev).unwrap_or_else(|| lend(ev))))
     }
+}
+
+/// A page context's big HTML strings, named by field, which render splices into tera's output
+/// rather than passing through it (see [`splice`]).
+fn big_strings<'c>(ctx: &'c mut context::Context<'_>) -> Vec<(&'static str, &'c mut String)> {
+    let page = &mut ctx.page;
+    let mut fields = vec![
+        ("content", &mut page.content),
+        ("terms_html", &mut page.terms_html),
+    ];
+    fields.extend(page.references.as_mut().map(|s| ("references", s)));
+    fields.extend(page.json_ld.as_mut().map(|s| ("json_ld", s)));
+    let terms = (ctx.glossary.iter_mut())
+        .flat_map(|g| &mut g.letters)
+        .flat_map(|l| &mut l.terms);
+    for t in terms {
+        fields.push(("definition", &mut t.definition));
+        fields.push(("appears_in", &mut t.appears_in));
+    }
+    fields
 }
 
 /// `event` borrowing its text instead of copying it.

@@ -186,26 +186,12 @@ impl Stash {
         self.kept.push(std::mem::replace(text, stand_in));
     }
 
-    /// Like [`Stash::keep`], for an optional field.
-    pub fn keep_opt(&mut self, splicer: &Splicer, field: &str, text: &mut Option<String>) {
-        if let Some(t) = text {
-            self.keep(splicer, field, t);
-        }
-    }
-
     /// Puts back a kept string where its stand-in is: for rendering again without splicing.
     pub fn put_back(&mut self, text: &mut String) {
         if let Some((n, _)) = self.stand_in(text.as_bytes()) {
             if let Some(kept) = self.kept.get_mut(n) {
                 *text = std::mem::take(kept);
             }
-        }
-    }
-
-    /// Like [`Stash::put_back`], for an optional field.
-    pub fn put_back_opt(&mut self, text: &mut Option<String>) {
-        if let Some(t) = text {
-            self.put_back(t);
         }
     }
 
