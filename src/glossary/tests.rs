@@ -251,9 +251,9 @@ fn text_split_by_the_parser_is_merged_before_matching() {
 
 /// The words each link spans, read from the events the way render cuts them.
 fn linked_words(r: &Run) -> Vec<String> {
-    let text = |e: &LinkEdit| match &r.events[e.event as usize].0 {
-        Event::Text(t) => t.to_string(),
-        other => panic!("a link mark in {other:?}"),
+    let text = |k: u32| match &r.events[k as usize].0 {
+        Event::Text(t) => Some(t.to_string()),
+        _ => None,
     };
     let mut words = Vec::new();
     let mut open = None;
@@ -262,12 +262,16 @@ fn linked_words(r: &Run) -> Vec<String> {
             Mark::Open { .. } => open = Some(*e),
             Mark::Close { .. } => {
                 let o = open.take().expect("a close mark after its open mark");
+                for end in [o.event, e.event] {
+                    assert!(
+                        text(end).is_some(),
+                        "a link mark in {:?}",
+                        r.events[end as usize]
+                    );
+                }
                 let mut w = String::new();
                 for k in o.event..=e.event {
-                    let t = match &r.events[k as usize].0 {
-                        Event::Text(_) => text(&LinkEdit { event: k, ..*e }),
-                        _ => "\n".to_string(),
-                    };
+                    let t = text(k).unwrap_or_else(|| "\n".to_string());
                     let from = if k == o.event { o.at as usize } else { 0 };
                     let to = if k == e.event { e.at as usize } else { t.len() };
                     w.push_str(&t[from..to]);

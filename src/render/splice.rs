@@ -157,17 +157,18 @@ fn plain_use(tag: &str, field: &str) -> bool {
 #[derive(Debug)]
 pub struct Stash {
     kept: Vec<String>,
-    /// Written into every stand-in, as 16 hex digits.
-    nonce: u64,
+    /// The page's random number as 16 hex digits, written into every stand-in.
+    nonce: String,
 }
 
 impl Default for Stash {
     fn default() -> Self {
         use std::hash::{BuildHasher, Hasher};
         // The standard library's hasher is keyed with random bits: a cheap random number.
-        let nonce = std::collections::hash_map::RandomState::new()
+        let random = std::collections::hash_map::RandomState::new()
             .build_hasher()
             .finish();
+        let nonce = format!("{random:016x}");
         Stash {
             kept: Vec::new(),
             nonce,
@@ -182,7 +183,7 @@ impl Stash {
         if text.is_empty() || !splicer.allows(field) {
             return;
         }
-        let stand_in = format!("{MARK}{}-{:016x}{MARK}", self.kept.len(), self.nonce);
+        let stand_in = format!("{MARK}{}-{}{MARK}", self.kept.len(), self.nonce);
         self.kept.push(std::mem::replace(text, stand_in));
     }
 
@@ -231,10 +232,9 @@ impl Stash {
         }
         let n = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
         let rest = rest[digits..].strip_prefix(b"-")?;
-        let nonce = format!("{:016x}", self.nonce);
-        let rest = rest.strip_prefix(nonce.as_bytes())?;
+        let rest = rest.strip_prefix(self.nonce.as_bytes())?;
         rest.starts_with(mark)
-            .then_some((n, 2 * mark.len() + digits + 1 + nonce.len()))
+            .then_some((n, 2 * mark.len() + digits + 1 + self.nonce.len()))
     }
 }
 
@@ -301,7 +301,12 @@ mod tests {
         assert_eq!(stash.splice("a \u{E001} b".as_bytes()), None);
         // Text shaped like a stand-in, without the page's random number, is not one.
         assert_eq!(stash.splice("\u{E001}0\u{E001}".as_bytes()), None);
-        let forged = format!("\u{E001}0-{:016x}\u{E001}", stash.nonce ^ 1);
+        let other = if stash.nonce.starts_with('0') {
+            '1'
+        } else {
+            '0'
+        };
+        let forged = format!("\u{E001}0-{other}{}\u{E001}", &stash.nonce[1..]);
         assert_eq!(stash.splice(forged.as_bytes()), None);
         stash.put_back(&mut body);
         assert_eq!(body, "<p>body</p>");

@@ -102,8 +102,8 @@ pub fn link_site(
     // too many to key by slug one at a time.
     let mut by_term: Vec<Vec<usize>> = vec![Vec::new(); glossary.len()];
     let mut used_by_page = Vec::with_capacity(pages.len());
-    for (i, (ev, d, used)) in outcomes.into_iter().enumerate() {
-        links_by_page.push(ev);
+    for (i, (edits, d, used)) in outcomes.into_iter().enumerate() {
+        links_by_page.push(edits);
         diags.extend(d);
         if !matches!(pages[i].page.kind, Kind::Term | Kind::Glossary) {
             for &t in &used {
