@@ -11,21 +11,28 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || ('\u{300}'..='\u{36f}').contains(&c)
 }
 
-/// Marks a folded byte that is not the first byte of a folding unit.
-const INSIDE: usize = usize::MAX;
-
 /// `text` lowercased with every whitespace run collapsed to one space, plus a map back to `text`.
 ///
 /// Lowercasing can change byte lengths (`İ` becomes two characters, the Kelvin sign `K` shrinks
-/// from three bytes to one) and collapsing whitespace always does, so a match found in the folded
-/// text is mapped back through `map`. The map is only built once folding stops being the identity
-/// on byte offsets, which for ordinary prose without double spaces means never.
+/// from three bytes to one), and so do collapsing whitespace and plain punctuation (`’` → `'`),
+/// so a match found in the folded text is mapped back through the units whose length changed.
+/// Prose has few of them (smart punctuation's apostrophes, the odd double space), so only those
+/// are recorded, not every byte; ordinary ASCII prose without double spaces is not even copied.
 pub(crate) struct Folded<'t> {
     /// Borrowed when folding changes nothing, as for most lowercase prose.
     pub(crate) s: Cow<'t, str>,
-    /// For each byte of `s` (and one past the end), the offset in the original text where its
-    /// unit starts, or `INSIDE`. Empty while offsets are identical.
-    map: Vec<usize>,
+    /// The units whose folded form differs in length from the original, in order. Between
+    /// them, folded and original offsets differ by a constant.
+    units: Vec<Unit>,
+}
+
+/// A folding unit (a character, or a whitespace run) whose offsets do not carry over.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    folded: usize,
+    folded_len: usize,
+    orig: usize,
+    orig_len: usize,
 }
 
 impl<'t> Folded<'t> {
@@ -41,63 +48,47 @@ impl<'t> Folded<'t> {
     }
 
     fn fold(text: &'t str, ascii_case: bool) -> Folded<'t> {
-        // Most runs of prose are ASCII with single spaces: fold those byte by byte, no map.
+        let bytes = text.as_bytes();
         let is_space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
-        // One look at each byte: whether a whitespace run needs collapsing (then offsets
-        // shift: the general path) and whether anything needs folding at all.
-        let ascii = text.is_ascii();
-        let (mut double, mut changed, mut after_space) = (false, false, false);
-        if ascii {
-            for b in text.bytes() {
-                let space = is_space(b);
-                if space && after_space {
-                    double = true;
-                    break;
-                }
-                after_space = space;
-                changed |= (ascii_case && b.is_ascii_uppercase()) || (space && b != b' ');
+        // Whether folding may change the byte at `i`. A single space before an ASCII
+        // non-space stays as it is; anything else white may start a run to collapse.
+        let changes = |i: usize| {
+            let b = bytes[i];
+            !b.is_ascii()
+                || (ascii_case && b.is_ascii_uppercase())
+                || (is_space(b)
+                    && (b != b' ' || bytes.get(i + 1).is_some_and(|&n| !n.is_ascii() || is_space(n))))
+        };
+        let Some(first) = (0..bytes.len()).find(|&i| changes(i)) else {
+            return Folded {
+                s: Cow::Borrowed(text),
+                units: Vec::new(),
+            };
+        };
+        let mut s = String::with_capacity(text.len() + 8);
+        let mut units = Vec::new();
+        s.push_str(&text[..first]);
+        let mut i = first;
+        while i < bytes.len() {
+            // A run of bytes that stay as they are (lowercased, for `ascii_case`), in one go.
+            let run = (i..bytes.len()).find(|&j| changes(j)).unwrap_or(bytes.len());
+            if ascii_case {
+                s.extend(bytes[i..run].iter().map(|&b| char::from(b.to_ascii_lowercase())));
+            } else {
+                s.push_str(&text[i..run]);
             }
-        }
-        if ascii && !double {
-            if !changed {
-                return Folded {
-                    s: Cow::Borrowed(text),
-                    map: Vec::new(),
-                };
-            }
-            let bytes: Vec<u8> = text
-                .bytes()
-                .map(|b| {
-                    if is_space(b) {
-                        b' '
-                    } else {
-                        b.to_ascii_lowercase()
-                    }
-                })
-                .collect();
-            // ASCII in, ASCII out: the conversion cannot fail, and if it somehow did the
-            // general path below would still give the right answer.
-            if let Ok(s) = String::from_utf8(bytes) {
-                return Folded {
-                    s: Cow::Owned(s),
-                    map: Vec::new(),
-                };
-            }
-        }
-        let mut s = String::with_capacity(text.len());
-        let mut map: Vec<usize> = Vec::new();
-        let mut identity = true;
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let before = s.len();
+            i = run;
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            let (folded, orig) = (s.len(), i);
             let mut end = i + c.len_utf8();
             if c.is_whitespace() {
-                while let Some(&(j, d)) = chars.peek() {
+                for d in text[end..].chars() {
                     if !d.is_whitespace() {
                         break;
                     }
-                    end = j + d.len_utf8();
-                    chars.next();
+                    end += d.len_utf8();
                 }
                 s.push(' ');
             } else if c.is_ascii() {
@@ -107,31 +98,41 @@ impl<'t> Folded<'t> {
             } else {
                 s.extend(c.to_lowercase());
             }
-            let added = s.len() - before;
-            if identity && added != end - i {
-                identity = false;
-                map = (0..before).collect();
+            if s.len() - folded != end - orig {
+                units.push(Unit {
+                    folded,
+                    folded_len: s.len() - folded,
+                    orig,
+                    orig_len: end - orig,
+                });
             }
-            if !identity {
-                map.push(i);
-                map.extend(std::iter::repeat_n(INSIDE, added - 1));
-            }
-        }
-        if !identity {
-            map.push(text.len());
+            i = end;
         }
         Folded {
             s: Cow::Owned(s),
-            map,
+            units,
         }
     }
 
     /// The original offset of folded offset `i`, if `i` falls between folding units.
     pub(crate) fn orig(&self, i: usize) -> Option<usize> {
-        if self.map.is_empty() {
-            return (i <= self.s.len()).then_some(i);
+        if i > self.s.len() {
+            return None;
         }
-        self.map.get(i).copied().filter(|&o| o != INSIDE)
+        let k = self.units.partition_point(|u| u.folded <= i);
+        let Some(u) = k.checked_sub(1).map(|k| self.units[k]) else {
+            return Some(i);
+        };
+        if i == u.folded {
+            Some(u.orig)
+        } else if i < u.folded + u.folded_len {
+            // Inside a unit (`İ` folds to two characters): no original offset corresponds.
+            // Inside units of unchanged length, the offset returned is inside the original
+            // character, which no caller can slice at either.
+            None
+        } else {
+            Some(u.orig + u.orig_len + (i - u.folded - u.folded_len))
+        }
     }
 }
 
@@ -339,6 +340,59 @@ mod tests {
         assert_eq!(f.orig(f.s.find('\u{307}').unwrap()), None);
     }
 
+    /// Folding as first written: character by character, with an offset per folded byte
+    /// (`None` inside a unit).
+    fn reference_fold(text: &str) -> (String, Vec<Option<usize>>) {
+        let (mut s, mut map) = (String::new(), Vec::new());
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let before = s.len();
+            if c.is_whitespace() {
+                while chars.peek().is_some_and(|(_, d)| d.is_whitespace()) {
+                    chars.next();
+                }
+                s.push(' ');
+            } else if let Some(plain) = plain_punctuation(c) {
+                s.push(plain);
+            } else {
+                s.extend(c.to_lowercase());
+            }
+            map.push(Some(i));
+            map.extend(std::iter::repeat_n(None, s.len() - before - 1));
+        }
+        map.push(Some(text.len()));
+        (s, map)
+    }
+
+    #[test]
+    fn offsets_agree_with_character_by_character_folding() {
+        let texts = [
+            "Straße  İKETAMINE x",
+            "Alzheimer’s  NMDA\n\treceptor\u{a0}\u{a0}blocker ‘x’ K ẞ",
+            "plain lowercase prose",
+            " lead and trail ",
+            "x \u{2003}y\r\n\r\nz İİ’’",
+            "é and É and İstanbul",
+        ];
+        for text in texts {
+            let (want, map) = reference_fold(text);
+            let f = Folded::new(text);
+            assert_eq!(f.s, want, "{text:?}");
+            for (i, o) in map.iter().enumerate() {
+                match o {
+                    Some(o) => assert_eq!(f.orig(i), Some(*o), "{text:?} at {i}"),
+                    None => assert!(
+                        f.orig(i).is_none_or(|o| !text.is_char_boundary(o)),
+                        "{text:?} at {i}"
+                    ),
+                }
+            }
+            assert_eq!(f.orig(want.len() + 1), None);
+            // The search form differs only in ASCII case.
+            assert_eq!(Folded::for_search(text).s.to_ascii_lowercase(), want);
+        }
+    }
+
     #[test]
     fn ascii_fast_path_agrees_with_the_general_one() {
         for text in ["A\tB\x0bC\rD", "A \t B", "x\u{a0}Y", "\x1fZ"] {
@@ -366,7 +420,7 @@ mod tests {
     fn identity_folding_keeps_no_map() {
         let f = Folded::new("NMDA receptor\nblocker");
         assert_eq!(f.s, "nmda receptor blocker");
-        assert!(f.map.is_empty());
+        assert!(f.units.is_empty());
         assert_eq!(f.orig(4), Some(4));
     }
 
