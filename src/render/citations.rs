@@ -89,25 +89,30 @@ pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnosti
         &site.citations.entries,
         &site.citations.cites,
     )?;
-    let tips: Vec<String> = doc
-        .citations
+    // Each entry's text, escaped once for all the citations of it on these pages.
+    let texts: std::collections::HashMap<&str, String> = doc
+        .entries
         .iter()
-        .map(|c| {
-            c.keys
-                .iter()
-                .filter_map(|k| doc.entries.iter().find(|e| &e.key == k))
-                .map(|e| e.text.clone())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|e| (e.key.as_str(), escape(&e.text)))
         .collect();
     let mut citations = Vec::with_capacity(pages.len());
     let mut offset = 0;
+    let mut tip = String::new();
     for &i in pages {
         let n = site.pages[i].page.doc.citations.len();
         citations.push(
             (offset..offset + n)
-                .map(|g| citation_html(g, &doc.citations[g].html, &tips[g]))
+                .map(|g| {
+                    let c = &doc.citations[g];
+                    tip.clear();
+                    for text in c.keys.iter().filter_map(|k| texts.get(k.as_str())) {
+                        if !tip.is_empty() {
+                            tip.push(' ');
+                        }
+                        tip.push_str(text);
+                    }
+                    citation_html(g, &c.html, &tip)
+                })
                 .collect(),
         );
         offset += n;
@@ -130,21 +135,27 @@ pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnosti
     })
 }
 
-/// One in-text citation: the style's rendering, described by the formatted references so a
-/// hover or keyboard focus shows them without JavaScript.
+/// One in-text citation: the style's rendering, described by the formatted references (`tip`,
+/// already escaped) so a hover or keyboard focus shows them without JavaScript.
 fn citation_html(n: usize, html: &str, tip: &str) -> String {
-    let tip_id = format!("cite-tip-{n}");
-    let described = html.replace(
-        "<a href=",
-        &format!("<a aria-describedby=\"{tip_id}\" href="),
+    use std::fmt::Write;
+    let mut out = String::with_capacity(html.len() + tip.len() + 160);
+    let _ = write!(out, "<span class=\"cite\" id=\"cite-{n}\">");
+    let mut links = html.split("<a href=");
+    out.push_str(links.next().unwrap_or_default());
+    for rest in links {
+        let _ = write!(out, "<a aria-describedby=\"cite-tip-{n}\" href=");
+        out.push_str(rest);
+    }
+    let _ = write!(
+        out,
+        "<span class=\"cite-tip\" role=\"tooltip\" id=\"cite-tip-{n}\">{tip}</span></span>"
     );
-    format!(
-        "<span class=\"cite\" id=\"cite-{n}\">{described}<span class=\"cite-tip\" role=\"tooltip\" id=\"{tip_id}\">{}</span></span>",
-        escape(tip)
-    )
+    out
 }
 
 fn reference_list(site: &Site, doc: &FormattedDoc) -> String {
+    use std::fmt::Write;
     let numeric = site
         .citations
         .styler
@@ -155,32 +166,40 @@ fn reference_list(site: &Site, doc: &FormattedDoc) -> String {
     } else {
         ("<ul class=\"reference-list\">", "</ul>")
     };
-    let mut out = String::from(
+    // Where each entry is cited, in one pass over the citations.
+    let mut places: std::collections::HashMap<&str, Vec<usize>> =
+        std::collections::HashMap::with_capacity(doc.entries.len());
+    for (n, c) in doc.citations.iter().enumerate() {
+        for key in &c.keys {
+            let at = places.entry(key.as_str()).or_default();
+            if at.last() != Some(&n) {
+                at.push(n);
+            }
+        }
+    }
+    let mut out = String::with_capacity(
+        256 + doc
+            .entries
+            .iter()
+            .map(|e| e.html.len() + 400)
+            .sum::<usize>(),
+    );
+    out.push_str(
         "<section class=\"references\" aria-labelledby=\"reference-list-title\">\n<h2 id=\"reference-list-title\">References</h2>\n",
     );
     out.push_str(open);
     out.push('\n');
     for e in &doc.entries {
-        let backs: Vec<usize> = doc
-            .citations
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.keys.contains(&e.key))
-            .map(|(n, _)| n)
-            .collect();
-        let value = e
-            .number
-            .map(|n| format!(" value=\"{n}\""))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "<li id=\"{}\"{value}><span class=\"ref-text\">{}</span>",
-            escape(&anchor_id(&e.key)),
-            e.html
-        ));
+        let _ = write!(out, "<li id=\"{}\"", escape(&anchor_id(&e.key)));
+        if let Some(n) = e.number {
+            let _ = write!(out, " value=\"{n}\"");
+        }
+        let _ = write!(out, "><span class=\"ref-text\">{}</span>", e.html);
         if let Some(r) = site.citations.bibliography.get(&e.key) {
             out.push_str(&identifier_links(r));
         }
-        out.push_str(&backlinks(&backs));
+        let backs = places.get(e.key.as_str()).map_or(&[][..], Vec::as_slice);
+        out.push_str(&backlinks(backs));
         out.push_str("</li>\n");
     }
     out.push_str(close);
@@ -455,54 +474,88 @@ pub fn bibliography_files(site: &Site) -> Vec<super::OutFile> {
 }
 
 /// schema.org `citation` entries for the works a page cites.
-pub fn json_ld_citations(site: &Site, keys: &[String]) -> Vec<serde_json::Value> {
+pub fn json_ld_citations<'s>(site: &'s Site, keys: &[String]) -> Vec<CitedWork<'s>> {
     keys.iter()
         .filter_map(|k| site.citations.bibliography.get(k))
-        .map(|r| {
-            let mut m = serde_json::Map::new();
-            let kind = match r.kind.as_str() {
+        .map(|r| CitedWork {
+            kind: match r.kind.as_str() {
                 "book" => "Book",
                 "chapter" => "Chapter",
                 "report" => "Report",
                 "webpage" => "WebPage",
                 _ => "ScholarlyArticle",
-            };
-            m.insert("@type".into(), kind.into());
-            if let Some(t) = &r.title {
-                m.insert("name".into(), t.clone().into());
-            }
-            let authors: Vec<serde_json::Value> = r
+            },
+            author: r
                 .authors
                 .iter()
                 .map(|n| match n {
-                    Name::Person { family, given } => serde_json::json!({
-                        "@type": "Person",
-                        "familyName": family,
-                        "givenName": given,
-                    }),
-                    Name::Literal(l) => serde_json::json!({"@type": "Organization", "name": l}),
+                    Name::Person { family, given } => CitedName::Person {
+                        kind: "Person",
+                        family,
+                        given: given.as_deref(),
+                    },
+                    Name::Literal(l) => CitedName::Organization {
+                        kind: "Organization",
+                        name: l,
+                    },
                 })
-                .collect();
-            if !authors.is_empty() {
-                m.insert("author".into(), authors.into());
-            }
-            if let Some(d) = r.issued {
-                m.insert("datePublished".into(), d.year.to_string().into());
-            }
-            if let Some(c) = &r.container {
-                m.insert(
-                    "isPartOf".into(),
-                    serde_json::json!({"@type": "Periodical", "name": c}),
-                );
-            }
-            if let Some(doi) = &r.doi {
-                m.insert("sameAs".into(), format!("https://doi.org/{doi}").into());
-            } else if let Some(u) = &r.url {
-                m.insert("url".into(), u.clone().into());
-            }
-            serde_json::Value::Object(m)
+                .collect(),
+            date_published: r.issued.map(|d| d.year.to_string()),
+            is_part_of: r.container.as_deref().map(|name| Periodical {
+                kind: "Periodical",
+                name,
+            }),
+            name: r.title.as_deref(),
+            same_as: r.doi.as_ref().map(|doi| format!("https://doi.org/{doi}")),
+            url: r.url.as_deref().filter(|_| r.doi.is_none()),
         })
         .collect()
+}
+
+/// A cited work in JSON-LD, serialized straight from the reference: a `Value` tree would
+/// allocate a map per work and per author on every page that cites it. Fields are in the order
+/// serde_json writes a map's keys (sorted), as the rest of the page's JSON-LD is written.
+#[derive(serde::Serialize)]
+pub struct CitedWork<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<CitedName<'a>>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(rename = "isPartOf", skip_serializing_if = "Option::is_none")]
+    is_part_of: Option<Periodical<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
+    same_as: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum CitedName<'a> {
+    Person {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "familyName")]
+        family: &'a str,
+        #[serde(rename = "givenName")]
+        given: Option<&'a str>,
+    },
+    Organization {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        name: &'a str,
+    },
+}
+
+#[derive(serde::Serialize)]
+struct Periodical<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
 }
 
 /// Search documents for the reference index: each work, findable by title and authors.

@@ -9,12 +9,13 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use super::citations::CitedWork;
 use crate::load::Kind;
 use crate::resolve::Site;
 
 /// The JSON-LD for page `i`, ready to place inside `<script type="application/ld+json">`.
 /// `citations` are the works the page cites (schema.org `citation` entries).
-pub fn for_page(site: &Site, i: usize, citations: Vec<Value>) -> Option<String> {
+pub fn for_page(site: &Site, i: usize, citations: Vec<CitedWork<'_>>) -> Option<String> {
     let p = &site.pages[i];
     let fm = &p.page.fm;
     let c = &site.config;
@@ -138,7 +139,7 @@ struct Article<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     author: Option<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    citation: Vec<Value>,
+    citation: Vec<CitedWork<'a>>,
     #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
     date_modified: Option<String>,
     #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
