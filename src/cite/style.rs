@@ -629,17 +629,20 @@ impl Styler {
         let run = || {
             let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
                 BibliographyDriver::new();
-            for key in keys {
-                if let Some(e) = bib.entry(key) {
-                    driver.citation(CitationRequest::new(
-                        vec![CitationItem::with_entry(&e.item)],
-                        &self.style,
-                        self.locale(),
-                        &self.locales,
-                        None,
-                    ));
-                }
-            }
+            // One citation of them all puts every entry in the bibliography, in this order,
+            // with one citation to lay out rather than one per entry (which are discarded).
+            let items: Vec<_> = keys
+                .iter()
+                .filter_map(|key| bib.entry(key))
+                .map(|e| CitationItem::with_entry(&e.item))
+                .collect();
+            driver.citation(CitationRequest::new(
+                items,
+                &self.style,
+                self.locale(),
+                &self.locales,
+                None,
+            ));
             let rendered = driver.finish(BibliographyRequest::new(
                 &self.style,
                 self.locale(),

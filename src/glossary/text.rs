@@ -95,8 +95,11 @@ impl<'t> Folded<'t> {
                 s.push(c.to_ascii_lowercase());
             } else if let Some(plain) = plain_punctuation(c) {
                 s.push(plain);
-            } else {
+            } else if c.is_alphabetic() {
                 s.extend(c.to_lowercase());
+            } else {
+                // Quotes, dashes and other symbols have no case: spare the case tables.
+                s.push(c);
             }
             if s.len() - folded != end - orig {
                 units.push(Unit {
@@ -373,6 +376,7 @@ mod tests {
             " lead and trail ",
             "x \u{2003}y\r\n\r\nz İİ’’",
             "é and É and İstanbul",
+            "“Quoted” – dashes — ‘single’ Ⅻ Ⓐ ǅ ΣΑΣ",
         ];
         for text in texts {
             let (want, map) = reference_fold(text);
