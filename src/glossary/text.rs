@@ -57,7 +57,10 @@ impl<'t> Folded<'t> {
             !b.is_ascii()
                 || (ascii_case && b.is_ascii_uppercase())
                 || (is_space(b)
-                    && (b != b' ' || bytes.get(i + 1).is_some_and(|&n| !n.is_ascii() || is_space(n))))
+                    && (b != b' '
+                        || bytes
+                            .get(i + 1)
+                            .is_some_and(|&n| !n.is_ascii() || is_space(n))))
         };
         let Some(first) = (0..bytes.len()).find(|&i| changes(i)) else {
             return Folded {
@@ -71,9 +74,15 @@ impl<'t> Folded<'t> {
         let mut i = first;
         while i < bytes.len() {
             // A run of bytes that stay as they are (lowercased, for `ascii_case`), in one go.
-            let run = (i..bytes.len()).find(|&j| changes(j)).unwrap_or(bytes.len());
+            let run = (i..bytes.len())
+                .find(|&j| changes(j))
+                .unwrap_or(bytes.len());
             if ascii_case {
-                s.extend(bytes[i..run].iter().map(|&b| char::from(b.to_ascii_lowercase())));
+                s.extend(
+                    bytes[i..run]
+                        .iter()
+                        .map(|&b| char::from(b.to_ascii_lowercase())),
+                );
             } else {
                 s.push_str(&text[i..run]);
             }
