@@ -317,7 +317,12 @@ impl FieldProblem {
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    let s = s?;
+    match s.trim() {
+        "" => None,
+        t if t.len() == s.len() => Some(s),
+        t => Some(t.to_string()),
+    }
 }
 
 fn scalar(s: Option<Scalar>) -> Option<String> {

@@ -41,9 +41,11 @@ pub fn placeholder_index(html: &str) -> Option<usize> {
 }
 
 /// Replaces every match of `find` in prose with a placeholder event. `find` returns byte
-/// ranges in the string it is given.
+/// ranges in the string it is given. Every match contains the byte `trigger`, so runs of
+/// prose without it (most of them) are neither merged nor given to `find`.
 pub fn mark<T>(
     events: Vec<Spanned>,
+    trigger: u8,
     find: impl Fn(&str) -> Vec<(Range<usize>, T)>,
 ) -> (Vec<Spanned>, Vec<Marked<T>>) {
     let mut out = Vec::with_capacity(events.len());
@@ -56,7 +58,7 @@ pub fn mark<T>(
             run.push((ev, range));
             continue;
         }
-        flush(&mut run, &mut out, &mut found, &find);
+        flush(&mut run, &mut out, &mut found, trigger, &find);
         match &ev {
             Event::Start(
                 Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. } | Tag::Heading { .. },
@@ -68,7 +70,7 @@ pub fn mark<T>(
         }
         out.push((ev, range));
     }
-    flush(&mut run, &mut out, &mut found, &find);
+    flush(&mut run, &mut out, &mut found, trigger, &find);
     (out, found)
 }
 
@@ -77,9 +79,12 @@ fn flush<T>(
     run: &mut Vec<Spanned>,
     out: &mut Vec<Spanned>,
     found: &mut Vec<Marked<T>>,
+    trigger: u8,
     find: &impl Fn(&str) -> Vec<(Range<usize>, T)>,
 ) {
-    if run.is_empty() {
+    let may_match = |ev: &Event<'_>| matches!(ev, Event::Text(t) if memchr::memchr(trigger, t.as_bytes()).is_some());
+    if !run.iter().any(|(ev, _)| may_match(ev)) {
+        out.append(run);
         return;
     }
     // Merged text, and for each piece: (offset in merged text, its file range).
@@ -162,7 +167,7 @@ mod tests {
             .into_offset_iter()
             .map(|(e, r)| (e.into_static(), r))
             .collect();
-        let (events, found) = mark(events, find);
+        let (events, found) = mark(events, b'@', find);
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
         (html, found)

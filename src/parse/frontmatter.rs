@@ -40,9 +40,16 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         .with_help("begin the file with:\n---\ntitle: Page title\n---"));
     }
     let yaml_offset = (first_end + 1).min(text.len());
-    let mut pos = yaml_offset;
-    while pos < text.len() {
-        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    // Only lines starting with `-` or `.` can close the block: look at those alone. Front-matter
+    // with reference lists runs to thousands of lines.
+    let bytes = text.as_bytes();
+    let line_starts = std::iter::once(yaml_offset)
+        .chain(memchr::memchr_iter(b'\n', &bytes[yaml_offset..]).map(|i| yaml_offset + i + 1));
+    for pos in line_starts {
+        if !matches!(bytes.get(pos), Some(b'-' | b'.')) {
+            continue;
+        }
+        let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(text.len(), |i| pos + i);
         let line = text[pos..line_end].trim_end();
         if line == "---" || line == "..." {
             let body_offset = (line_end + 1).min(text.len());
@@ -53,7 +60,6 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
                 body_offset,
             });
         }
-        pos = line_end + 1;
     }
     Err(Diagnostic::error(
         "unclosed-front-matter",

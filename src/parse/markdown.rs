@@ -103,7 +103,8 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
     }
     // Citations become placeholders before anything records text, so `[@key]` is never
     // counted, searched or linked as prose.
-    let (events, citations) = super::citations::mark(events, |text| {
+    // Every pandoc citation, `[@key]` or `@key`, has an `@`.
+    let (events, citations) = super::citations::mark(events, b'@', |text| {
         crate::cite::find_citations(text)
             .into_iter()
             .map(|c| (c.range.clone(), c))

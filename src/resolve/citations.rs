@@ -81,16 +81,18 @@ pub fn resolve(
     // Every cited key must exist.
     let mut cited_in: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let canonical = merge_same_works(&bibliography);
-    let works: Vec<(BTreeSet<String>, Vec<Diagnostic>)> = pages
+    let works: Vec<(BTreeSet<&str>, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|p| page_works(&bibliography, &canonical, p))
         .collect();
+    let mut by_work: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, (works, d)) in works.into_iter().enumerate() {
         diags.extend(d);
         for work in works {
-            cited_in.entry(work).or_default().push(i);
+            by_work.entry(work).or_default().push(i);
         }
     }
+    cited_in.extend(by_work.into_iter().map(|(w, pages)| (w.to_string(), pages)));
     for (i, keys) in inline_keys {
         let p = &pages[i];
         let cited: BTreeSet<&str> = p
@@ -169,17 +171,17 @@ pub fn resolve(
 }
 
 /// The works a page cites (by canonical key), and an error for each key the bibliography lacks.
-pub fn page_works(
+pub fn page_works<'a>(
     bibliography: &Bibliography,
-    canonical: &BTreeMap<String, String>,
-    p: &SitePage,
-) -> (BTreeSet<String>, Vec<Diagnostic>) {
+    canonical: &'a BTreeMap<String, String>,
+    p: &'a SitePage,
+) -> (BTreeSet<&'a str>, Vec<Diagnostic>) {
     let mut works = BTreeSet::new();
     let mut diags = Vec::new();
     for c in &p.page.doc.citations {
         for item in &c.item.items {
             if bibliography.get(&item.key).is_some() {
-                works.insert(canonical.get(&item.key).unwrap_or(&item.key).clone());
+                works.insert(canonical.get(&item.key).unwrap_or(&item.key).as_str());
                 continue;
             }
             let near = closest(&item.key, bibliography.keys(), 3);
