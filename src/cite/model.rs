@@ -860,22 +860,6 @@ fn yaml_error(file: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
 fn load_yaml(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
     // Diagnostics locate every entry: count the file's lines once, not once per entry.
     let lines = LineIndex::new(text);
-    // The usual file, a valid list of references, is read straight into them. Anything else
-    // (a map, or an entry serde refuses) takes the path below, which goes through a YAML value
-    // so that each bad entry is reported with its place and the good ones still load.
-    if let Ok(inputs) = serde_yaml::from_str::<Vec<RefInput>>(text) {
-        let starts = top_level_starts(text, |line| line.starts_with('-'));
-        let spans = if starts.len() == inputs.len() {
-            starts
-        } else {
-            entry_spans_by_id(text, inputs.iter().map(RefInput::id))
-        };
-        let (mut refs, mut diags) = (Vec::new(), Vec::new());
-        for (input, span) in inputs.into_iter().zip(spans) {
-            finish_input((file, text, &lines), span, input, &mut refs, &mut diags);
-        }
-        return (refs, diags);
-    }
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => return (vec![], vec![yaml_error(file, text, &e)]),

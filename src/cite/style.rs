@@ -629,20 +629,24 @@ impl Styler {
         let run = || {
             let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
                 BibliographyDriver::new();
-            // One citation of them all puts every entry in the bibliography, in this order,
-            // with one citation to lay out rather than one per entry (which are discarded).
-            let items: Vec<_> = keys
+            let items = keys
                 .iter()
                 .filter_map(|key| bib.entry(key))
-                .map(|e| CitationItem::with_entry(&e.item))
-                .collect();
-            driver.citation(CitationRequest::new(
-                items,
-                &self.style,
-                self.locale(),
-                &self.locales,
-                None,
-            ));
+                .map(|e| CitationItem::with_entry(&e.item));
+            let request = |items| {
+                CitationRequest::new(items, &self.style, self.locale(), &self.locales, None)
+            };
+            if self.citations_only.is_some() {
+                // Entries that depend on nothing else (numeric styles): one citation of them
+                // all puts every entry in the bibliography in this order, with one citation
+                // to lay out instead of one per entry, which are thrown away.
+                driver.citation(request(items.collect()));
+            } else {
+                // hayagriva disambiguates (2020a, 2020b) only between separate citations.
+                for item in items {
+                    driver.citation(request(vec![item]));
+                }
+            }
             let rendered = driver.finish(BibliographyRequest::new(
                 &self.style,
                 self.locale(),
@@ -1196,6 +1200,19 @@ mod tests {
             entries[0].text
         );
         assert!(!entries[0].html.contains("csl-left-margin"));
+    }
+
+    #[test]
+    fn site_index_entries_of_the_same_author_and_year_are_told_apart() {
+        let same = "- id: a\n  title: Zeta\n  authors: [Smith JA]\n  container: J\n  year: 2020\n  month: 9\n\
+                    - id: b\n  title: Alpha\n  authors: [Smith JA]\n  container: J\n  year: 2020\n  month: 1\n\
+                    - id: c\n  title: Other\n  authors: [Smith B]\n  container: J\n  year: 2021\n\
+                    - id: d\n  title: More\n  authors: [Smith C]\n  container: J\n  year: 2021\n";
+        let apa = Styler::load(&StyleChoice::Apa).unwrap();
+        let entries = apa.format_entries(&bib(same), &["a", "b", "c", "d"]);
+        let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
+        assert!(texts[0].contains("(2020a)"), "{texts:?}");
+        assert!(texts[1].contains("(2020b)"), "{texts:?}");
     }
 
     #[test]

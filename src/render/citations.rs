@@ -105,8 +105,9 @@ pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnosti
                 .map(|g| {
                     let c = &doc.citations[g];
                     tip.clear();
-                    for text in c.keys.iter().filter_map(|k| texts.get(k.as_str())) {
-                        if !tip.is_empty() {
+                    let cited = c.keys.iter().filter_map(|k| texts.get(k.as_str()));
+                    for (k, text) in cited.enumerate() {
+                        if k > 0 {
                             tip.push(' ');
                         }
                         tip.push_str(text);
