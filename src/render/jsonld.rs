@@ -9,13 +9,13 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::citations::CitedWork;
+use crate::cite::Name;
 use crate::load::Kind;
 use crate::resolve::Site;
 
 /// The JSON-LD for page `i`, ready to place inside `<script type="application/ld+json">`.
-/// `citations` are the works the page cites (schema.org `citation` entries).
-pub fn for_page(site: &Site, i: usize, citations: Vec<CitedWork<'_>>) -> Option<String> {
+/// `cited` are the keys of the works the page cites (schema.org `citation` entries).
+pub fn for_page(site: &Site, i: usize, cited: &[String]) -> Option<String> {
     let p = &site.pages[i];
     let fm = &p.page.fm;
     let c = &site.config;
@@ -49,7 +49,7 @@ pub fn for_page(site: &Site, i: usize, citations: Vec<CitedWork<'_>>) -> Option<
                     .map(|a| json!({"@type": "Audience", "audienceType": a.label()}))
                     .collect(),
                 author: (!fm.authors.is_empty()).then(|| people(&fm.authors)),
-                citation: citations,
+                citation: citations(site, cited),
                 date_modified: date(fm.updated.or(fm.date)),
                 date_published: date(fm.date),
                 description: fm.summary.as_deref(),
@@ -212,6 +212,83 @@ fn script_safe(json: String) -> String {
     out
 }
 
+/// schema.org `citation` entries for the works a page cites.
+fn citations<'s>(site: &'s Site, keys: &[String]) -> Vec<CitedWork<'s>> {
+    keys.iter()
+        .filter_map(|k| site.citations.bibliography.get(k))
+        .map(|r| CitedWork {
+            kind: match r.kind.as_str() {
+                "book" => "Book",
+                "chapter" => "Chapter",
+                "report" => "Report",
+                "webpage" => "WebPage",
+                _ => "ScholarlyArticle",
+            },
+            author: r
+                .authors
+                .iter()
+                .map(|n| match n {
+                    Name::Person { family, given } => CitedName::Person {
+                        family,
+                        given: given.as_deref(),
+                    },
+                    Name::Literal(l) => CitedName::Organization { name: l },
+                })
+                .collect(),
+            date_published: r.issued.map(|d| d.year.to_string()),
+            is_part_of: r.container.as_deref().map(|name| Periodical {
+                kind: "Periodical",
+                name,
+            }),
+            name: r.title.as_deref(),
+            same_as: r.doi.as_ref().map(|doi| format!("https://doi.org/{doi}")),
+            url: r.url.as_deref().filter(|_| r.doi.is_none()),
+        })
+        .collect()
+}
+
+/// A cited work in JSON-LD, serialized straight from the reference: a `Value` tree would
+/// allocate a map per work and per author on every page that cites it. Fields are in the order
+/// serde_json writes a map's keys (sorted), as the rest of the page's JSON-LD is written.
+#[derive(Serialize)]
+struct CitedWork<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<CitedName<'a>>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(rename = "isPartOf", skip_serializing_if = "Option::is_none")]
+    is_part_of: Option<Periodical<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
+    same_as: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "@type")]
+enum CitedName<'a> {
+    Person {
+        #[serde(rename = "familyName")]
+        family: &'a str,
+        #[serde(rename = "givenName")]
+        given: Option<&'a str>,
+    },
+    Organization {
+        name: &'a str,
+    },
+}
+
+#[derive(Serialize)]
+struct Periodical<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +300,32 @@ mod tests {
         assert!(!s.contains('<'));
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["name"], "</script><script>alert(1)</script>");
+    }
+
+    #[test]
+    fn cited_works_are_written_as_schema_org_would_read_them() {
+        let work = CitedWork {
+            kind: "ScholarlyArticle",
+            author: vec![
+                CitedName::Person {
+                    family: "Walsh",
+                    given: None,
+                },
+                CitedName::Organization { name: "WHO" },
+            ],
+            date_published: Some("2021".into()),
+            is_part_of: Some(Periodical {
+                kind: "Periodical",
+                name: "J Test",
+            }),
+            name: Some("A title"),
+            same_as: None,
+            url: Some("https://example.org/a"),
+        };
+        // Keys sorted, as serde_json writes the rest of the page's JSON-LD.
+        assert_eq!(
+            serde_json::to_string(&work).unwrap(),
+            r#"{"@type":"ScholarlyArticle","author":[{"@type":"Person","familyName":"Walsh","givenName":null},{"@type":"Organization","name":"WHO"}],"datePublished":"2021","isPartOf":{"@type":"Periodical","name":"J Test"},"name":"A title","url":"https://example.org/a"}"#
+        );
     }
 }

@@ -310,7 +310,7 @@ impl Renderer {
         let mut ctx = context::page_context(site, i, html, glossary);
         ctx.page.references = refs;
         if page.page.kind == Kind::Article {
-            ctx.page.json_ld = jsonld::for_page(site, i, citations::json_ld_citations(site, &keys));
+            ctx.page.json_ld = jsonld::for_page(site, i, &keys);
             files.extend(citations::cite_files(site, i));
             ctx.page.cite = Some(context::CiteLinks::default());
         }
