@@ -383,7 +383,7 @@ pub fn page_context(
         json_ld: if p.page.kind == Kind::Article {
             None
         } else {
-            super::jsonld::for_page(site, i, &[])
+            super::jsonld::for_page(site, i, &[], &super::jsonld::DefinedTerms::default())
         },
         references: None,
         cite: None,

@@ -7,15 +7,41 @@
 //! `<script>` element by escaping `<`, so content can never close the element early.
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use crate::cite::Name;
 use crate::load::Kind;
 use crate::resolve::Site;
 
+/// Every glossary term as a schema.org `DefinedTerm`, serialized once per site: an article's
+/// `about` lists the terms it uses, about a hundred on a page of the benchmark corpus, and
+/// escaping their names again for every page was a large part of writing its JSON-LD.
+#[derive(Default)]
+pub struct DefinedTerms(Vec<Box<RawValue>>);
+
+impl DefinedTerms {
+    pub fn new(site: &Site) -> DefinedTerms {
+        let terms = site.glossary.glossary.terms();
+        DefinedTerms(
+            terms
+                .iter()
+                .filter_map(|t| {
+                    serde_json::value::to_raw_value(&DefinedTerm {
+                        kind: "DefinedTerm",
+                        name: t.term(),
+                    })
+                    .ok()
+                })
+                .collect(),
+        )
+    }
+}
+
 /// The JSON-LD for page `i`, ready to place inside `<script type="application/ld+json">`.
-/// `cited` are the keys of the works the page cites (schema.org `citation` entries).
-pub fn for_page(site: &Site, i: usize, cited: &[String]) -> Option<String> {
+/// `cited` are the keys of the works the page cites (schema.org `citation` entries); `terms`
+/// are the site's [`DefinedTerms`], for an article's `about`.
+pub fn for_page(site: &Site, i: usize, cited: &[String], terms: &DefinedTerms) -> Option<String> {
     let p = &site.pages[i];
     let fm = &p.page.fm;
     let c = &site.config;
@@ -27,17 +53,13 @@ pub fn for_page(site: &Site, i: usize, cited: &[String]) -> Option<String> {
     let value = match p.page.kind {
         Kind::Article => {
             let date = |d: Option<crate::parse::frontmatter::Date>| d.map(|d| d.to_string());
-            let about: Vec<DefinedTerm> = site
+            let about: Vec<&RawValue> = site
                 .glossary
                 .used_by_page
                 .get(i)
                 .into_iter()
                 .flatten()
-                .filter_map(|&t| site.glossary.glossary.terms().get(t))
-                .map(|t| DefinedTerm {
-                    kind: "DefinedTerm",
-                    name: t.term(),
-                })
+                .filter_map(|&t| terms.0.get(t).map(Box::as_ref))
                 .collect();
             let article = Article {
                 context: "https://schema.org",
@@ -133,7 +155,7 @@ struct Article<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    about: Vec<DefinedTerm<'a>>,
+    about: Vec<&'a RawValue>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     audience: Vec<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -193,13 +215,13 @@ fn people(names: &[String]) -> Value {
 /// `<` becomes `\u003c`, so no string in the data can end the `<script>` element (and `>`
 /// and `&` likewise, as HTML-aware JSON encoders do).
 fn script_safe(json: String) -> String {
-    let special = |b: &u8| matches!(b, b'<' | b'>' | b'&');
-    if !json.as_bytes().iter().any(special) {
+    let special = |s: &str| memchr::memchr3(b'<', b'>', b'&', s.as_bytes());
+    if special(&json).is_none() {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
     let mut rest = json.as_str();
-    while let Some(at) = rest.as_bytes().iter().position(special) {
+    while let Some(at) = special(rest) {
         out.push_str(&rest[..at]);
         out.push_str(match rest.as_bytes()[at] {
             b'<' => "\\u003c",

@@ -142,10 +142,12 @@ impl Renderer {
             .pages
             .iter()
             .position(|p| p.page.kind == Kind::Glossary);
+        let terms = jsonld::DefinedTerms::new(site);
         let page = |i: usize| {
             (
                 i,
-                self.render_page(site, i).and_then(|f| hand_over(f, sink)),
+                self.render_page(site, i, &terms)
+                    .and_then(|f| hand_over(f, sink)),
             )
         };
         let (mut results, (glossary, (listings, (not_found, (search_files, search))))) =
@@ -225,9 +227,10 @@ impl Renderer {
         site: &Site,
         which: &[usize],
     ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+        let terms = jsonld::DefinedTerms::new(site);
         let results: Vec<Result<Vec<OutFile>, Vec<Diagnostic>>> = which
             .par_iter()
-            .map(|&i| self.render_page(site, i))
+            .map(|&i| self.render_page(site, i, &terms))
             .collect();
         let mut files = Vec::new();
         for r in results {
@@ -257,7 +260,12 @@ impl Renderer {
     }
 
     /// A page, with its citations formatted; articles also get their "Cite this page" files.
-    fn render_page(&self, site: &Site, i: usize) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    fn render_page(
+        &self,
+        site: &Site,
+        i: usize,
+        terms: &jsonld::DefinedTerms,
+    ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let page = &site.pages[i];
         let mut files = Vec::new();
         let (html, refs, keys, glossary) = if page.page.kind == Kind::Glossary {
@@ -310,7 +318,7 @@ impl Renderer {
         let mut ctx = context::page_context(site, i, html, glossary);
         ctx.page.references = refs;
         if page.page.kind == Kind::Article {
-            ctx.page.json_ld = jsonld::for_page(site, i, &keys);
+            ctx.page.json_ld = jsonld::for_page(site, i, &keys, terms);
             files.extend(citations::cite_files(site, i));
             ctx.page.cite = Some(context::CiteLinks::default());
         }
