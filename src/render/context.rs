@@ -430,7 +430,12 @@ fn terms_html(site: &Site, i: usize) -> String {
     let base = crate::html::escape(
         &crate::resolve::glossary::route().relative_from(&site.pages[i].route, site.link_style),
     );
-    let mut out = String::with_capacity(used.len() * 256);
+    let size = (used.iter())
+        .map(|&t| {
+            60 + base.len() + g.table.slug(t).len() + g.table.term(t).len() + g.table.short(t).len()
+        })
+        .sum();
+    let mut out = String::with_capacity(size);
     for t in used {
         out.push_str(r#"<div><dt><a href=""#);
         out.push_str(&base);

@@ -480,8 +480,13 @@ impl Renderer {
                 _ => 8,
             })
             .sum();
+        // What the substitutions add: with citations' tooltips and a hundred glossary links,
+        // a page body is several times its Markdown, and growing the buffer by doubling
+        // copied it over and over.
         let links = subs.links.map_or(0, |l| l.size_hint());
-        let out = RefCell::new(String::with_capacity(text + links));
+        let citations: usize =
+            subs.citations.iter().map(String::len).sum::<usize>() + subs.list.map_or(0, str::len);
+        let out = RefCell::new(String::with_capacity(text + links + citations));
         let body = BodyEvents {
             events: events.iter().enumerate(),
             subs,
