@@ -40,6 +40,11 @@ struct TermHtml {
     term: String,
     /// The tooltip text; empty when the term has no short definition (then there is no tooltip).
     short: String,
+    /// What a link to the term writes after the glossary page's URL, up to the tooltip id:
+    /// `#slug" data-term="slug"`.
+    open_tail: String,
+    /// What its tooltip writes after its id: `">short</span></span>`.
+    close_tail: String,
 }
 
 impl LinkTable {
@@ -48,10 +53,16 @@ impl LinkTable {
             terms: glossary
                 .terms()
                 .iter()
-                .map(|t| TermHtml {
-                    slug: escape_html(t.slug()),
-                    term: escape_html(t.term()),
-                    short: escape_html(&t.short),
+                .map(|t| {
+                    let slug = escape_html(t.slug());
+                    let short = escape_html(&t.short);
+                    TermHtml {
+                        open_tail: format!(r#"#{slug}" data-term="{slug}""#),
+                        close_tail: format!(r#"">{short}</span></span>"#),
+                        term: escape_html(t.term()),
+                        slug,
+                        short,
+                    }
                 })
                 .collect(),
         }
@@ -131,37 +142,36 @@ impl LinkPieces<'_> {
         let Some(h) = self.table.terms.get(term as usize) else {
             return;
         };
+        // A link is written from a few pieces, most of them made once per term (a site
+        // writes ~100,000 links): the wrapper and link, the glossary page's URL as seen from
+        // this page, the term's own part, and the tooltip's id.
         match mark {
             Mark::Open { .. } => {
                 out.push_str(r#"<span class="gloss"><a class="gloss-term" href=""#);
                 out.push_str(self.href_base);
-                out.push('#');
-                out.push_str(&h.slug);
-                out.push_str(r#"" data-term=""#);
-                out.push_str(&h.slug);
+                out.push_str(&h.open_tail);
                 if tip > 0 {
-                    out.push_str(r#"" aria-describedby=""#);
-                    self.push_id(h, tip, out);
+                    out.push_str(r#" aria-describedby=""#);
+                    self.push_id(tip, out);
+                    out.push_str(r#"">"#);
+                } else {
+                    out.push('>');
                 }
-                out.push_str(r#"">"#);
             }
             Mark::Close { .. } if tip > 0 => {
                 out.push_str(r#"</a><span class="gloss-tip" role="tooltip" id=""#);
-                self.push_id(h, tip, out);
-                out.push_str(r#"">"#);
-                out.push_str(&h.short);
-                out.push_str("</span></span>");
+                self.push_id(tip, out);
+                out.push_str(&h.close_tail);
             }
             _ => out.push_str("</a></span>"),
         }
     }
 
-    /// A tooltip id, unique on the page: `{id_prefix}gt-{slug}-{n}`.
-    fn push_id(&self, h: &TermHtml, n: u32, out: &mut String) {
+    /// A tooltip id, unique on the page: `{id_prefix}gt_{n}`. Heading ids, which glia makes
+    /// from words and dashes, never contain `_`, so they cannot collide with it.
+    fn push_id(&self, n: u32, out: &mut String) {
         out.push_str(self.id_prefix);
-        out.push_str("gt-");
-        out.push_str(&h.slug);
-        out.push('-');
+        out.push_str("gt_");
         push_digits(out, n);
     }
 
@@ -173,9 +183,10 @@ impl LinkPieces<'_> {
                     .table
                     .terms
                     .get(term as usize)
-                    .map_or(0, |h| 100 + self.href_base.len() + 3 * h.slug.len()),
-                Mark::Close { term, .. } => (self.table.terms.get(term as usize))
-                    .map_or(0, |h| 90 + h.slug.len() + h.short.len()),
+                    .map_or(0, |h| 100 + self.href_base.len() + h.open_tail.len()),
+                Mark::Close { term, .. } => {
+                    (self.table.terms.get(term as usize)).map_or(0, |h| 70 + h.close_tail.len())
+                }
                 Mark::Drop => 0,
             })
             .sum()

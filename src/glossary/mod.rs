@@ -19,8 +19,8 @@
 //!
 //! ```html
 //! <span class="gloss"><a class="gloss-term" href="../glossary/#nmda-receptor"
-//!   data-term="nmda-receptor" aria-describedby="gt-nmda-receptor-1">NMDA receptor</a><span
-//!   class="gloss-tip" role="tooltip" id="gt-nmda-receptor-1">A glutamate receptor.</span></span>
+//!   data-term="nmda-receptor" aria-describedby="gt_1">NMDA receptor</a><span
+//!   class="gloss-tip" role="tooltip" id="gt_1">A glutamate receptor.</span></span>
 //! ```
 //!
 //! The tooltip is a sibling of the link, not its child, so it never becomes part of the link's

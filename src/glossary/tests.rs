@@ -442,7 +442,7 @@ fn citation_placeholders_are_left_alone() {
     assert!(
         html_out.contains("<sup class=\"cite\" data-key=\"ketamine2020\">ketamine</sup> works.")
     );
-    assert!(html_out.contains("id=\"p-gt-ketamine-1\""), "{html_out}");
+    assert!(html_out.contains("id=\"p-gt_1\""), "{html_out}");
 }
 
 #[test]
