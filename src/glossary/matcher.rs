@@ -446,19 +446,67 @@ struct TokenCache {
 impl TokenCache {
     fn is_address(&mut self, text: &str, start: usize, end: usize) -> bool {
         if !(self.range.start <= start && end <= self.range.end && !self.range.is_empty()) {
-            let from = text[..start]
-                .char_indices()
-                .rev()
-                .find(|(_, c)| c.is_whitespace())
-                .map_or(0, |(i, c)| i + c.len_utf8());
-            let to = text[end..]
-                .find(char::is_whitespace)
-                .map_or(text.len(), |i| end + i);
+            let from = token_start(text, start);
+            let to = token_end(text, end);
             self.range = from..to;
             self.address = looks_like_address(&text[from..to]);
         }
         self.address
     }
+}
+
+/// Where the whitespace-delimited token holding byte `at` of `text` begins. Bytes are looked
+/// at one by one, as nearly all are ASCII; a non-ASCII character is decoded to ask whether it
+/// is white space (a no-break space is).
+fn token_start(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at.min(bytes.len());
+    while i > 0 {
+        let b = bytes[i - 1];
+        if b.is_ascii() {
+            if is_ascii_space(b) {
+                return i;
+            }
+            i -= 1;
+        } else {
+            let Some((k, c)) = text[..i].char_indices().next_back() else {
+                return 0;
+            };
+            if c.is_whitespace() {
+                return i;
+            }
+            i = k;
+        }
+    }
+    0
+}
+
+/// Where the whitespace-delimited token holding the byte before `at` of `text` ends.
+fn token_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if is_ascii_space(b) {
+                return i;
+            }
+            i += 1;
+        } else {
+            let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+                return bytes.len();
+            };
+            if c.is_whitespace() {
+                return i;
+            }
+            i += c.len_utf8();
+        }
+    }
+    bytes.len()
+}
+
+/// `char::is_whitespace` for an ASCII byte.
+fn is_ascii_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
 }
 
 #[cfg(test)]
@@ -716,6 +764,23 @@ mod tests {
             found > 10_000,
             "the texts hold too few terms to compare: {found}"
         );
+    }
+
+    #[test]
+    fn token_bounds_agree_with_char_by_char_search() {
+        let text = "a\u{a0}bc d\te\u{2003}f’g\n\u{85}h İi  j\x0bk";
+        for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let start = text[..at]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let end = text[at..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |i| at + i);
+            assert_eq!(token_start(text, at), start, "start at {at}");
+            assert_eq!(token_end(text, at), end, "end at {at}");
+        }
     }
 
     #[test]

@@ -200,12 +200,17 @@ pub(crate) fn fold_name(name: &str) -> String {
 /// Whether a whitespace-delimited token is a URL, a file path or an e-mail address, in which a
 /// term must never be linked (`https://x.org/tms`, `www.tms-info.org/tms`, `tms@x.org`).
 pub(crate) fn looks_like_address(token: &str) -> bool {
-    // Every test below needs one of these; most tokens are plain words.
-    if !token
-        .bytes()
-        .any(|b| matches!(b, b'.' | b'/' | b'@' | b':' | b'\\'))
+    // Every test below needs one of these; most tokens are plain words. A full stop or colon
+    // that ends the token and is its only one (a sentence's last word) is trimmed below, which
+    // leaves a plain word.
+    let bytes = token.as_bytes();
+    match bytes
+        .iter()
+        .position(|b| matches!(b, b'.' | b'/' | b'@' | b':' | b'\\'))
     {
-        return false;
+        None => return false,
+        Some(k) if k + 1 == bytes.len() && matches!(bytes[k], b'.' | b':') => return false,
+        Some(_) => {}
     }
     let t = token.trim_matches(|c: char| {
         matches!(
