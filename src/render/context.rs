@@ -417,6 +417,9 @@ pub fn page_context(
     }
 }
 
+/// The "Terms used on this page" list: a link to each term's entry, A–Z. Names only: each
+/// term's definition is already on the page, in the tooltip where the term is linked, and
+/// repeating it here made term-heavy pages a third larger.
 fn terms_html(site: &Site, i: usize) -> String {
     let g = &site.glossary;
     let Some(used) = g.used_by_page.get(i) else {
@@ -431,21 +434,17 @@ fn terms_html(site: &Site, i: usize) -> String {
         &crate::resolve::glossary::route().relative_from(&site.pages[i].route, site.link_style),
     );
     let size = (used.iter())
-        .map(|&t| {
-            60 + base.len() + g.table.slug(t).len() + g.table.term(t).len() + g.table.short(t).len()
-        })
+        .map(|&t| 30 + base.len() + g.table.slug(t).len() + g.table.term(t).len())
         .sum();
     let mut out = String::with_capacity(size);
     for t in used {
-        out.push_str(r#"<div><dt><a href=""#);
+        out.push_str(r#"<li><a href=""#);
         out.push_str(&base);
         out.push('#');
         out.push_str(g.table.slug(t));
         out.push_str(r#"">"#);
         out.push_str(g.table.term(t));
-        out.push_str("</a></dt><dd>");
-        out.push_str(g.table.short(t));
-        out.push_str("</dd></div>\n");
+        out.push_str("</a></li>\n");
     }
     out
 }
