@@ -41,7 +41,7 @@ struct TermHtml {
     /// The tooltip text; empty when the term has no short definition (then there is no tooltip).
     short: String,
     /// What a link to the term writes after the glossary page's URL, up to the tooltip id:
-    /// `#slug" data-term="slug"`.
+    /// `#slug"`.
     open_tail: String,
     /// What its tooltip writes after its id: `">short</span></span>`.
     close_tail: String,
@@ -57,7 +57,7 @@ impl LinkTable {
                     let slug = escape_html(t.slug());
                     let short = escape_html(&t.short);
                     TermHtml {
-                        open_tail: format!(r#"#{slug}" data-term="{slug}""#),
+                        open_tail: format!(r##"#{slug}""##),
                         close_tail: format!(r#"">{short}</span></span>"#),
                         term: escape_html(t.term()),
                         slug,

@@ -19,7 +19,7 @@
 //!
 //! ```html
 //! <span class="gloss"><a class="gloss-term" href="../glossary/#nmda-receptor"
-//!   data-term="nmda-receptor" aria-describedby="gt_1">NMDA receptor</a><span
+//!   aria-describedby="gt_1">NMDA receptor</a><span
 //!   class="gloss-tip" role="tooltip" id="gt_1">A glutamate receptor.</span></span>
 //! ```
 //!

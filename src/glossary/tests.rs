@@ -81,7 +81,8 @@ fn links(html: &str) -> Vec<(String, String)> {
     let sel = Selector::parse("a.gloss-term").unwrap();
     doc.select(&sel)
         .map(|a| {
-            let slug = a.value().attr("data-term").unwrap_or("").to_string();
+            let href = a.value().attr("href").unwrap_or("");
+            let slug = href.rsplit_once('#').map_or("", |(_, s)| s).to_string();
             (slug, a.text().collect())
         })
         .collect()
