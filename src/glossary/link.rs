@@ -271,7 +271,7 @@ impl<'a, I> Linked<'a, I> {
     }
 
     fn piece(&self, text: CowStr<'a>) -> Event<'a> {
-        if self.auto && text.contains(['\'', '"']) {
+        if self.auto && memchr::memchr2(b'\'', b'"', text.as_bytes()).is_some() {
             let mut html = String::with_capacity(text.len() + 8);
             push_escaped(&mut html, &text);
             Event::InlineHtml(html.into())

@@ -213,7 +213,7 @@ impl<'m> Search<'m, '_> {
             // To the next word start: past non-word characters (ASCII ones in a tight loop).
             match hay[i..]
                 .iter()
-                .position(|&b| !b.is_ascii() || ASCII_WORD[b as usize])
+                .position(|&b| BYTE_CLASS[usize::from(b)] != NOT_WORD)
             {
                 Some(k) => i += k,
                 None => break,
@@ -323,21 +323,22 @@ impl<'m> Search<'m, '_> {
 /// Where the word characters from byte `i` of `s` end; each of their bytes goes to `each`.
 fn word_end(s: &[u8], mut i: usize, mut each: impl FnMut(u8)) -> usize {
     while let Some(&b) = s.get(i) {
-        if b.is_ascii() {
-            if !ASCII_WORD[b as usize] {
-                break;
-            }
-            each(b);
-            i += 1;
-        } else {
-            let (word, len) = word_char_at(s, i);
-            if !word {
-                break;
-            }
-            for &b in &s[i..(i + len).min(s.len())] {
+        match BYTE_CLASS[usize::from(b)] {
+            WORD => {
                 each(b);
+                i += 1;
             }
-            i += len;
+            NOT_WORD => break,
+            _ => {
+                let (word, len) = word_char_at(s, i);
+                if !word {
+                    break;
+                }
+                for &b in &s[i..(i + len).min(s.len())] {
+                    each(b);
+                }
+                i += len;
+            }
         }
     }
     i
@@ -348,7 +349,7 @@ fn word_end(s: &[u8], mut i: usize, mut each: impl FnMut(u8)) -> usize {
 fn word_char_at(s: &[u8], i: usize) -> (bool, usize) {
     let b = s[i];
     if b.is_ascii() {
-        return (ASCII_WORD[b as usize], 1);
+        return (BYTE_CLASS[usize::from(b)] == WORD, 1);
     }
     let len = match b {
         0xf0.. => 4,
@@ -361,11 +362,20 @@ fn word_char_at(s: &[u8], i: usize) -> (bool, usize) {
     (c.is_some_and(is_word_char), len)
 }
 
-const ASCII_WORD: [bool; 128] = {
-    let mut t = [false; 128];
+/// What a byte says about the character it begins or continues: an ASCII word character,
+/// an ASCII character of no word, or part of a non-ASCII character (to be decoded).
+const WORD: u8 = 0;
+const NOT_WORD: u8 = 1;
+const NON_ASCII: u8 = 2;
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [NON_ASCII; 256];
     let mut b = 0;
     while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        t[b] = if (b as u8).is_ascii_alphanumeric() || b == b'_' as usize {
+            WORD
+        } else {
+            NOT_WORD
+        };
         b += 1;
     }
     t
@@ -400,9 +410,11 @@ impl FirstWords {
         FirstWords { bits }
     }
 
-    /// FNV-1a, one byte.
+    /// FNV-1a, one byte, with bit 5 set: that lowercases ASCII letters, and as names and
+    /// text are hashed alike, what it does to other bytes (digits keep it already) only
+    /// makes a few more words collide, which the automaton then rules out.
     fn step(hash: u32, b: u8) -> u32 {
-        (hash ^ u32::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0193)
+        (hash ^ u32::from(b | 0x20)).wrapping_mul(0x0100_0193)
     }
 
     fn slot(hash: u32) -> usize {
