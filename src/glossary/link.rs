@@ -167,8 +167,10 @@ impl LinkPieces<'_> {
         }
     }
 
-    /// A tooltip id, unique on the page: `{id_prefix}gt_{n}`. Heading ids, which glia makes
-    /// from words and dashes, never contain `_`, so they cannot collide with it.
+    /// A tooltip id, unique among the page's tooltips: `{id_prefix}gt_{n}`. The heading ids
+    /// glia makes from words and dashes never contain `_`, so they cannot collide with it
+    /// (`gt-slug-n` could); an id an author writes (`{#gt_1}`, a footnote `[^gt_1]`) still
+    /// can, as any id an author chooses can collide with a generated one.
     fn push_id(&self, n: u32, out: &mut String) {
         out.push_str(self.id_prefix);
         out.push_str("gt_");

@@ -18,15 +18,16 @@ use crate::resolve::Site;
 /// `about` lists the terms it uses, about a hundred on a page of the benchmark corpus, and
 /// escaping their names again for every page was a large part of writing its JSON-LD.
 #[derive(Default)]
-pub struct DefinedTerms(Vec<Box<RawValue>>);
+pub struct DefinedTerms(Vec<Option<Box<RawValue>>>);
 
 impl DefinedTerms {
     pub fn new(site: &Site) -> DefinedTerms {
         let terms = site.glossary.glossary.terms();
+        // One entry per term, in term order, as pages look them up by term index.
         DefinedTerms(
             terms
                 .iter()
-                .filter_map(|t| {
+                .map(|t| {
                     serde_json::value::to_raw_value(&DefinedTerm {
                         kind: "DefinedTerm",
                         name: t.term(),
@@ -59,7 +60,7 @@ pub fn for_page(site: &Site, i: usize, cited: &[String], terms: &DefinedTerms) -
                 .get(i)
                 .into_iter()
                 .flatten()
-                .filter_map(|&t| terms.0.get(t).map(Box::as_ref))
+                .filter_map(|&t| terms.0.get(t)?.as_deref())
                 .collect();
             let article = Article {
                 context: "https://schema.org",
