@@ -753,14 +753,7 @@ mod tests {
             "(",
             ")",
         ];
-        // A simple generator (xorshift): deterministic, no dependency.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = crate::glossary::tests::xorshift(0x2545_f491_4f6c_dd1du64);
         let mut found = 0;
         for _ in 0..20_000 {
             let len = 1 + next(12);

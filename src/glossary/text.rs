@@ -454,13 +454,7 @@ mod tests {
             "a", "B", "word", "Prose", " ", "  ", "\t", "\n", "\r\n", "\u{a0}", "\u{2003}", "’",
             "İ", "é", ".", "!", "\x1f", "K", "ẞ", "\u{212a}",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = crate::glossary::tests::xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..5_000 {
             let text: String = (0..1 + next(30))
                 .map(|_| pieces[next(pieces.len())])
