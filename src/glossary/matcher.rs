@@ -15,9 +15,11 @@ use crate::diagnostics::Diagnostic;
 /// back to its original offsets (see `text::Folded`). That handles `DISSOCIATION`, `Ångest` and
 /// `NMDA\nreceptor` alike, where variants would only cover the casings someone thought of.
 ///
-/// Cost is linear in the text whatever the number of terms: one folding pass, one Aho–Corasick
-/// scan (leftmost-longest, so "NMDA receptor" wins over "NMDA"), and per candidate a few O(1)
-/// checks. When a candidate fails a check (it ends inside a word, or its capitals differ from an
+/// Cost is linear in the text whatever the number of terms: one folding pass, one walk over the
+/// words (each hashed into a filter of the names' first words), an anchored leftmost-longest
+/// Aho–Corasick search at each word the filter lets through (so "NMDA receptor" wins over
+/// "NMDA"), and per candidate a few O(1) checks. A glossary with a name that begins with
+/// punctuation is searched by the automaton over every byte instead. When a candidate fails a check (it ends inside a word, or its capitals differ from an
 /// abbreviation's), the next shorter name starting at the same place is tried with an anchored
 /// search confined to the candidate, so the extra work is bounded by the length of the longest
 /// name, not by the number of names.
@@ -87,11 +89,10 @@ impl Matcher {
                 .all(|k| k.chars().next().is_some_and(is_word_char)))
         .then(|| FirstWords::new(&keys));
         let ac = AhoCorasick::builder()
-            // The contiguous NFA: its transitions for 500 terms fit in about 200 KiB, which
-            // stays in cache while every page's text goes through it. A full DFA of the same
-            // names takes 9 MiB and, missing the cache at nearly every byte, scanned the
-            // benchmark corpus's articles at half the speed (instruction counts, which see no
-            // cache misses, had said the opposite).
+            // The contiguous NFA: its transitions for 500 terms fit in about 280 KiB, which
+            // stays in cache. A DFA (about 5 MiB anchored, 9 MiB with unanchored starts) or a
+            // denser NFA took fewer instructions per search but no less time on the benchmark
+            // corpus (BENCHMARKS.md, session 13).
             .kind(Some(AhoCorasickKind::ContiguousNFA))
             // Names are folded to lowercase; ignoring ASCII case here spares folding the text.
             .ascii_case_insensitive(true)
