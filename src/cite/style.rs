@@ -1087,7 +1087,9 @@ fn write_formatted(out: &mut String, text: &str, f: &hayagriva::Formatting) {
         VerticalAlign::Sub => open(out, "<sub>", "</sub>"),
         _ => {}
     }
-    push_esc(out, text);
+    // Reference strings may carry CSL rich text (`<i>`, `<sup>`…): those tags become
+    // elements, everything else is escaped.
+    super::rich::push_html(out, text);
     for end in close.iter().rev() {
         out.push_str(end);
     }
@@ -1096,7 +1098,7 @@ fn write_formatted(out: &mut String, text: &str, f: &hayagriva::Formatting) {
 fn write_plain(out: &mut String, children: &[ElemChild]) {
     for child in children {
         match child {
-            ElemChild::Text(t) => out.push_str(&t.text),
+            ElemChild::Text(t) => out.push_str(&super::rich::to_plain(&t.text)),
             ElemChild::Markup(m) => out.push_str(m),
             ElemChild::Link { text, .. } => out.push_str(&text.text),
             ElemChild::Transparent { .. } => {}

@@ -496,7 +496,10 @@ pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
             super::search::SearchDoc {
                 url: format!("{base}#{}", anchor_id(k)),
                 title: "References".into(),
-                heading: r.title.clone().unwrap_or_else(|| k.clone()),
+                heading: r
+                    .title
+                    .as_deref()
+                    .map_or_else(|| k.clone(), crate::cite::rich::to_plain),
                 text: format!(
                     "{}. {}",
                     authors.join(", "),
