@@ -111,9 +111,8 @@ fn commands(s: &str, protected: bool, pieces: &mut Vec<Piece>) {
         if name_len == 0 {
             // A lone backslash (or `\\`): keep the character after it.
             let mut chars = after.chars();
-            match chars.next() {
-                Some(c) => push_text(pieces, &c.to_string(), protected),
-                None => {}
+            if let Some(c) = chars.next() {
+                push_text(pieces, &c.to_string(), protected);
             }
             rest = chars.as_str();
             continue;
