@@ -1,0 +1,337 @@
+//! Real bibliographies (`../shared/realworld/`, see its README) built as glia sites and every
+//! reference-list entry compared with pandoc's citeproc, in Vancouver, AMA and APA.
+//!
+//! [`compare_corpus`] is the one comparison: it builds a site whose single article cites the
+//! given keys from one bibliography file, runs `pandoc --citeproc` on the same citations with
+//! the same bibliography file and the same CSL file (`src/cite/styles/`), and compares the
+//! entries key by key (whitespace normalised, nothing else). Differences that are understood
+//! are listed by the caller with their cause ([`Known`]); any other difference fails, and so
+//! does a listed one that no longer occurs, so the list cannot go stale. Each run prints its
+//! count of exact matches (`cargo test --test realworld -- --ignored --nocapture`).
+//!
+//! The corpora live outside the repository; a test whose corpus is missing fails with a hint.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use scraper::Html;
+
+const STYLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/cite/styles");
+
+/// A style as glia's `site.yaml` names it and the CSL file pandoc is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Vancouver,
+    Ama,
+    Apa,
+}
+
+impl Style {
+    pub const ALL: [Style; 3] = [Style::Vancouver, Style::Ama, Style::Apa];
+
+    fn site_name(self) -> &'static str {
+        match self {
+            Style::Vancouver => "vancouver",
+            Style::Ama => "ama",
+            Style::Apa => "apa",
+        }
+    }
+
+    fn csl(self) -> PathBuf {
+        Path::new(STYLES).join(match self {
+            Style::Vancouver => "vancouver.csl",
+            Style::Ama => "american-medical-association.csl",
+            Style::Apa => "apa.csl",
+        })
+    }
+}
+
+/// One bibliography file and the keys a page cites from it.
+pub struct Corpus<'a> {
+    /// Names the corpus in messages (`openpbta/references.json`).
+    pub name: &'a str,
+    /// The file name, whose extension tells both glia and pandoc the format.
+    pub file_name: &'a str,
+    pub text: &'a str,
+    /// Cited in this order, one `[@key]` each.
+    pub keys: &'a [String],
+}
+
+/// A difference from citeproc that is understood: the entry of `key` in `style` differs, for
+/// the reason given in `cause`.
+pub struct Known {
+    pub style: Style,
+    pub key: &'static str,
+    pub cause: &'static str,
+}
+
+/// The root of the real-world corpora, or a panic that says where they come from.
+pub fn realworld(rel: &str) -> PathBuf {
+    // The project's `shared/` sits beside a clone (CI) or beside the folder of worktrees.
+    let roots: Vec<PathBuf> = match std::env::var_os("GLIA_REALWORLD") {
+        Some(r) => vec![PathBuf::from(r)],
+        None => vec![
+            repo_root().join("../shared/realworld"),
+            repo_root().join("../../shared/realworld"),
+        ],
+    };
+    roots
+        .iter()
+        .map(|r| r.join(rel))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| {
+            panic!(
+                "real-world corpus `{rel}` not found in {roots:?}\nhint: set GLIA_REALWORLD to \
+                 the folder holding `epimethods/` and `openpbta-manuscript/` (shared/realworld)"
+            )
+        })
+}
+
+/// The markdown both sides get: each key cited in its own paragraph, in order.
+fn citing_markdown(keys: &[String]) -> String {
+    keys.iter().map(|k| format!("[@{k}]\n\n")).collect()
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// glia's reference list of a page citing `corpus.keys`: key → entry text.
+pub fn glia_entries(corpus: &Corpus, style: Style) -> BTreeMap<String, String> {
+    let site_yaml = format!("{SITE_YAML}citation_style: {}\n", style.site_name());
+    let article = format!(
+        "---\ntitle: All references\n---\n{}",
+        citing_markdown(corpus.keys)
+    );
+    let bib_path = format!("content/references/{}", corpus.file_name);
+    let fx = Fixture::new(&[
+        ("site.yaml", site_yaml.as_str()),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/articles/_index.md",
+            "---\ntitle: Articles\n---\nAll articles.\n",
+        ),
+        (bib_path.as_str(), corpus.text),
+        ("content/articles/all.md", article.as_str()),
+    ]);
+    let out = fx.build_ok();
+    let doc = out.html("articles/all/index.html");
+    select(&doc, "ol.reference-list > li")
+        .iter()
+        .map(|li| {
+            let key = attr(li, "id")
+                .strip_prefix("ref-")
+                .expect("entry ids start with ref-")
+                .to_string();
+            let text = select_in(li, ".ref-text")
+                .map(|t| norm(&text_of(&t)))
+                .unwrap_or_default();
+            (key, text)
+        })
+        .collect()
+}
+
+fn select_in<'a>(e: &scraper::ElementRef<'a>, s: &str) -> Option<scraper::ElementRef<'a>> {
+    e.select(&sel(s)).next()
+}
+
+/// pandoc citeproc's reference list for the same citations: key → entry text, without the
+/// citation number numeric styles put in the left margin.
+pub fn pandoc_entries(corpus: &Corpus, style: Style) -> BTreeMap<String, String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bib = dir.path().join(corpus.file_name);
+    std::fs::write(&bib, corpus.text).expect("write bibliography");
+    let input = dir.path().join("in.md");
+    std::fs::write(&input, citing_markdown(corpus.keys)).expect("write input");
+    let out = Command::new("pandoc")
+        .arg(&input)
+        .args(["--citeproc", "-t", "html", "--wrap=none", "--bibliography"])
+        .arg(&bib)
+        .arg("--csl")
+        .arg(style.csl())
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => panic!(
+            "this test needs pandoc (with citeproc) and could not run it: {e}\n\
+             hint: apt-get install -y pandoc"
+        ),
+    };
+    assert!(
+        out.status.success(),
+        "pandoc failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = Html::parse_fragment(&String::from_utf8_lossy(&out.stdout));
+    select(&html, "div.csl-entry")
+        .iter()
+        .map(|e| {
+            let key = attr(e, "id")
+                .strip_prefix("ref-")
+                .expect("pandoc entry ids start with ref-")
+                .to_string();
+            let text = match select_in(e, ".csl-right-inline") {
+                Some(inline) => text_of(&inline),
+                None => text_of(e),
+            };
+            (key, norm(&text))
+        })
+        .collect()
+}
+
+/// Compares `corpus` in `style` with citeproc; returns (exact matches, entries). Panics with
+/// every unexplained difference, and with every `known` one of this style that is gone.
+pub fn compare_corpus(corpus: &Corpus, style: Style, known: &[Known]) -> (usize, usize) {
+    let glia = glia_entries(corpus, style);
+    let pandoc = pandoc_entries(corpus, style);
+    let known: Vec<&Known> = known.iter().filter(|k| k.style == style).collect();
+    let mut problems = Vec::new();
+    let mut matches = 0;
+    for (key, p) in &pandoc {
+        let g = glia.get(key);
+        let listed = known.iter().find(|k| k.key == key);
+        match (g, listed) {
+            (Some(g), None) if g == p => matches += 1,
+            (Some(g), Some(k)) if g == p => {
+                matches += 1;
+                problems.push(format!(
+                    "{key}: now matches citeproc; remove it from the known differences ({})",
+                    k.cause
+                ));
+            }
+            (_, Some(_)) => {}
+            (Some(g), None) => {
+                problems.push(format!("{key}:\n  pandoc: {p}\n  glia:   {g}"));
+            }
+            (None, None) => problems.push(format!("{key}: in pandoc's list, not in glia's")),
+        }
+    }
+    for key in glia.keys().filter(|k| !pandoc.contains_key(*k)) {
+        problems.push(format!("{key}: in glia's list, not in pandoc's"));
+    }
+    eprintln!(
+        "{} {:?}: {matches} of {} entries match citeproc exactly",
+        corpus.name,
+        style,
+        pandoc.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} {:?}: {} difference(s) from citeproc:\n{}",
+        corpus.name,
+        style,
+        problems.len(),
+        problems.join("\n")
+    );
+    (matches, pandoc.len())
+}
+
+/// The `id`s of a CSL-JSON array, in file order, each once.
+pub fn csl_json_ids(text: &str) -> Vec<String> {
+    let items: Vec<serde_json::Value> = serde_json::from_str(text).expect("CSL-JSON array");
+    let mut ids: Vec<String> = Vec::new();
+    for id in items
+        .iter()
+        .filter_map(|i| i.get("id").and_then(|v| v.as_str()))
+    {
+        if !ids.iter().any(|k| k == id) {
+            ids.push(id.to_string());
+        }
+    }
+    ids
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenPBTA: a Manubot medical paper's CSL-JSON (168 items from Crossref/PubMed, 58 curated).
+// ---------------------------------------------------------------------------------------------
+
+/// `manual-references.json` defines two ids twice (README trap C10), which glia refuses as
+/// conflicting metadata; citeproc takes the last copy, so the comparison keeps only that one.
+fn last_copies(text: &str) -> String {
+    let items: Vec<serde_json::Value> = serde_json::from_str(text).expect("CSL-JSON array");
+    let id = |i: &serde_json::Value| i.get("id").and_then(|v| v.as_str()).map(str::to_string);
+    let kept: Vec<&serde_json::Value> = items
+        .iter()
+        .enumerate()
+        .filter(|(n, i)| !items[n + 1..].iter().any(|later| id(later) == id(i)))
+        .map(|(_, i)| i)
+        .collect();
+    serde_json::to_string_pretty(&kept).expect("serialise")
+}
+
+fn openpbta(file: &str, style: Style, known: &[Known]) {
+    let path = realworld("openpbta-manuscript").join(file);
+    let raw = std::fs::read_to_string(&path).expect("read corpus");
+    let text = last_copies(&raw);
+    let keys = csl_json_ids(&text);
+    let name = format!("openpbta/{}", path.file_name().unwrap().to_string_lossy());
+    let corpus = Corpus {
+        name: &name,
+        file_name: "refs.json",
+        text: &text,
+        keys: &keys,
+    };
+    compare_corpus(&corpus, style, known);
+}
+
+/// Differences of `output/references.json` from citeproc, each with its cause.
+const OPENPBTA_REFERENCES: &[Known] = &[];
+
+/// Differences of `content/manual-references.json` from citeproc, each with its cause.
+const OPENPBTA_MANUAL: &[Known] = &[];
+
+#[test]
+#[ignore = "needs pandoc"]
+fn openpbta_references_vancouver() {
+    openpbta(
+        "output/references.json",
+        Style::Vancouver,
+        OPENPBTA_REFERENCES,
+    );
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn openpbta_references_ama() {
+    openpbta("output/references.json", Style::Ama, OPENPBTA_REFERENCES);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn openpbta_references_apa() {
+    openpbta("output/references.json", Style::Apa, OPENPBTA_REFERENCES);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn openpbta_manual_vancouver() {
+    openpbta(
+        "content/manual-references.json",
+        Style::Vancouver,
+        OPENPBTA_MANUAL,
+    );
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn openpbta_manual_ama() {
+    openpbta(
+        "content/manual-references.json",
+        Style::Ama,
+        OPENPBTA_MANUAL,
+    );
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn openpbta_manual_apa() {
+    openpbta(
+        "content/manual-references.json",
+        Style::Apa,
+        OPENPBTA_MANUAL,
+    );
+}
