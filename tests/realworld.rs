@@ -120,7 +120,7 @@ pub fn glia_entries(corpus: &Corpus, style: Style) -> BTreeMap<String, String> {
     ]);
     let out = fx.build_ok();
     let doc = out.html("articles/all/index.html");
-    select(&doc, "ol.reference-list > li")
+    select(&doc, "section.references .reference-list > li")
         .iter()
         .map(|li| {
             let key = attr(li, "id")

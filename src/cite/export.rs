@@ -21,6 +21,7 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
     put("type", Some(&r.kind));
     put("title", r.title.as_ref());
     put("container-title", r.container.as_ref());
+    put("container-title-short", r.container_short.as_ref());
     put("volume", r.volume.as_ref());
     put("issue", r.issue.as_ref());
     put("page", r.pages.as_ref());

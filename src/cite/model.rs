@@ -171,6 +171,8 @@ pub struct Reference {
     pub editors: Vec<Name>,
     /// Journal for an article, book for a chapter, site for a web page.
     pub container: Option<String>,
+    /// The container's abbreviation (`Am J Psychiatry`), which Vancouver and AMA print.
+    pub container_short: Option<String>,
     pub issued: Option<Date>,
     pub volume: Option<String>,
     pub issue: Option<String>,
@@ -195,6 +197,7 @@ impl Reference {
             authors: vec![],
             editors: vec![],
             container: None,
+            container_short: None,
             issued: None,
             volume: None,
             issue: None,
@@ -1279,6 +1282,8 @@ fn from_csl_json(item: &serde_json::Value) -> (Reference, Vec<FieldProblem>) {
     r.authors = json_names(item.get("author"));
     r.editors = json_names(item.get("editor"));
     r.container = get("container-title");
+    // Zotero's `journalAbbreviation` is the same field under its older name (pandoc renames it).
+    r.container_short = get("container-title-short").or_else(|| get("journalAbbreviation"));
     r.issued = json_date(item.get("issued"), "issued", &mut problems);
     r.volume = get("volume");
     r.issue = get("issue");

@@ -416,6 +416,7 @@ pub fn page_reference(site: &Site, i: usize) -> Reference {
             .collect(),
         editors: Vec::new(),
         container: Some(c.title.clone()),
+        container_short: None,
         issued: date,
         volume: None,
         issue: None,
