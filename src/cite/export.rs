@@ -36,10 +36,30 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
         Value::Array(
             list.iter()
                 .map(|n| match n {
-                    Name::Person { family, given } => match given {
-                        Some(g) => json!({ "family": family, "given": g }),
-                        None => json!({ "family": family }),
-                    },
+                    Name::Person { family, given } => {
+                        let mut name = Map::new();
+                        // `van Sluis`, `von Deimling`: leading lower-case words are the
+                        // particle, which citeproc keeps in front ("van Sluis P"); hayagriva
+                        // moves a particle it finds inside `family` behind the given names.
+                        let words: Vec<&str> = family.split(' ').collect();
+                        let lower = words
+                            .iter()
+                            .take_while(|w| w.starts_with(|c: char| c.is_lowercase()))
+                            .count();
+                        if lower > 0 && lower < words.len() {
+                            name.insert(
+                                "non-dropping-particle".into(),
+                                json!(words[..lower].join(" ")),
+                            );
+                            name.insert("family".into(), json!(words[lower..].join(" ")));
+                        } else {
+                            name.insert("family".into(), json!(family));
+                        }
+                        if let Some(g) = given {
+                            name.insert("given".into(), json!(g));
+                        }
+                        Value::Object(name)
+                    }
                     Name::Literal(l) => json!({ "literal": l }),
                 })
                 .collect(),
