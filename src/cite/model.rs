@@ -39,6 +39,9 @@ pub struct RefInput {
     publisher: Option<String>,
     place: Option<String>,
     edition: Option<Scalar>,
+    number: Option<Scalar>,
+    version: Option<Scalar>,
+    genre: Option<String>,
     doi: Option<Scalar>,
     pmid: Option<Scalar>,
     pmcid: Option<Scalar>,
@@ -110,6 +113,9 @@ impl RefInput {
         "publisher",
         "place",
         "edition",
+        "number",
+        "version",
+        "genre",
         "doi",
         "pmid",
         "pmcid",
@@ -260,6 +266,12 @@ pub struct Reference {
     pub publisher: Option<String>,
     pub place: Option<String>,
     pub edition: Option<String>,
+    /// A report's or trial registration's number (`NCT05057702`).
+    pub number: Option<String>,
+    /// Software's or a data set's version (`v1.0.0`).
+    pub version: Option<String>,
+    /// The kind of work within its type (`preprint`, `Clinical trial registration`).
+    pub genre: Option<String>,
     pub doi: Option<String>,
     pub pmid: Option<String>,
     pub pmcid: Option<String>,
@@ -285,6 +297,9 @@ impl Reference {
             publisher: None,
             place: None,
             edition: None,
+            number: None,
+            version: None,
+            genre: None,
             doi: None,
             pmid: None,
             pmcid: None,
@@ -455,6 +470,9 @@ impl RefInput {
         r.publisher = non_empty(self.publisher);
         r.place = non_empty(self.place).or(non_empty(self.publisher_place));
         r.edition = scalar(self.edition);
+        r.number = scalar(self.number);
+        r.version = scalar(self.version);
+        r.genre = non_empty(self.genre);
         r.doi = scalar(self.doi).or(scalar(self.csl_doi));
         r.pmid = scalar(self.pmid).or(scalar(self.csl_pmid));
         r.pmcid = scalar(self.pmcid).or(scalar(self.csl_pmcid));
@@ -1391,6 +1409,9 @@ fn from_csl_json(item: &serde_json::Value) -> (Reference, Vec<FieldProblem>) {
     r.publisher = get("publisher");
     r.place = get("publisher-place");
     r.edition = get("edition");
+    r.number = get("number");
+    r.version = get("version");
+    r.genre = get("genre");
     r.doi = get("DOI");
     r.pmid = get("PMID");
     r.pmcid = get("PMCID");

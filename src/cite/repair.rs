@@ -243,11 +243,14 @@ fn restore_mixed_case<'a>(children: &mut ElemChildren, data: &mut dyn FnMut() ->
         return;
     }
     let data = data();
-    let originals: std::collections::BTreeMap<String, &str> = data
+    let words: std::collections::BTreeSet<&str> = data
         .iter()
         .flat_map(|d| d.split(|c: char| !c.is_alphanumeric()))
+        .collect();
+    let originals: std::collections::BTreeMap<String, &str> = words
+        .iter()
         .filter(|w| is_mixed_case(w))
-        .map(|w| (w.to_lowercase(), w))
+        .map(|w| (w.to_lowercase(), *w))
         .collect();
     if originals.is_empty() {
         return;
@@ -259,8 +262,12 @@ fn restore_mixed_case<'a>(children: &mut ElemChildren, data: &mut dyn FnMut() ->
         let mut out = String::with_capacity(leaf.len());
         let mut word = String::new();
         let flush = |word: &mut String, out: &mut String| {
+            // A word the data itself spells this way (a name, `Alexslemonade-Docs-Bot`
+            // beside the title's `AlexsLemonade`) stays as it is.
             match originals.get(&word.to_lowercase()) {
-                Some(orig) if *orig != word.as_str() => out.push_str(orig),
+                Some(orig) if *orig != word.as_str() && !words.contains(word.as_str()) => {
+                    out.push_str(orig)
+                }
                 _ => out.push_str(word),
             }
             word.clear();

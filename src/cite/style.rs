@@ -1035,6 +1035,9 @@ fn data_strings(r: &Reference) -> Vec<&str> {
         &r.publisher,
         &r.place,
         &r.edition,
+        &r.number,
+        &r.version,
+        &r.genre,
         &r.doi,
         &r.url,
     ]
