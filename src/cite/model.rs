@@ -1384,6 +1384,13 @@ fn bib_fields(r: &mut Reference, e: &biblatex::Entry) {
             .map(|c| to_rich(c, sentence && english))
             .filter(|s| !s.is_empty())
     };
+    // pandoc reads BibLaTeX's `@software` and `@manual` as books (with their version).
+    if matches!(
+        e.entry_type,
+        biblatex::EntryType::Software | biblatex::EntryType::Manual
+    ) {
+        r.kind = "book".to_string();
+    }
     if let Some(title) = text("title", true) {
         r.title = Some(match text("subtitle", true) {
             Some(sub) => format!("{title}: {sub}"),
@@ -1405,6 +1412,12 @@ fn bib_fields(r: &mut Reference, e: &biblatex::Entry) {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
+    if let Some(short) = plain("shortjournal") {
+        r.container_short = Some(short);
+    }
+    if let Some(version) = plain("version") {
+        r.version = Some(version);
+    }
     // `number` is the issue; BibLaTeX's `issue` is a season ("Spring"), which pandoc ignores.
     r.issue = plain("number");
     // pandoc reads a BibTeX publisher as written ("Chapman and Hall/CRC", where hayagriva's

@@ -178,9 +178,7 @@ pub fn mark<T>(
                 }
             }
             // Leaving a glossary link ends its skipped text.
-            Event::End(TagEnd::Link) if links.pop() == Some(false) => {
-                skip = skip.saturating_sub(1)
-            }
+            Event::End(TagEnd::Link) if links.pop() == Some(false) => skip = skip.saturating_sub(1),
             _ => {}
         }
         out.push((ev, range));
