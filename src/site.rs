@@ -120,6 +120,10 @@ pub fn compile_to(
         &resolve::Options {
             drafts: opts.drafts,
             link_style: style,
+            theme_files: theme
+                .as_ref()
+                .map(|t| t.static_files.keys().cloned().collect())
+                .unwrap_or_default(),
         },
     );
     diags.extend(d);
