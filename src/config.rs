@@ -167,7 +167,8 @@ pub fn base_url_problem(url: &str) -> Option<&'static str> {
     if !matches!(parsed.scheme(), "http" | "https") {
         return Some("the scheme must be http or https");
     }
-    if parsed.host_str().is_none_or(str::is_empty) {
+    let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
+    if parsed.host_str().is_none_or(str::is_empty) || after_scheme.starts_with('/') {
         return Some("it has no host name");
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {

@@ -253,13 +253,13 @@ fn check_reports_unsafe_raw_html_with_positions() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     let file = "content/about.md";
     assert_error_at(&err, Some("unsafe-html"), &format!("{file}:7:1")); // <script>
-    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:9:13")); // onerror=
-    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:9:36")); // href=javascript:
+    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:9:17")); // onerror=
+    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:9:50")); // href=javascript:
     assert_error_at(&err, Some("unsafe-html"), &format!("{file}:11:1")); // <iframe>
     assert_error_at(&err, Some("unsafe-html"), &format!("{file}:13:1")); // <object>
-    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:13:31")); // <embed>
-    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:15:4")); // data:text/html
-    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:15:38")); // vbscript:
+    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:13:32")); // <embed>
+    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:15:10")); // data:text/html
+    assert_error_at(&err, Some("unsafe-html"), &format!("{file}:15:50")); // vbscript:
     assert_eq!(err.matches("error[unsafe-html]").count(), 8, "{err}");
 
     // A build keeps the editor's HTML but warns.
@@ -302,11 +302,12 @@ fn safe_raw_html_is_not_reported() {
 
 #[test]
 fn raw_html_in_a_citations_prefix_locator_and_suffix_is_escaped_alike() {
+    // APA prints locators and suffixes in the citation (Vancouver's numbers do not).
     let body = "One [see <b>pre</b> @smith2020, p. <i>loc</i>].\n\n\
-                Two [@smith2020, p. 3 <u>suf</u>].\n\n\
+                Two [@smith2020, and <u>suf</u>].\n\n\
                 Three [<script>alert(1)</script> @smith2020].\n";
     let fx = Fixture::new(&[
-        ("site.yaml", SITE_YAML),
+        ("site.yaml", &format!("{SITE_YAML}citation_style: apa\n")),
         HOME,
         REFS,
         ("content/articles/a.md", &page("A", "", body)),
@@ -316,7 +317,7 @@ fn raw_html_in_a_citations_prefix_locator_and_suffix_is_escaped_alike() {
     let article = one(&doc, "article");
     for tag in ["b", "i", "u", "script"] {
         assert!(
-            select(&doc, &format!("article {tag}")).is_empty(),
+            select(&doc, &format!(".citation {tag}")).is_empty(),
             "<{tag}> from a citation must be text, not an element:\n{}",
             article.html()
         );
