@@ -76,7 +76,10 @@ struct OffsetMap(Vec<(usize, usize)>);
 
 impl OffsetMap {
     fn to_file(&self, at: usize) -> usize {
-        let k = self.0.partition_point(|(start, _)| *start <= at).saturating_sub(1);
+        let k = self
+            .0
+            .partition_point(|(start, _)| *start <= at)
+            .saturating_sub(1);
         let (start, file) = self.0[k];
         file + (at - start)
     }
@@ -95,7 +98,10 @@ fn html_runs(events: &[(Event<'_>, Range<usize>)]) -> Vec<(String, OffsetMap)> {
                 html.push_str(h);
             }
             _ if !html.is_empty() => {
-                runs.push((std::mem::take(&mut html), OffsetMap(std::mem::take(&mut map))));
+                runs.push((
+                    std::mem::take(&mut html),
+                    OffsetMap(std::mem::take(&mut map)),
+                ));
             }
             _ => {}
         }
@@ -142,10 +148,7 @@ pub fn scan(html: &str) -> Vec<(usize, String)> {
         for a in attrs {
             let lname = a.name.to_ascii_lowercase();
             if lname.len() > 2 && lname.starts_with("on") {
-                found.push((
-                    a.name_at,
-                    format!("event handler `{}=` runs code", a.name),
-                ));
+                found.push((a.name_at, format!("event handler `{}=` runs code", a.name)));
             } else if URL_ATTRIBUTES.contains(&lname.as_str()) {
                 if let Some(scheme) = a.value.as_deref().and_then(dangerous_url) {
                     found.push((
@@ -157,7 +160,10 @@ pub fn scan(html: &str) -> Vec<(usize, String)> {
         }
         i = end;
         // The text of these elements is raw: no tags inside, up to their end tag.
-        if matches!(name.as_str(), "script" | "style" | "textarea" | "title" | "xmp") {
+        if matches!(
+            name.as_str(),
+            "script" | "style" | "textarea" | "title" | "xmp"
+        ) {
             let close = format!("</{name}");
             i = find_ci(html, i, &close).unwrap_or(b.len());
         }
@@ -199,8 +205,7 @@ fn attributes(html: &str, mut at: usize) -> (Vec<Attribute<'_>>, usize) {
         // A name runs to whitespace, `/`, `>` or `=` (an `=` first is part of the name).
         let name_at = at;
         at += 1;
-        while at < b.len() && !b[at].is_ascii_whitespace() && !matches!(b[at], b'/' | b'>' | b'=')
-        {
+        while at < b.len() && !b[at].is_ascii_whitespace() && !matches!(b[at], b'/' | b'>' | b'=') {
             at += 1;
         }
         let name = &html[name_at..at];
@@ -318,7 +323,10 @@ mod tests {
         assert_eq!(offsets("<a href=javascript&colon;x>"), [8]);
         assert_eq!(offsets("<a href=\"&#106;avascript:x\">"), [9]);
         assert_eq!(offsets("<a href=\"&#x6A;avascript:x\">"), [9]);
-        assert_eq!(offsets("<iframe></iframe><object></object><embed>"), [0, 17, 34]);
+        assert_eq!(
+            offsets("<iframe></iframe><object></object><embed>"),
+            [0, 17, 34]
+        );
         assert_eq!(offsets("<a href=\"data:text/html,<b>x</b>\">"), [9]);
         assert_eq!(offsets("<form action=\"vbscript:x\">"), [14]);
     }
@@ -348,7 +356,10 @@ mod tests {
     #[test]
     fn script_text_is_not_scanned_for_tags() {
         // One problem: the script itself, not the `<iframe>` text inside it.
-        assert_eq!(offsets("<script>document.write('<iframe>')</script><b>"), [0]);
+        assert_eq!(
+            offsets("<script>document.write('<iframe>')</script><b>"),
+            [0]
+        );
     }
 
     #[test]

@@ -56,7 +56,8 @@ pub fn mark<T>(
         // Inline HTML joins the run so that a citation around it (`[see <b>x</b> @a]`) is
         // still one citation, whose prefix, locator and suffix then show the HTML as text,
         // all three alike. A match may not begin or end inside it (see `flush`).
-        let prose = skip == 0 && matches!(ev, Event::Text(_) | Event::SoftBreak | Event::InlineHtml(_));
+        let prose =
+            skip == 0 && matches!(ev, Event::Text(_) | Event::SoftBreak | Event::InlineHtml(_));
         if prose {
             run.push((ev, range));
             continue;

@@ -349,11 +349,14 @@ fn parent_dir(path: &str) -> String {
 fn route_for(page: &ParsedPage, diags: &mut Vec<Diagnostic>) -> Route {
     let path = page.content_path.trim_end_matches(".md");
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    // Names from files: the folders always, the file's own name unless it is `_index`.
+    // The names from files that reach the URL: the folders, and the file's own name unless a
+    // `slug:` replaces it (`_index` never does; glossary terms all share the glossary's URL).
+    let fixed = matches!(page.kind, Kind::Term | Kind::Glossary);
+    let own_name = matches!(page.kind, Kind::Article | Kind::Page) && page.fm.slug.is_none();
     let from_files = dir
         .split('/')
-        .filter(|s| !s.is_empty())
-        .chain((name != "_index" && page.fm.slug.is_none()).then_some(name));
+        .filter(|s| !s.is_empty() && !fixed)
+        .chain(own_name.then_some(name));
     for segment in from_files {
         if let Some(why) = slug_problem(segment) {
             diags.push(

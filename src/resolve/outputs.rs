@@ -148,14 +148,12 @@ pub fn collisions(site: &Site, outputs: &[Output]) -> Vec<Diagnostic> {
     }
     // A file where another output needs a folder (`articles/index.html` as a file, and
     // `articles/index.html/index.html` for a page with `slug: index.html`).
-    let files: BTreeSet<&str> = by_path.keys().copied().collect();
     for (path, producers) in &by_path {
         let mut at = 0;
         while let Some(slash) = path[at..].find('/') {
             let folder = &path[..at + slash];
             at += slash + 1;
-            let Some(file_producers) = by_path.get(folder).filter(|_| files.contains(folder))
-            else {
+            let Some(file_producers) = by_path.get(folder) else {
                 continue;
             };
             if !report(producers[0], file_producers[0]) {
