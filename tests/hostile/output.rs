@@ -322,3 +322,196 @@ fn leftovers_of_killed_builds_and_bundles_are_removed_and_nothing_else() {
     expected.sort();
     assert_eq!(names(t.path()), expected);
 }
+
+/// A 3,000-article site in `<tmp>/site`, titled `title`: the title is on every page, so the
+/// sites built with two titles differ in nearly every file and a mix of the two shows.
+fn big_site(root: &Path, articles: usize) {
+    std::fs::create_dir_all(root.join("content/articles")).unwrap();
+    std::fs::write(
+        root.join("content/_index.md"),
+        "---\ntitle: Home\n---\nWelcome.\n",
+    )
+    .unwrap();
+    for i in 0..articles {
+        std::fs::write(
+            root.join(format!("content/articles/a{i:04}.md")),
+            format!(
+                "---\ntitle: Article {i}\ndate: 2026-01-01\ntags: [t{}]\n---\n\
+                 Article {i} says a few words about sleep, mood and treatment.\n",
+                i % 7
+            ),
+        )
+        .unwrap();
+    }
+}
+
+fn set_title(root: &Path, title: &str) {
+    std::fs::write(
+        root.join("site.yaml"),
+        format!("title: {title}\nbase_url: https://example.org/\n"),
+    )
+    .unwrap();
+}
+
+fn build_cmd(root: &Path, out: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_glia"));
+    cmd.args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+/// Glia's temporary names beside the output `public` in `dir`.
+fn leftovers(dir: &Path) -> Vec<String> {
+    names(dir)
+        .into_iter()
+        .filter(|n| n.starts_with(".public.glia-"))
+        .collect()
+}
+
+/// `/dev/shm` when it is a roomy tmpfs, else the usual temporary folder. The crash test
+/// writes some 25 sites of 60 MB; on a disk shared with other builds that alone takes minutes,
+/// and what it tests, the order of renames, is the same on any file system (the unit tests
+/// check the exchange on the usual temporary folder).
+fn fast_temp_dir() -> PathBuf {
+    #[cfg(target_os = "linux")]
+    {
+        let shm = Path::new("/dev/shm");
+        if let Ok(s) = rustix::fs::statvfs(shm) {
+            if s.f_bavail.saturating_mul(s.f_frsize) >= 2 << 30 {
+                return shm.to_path_buf();
+            }
+        }
+    }
+    std::env::temp_dir()
+}
+
+/// Must-show point 2 of issue 15: SIGKILL a 3,000-article rebuild at 20 random moments. After
+/// each kill the output folder exists and is, file for file, wholly the old site or wholly the
+/// new one; leftovers never pile up, and a build that completes leaves none. Half of the
+/// kills fall in the last 40 % of a build, where the site is written and swapped in. (That the
+/// swap itself is one step is `write::tests::on_linux_the_swap_is_one_exchange`, and
+/// `the_swap_is_one_renameat2_exchange` below, which watches the system calls.)
+#[test]
+fn killed_rebuilds_leave_the_old_or_the_new_site_whole() {
+    const ARTICLES: usize = 3_000;
+    const KILLS: usize = 20;
+    let tmp = tempfile::Builder::new()
+        .prefix("glia-crash-")
+        .tempdir_in(fast_temp_dir())
+        .unwrap();
+    let (root, out) = (tmp.path().join("site"), tmp.path().join("public"));
+    big_site(&root, ARTICLES);
+    let titles = ["Old Site", "New Site"];
+    let mut snapshots = Vec::new();
+    let mut full = std::time::Duration::ZERO;
+    for title in titles {
+        set_title(&root, title);
+        let start = std::time::Instant::now();
+        let o = build_cmd(&root, &out).output().unwrap();
+        full = full.max(start.elapsed());
+        assert!(o.status.success(), "{}", stderr(&o));
+        snapshots.push(walk(&out));
+    }
+    assert!(
+        snapshots[0].len() > 4 * ARTICLES,
+        "{} files",
+        snapshots[0].len()
+    );
+    let which = |found: &BTreeMap<String, Vec<u8>>| snapshots.iter().position(|s| s == found);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let mut rng = seed;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % 1_000
+    };
+    let mut current = 1; // the output holds the new site; each rebuild switches title
+                         // Kills before the swap, after it (while the old site was being removed), and too late.
+    let (mut old, mut swapped, mut finished) = (0, 0, 0);
+    for kill in 0..KILLS {
+        let target = 1 - current;
+        set_title(&root, titles[target]);
+        // Per mille of a full build: anywhere, or (every other kill) around its end, where
+        // the site is swapped in and the old one removed; build times vary, so some of these
+        // come after the build has finished.
+        let at = if kill % 2 == 0 {
+            next()
+        } else {
+            700 + next() * 3 / 5
+        };
+        let mut child = build_cmd(&root, &out).spawn().unwrap();
+        std::thread::sleep(full * at as u32 / 1_000);
+        child.kill().unwrap(); // SIGKILL on Unix
+        let status = child.wait().unwrap();
+        let found = walk(&out);
+        let Some(got) = which(&found) else {
+            panic!(
+                "kill {kill} at {at}‰ (seed {seed}, {status}) left an output that is neither \
+                 site: {} files, expected {} or {}",
+                found.len(),
+                snapshots[0].len(),
+                snapshots[1].len()
+            );
+        };
+        let left = leftovers(tmp.path());
+        match (got == target, status.success()) {
+            (false, _) => old += 1,
+            (true, false) => swapped += 1,
+            (true, true) => finished += 1,
+        }
+        current = got;
+        // The killed build's own staging folder, and one it may have been removing.
+        assert!(left.len() <= 2, "kill {kill}: leftovers pile up: {left:?}");
+    }
+    eprintln!(
+        "{KILLS} kills of a {ARTICLES}-article rebuild ({:.1} s; seed {seed}): {old} before the \
+         swap left the old site, {swapped} after it the new one, {finished} came after the build",
+        full.as_secs_f64()
+    );
+    set_title(&root, titles[1 - current]);
+    let o = build_cmd(&root, &out).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(which(&walk(&out)), Some(1 - current));
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
+}
+
+/// The swap is one step: a rebuild's only rename touching the output is a single
+/// `renameat2(…, RENAME_EXCHANGE)` of the staging folder and the output folder.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs strace"]
+fn the_swap_is_one_renameat2_exchange() {
+    let t = Tmp::new();
+    let ok = t.glia(&["build", "--root", "site", "--output", "public"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let trace = t.path().join("trace.txt");
+    let run = Command::new("strace")
+        .current_dir(t.path())
+        .args(["-f", "-e", "trace=rename,renameat,renameat2", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_glia"))
+        .args(["build", "--root", "site", "--output", "public"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run strace ({e}); install it: apt-get install strace"));
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let touching: Vec<&str> = text.lines().filter(|l| l.contains("public\"")).collect();
+    assert_eq!(touching.len(), 1, "renames of the output: {touching:#?}");
+    let swap = touching[0];
+    assert!(
+        swap.contains("renameat2(")
+            && swap.contains(".public.glia-new-")
+            && swap.contains("RENAME_EXCHANGE")
+            && swap.trim_end().ends_with("= 0"),
+        "{swap}"
+    );
+}
