@@ -74,7 +74,7 @@ pub struct Staging {
     name: String,
     dir: tempfile::TempDir,
     /// Held until the staging folder is gone, so another build's leftover removal skips it.
-    _lock: Option<File>,
+    _lock: Option<Lock>,
     files: AtomicUsize,
     pages: AtomicUsize,
 }
@@ -277,25 +277,31 @@ pub fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
+/// A lock on a staging folder or zip, held for as long as the value lives (and released by the
+/// system if the process is killed).
+pub struct Lock {
+    _file: Option<File>,
+}
+
 /// Takes an exclusive lock on the file or folder at `path`, without waiting: `None` if
-/// another process holds it (a build or bundle still running). The lock goes with the
-/// returned handle, and with the process if it is killed.
+/// another process holds it (a build or bundle still running). Where it cannot be opened or
+/// locks are not supported, there is nothing to coordinate with, and it counts as taken.
 #[cfg(unix)]
-pub fn lock(path: &Path) -> Option<File> {
+pub fn lock(path: &Path) -> Option<Lock> {
     use rustix::fs::{flock, FlockOperation};
-    let f = File::open(path).ok()?;
+    let Ok(f) = File::open(path) else {
+        return Some(Lock { _file: None });
+    };
     match flock(&f, FlockOperation::NonBlockingLockExclusive) {
-        Ok(()) => Some(f),
         Err(rustix::io::Errno::WOULDBLOCK) => None,
-        // A file system without locks: nothing to coordinate with.
-        Err(_) => Some(f),
+        _ => Some(Lock { _file: Some(f) }),
     }
 }
 
-/// No advisory locks here: a leftover is taken as abandoned.
+/// No advisory locks on folders here: a leftover is taken as abandoned.
 #[cfg(not(unix))]
-pub fn lock(path: &Path) -> Option<File> {
-    File::open(path).ok()
+pub fn lock(_path: &Path) -> Option<Lock> {
+    Some(Lock { _file: None })
 }
 
 /// `path` made absolute with `..` and symlinks resolved, even where it does not exist yet:
