@@ -5,6 +5,16 @@
 //! Only those four exact tags are markup; any other `<` is text. Everything else is escaped
 //! when written as HTML, so a reference can never inject an element of its own.
 
+/// A `<` that is text and never starts markup: what [`text_only`] puts in place of `<` in
+/// strings the author wrote in a citation (prefix, locator, suffix), which are never rich text.
+/// A private-use character, so no reference or style produces it.
+const LT: char = '\u{E000}';
+
+/// `s` with every `<` made text for [`push_html`] (which then writes `&lt;`).
+pub fn text_only(s: &str) -> String {
+    s.replace('<', &LT.to_string())
+}
+
 /// The tags that are markup, as written in the string and as written in HTML.
 const TAGS: &[&str] = &["i", "b", "sup", "sub"];
 
@@ -28,7 +38,7 @@ pub fn push_html(out: &mut String, text: &str) {
     let mut open: Vec<&str> = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find('<') {
-        crate::html::push_escaped(out, &rest[..at]);
+        crate::html::push_escaped(out, &rest[..at].replace(LT, "<"));
         let here = &rest[at..];
         match tag_at(here) {
             Some((false, tag, len)) => {
@@ -53,7 +63,7 @@ pub fn push_html(out: &mut String, text: &str) {
             }
         }
     }
-    crate::html::push_escaped(out, rest);
+    crate::html::push_escaped(out, &rest.replace(LT, "<"));
     while let Some(tag) = open.pop() {
         out.push_str("</");
         out.push_str(tag);
@@ -64,7 +74,7 @@ pub fn push_html(out: &mut String, text: &str) {
 /// The text without its markup, for plain-text outputs (RIS, search, metadata).
 pub fn to_plain(text: &str) -> String {
     if !text.contains('<') {
-        return text.to_string();
+        return text.replace(LT, "<");
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -80,7 +90,7 @@ pub fn to_plain(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    out.replace(LT, "<")
 }
 
 /// The markup as LaTeX commands, for BibTeX downloads; `escape` escapes the text between.
@@ -133,6 +143,14 @@ mod tests {
             out,
             "I<sup>2</sup> &amp; <i>E. coli</i> (p &lt; .05) &lt;script&gt;x&lt;/script&gt;"
         );
+    }
+
+    #[test]
+    fn text_only_strings_never_become_markup() {
+        let mut out = String::new();
+        push_html(&mut out, &text_only("p. <i>4</i>"));
+        assert_eq!(out, "p. &lt;i&gt;4&lt;/i&gt;");
+        assert_eq!(to_plain(&text_only("<b>")), "<b>");
     }
 
     #[test]
