@@ -913,3 +913,48 @@ fn epimethods_references_apa() {
     ));
     epimethods(Style::Apa, &list);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The network's own site: Vancouver with the journals' abbreviations (issue 16, point 1).
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn network_site_prints_journal_abbreviations() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let opts = glia::site::BuildOptions {
+        root: repo_root(),
+        output: Some(tmp.path().join("public")),
+        ..glia::site::BuildOptions::default()
+    };
+    expect_ok(glia::site::build(&opts));
+    let out = Out {
+        dir: tmp.path().join("public"),
+    };
+    let doc = out.html("references/index.html");
+    let entries: Vec<String> = select(&doc, ".reference-list > li")
+        .iter()
+        .map(|li| norm(&text_of(li)))
+        .collect();
+    // (Frontiers in Psychiatry, the issue's third example, is no longer cited by the site.)
+    for journal in [
+        "Am J Psychiatry.",
+        "BJPsych Open.",
+        "BJPsych Bull.",
+        "Epidemiol Psychiatr Sci.",
+    ] {
+        assert!(
+            entries.iter().any(|e| e.contains(journal)),
+            "no entry prints `{journal}`: {entries:#?}"
+        );
+    }
+    for full in [
+        "American Journal of Psychiatry",
+        "BJPsych Bulletin",
+        "Epidemiology and Psychiatric Sciences",
+    ] {
+        assert!(
+            entries.iter().all(|e| !e.contains(full)),
+            "`{full}` printed in full: {entries:#?}"
+        );
+    }
+}
