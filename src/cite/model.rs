@@ -1048,9 +1048,13 @@ fn load_bib(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
 /// Start of `@type{key,` in a `.bib` text (0 if not found).
 fn find_bib_entry(text: &str, key: &str) -> usize {
     let mut from = 0;
-    while let Some(rel) = text[from..].find(key) {
+    while let Some(rel) = text.get(from..).and_then(|rest| rest.find(key)) {
         let at = from + rel;
-        from = at + key.len().max(1);
+        // An empty key matches everywhere: step over a whole character, never into one.
+        from = at
+            + key
+                .len()
+                .max(text[at..].chars().next().map_or(1, char::len_utf8));
         let before = text[..at].trim_end();
         let after = text[at + key.len()..].trim_start();
         if before.ends_with('{') && (after.starts_with(',') || after.starts_with('}')) {

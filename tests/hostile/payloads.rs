@@ -1056,3 +1056,14 @@ fn fuzz_whole_page_render() {
         BUILT.load(Ordering::Relaxed)
     );
 }
+
+/// Inputs the property tests once failed on, each run through the same checks for good.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    // An entry with an empty key after a multi-byte character: the search for where the
+    // entry starts stepped into the character and panicked.
+    check_bibliography("content/references/r.bib", "¡@article{,}").unwrap();
+    // …and, with no entry start to find, the search ran past the end of the text.
+    check_bibliography("content/references/r.bib", "@article{,}\n¡").unwrap();
+    check_bibliography("content/references/r.bib", "@misc{ ,\n  title = {T}}\n").unwrap();
+}
