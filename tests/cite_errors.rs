@@ -170,6 +170,84 @@ fn inline_reference_problems_point_into_the_article() {
     assert_eq!(line_col(d), (4, 11));
 }
 
+#[test]
+fn both_spellings_of_one_field_in_csl_yaml_front_matter_are_reported() {
+    // A pandoc document's CSL-YAML entry edited by hand in glia's shape: each pair used to keep
+    // one value and silently drop the other.
+    let entry = "- id: x
+  title: T
+  year: 2020
+  issued: {date-parts: [[2021]]}
+  container: A
+  container-title: B
+  pages: 1-2
+  page: 3-4
+  doi: 10.1/a
+  DOI: 10.1/b
+  url: https://a.example
+  URL: https://b.example
+  place: Here
+  publisher-place: There
+";
+    let md = format!("---\nreferences:\n{}---\n", indent(entry));
+    let inputs: Vec<RefInput> = serde_yaml::from_str(entry).expect("front-matter list");
+    let (refs, diags) = load_inline_references("content/a.md", &md, inputs);
+    assert!(
+        refs.is_empty(),
+        "an entry with two values for a field is not used"
+    );
+    let got: Vec<(&str, &str, (usize, usize))> = diags
+        .iter()
+        .map(|d| (d.code, d.message.as_str(), line_col(d)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "bad-reference",
+                "reference `x`: both `container` and `container-title`",
+                (8, 22)
+            ),
+            (
+                "bad-reference",
+                "reference `x`: both `year` and `issued`",
+                (6, 13)
+            ),
+            (
+                "bad-reference",
+                "reference `x`: both `pages` and `page`",
+                (10, 11)
+            ),
+            (
+                "bad-reference",
+                "reference `x`: both `place` and `publisher-place`",
+                (16, 22)
+            ),
+            (
+                "bad-reference",
+                "reference `x`: both `doi` and `DOI`",
+                (12, 10)
+            ),
+            (
+                "bad-reference",
+                "reference `x`: both `url` and `URL`",
+                (14, 10)
+            ),
+        ]
+    );
+    assert!(diags
+        .iter()
+        .all(|d| d.file.as_deref() == Some("content/a.md")));
+    assert_eq!(
+        diags[1].help.as_deref(),
+        Some("keep one of `year` and `issued`")
+    );
+}
+
+fn indent(yaml: &str) -> String {
+    yaml.lines().map(|l| format!("  {l}\n")).collect()
+}
+
 // BibTeX as reference managers write it (issue 16): each entry below is real (EpiMethods'
 // `ref.bib`, the PRISMA-P statement, the network's own Walsh 2021) unless it says otherwise.
 

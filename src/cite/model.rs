@@ -443,18 +443,23 @@ impl RefInput {
         r.title = non_empty(self.title);
         let mut either = |glia: &str, csl: &str, a: Vec<NameInput>, b: Vec<NameInput>| {
             if !a.is_empty() && !b.is_empty() {
-                problems.push(
-                    FieldProblem::new(csl, "bad-reference", format!("both `{glia}` and `{csl}`"))
-                        .help(format!("keep one list of names: `{glia}` or `{csl}`")),
-                );
+                problems.push(both_spellings(glia, csl));
             }
             let (field, list) = if a.is_empty() { (csl, b) } else { (glia, a) };
             names(field, list, &mut problems)
         };
         r.authors = either("authors", "author", self.authors, self.author);
         r.editors = either("editors", "editor", self.editors, self.editor);
-        r.container = non_empty(self.container).or(non_empty(self.container_title));
+        r.container = one_spelling(
+            ("container", non_empty(self.container)),
+            ("container-title", non_empty(self.container_title)),
+            &mut problems,
+        );
         r.container_short = non_empty(self.container_short);
+        let has_year_parts = self.year.is_some() || self.month.is_some() || self.day.is_some();
+        if has_year_parts && self.issued.is_some() {
+            problems.push(both_spellings("year", "issued"));
+        }
         r.issued = match self.issued {
             Some(v) => json_date(Some(&v), "issued", &mut problems),
             None => date_from_parts(
@@ -466,17 +471,41 @@ impl RefInput {
         };
         r.volume = scalar(self.volume);
         r.issue = scalar(self.issue);
-        r.pages = scalar(self.pages).or(scalar(self.page));
+        r.pages = one_spelling(
+            ("pages", scalar(self.pages)),
+            ("page", scalar(self.page)),
+            &mut problems,
+        );
         r.publisher = non_empty(self.publisher);
-        r.place = non_empty(self.place).or(non_empty(self.publisher_place));
+        r.place = one_spelling(
+            ("place", non_empty(self.place)),
+            ("publisher-place", non_empty(self.publisher_place)),
+            &mut problems,
+        );
         r.edition = scalar(self.edition);
         r.number = scalar(self.number);
         r.version = scalar(self.version);
         r.genre = non_empty(self.genre);
-        r.doi = scalar(self.doi).or(scalar(self.csl_doi));
-        r.pmid = scalar(self.pmid).or(scalar(self.csl_pmid));
-        r.pmcid = scalar(self.pmcid).or(scalar(self.csl_pmcid));
-        r.url = non_empty(self.url).or(non_empty(self.csl_url));
+        r.doi = one_spelling(
+            ("doi", scalar(self.doi)),
+            ("DOI", scalar(self.csl_doi)),
+            &mut problems,
+        );
+        r.pmid = one_spelling(
+            ("pmid", scalar(self.pmid)),
+            ("PMID", scalar(self.csl_pmid)),
+            &mut problems,
+        );
+        r.pmcid = one_spelling(
+            ("pmcid", scalar(self.pmcid)),
+            ("PMCID", scalar(self.csl_pmcid)),
+            &mut problems,
+        );
+        r.url = one_spelling(
+            ("url", non_empty(self.url)),
+            ("URL", non_empty(self.csl_url)),
+            &mut problems,
+        );
         r.accessed = match self.accessed {
             None => None,
             Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
@@ -489,6 +518,26 @@ impl RefInput {
             Err(problems)
         }
     }
+}
+
+/// An entry that spells one field both ways (glia's `year` and CSL's `issued`): neither may be
+/// dropped silently, since the two can disagree.
+fn both_spellings(glia: &str, csl: &str) -> FieldProblem {
+    FieldProblem::new(csl, "bad-reference", format!("both `{glia}` and `{csl}`"))
+        .help(format!("keep one of `{glia}` and `{csl}`"))
+}
+
+/// The value of a field that glia's shape and CSL-YAML spell differently; both given is a
+/// problem pointing at the CSL spelling.
+fn one_spelling<T>(
+    (glia, a): (&str, Option<T>),
+    (csl, b): (&str, Option<T>),
+    problems: &mut Vec<FieldProblem>,
+) -> Option<T> {
+    if a.is_some() && b.is_some() {
+        problems.push(both_spellings(glia, csl));
+    }
+    a.or(b)
 }
 
 fn names(field: &str, input: Vec<NameInput>, problems: &mut Vec<FieldProblem>) -> Vec<Name> {
