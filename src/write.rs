@@ -412,8 +412,8 @@ fn sources(root: &Path) -> Vec<PathBuf> {
     v.push(root.join(crate::config::FILE_NAME));
     if let Ok(config) = SiteConfig::load(root) {
         v.extend(config.bibliography.iter().flatten().map(|f| root.join(f)));
-        if let Ok(crate::cite::style::StyleChoice::File(csl)) =
-            crate::cite::style::StyleChoice::parse(&config.citation_style)
+        if let Ok(crate::cite::style::StyleSource::File(csl)) =
+            crate::cite::style::StyleSource::parse(&config.citation_style)
         {
             v.push(root.join(csl));
         }

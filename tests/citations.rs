@@ -855,6 +855,23 @@ fn whole_bibliography_downloads_parse_and_hold_every_entry() {
     assert_eq!(by_id["walsh2021"]["title"], "Ketamine for mental health");
     assert_eq!(by_id["walsh2021"]["PMID"], "35048815");
     assert_eq!(by_id["adams2019"]["type"], "book");
+
+    // The index links exactly the files written (their names have one owner,
+    // `resolve::outputs`, which the template reads through its context).
+    let page = "references/index.html";
+    let doc = out.html(page);
+    let targets: BTreeSet<String> = hrefs(&doc.root_element(), "a[download]")
+        .iter()
+        .map(|h| resolve_relative(page, h).unwrap().unwrap().0)
+        .collect();
+    let expected: BTreeSet<String> = glia::resolve::outputs::BIBLIOGRAPHY_FILES
+        .iter()
+        .map(|f| format!("references/{f}"))
+        .collect();
+    assert_eq!(targets, expected);
+    for f in &expected {
+        assert!(!out.text(f).is_empty(), "{f} is written");
+    }
 }
 
 #[test]

@@ -13,7 +13,7 @@
 //! bib.get(key) / bib.source(key) / bib.keys() / bib.iter() / bib.suggest(key)
 //!
 //! // phase 3, per page (parallel, sharing one &Styler)
-//! StyleChoice::parse(&str) -> Result<StyleChoice, Diagnostic>
+//! StyleSource::parse(&str) -> Result<StyleSource, Diagnostic>
 //! Styler::load(&StyleChoice) -> Result<Styler, Diagnostic>
 //! styler.format_document(&bib, &[Citation]) -> Result<FormattedDoc, Vec<Diagnostic>>
 //! styler.format_entries(&bib, &[&str]) -> Vec<FormattedEntry>      // site-wide index
@@ -47,6 +47,6 @@ pub use model::{
 };
 pub use style::{
     anchor_id, CiteCache, EntryCache, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice,
-    Styler,
+    StyleSource, Styler,
 };
 pub use syntax::{find_citations, Citation, CiteItem};

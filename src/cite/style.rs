@@ -30,29 +30,37 @@ const VANCOUVER: &str = include_str!("styles/vancouver.csl");
 const AMA: &str = include_str!("styles/american-medical-association.csl");
 const APA: &str = include_str!("styles/apa.csl");
 
-/// Which CSL style a site uses, as written in `site.yaml`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A CSL style built into glia.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StyleChoice {
     Vancouver,
     Ama,
     Apa,
-    /// A `.csl` file, path as the caller resolved it.
+}
+
+/// Which CSL style a site uses, as written in `site.yaml`: built in, or a `.csl` file, which
+/// load reads (`load::read_named`: inside the site, size capped) before
+/// [`Styler::from_xml`] parses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StyleSource {
+    Builtin(StyleChoice),
+    /// A `.csl` file, path as written, relative to the site.
     File(PathBuf),
 }
 
-impl StyleChoice {
+impl StyleSource {
     const NAMES: &'static [&'static str] = &["vancouver", "ama", "apa"];
 
     /// `vancouver` (also the default for an empty string), `ama`, `apa`, or a path ending in
     /// `.csl`. Anything else is an error with a suggestion, because a typo must not silently
     /// switch a medical site to another style.
-    pub fn parse(s: &str) -> Result<StyleChoice, Diagnostic> {
+    pub fn parse(s: &str) -> Result<StyleSource, Diagnostic> {
         let t = s.trim();
         match t.to_ascii_lowercase().as_str() {
-            "" | "vancouver" => Ok(StyleChoice::Vancouver),
-            "ama" | "american-medical-association" => Ok(StyleChoice::Ama),
-            "apa" => Ok(StyleChoice::Apa),
-            lower if lower.ends_with(".csl") => Ok(StyleChoice::File(PathBuf::from(t))),
+            "" | "vancouver" => Ok(StyleSource::Builtin(StyleChoice::Vancouver)),
+            "ama" | "american-medical-association" => Ok(StyleSource::Builtin(StyleChoice::Ama)),
+            "apa" => Ok(StyleSource::Builtin(StyleChoice::Apa)),
+            lower if lower.ends_with(".csl") => Ok(StyleSource::File(PathBuf::from(t))),
             _ => {
                 let d = Diagnostic::error("unknown-style", format!("unknown citation style `{t}`"));
                 Err(match did_you_mean(t, Self::NAMES.iter().copied()) {
@@ -143,24 +151,15 @@ pub fn anchor_id(key: &str) -> String {
 }
 
 impl Styler {
-    /// Loads a style once per build. `File` paths are read as given.
+    /// Loads a built-in style once per build. A `.csl` file is read by load and parsed with
+    /// [`Styler::from_xml`], so no file is read here.
     pub fn load(choice: &StyleChoice) -> Result<Styler, Diagnostic> {
         let (xml, origin) = match choice {
-            StyleChoice::Vancouver => (VANCOUVER.to_string(), "vancouver".to_string()),
-            StyleChoice::Ama => (AMA.to_string(), "ama".to_string()),
-            StyleChoice::Apa => (APA.to_string(), "apa".to_string()),
-            StyleChoice::File(path) => match std::fs::read_to_string(path) {
-                Ok(xml) => (xml, path.display().to_string()),
-                Err(e) => {
-                    return Err(Diagnostic::error(
-                        "style-file",
-                        format!("cannot read citation style `{}`: {e}", path.display()),
-                    )
-                    .in_file(path.display().to_string()))
-                }
-            },
+            StyleChoice::Vancouver => (VANCOUVER, "vancouver"),
+            StyleChoice::Ama => (AMA, "ama"),
+            StyleChoice::Apa => (APA, "apa"),
         };
-        Self::from_xml(&xml, &origin)
+        Self::from_xml(xml, origin)
     }
 
     /// Parses CSL XML; `origin` names it in errors.
@@ -1345,12 +1344,15 @@ mod tests {
 
     #[test]
     fn style_names_and_typos() {
-        assert_eq!(StyleChoice::parse("AMA").unwrap(), StyleChoice::Ama);
         assert_eq!(
-            StyleChoice::parse("styles/nejm.csl").unwrap(),
-            StyleChoice::File("styles/nejm.csl".into())
+            StyleSource::parse("AMA").unwrap(),
+            StyleSource::Builtin(StyleChoice::Ama)
         );
-        let e = StyleChoice::parse("vancover").unwrap_err();
+        assert_eq!(
+            StyleSource::parse("styles/nejm.csl").unwrap(),
+            StyleSource::File("styles/nejm.csl".into())
+        );
+        let e = StyleSource::parse("vancover").unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean `vancouver`?"));
     }
 

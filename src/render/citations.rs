@@ -15,6 +15,7 @@ use crate::diagnostics::Diagnostic;
 use crate::glossary::LinkPieces;
 use crate::load::Kind;
 use crate::parse::citations::placeholder_index;
+use crate::resolve::outputs::{BIBLIOGRAPHY_BIB, BIBLIOGRAPHY_JSON, CITE_BIB, CITE_JSON, CITE_RIS};
 use crate::resolve::{citations::route, Site};
 use crate::url::Route;
 
@@ -300,6 +301,14 @@ pub struct IndexCtx {
     pub works: usize,
     pub articles: usize,
     pub letters: Vec<IndexLetter>,
+    /// The bibliography downloads' file names, beside the index page.
+    pub downloads: BibliographyLinks,
+}
+
+#[derive(Serialize)]
+pub struct BibliographyLinks {
+    pub bibtex: &'static str,
+    pub csl_json: &'static str,
 }
 
 #[derive(Serialize)]
@@ -407,6 +416,10 @@ pub fn index_context(site: &Site) -> IndexCtx {
         works: cit.cited_in.len(),
         articles: articles.len(),
         letters,
+        downloads: BibliographyLinks {
+            bibtex: BIBLIOGRAPHY_BIB,
+            csl_json: BIBLIOGRAPHY_JSON,
+        },
     }
 }
 
@@ -468,15 +481,15 @@ pub fn cite_files(site: &Site, i: usize) -> Vec<super::OutFile> {
         .to_string();
     vec![
         super::OutFile {
-            path: format!("{dir}cite.bib"),
+            path: format!("{dir}{CITE_BIB}"),
             bytes: export::to_bibtex(&[&r]).into_bytes(),
         },
         super::OutFile {
-            path: format!("{dir}cite.ris"),
+            path: format!("{dir}{CITE_RIS}"),
             bytes: export::to_ris(&[&r]).into_bytes(),
         },
         super::OutFile {
-            path: format!("{dir}cite.json"),
+            path: format!("{dir}{CITE_JSON}"),
             bytes: export::to_csl_json(&[&r]).into_bytes(),
         },
     ]
@@ -491,11 +504,11 @@ pub fn bibliography_files(site: &Site) -> Vec<super::OutFile> {
     let dir = route().as_str().trim_end_matches("index.html").to_string();
     vec![
         super::OutFile {
-            path: format!("{dir}bibliography.bib"),
+            path: format!("{dir}{BIBLIOGRAPHY_BIB}"),
             bytes: export::to_bibtex(&refs).into_bytes(),
         },
         super::OutFile {
-            path: format!("{dir}bibliography.json"),
+            path: format!("{dir}{BIBLIOGRAPHY_JSON}"),
             bytes: export::to_csl_json(&refs).into_bytes(),
         },
     ]

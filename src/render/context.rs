@@ -124,9 +124,9 @@ pub struct CiteLinks {
 impl Default for CiteLinks {
     fn default() -> Self {
         CiteLinks {
-            bibtex: "cite.bib",
-            ris: "cite.ris",
-            csl_json: "cite.json",
+            bibtex: crate::resolve::outputs::CITE_BIB,
+            ris: crate::resolve::outputs::CITE_RIS,
+            csl_json: crate::resolve::outputs::CITE_JSON,
         }
     }
 }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::SitePage;
 use crate::cite::{
     load_bibliography_file, load_inline_references, Bibliography, CiteCache, EntryCache, LoadedRef,
-    StyleChoice, Styler,
+    StyleSource, Styler,
 };
 use crate::config::SiteConfig;
 use crate::diagnostics::{closest, Diagnostic};
@@ -211,13 +211,13 @@ pub fn page_works<'a>(
 }
 
 fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {
-    match StyleChoice::parse(&config.citation_style)? {
+    match StyleSource::parse(&config.citation_style)? {
         // Read through load's one file reader: inside the site, no symbolic link, size capped.
-        StyleChoice::File(path) => {
+        StyleSource::File(path) => {
             let src = crate::load::read_named(root, &path.to_string_lossy(), "citation_style")?;
             Styler::from_xml(&src.text, &src.rel)
         }
-        choice => Styler::load(&choice),
+        StyleSource::Builtin(choice) => Styler::load(&choice),
     }
 }
 

@@ -40,10 +40,17 @@ pub struct Output {
     pub producer: Producer,
 }
 
-/// The "Cite this page" files beside every article (`render::citations::cite_files`).
-pub const CITE_FILES: [&str; 3] = ["cite.bib", "cite.ris", "cite.json"];
-/// The whole bibliography beside the reference index (`render::citations::bibliography_files`).
-pub const BIBLIOGRAPHY_FILES: [&str; 2] = ["bibliography.bib", "bibliography.json"];
+/// The "Cite this page" files beside every article, by format: the one place they are named
+/// (`render::citations::cite_files` writes them, the article template links to them).
+pub const CITE_BIB: &str = "cite.bib";
+pub const CITE_RIS: &str = "cite.ris";
+pub const CITE_JSON: &str = "cite.json";
+pub const CITE_FILES: [&str; 3] = [CITE_BIB, CITE_RIS, CITE_JSON];
+/// The whole bibliography beside the reference index, by format
+/// (`render::citations::bibliography_files`).
+pub const BIBLIOGRAPHY_BIB: &str = "bibliography.bib";
+pub const BIBLIOGRAPHY_JSON: &str = "bibliography.json";
+pub const BIBLIOGRAPHY_FILES: [&str; 2] = [BIBLIOGRAPHY_BIB, BIBLIOGRAPHY_JSON];
 
 /// Every file the build of `site` writes. `theme_files` are the theme's static files' paths.
 /// The one list of generated outputs: a new generated page gets its line here.
