@@ -12,7 +12,9 @@
 //! dies. Where exchange is not available (other systems, or a file system that refuses it with
 //! `EINVAL`), the fallback is two renames, output → `.NAME.glia-old-XXXXXX/site` then staging
 //! → output; a kill between them leaves no output folder, with the old site in the
-//! `glia-old` folder and the new one in the `glia-new` folder, until the next build.
+//! `glia-old` folder and the new one in the `glia-new` folder. The next build moves the old
+//! site back before anything else ([`restore_interrupted_swap`]), since the `glia-old` folder
+//! is then its only copy, and keeps it there if that build fails.
 //!
 //! A build that fails removes its staging folder. One that is killed cannot, so each build
 //! (and `glia bundle`, for its `.NAME.glia-new-XXXXXX` zips) first removes the leftovers of
@@ -85,6 +87,7 @@ impl Staging {
     pub fn new(output: &Path) -> io::Result<Staging> {
         let (parent, name) = parent_and_name(output);
         std::fs::create_dir_all(&parent)?;
+        restore_interrupted_swap(&parent, &name)?;
         remove_leftovers(&parent, &name);
         let dir = tempfile::Builder::new()
             .prefix(&leftover_prefix(&name, "new"))
@@ -165,7 +168,9 @@ impl Staging {
             .prefix(&leftover_prefix(&self.name, "old"))
             .rand_bytes(RAND_LEN)
             .tempdir_in(&self.parent)?;
-        let old_path = old.path().join("site");
+        // Locked, so a build started meanwhile neither restores nor removes it.
+        let _lock = lock(old.path());
+        let old_path = old.path().join(OLD_SITE);
         std::fs::rename(output, &old_path)?;
         if let Err(e) = std::fs::rename(root, output) {
             let _ = std::fs::rename(&old_path, output);
@@ -176,6 +181,58 @@ impl Staging {
         drop(old); // removes the previous site's folders, and anything left
         Ok(())
     }
+}
+
+/// Inside a `.NAME.glia-old-XXXXXX` folder: the previous site, moved aside by the fallback swap.
+const OLD_SITE: &str = "site";
+
+/// Puts the previous site back where a kill between the fallback swap's two renames left no
+/// output folder: its only copy is `.NAME.glia-old-XXXXXX/site`, which leftover removal would
+/// otherwise delete. With several (builds killed again and again), the newest is the site
+/// that was last published. Old folders a running glia holds locked are skipped.
+pub fn restore_interrupted_swap(parent: &Path, name: &str) -> io::Result<()> {
+    let output = parent.join(name);
+    if std::fs::symlink_metadata(&output).is_ok() {
+        return Ok(());
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let mut newest: Option<(std::time::SystemTime, PathBuf, Lock)> = None;
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let is_old = file_name
+            .to_str()
+            .is_some_and(|n| is_leftover(n, name, "old"));
+        let site = entry.path().join(OLD_SITE);
+        let Ok(meta) = std::fs::symlink_metadata(&site) else {
+            continue;
+        };
+        if !is_old || !meta.is_dir() || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let Some(lock) = lock(&entry.path()) else {
+            continue;
+        };
+        let when = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+        if newest.as_ref().is_none_or(|(t, _, _)| when > *t) {
+            newest = Some((when, site, lock));
+        }
+    }
+    match newest {
+        Some((_, site, _lock)) => std::fs::rename(site, output),
+        None => Ok(()),
+    }
+}
+
+/// Whether `file_name` is exactly `.NAME.glia-KIND-XXXXXX`, the shape of glia's temporary
+/// names beside the output `name`.
+fn is_leftover(file_name: &str, name: &str, kind: &str) -> bool {
+    file_name
+        .strip_prefix(leftover_prefix(name, kind).as_str())
+        .is_some_and(|rest| {
+            rest.len() == RAND_LEN && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// Swaps the folders `a` and `b` in one step. `Ok(false)`: this system or file system cannot,
@@ -246,17 +303,12 @@ pub fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [leftover_prefix(name, "new"), leftover_prefix(name, "old")];
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name();
         let Some(n) = file_name.to_str() else {
             continue;
         };
-        let ours = prefixes.iter().any(|p| {
-            n.strip_prefix(p.as_str()).is_some_and(|rest| {
-                rest.len() == RAND_LEN && rest.bytes().all(|b| b.is_ascii_alphanumeric())
-            })
-        });
+        let ours = is_leftover(n, name, "new") || is_leftover(n, name, "old");
         let Ok(kind) = entry.file_type() else {
             continue;
         };
@@ -446,8 +498,9 @@ pub fn output_folder(root: &Path, output: &Path, force: bool) -> Result<PathBuf,
                      write it (it has no {MARKER} file), so building would delete what is in it",
                     output.display()
                 ),
-                "choose an empty or new folder, or pass --force to replace this one and \
-                 everything in it",
+                "if an older glia wrote it (older versions wrote no marker), pass --force once \
+                 or delete the folder; otherwise choose an empty or new folder, or pass --force to \
+                 replace this one and everything in it",
             )),
         },
     }
@@ -516,11 +569,37 @@ mod tests {
     fn a_kill_between_the_two_renames_is_repaired_by_the_next_build() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        std::fs::create_dir_all(dir.path().join(".public.glia-old-abc123/site")).unwrap();
-        std::fs::write(dir.path().join(".public.glia-old-abc123/site/x"), "old").unwrap();
-        std::fs::create_dir_all(dir.path().join(".public.glia-new-XYZ789")).unwrap();
-        std::fs::write(dir.path().join(".public.glia-new-XYZ789/x"), "new").unwrap();
+        kill_between_renames(dir.path());
         commit(&out, "three");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
+    }
+
+    /// The state a kill between the fallback's two renames leaves beside `public`.
+    fn kill_between_renames(parent: &Path) {
+        std::fs::create_dir_all(parent.join(".public.glia-old-abc123/site")).unwrap();
+        std::fs::write(parent.join(".public.glia-old-abc123/site/x"), "old").unwrap();
+        std::fs::write(
+            parent.join(".public.glia-old-abc123/site").join(MARKER),
+            "m",
+        )
+        .unwrap();
+        std::fs::create_dir_all(parent.join(".public.glia-new-XYZ789")).unwrap();
+        std::fs::write(parent.join(".public.glia-new-XYZ789/x"), "new").unwrap();
+    }
+
+    /// After such a kill the `glia-old` folder holds the only copy of the published site: a
+    /// build that then fails must leave it published, not delete it as a leftover.
+    #[test]
+    fn a_build_after_a_kill_between_the_renames_puts_the_old_site_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        kill_between_renames(dir.path());
+        drop(Staging::new(&out).unwrap()); // a build that stops at an error
+        assert_eq!(std::fs::read(out.join("x")).unwrap(), b"old");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

@@ -211,6 +211,17 @@ fn a_folder_glia_did_not_write_is_replaced_only_with_force() {
     assert!(err.contains("docs") && err.contains("--force"), "{err}");
     assert!(t.path().join("docs/notes.txt").is_file(), "left as it was");
 
+    // A site an older glia wrote (before the marker file) is refused too, and the help says
+    // how to go on: `--force` once, or delete the folder.
+    t.write("old/index.html", "<!doctype html><title>Home</title>");
+    let out = t.glia(&["build", "--root", "site", "--output", "old"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("older glia") && err.contains("--force") && err.contains("delete"),
+        "the help names both ways on: {err}"
+    );
+
     let out = t.glia(&["build", "--root", "site", "--output", "docs", "--force"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!t.path().join("docs/notes.txt").exists());
@@ -326,6 +337,45 @@ fn leftovers_of_killed_builds_and_bundles_are_removed_and_nothing_else() {
         .collect();
     expected.sort();
     assert_eq!(names(t.path()), expected);
+}
+
+/// A kill between the fallback swap's two renames (systems without `renameat2` exchange)
+/// leaves no output folder and the published site only in `.public.glia-old-*/site`. The next
+/// build puts it back rather than deleting it as a leftover, even when that build fails.
+#[test]
+fn a_build_after_a_kill_between_the_two_renames_restores_the_old_site() {
+    let t = Tmp::new();
+    let out = t.glia(&["build", "--root", "site", "--output", "public"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let published = walk(&t.path().join("public"));
+    // The state the kill leaves, as `write::Staging::two_renames` makes it.
+    std::fs::create_dir(t.path().join(".public.glia-old-Ab12Cd")).unwrap();
+    std::fs::rename(
+        t.path().join("public"),
+        t.path().join(".public.glia-old-Ab12Cd/site"),
+    )
+    .unwrap();
+    t.write(
+        ".public.glia-new-Xy34Zw/index.html",
+        "the new site, half written",
+    );
+
+    t.write(
+        "site/content/broken.md",
+        "---\ntitle: [unclosed\n---\nText\n",
+    );
+    let out = t.glia(&["build", "--root", "site", "--output", "public"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        walk(&t.path().join("public")) == published,
+        "the old site is published again, whole"
+    );
+    assert_eq!(names(t.path()), ["public", "site"]);
+
+    std::fs::remove_file(t.path().join("site/content/broken.md")).unwrap();
+    let out = t.glia(&["build", "--root", "site", "--output", "public"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names(t.path()), ["public", "site"]);
 }
 
 /// A 3,000-article site in `<tmp>/site`, titled `title`: the title is on every page, so the
