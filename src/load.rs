@@ -221,6 +221,10 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, Strin
         }
         if entry.file_type().is_file() {
             out.push((entry.into_path(), rel));
+        } else if !entry.file_type().is_dir() {
+            // A FIFO, socket or device: never read (a FIFO would hang the build), and never
+            // dropped in silence, since it may be named like a page.
+            diags.push(not_a_file(&rel));
         }
     }
     out
@@ -243,22 +247,44 @@ pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 /// (one could point outside the site, or at `/dev/zero`), anything that is not a regular file,
 /// and files larger than [`MAX_INPUT_BYTES`]. `rel` names the file in errors.
 pub fn read_bytes(path: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| {
-        Diagnostic::error("unreadable", format!("cannot read: {e}")).in_file(rel)
-    };
-    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
+    let meta = std::fs::symlink_metadata(path).map_err(|e| unreadable(rel, e))?;
     if meta.file_type().is_symlink() {
         return Err(symlink_refused(rel));
     }
     if !meta.is_file() {
-        return Err(
-            Diagnostic::error("not-a-file", "this is not a regular file")
-                .in_file(rel)
-                .with_help("point the setting at a file inside the site"),
-        );
+        return Err(not_a_file(rel));
     }
-    let file = std::fs::File::open(path).map_err(unreadable)?;
+    read_opened(path, rel)
+}
+
+fn unreadable(rel: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("unreadable", format!("cannot read: {e}")).in_file(rel)
+}
+
+fn not_a_file(rel: &str) -> Diagnostic {
+    Diagnostic::error("not-a-file", "this is not a regular file")
+        .in_file(rel)
+        .with_help("glia reads only regular files: replace it with one, or move it out of the site")
+}
+
+/// The part of [`read_bytes`] after its checks of the path. The file can be swapped for a
+/// symlink, a FIFO or a device between those checks and the open: open without following a
+/// symlink and without blocking (a FIFO with no writer would hang the build), then check what
+/// was actually opened.
+fn read_opened(path: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let unreadable = |e| unreadable(rel, e);
+    let file = open_no_follow(path).map_err(|e| {
+        if is_symlink_loop(&e) {
+            symlink_refused(rel)
+        } else {
+            unreadable(e)
+        }
+    })?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(not_a_file(rel));
+    }
     // Read one byte past the cap, whatever the size claimed, so a file that grows while it is
     // read is caught too.
     let mut bytes = Vec::with_capacity(meta.len().min(MAX_INPUT_BYTES) as usize);
@@ -277,6 +303,32 @@ pub fn read_bytes(path: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
         .with_help("split it into smaller files"));
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading; never follows a symbolic link in its last part and never waits
+/// for a FIFO's writer. (`O_NONBLOCK` changes nothing for a regular file's reads.)
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let fd = rustix::fs::open(path, flags, Mode::empty())?;
+    Ok(std::fs::File::from(fd))
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// `O_NOFOLLOW` on a symbolic link fails with `ELOOP`.
+#[cfg(unix)]
+fn is_symlink_loop(e: &std::io::Error) -> bool {
+    e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error())
+}
+
+#[cfg(not(unix))]
+fn is_symlink_loop(_e: &std::io::Error) -> bool {
+    false
 }
 
 /// [`read_bytes`], then decoded as UTF-8.
@@ -383,6 +435,53 @@ mod tests {
         assert_eq!(classify("about.md"), Kind::Page);
         assert_eq!(classify("glossary/nmda.md"), Kind::Term);
         assert_eq!(classify("glossary/_index.md"), Kind::Glossary);
+    }
+
+    #[cfg(unix)]
+    fn fifo(path: &Path) {
+        use rustix::fs::{mknodat, FileType, Mode, CWD};
+        mknodat(CWD, path, FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
+    }
+
+    /// A file swapped for a FIFO after `read_bytes` checked it (the race the open must
+    /// survive): refused at once instead of waiting forever for a writer.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_swapped_in_after_the_check_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("refs.bib");
+        fifo(&path);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.clone();
+        std::thread::spawn(move || tx.send(read_opened(&p, "refs.bib")));
+        // Not a timing test: a generous bound only turns a hang into a failure.
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("opening a FIFO hung");
+        assert_eq!(got.unwrap_err().code, "not-a-file");
+    }
+
+    /// A file swapped for a symbolic link after the check is not followed.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_swapped_in_after_the_check_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("secret"), "outside").unwrap();
+        let path = dir.path().join("page.md");
+        std::os::unix::fs::symlink(dir.path().join("secret"), &path).unwrap();
+        assert_eq!(
+            read_opened(&path, "page.md").unwrap_err().code,
+            "symlink-refused"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        fifo(&path);
+        assert_eq!(read_bytes(&path, "a.md").unwrap_err().code, "not-a-file");
     }
 
     #[test]

@@ -199,6 +199,36 @@ fn a_style_linked_to_dev_zero_is_not_read() {
     assert!(line.contains("style.csl"), "{line}");
 }
 
+/// A FIFO named like a page, a bibliography in `content/` or one named in `site.yaml`: each
+/// is refused as not a regular file, and the build ends instead of waiting for a writer.
+#[test]
+fn fifos_named_like_a_page_or_a_bibliography_are_refused_without_hanging() {
+    use rustix::fs::{mknodat, FileType, Mode, CWD};
+    let named = format!("{SITE_YAML}bibliography: [refs.bib]\n");
+    for (site_yaml, fifos) in [
+        (
+            SITE_YAML,
+            &["content/articles/pipe.md", "content/references/more.yaml"][..],
+        ),
+        (named.as_str(), &["refs.bib"][..]),
+    ] {
+        let fx = Fixture::new(&[("site.yaml", site_yaml), HOME]);
+        for f in fifos {
+            let p = fx.root().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            mknodat(CWD, &p, FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
+        }
+        let err = build_fails(&fx);
+        for f in fifos {
+            assert!(
+                err.lines()
+                    .any(|l| l.contains("error[not-a-file]") && l.contains(f)),
+                "{f} is refused as not a regular file: {err}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_style_or_bibliography_outside_the_site_is_refused() {
     let fx = Fixture::new(&[
