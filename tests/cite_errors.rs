@@ -386,8 +386,8 @@ fn bibtex_pmid_field_issue_ranges_organisations_and_others() {
         "{texts:?}"
     );
     // pandoc (citeproc), Vancouver: "1. Li M, Yan S, et al. Fixture: … J. 2020;29(7-8)."
-    // The issue is read as written; hayagriva still prints the range with an en dash when it
-    // formats the number (`29(7–8)`), which is the formatter's to repair.
+    // The issue is printed as written, not as a number range with an en dash (`29(7–8)`,
+    // hayagriva's; `cite::repair` workaround 9).
     let vancouver: Vec<String> = entries_in(bib, glia::cite::StyleChoice::Vancouver)
         .into_iter()
         .map(|e| e.1)
@@ -395,7 +395,17 @@ fn bibtex_pmid_field_issue_ranges_organisations_and_others() {
     assert!(
         vancouver
             .iter()
-            .any(|t| t.contains("Li M, Yan S, et al. Fixture")),
+            .any(|t| t.contains("Li M, Yan S, et al. Fixture") && t.contains("J. 2020;29(7-8).")),
         "{vancouver:?}"
+    );
+    let apa = apa_entries(bib);
+    let (html, text) = apa
+        .iter()
+        .find(|e| e.1.contains("Fixture"))
+        .expect("listed");
+    assert!(text.contains("J, 29(7-8)."), "{text}");
+    assert!(
+        !html.contains('\u{2060}') && !text.contains('\u{2060}'),
+        "{html}"
     );
 }

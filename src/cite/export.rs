@@ -17,7 +17,8 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
 /// The CSL-JSON glia hands hayagriva: [`csl_value`] with text as citeproc reads it. pandoc's
 /// citeproc prints a straight apostrophe in the data as ’ ("Child’s Nervous System"), and
 /// splits initials written together ("Mark T.A." is "M. T. A.") where hayagriva keeps
-/// "T.A." as one word; the data is given to hayagriva in that form.
+/// "T.A." as one word; the data is given to hayagriva in that form. An issue with a hyphen
+/// (`7-8`) is handed over as text (see [`super::repair::issue_as_written`]).
 fn csl_value_for_formatting(r: &Reference) -> Value {
     let text = |s: &str| s.replace('\'', "\u{2019}");
     let given = |s: &str| {
@@ -31,7 +32,13 @@ fn csl_value_for_formatting(r: &Reference) -> Value {
         }
         text(&out)
     };
-    csl_value_as(r, text, given)
+    let mut v = csl_value_as(r, text, given);
+    if let Some(Value::String(issue)) = v.get_mut("issue") {
+        if let Some(as_text) = super::repair::issue_as_written(issue) {
+            *issue = as_text;
+        }
+    }
+    v
 }
 
 fn csl_value_as(
