@@ -958,3 +958,69 @@ fn network_site_prints_journal_abbreviations() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue ranges (issue 16): `number = {1-2}` prints as written, as citeproc prints it.
+// ---------------------------------------------------------------------------------------------
+
+/// A real, much-cited work whose issue is a range, in the shape Zotero's BibTeX export gives
+/// it (tab-indented, `month = dec`), beside a synthetic one with a supplement range.
+const ISSUE_RANGES: &str = "@article{mosmann_rapid_1983,
+\ttitle = {Rapid colorimetric assay for cellular growth and survival: application to proliferation and cytotoxicity assays},
+\tvolume = {65},
+\tissn = {0022-1759},
+\tdoi = {10.1016/0022-1759(83)90303-4},
+\tnumber = {1-2},
+\tjournal = {Journal of Immunological Methods},
+\tauthor = {Mosmann, Tim},
+\tmonth = dec,
+\tyear = {1983},
+\tpages = {55--63},
+}
+
+@article{fixture_supplement,
+\ttitle = {Fixture: an issue written as a supplement range},
+\tvolume = {29},
+\tnumber = {Suppl 1-2},
+\tjournal = {Journal of Test Fixtures},
+\tauthor = {Li, Meng and Yan, Shoumeng},
+\tyear = {2020},
+\tpages = {10--19},
+}
+";
+
+fn issue_ranges(style: Style) {
+    let keys = ["mosmann_rapid_1983", "fixture_supplement"].map(String::from);
+    let corpus = Corpus {
+        name: "issue ranges",
+        file_name: "refs.bib",
+        text: ISSUE_RANGES,
+        keys: &keys,
+    };
+    let (matches, entries) = compare_corpus(&corpus, style, &[]);
+    assert_eq!(matches, entries);
+    let glia = glia_entries(&corpus, style);
+    assert!(
+        glia["mosmann_rapid_1983"].contains("65(1-2)"),
+        "{style:?}: {}",
+        glia["mosmann_rapid_1983"]
+    );
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn issue_ranges_vancouver() {
+    issue_ranges(Style::Vancouver);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn issue_ranges_ama() {
+    issue_ranges(Style::Ama);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn issue_ranges_apa() {
+    issue_ranges(Style::Apa);
+}
