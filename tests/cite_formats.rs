@@ -39,8 +39,8 @@ fn bibtex_formats_like_yaml() {
     assert_eq!(keys.len(), 5);
     for style in styles() {
         assert_eq!(
-            format(&bibtex, &keys, style.clone()),
-            format(&yaml, &keys, style.clone()),
+            format(&bibtex, &keys, style),
+            format(&yaml, &keys, style),
             "{style:?}"
         );
     }
@@ -54,8 +54,8 @@ fn csl_json_formats_like_yaml() {
     assert_eq!(json.keys().collect::<Vec<_>>(), keys);
     for style in styles() {
         assert_eq!(
-            format(&json, &keys, style.clone()),
-            format(&yaml, &keys, style.clone()),
+            format(&json, &keys, style),
+            format(&yaml, &keys, style),
             "{style:?}"
         );
     }
