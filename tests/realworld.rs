@@ -1024,3 +1024,77 @@ fn issue_ranges_ama() {
 fn issue_ranges_apa() {
     issue_ranges(Style::Apa);
 }
+
+// ---------------------------------------------------------------------------------------------
+// A reference manager's export from a public medical repository (tests/fixtures/realworld/,
+// see its README): JabRef, with entries imported from Google Scholar and EndNote.
+// ---------------------------------------------------------------------------------------------
+
+const HYPERTENSION: &str = include_str!("fixtures/realworld/hypertension-jabref.bib");
+
+fn bibtex_keys(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix('@'))
+        .filter_map(|l| l.split_once('{'))
+        .map(|(_, rest)| rest.trim_end_matches(',').to_string())
+        .collect()
+}
+
+fn hypertension(style: Style, known: &[Known]) {
+    let keys = bibtex_keys(HYPERTENSION);
+    assert_eq!(keys.len(), 13);
+    let corpus = Corpus {
+        name: "hypertension-jabref.bib",
+        file_name: "refs.bib",
+        text: HYPERTENSION,
+        keys: &keys,
+    };
+    compare_corpus(&corpus, style, known);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn hypertension_jabref_vancouver() {
+    hypertension(Style::Vancouver, HYPERTENSION_KNOWN);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn hypertension_jabref_ama() {
+    hypertension(Style::Ama, HYPERTENSION_KNOWN);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn hypertension_jabref_apa() {
+    hypertension(Style::Apa, HYPERTENSION_KNOWN);
+}
+
+const ENDNOTE_TYPE: &str = "`type = {Journal Article}` (EndNote's reference type, kept by the \
+     import): pandoc reads BibTeX's `type` as the CSL genre and APA prints `[Journal Article]`; \
+     glia does not read the field";
+const ISI_URL: &str = "`url = {<Go to ISI>://WOS:… https://…}` (EndNote: two addresses, the first \
+     not a web address): pandoc prints it as written, glia leaves the field out";
+
+/// Differences of `hypertension-jabref.bib` from citeproc, each with its cause.
+#[rustfmt::skip]
+const HYPERTENSION_KNOWN: &[Known] = &[
+    Known { style: Style::Ama, key: "RN10780", cause: PAGES },
+    Known { style: Style::Ama, key: "chen2016incident", cause: DOI_URL },
+    Known { style: Style::Apa, key: "RN10758", cause: ENDNOTE_TYPE },
+    Known { style: Style::Apa, key: "RN10766", cause: ENDNOTE_TYPE },
+    Known { style: Style::Apa, key: "RN10768", cause: ENDNOTE_TYPE },
+    Known { style: Style::Apa, key: "RN10778", cause: ENDNOTE_TYPE },
+    Known { style: Style::Apa, key: "RN10780", cause: ENDNOTE_TYPE },
+    Known { style: Style::Apa, key: "RN10850", cause: ENDNOTE_TYPE },
+    Known { style: Style::Apa, key: "RN10880", cause: ENDNOTE_TYPE },
+    Known { style: Style::Apa, key: "RN10899", cause: ENDNOTE_TYPE },
+    Known { style: Style::Apa, key: "chen2016incident", cause: DOI_URL },
+    Known { style: Style::Apa, key: "kahonen2020systemic", cause: OTHERS },
+    Known { style: Style::Vancouver, key: "RN10758", cause: ISI_URL },
+    Known { style: Style::Vancouver, key: "RN10768", cause: ISI_URL },
+    Known { style: Style::Vancouver, key: "RN10778", cause: ISI_URL },
+    Known { style: Style::Vancouver, key: "RN10780", cause: ISI_URL },
+    Known { style: Style::Vancouver, key: "RN10850", cause: ISI_URL },
+    Known { style: Style::Vancouver, key: "RN10899", cause: ISI_URL },
+];
