@@ -176,6 +176,21 @@ fn a_symlinked_content_folder_is_refused() {
 }
 
 #[test]
+fn a_symlinked_themes_folder_is_refused() {
+    // `themes/` itself linked elsewhere: the theme `default` found through it would publish an
+    // outside folder's files, just as a linked `content/` would.
+    let fx = Fixture::new(&[("site.yaml", SITE_YAML), HOME]);
+    let elsewhere = fx.tmp.path().join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("default/static")).unwrap();
+    std::fs::write(elsewhere.join("default/static/private.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, fx.root().join("themes")).unwrap();
+    let err = build_fails(&fx);
+    let line = common::error_line(&err, "symlink-refused");
+    assert!(line.contains("themes"), "{line}");
+    assert!(!fx.output().exists());
+}
+
+#[test]
 fn a_theme_outside_the_site_is_refused() {
     for theme in ["/etc", "../outside", "a/../../b"] {
         let fx = Fixture::new(&[("site.yaml", &format!("{SITE_YAML}theme: {theme}\n")), HOME]);
