@@ -45,6 +45,17 @@ pub const CITE_FILES: [&str; 3] = ["cite.bib", "cite.ris", "cite.json"];
 /// The whole bibliography beside the reference index (`render::citations::bibliography_files`).
 pub const BIBLIOGRAPHY_FILES: [&str; 2] = ["bibliography.bib", "bibliography.json"];
 
+/// Generated files a site replaces with its own file of the same path in `static/`, as Zola and
+/// Hugo users expect: the site's `static/robots.txt` or `static/404.html` is published and glia
+/// does not write its own. (A `templates/404.html` restyles the generated page instead.) Any
+/// other generated file clashes with a `static/` file of its path.
+pub const REPLACEABLE: [&str; 2] = ["404.html", "robots.txt"];
+
+/// Whether the generated file at `path` gives way to the site's `static/` file there.
+pub fn replaced_by_static(site: &Site, path: &str) -> bool {
+    REPLACEABLE.contains(&path) && site.static_files.iter().any(|f| f.out == path)
+}
+
 /// Every file the build of `site` writes. `theme_files` are the theme's static files' paths.
 /// The one list of generated outputs: a new generated page gets its line here.
 pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
@@ -72,7 +83,9 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     for f in theme_files {
         add(f.clone(), Theme);
     }
-    add("404.html".into(), Generated("the “page not found” page"));
+    if !replaced_by_static(site, "404.html") {
+        add("404.html".into(), Generated("the “page not found” page"));
+    }
     add(
         crate::render::context::search_route().as_str().into(),
         Generated("the search page"),
@@ -109,7 +122,9 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     if !site.offline {
         add("sitemap.xml".into(), Generated("the sitemap"));
         add("atom.xml".into(), Generated("the Atom feed"));
-        add("robots.txt".into(), Generated("robots.txt"));
+        if !replaced_by_static(site, "robots.txt") {
+            add("robots.txt".into(), Generated("robots.txt"));
+        }
     }
     out
 }
@@ -250,11 +265,20 @@ fn clash(site: &Site, first: Producer, other: Producer, what: String) -> Diagnos
         Producer::Asset(i) => d
             .in_file(format!("content/{}", site.assets[i].out))
             .with_help("rename or move one of them: an output path can have only one source"),
-        Producer::Static(i) => d
-            .in_file(format!("static/{}", site.static_files[i].out))
-            .with_help(
-                "rename or move the file; to replace a theme file, put it in themes/<name>/static/",
-            ),
+        Producer::Static(i) => {
+            let help = match other {
+                Producer::Generated(_) => format!(
+                    "rename or move the file: glia writes this one itself (only {} can be \
+                     replaced by a file of the same path in static/)",
+                    REPLACEABLE.join(" and ")
+                ),
+                _ => "rename or move the file; to replace a theme file, put it in \
+                      themes/<name>/static/"
+                    .into(),
+            };
+            d.in_file(format!("static/{}", site.static_files[i].out))
+                .with_help(help)
+        }
         _ => d.with_help("rename or move one of them: an output path can have only one source"),
     }
 }

@@ -98,6 +98,51 @@ fn a_static_file_or_asset_at_a_pages_url_is_an_error_naming_both() {
 }
 
 #[test]
+fn a_sites_own_robots_txt_and_404_page_replace_the_generated_ones() {
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        HOME,
+        ("static/robots.txt", "User-agent: *\nDisallow: /drafts/\n"),
+        ("static/404.html", "<p>our own missing page</p>"),
+    ]);
+    build_passes(&fx);
+    assert_eq!(
+        read_in(&fx, "robots.txt"),
+        "User-agent: *\nDisallow: /drafts/\n"
+    );
+    assert_eq!(read_in(&fx, "404.html"), "<p>our own missing page</p>");
+
+    // A site's template restyles the generated page instead.
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        HOME,
+        ("templates/404.html", "<p>styled {{ page.title }}</p>"),
+    ]);
+    build_passes(&fx);
+    assert!(read_in(&fx, "404.html").contains("<p>styled "));
+}
+
+fn read_in(fx: &Fixture, p: &str) -> String {
+    std::fs::read_to_string(fx.output().join(p)).unwrap()
+}
+
+#[test]
+fn a_static_file_at_another_generated_files_path_says_what_can_be_replaced() {
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        HOME,
+        ("static/sitemap.xml", "<urlset/>"),
+    ]);
+    let err = build_fails(&fx);
+    let d = assert_error_at(&err, Some("duplicate-url"), "static/sitemap.xml");
+    assert!(d.contains("the sitemap"), "{d}");
+    assert!(
+        d.contains("only 404.html and robots.txt can be replaced"),
+        "{d}"
+    );
+}
+
+#[test]
 fn slug_index_html_reports_the_front_matter_line() {
     let fx = Fixture::new(&[
         ("site.yaml", SITE_YAML),
