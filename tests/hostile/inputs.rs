@@ -327,6 +327,53 @@ fn check_reports_unsafe_raw_html_with_positions() {
     assert!(built.contains("warning[unsafe-html]"), "{built}");
 }
 
+/// Raw HTML that a hand-written scanner reads differently from a browser: each trick hides a
+/// tag that runs code (or, `<base>`, redirects every link), and each is reported where it is.
+const TRICKY_BODY: &str = "Intro.\n\n\
+<!--><script>alert(1)</script>\n\n\
+<div>x<!-- a --!><iframe src=\"https://example.org\"></iframe></div>\n\n\
+<noscript><p title=\"</noscript><img src=x onerror=alert(2)>\"></noscript>\n\n\
+A <svg>b<style><img src=y onerror=alert(3)></style></svg> inline.\n\n\
+<base href=\"https://elsewhere.example/\">\n\n\
+<svg><a><set attributeName=\"href\" to=\"javascript:alert(4)\"/><text>t</text></a></svg>\n";
+
+/// `file:line:col` of the first `needle` in `text` after `after`.
+fn position_of(file: &str, text: &str, after: &str, needle: &str) -> String {
+    let at = text.find(after).unwrap() + text[text.find(after).unwrap()..].find(needle).unwrap();
+    let line = text[..at].matches('\n').count() + 1;
+    let col = at - text[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+    format!("{file}:{line}:{col}")
+}
+
+#[test]
+fn check_reads_raw_html_as_a_browser_does() {
+    let text = page("About", "", TRICKY_BODY);
+    let fx = Fixture::new(&[("site.yaml", SITE_YAML), HOME, ("content/about.md", &text)]);
+    let out = check(&fx.root());
+    let err = format!("{}{}", common::stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let file = "content/about.md";
+    for (after, needle) in [
+        ("<!-->", "<script>"),
+        ("--!>", "<iframe"),
+        ("</noscript><img", "onerror"),
+        ("<style><img", "onerror"),
+        ("<base", "<base"),
+        ("<set", "javascript:"),
+    ] {
+        assert_error_at(
+            &err,
+            Some("unsafe-html"),
+            &position_of(file, &text, after, needle),
+        );
+    }
+    assert_eq!(err.matches("error[unsafe-html]").count(), 6, "{err}");
+    assert!(
+        err.contains("`<base>` changes where every relative link"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_page_may_allow_its_raw_html() {
     let fx = Fixture::new(&[
