@@ -130,7 +130,7 @@ fn render(events: &[(Event<'_>, Range<usize>)]) -> (String, Vec<Piece>) {
         if let Event::Html(h) | Event::InlineHtml(h) = ev {
             starts
                 .borrow_mut()
-                .push((out.borrow().len(), h.len(), range.start));
+                .push((out.borrow().len(), h, range.start));
         }
         ev.clone()
     });
@@ -140,9 +140,9 @@ fn render(events: &[(Event<'_>, Range<usize>)]) -> (String, Vec<Piece>) {
         .into_inner()
         .into_iter()
         // An event written differently (escaped, as an image's alt text) is not raw HTML.
-        .filter(|&(at, len, _)| html.len() >= at + len)
-        .map(|(at, len, file)| Piece {
-            out: at..at + len,
+        .filter(|&(at, h, _)| html.get(at..at + h.len()) == Some(&**h))
+        .map(|(at, h, file)| Piece {
+            out: at..at + h.len(),
             file,
         })
         .collect();
