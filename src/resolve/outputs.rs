@@ -129,8 +129,8 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     out
 }
 
-/// The one rule: every output path has exactly one producer, and no output is written where
-/// another needs a folder. Each clash is an error on the source file behind it, naming the
+/// The one rule: every output path has exactly one producer (letter case aside), and no output
+/// is written where another needs a folder. Each clash is an error on the source file behind it, naming the
 /// other.
 pub fn collisions(site: &Site, outputs: &[Output]) -> Vec<Diagnostic> {
     let mut by_path: BTreeMap<&str, Vec<Producer>> = BTreeMap::new();
@@ -158,6 +158,33 @@ pub fn collisions(site: &Site, outputs: &[Output]) -> Vec<Diagnostic> {
                         format!("would both be written to {}", display_name(path)),
                     ));
                 }
+            }
+        }
+    }
+    // Paths that differ only in letter case are one file on macOS and Windows (and in a zip
+    // unpacked there): one page would silently replace the other.
+    let mut by_folded: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for path in by_path.keys() {
+        by_folded.entry(path.to_lowercase()).or_default().push(path);
+    }
+    for paths in by_folded.values().filter(|p| p.len() > 1) {
+        let mut producers: Vec<(Producer, &str)> =
+            paths.iter().map(|p| (by_path[p][0], *p)).collect();
+        producers.sort_by_key(|(p, _)| rank(site, *p));
+        let (first, first_path) = producers[0];
+        for &(other, other_path) in &producers[1..] {
+            if report(first, other) {
+                diags.push(clash(
+                    site,
+                    first,
+                    other,
+                    format!(
+                        "would be written to {} and {}, which are one file where letter case \
+                         does not count (macOS, Windows)",
+                        display_name(first_path),
+                        display_name(other_path)
+                    ),
+                ));
             }
         }
     }

@@ -143,6 +143,28 @@ fn a_static_file_at_another_generated_files_path_says_what_can_be_replaced() {
 }
 
 #[test]
+fn pages_whose_urls_differ_only_in_case_are_an_error_naming_both() {
+    // One file on macOS and Windows, and in the bundle's zip unpacked there.
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        HOME,
+        ("content/About.md", &page("About us", "", "Who we are.")),
+        ("content/about.md", &page("About", "", "What we do.")),
+    ]);
+    let err = build_fails(&fx);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("error[duplicate-url]"))
+        .unwrap_or_else(|| panic!("no duplicate-url error:\n{err}"));
+    assert!(
+        line.contains("content/About.md") && line.contains("content/about.md"),
+        "{line}"
+    );
+    assert!(line.contains("letter case"), "{line}");
+    assert!(!fx.output().exists());
+}
+
+#[test]
 fn slug_index_html_reports_the_front_matter_line() {
     let fx = Fixture::new(&[
         ("site.yaml", SITE_YAML),
