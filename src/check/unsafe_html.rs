@@ -158,6 +158,17 @@ enum Problem {
 
 /// Each problem in `html`: its byte offset and what it is.
 pub fn scan(html: &str) -> Vec<(usize, String)> {
+    // Feeding a piece at a time costs several times more than one read of the whole, so the
+    // pieces (for the positions) only when there is something to place.
+    if parse(html, false).is_empty() {
+        return Vec::new();
+    }
+    parse(html, true)
+}
+
+/// Runs `html` through the parser, whole or (`pieces`) up to one `>` at a time; the problems
+/// are placed only in pieces (otherwise all at 0).
+fn parse(html: &str, pieces: bool) -> Vec<(usize, String)> {
     let watch = Watch {
         builder: TreeBuilder::new(NoTree::default(), TreeBuilderOpts::default()),
         found: RefCell::new(Vec::new()),
@@ -177,11 +188,13 @@ pub fn scan(html: &str) -> Vec<(usize, String)> {
         }
     };
     let mut start = 0;
-    for end in memchr::memchr_iter(b'>', html.as_bytes()).map(|i| i + 1) {
-        queue.push_back(StrTendril::from_slice(&html[start..end]));
-        while let TokenizerResult::Script(_) = tokenizer.feed(&queue) {}
-        take(end, &mut found, &mut after_last);
-        start = end;
+    if pieces {
+        for end in memchr::memchr_iter(b'>', html.as_bytes()).map(|i| i + 1) {
+            queue.push_back(StrTendril::from_slice(&html[start..end]));
+            while let TokenizerResult::Script(_) = tokenizer.feed(&queue) {}
+            take(end, &mut found, &mut after_last);
+            start = end;
+        }
     }
     if start < html.len() {
         queue.push_back(StrTendril::from_slice(&html[start..]));
