@@ -142,12 +142,16 @@ fn is_bundle(path: &Path) -> bool {
 fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) -> std::io::Result<()> {
     let (dir, name) = write::parent_and_name(path);
     write::remove_leftovers(&dir, &name);
-    let tmp = tempfile::Builder::new()
-        .prefix(&write::leftover_prefix(&name, "new"))
-        .rand_bytes(write::RAND_LEN)
-        .tempfile_in(&dir)?;
-    // Held until the zip is in place, so a bundle running beside it leaves it alone.
-    let _lock = write::lock(tmp.path());
+    // The lock is held until the zip is in place, so a bundle running beside it leaves it alone.
+    let (tmp, _lock) = write::create_locked(
+        || {
+            tempfile::Builder::new()
+                .prefix(&write::leftover_prefix(&name, "new"))
+                .rand_bytes(write::RAND_LEN)
+                .tempfile_in(&dir)
+        },
+        |t| t.path(),
+    )?;
     {
         let mut zip = ZipWriter::new(tmp.as_file());
         let options = SimpleFileOptions::default()

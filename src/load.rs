@@ -83,7 +83,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
     let mut bibliography = Vec::new();
     let mut assets = Vec::new();
     let content = root.join("content");
-    for dir in ["content", "static", "templates"] {
+    for dir in ["content", "static", "templates", "themes"] {
         if let Some(d) = refuse_symlinked_dir(root, &root.join(dir)) {
             diags.push(d);
             return None;
@@ -382,8 +382,9 @@ fn symlink_refused(rel: &str) -> Diagnostic {
     .with_help("copy the file or folder into the site instead of linking to it")
 }
 
-/// A top-level folder of the site (`content`, `static`, `themes/<name>`, `templates`) that is a
-/// symbolic link: refused, as links inside the site are, so none can publish an outside folder.
+/// A top-level folder of the site (`content`, `static`, `themes`, `themes/<name>`,
+/// `templates`) that is a symbolic link: refused, as links inside the site are, so none can
+/// publish an outside folder.
 pub fn refuse_symlinked_dir(root: &Path, dir: &Path) -> Option<Diagnostic> {
     std::fs::symlink_metadata(dir)
         .is_ok_and(|m| m.file_type().is_symlink())

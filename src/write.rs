@@ -76,7 +76,7 @@ pub struct Staging {
     name: String,
     dir: tempfile::TempDir,
     /// Held until the staging folder is gone, so another build's leftover removal skips it.
-    _lock: Option<Lock>,
+    _lock: Lock,
     files: AtomicUsize,
     pages: AtomicUsize,
 }
@@ -89,11 +89,15 @@ impl Staging {
         std::fs::create_dir_all(&parent)?;
         restore_interrupted_swap(&parent, &name)?;
         remove_leftovers(&parent, &name);
-        let dir = tempfile::Builder::new()
-            .prefix(&leftover_prefix(&name, "new"))
-            .rand_bytes(RAND_LEN)
-            .tempdir_in(&parent)?;
-        let lock = lock(dir.path());
+        let (dir, lock) = create_locked(
+            || {
+                tempfile::Builder::new()
+                    .prefix(&leftover_prefix(&name, "new"))
+                    .rand_bytes(RAND_LEN)
+                    .tempdir_in(&parent)
+            },
+            |d| d.path(),
+        )?;
         Ok(Staging {
             output: output.to_path_buf(),
             parent,
@@ -348,6 +352,51 @@ pub fn lock(path: &Path) -> Option<Lock> {
         Err(rustix::io::Errno::WOULDBLOCK) => None,
         _ => Some(Lock { _file: Some(f) }),
     }
+}
+
+/// Creates a staging folder or zip with `create` and locks it before anything is written
+/// into it. Between the two another build's [`remove_leftovers`] may take the new name for a
+/// leftover and remove it; then a fresh one is made (at most three times). Writing on without
+/// the lock is never done: the next build's leftover removal would delete this one's work.
+pub fn create_locked<T>(
+    create: impl Fn() -> io::Result<T>,
+    path_of: impl Fn(&T) -> &Path,
+) -> io::Result<(T, Lock)> {
+    let mut attempt = 0;
+    loop {
+        let made = create()?;
+        match lock_new(path_of(&made)) {
+            Ok(lock) => return Ok((made, lock)),
+            Err(e) if attempt == 2 => return Err(e),
+            Err(_) => attempt += 1,
+        }
+    }
+}
+
+/// Locks the file or folder this process has just created at `path`. Unlike [`lock`], a
+/// lock held by someone else, or a path that has gone, is an error: another glia beside the
+/// same output took it for a leftover.
+#[cfg(unix)]
+pub fn lock_new(path: &Path) -> io::Result<Lock> {
+    use rustix::fs::{flock, FlockOperation};
+    let taken = || {
+        io::Error::other(format!(
+            "could not lock `{}`: another glia build or bundle writing beside the same output \
+             took it for a leftover; run the command again",
+            path.display()
+        ))
+    };
+    let f = File::open(path).map_err(|_| taken())?;
+    match flock(&f, FlockOperation::NonBlockingLockExclusive) {
+        Err(rustix::io::Errno::WOULDBLOCK) => Err(taken()),
+        // A file system without advisory locks: nothing to coordinate with (see `lock`).
+        _ => Ok(Lock { _file: Some(f) }),
+    }
+}
+
+#[cfg(not(unix))]
+pub fn lock_new(_path: &Path) -> io::Result<Lock> {
+    Ok(Lock { _file: None })
 }
 
 /// No advisory locks on folders here: a leftover is taken as abandoned.
@@ -605,6 +654,29 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["public"]);
+    }
+
+    /// A staging folder someone else has locked (another build removing it as a leftover)
+    /// is never written into unlocked: a clear error, or a fresh folder.
+    #[cfg(unix)]
+    #[test]
+    fn a_staging_folder_locked_by_another_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".public.glia-new-abc123");
+        std::fs::create_dir(&path).unwrap();
+        let held = lock(&path).expect("free");
+        let err = lock_new(&path).err().expect("held by another");
+        assert!(err.to_string().contains("run the command again"), "{err}");
+        // `create` keeps making the same (held) folder: after three tries, an error.
+        let made = create_locked(|| Ok(path.clone()), |p| p.as_path());
+        assert!(made.is_err(), "the locked folder was used");
+        drop(held);
+        assert!(create_locked(|| Ok(path.clone()), |p| p.as_path()).is_ok());
+        std::fs::remove_dir(&path).unwrap();
+        assert!(
+            lock_new(&path).is_err(),
+            "a folder that has gone is not locked"
+        );
     }
 
     #[cfg(unix)]

@@ -17,7 +17,12 @@ pub fn missing(r: &Reference) -> Option<String> {
     if r.issued.is_none() {
         gaps.push("year");
     }
-    let unlocated = r.volume.is_none() && r.pages.is_none() && r.doi.is_none() && r.pmid.is_none();
+    // Online-only journals number their articles instead of paging them (`number: e12345`).
+    let unlocated = r.volume.is_none()
+        && r.pages.is_none()
+        && r.number.is_none()
+        && r.doi.is_none()
+        && r.pmid.is_none();
     if r.kind == "article-journal" && unlocated {
         gaps.push("volume, pages (or article number), DOI or PMID");
     }
@@ -49,6 +54,7 @@ mod tests {
         for extra in [
             r#""volume":"14""#,
             r#""page":"e19""#,
+            r#""number":"e12345""#,
             r#""DOI":"10.1/x""#,
             r#""PMID":"1""#,
         ] {

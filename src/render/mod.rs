@@ -220,6 +220,8 @@ impl Renderer {
                 bytes: syntax_stylesheet(&highlight::stylesheet()).into_bytes(),
             });
         }
+        // The site's own `static/404.html` or `static/robots.txt` is published instead.
+        files.retain(|f| !crate::resolve::outputs::replaced_by_static(site, &f.path));
         let files = match hand_over(files, sink) {
             Ok(f) => {
                 f.iter().for_each(planned);

@@ -52,6 +52,17 @@ pub const BIBLIOGRAPHY_BIB: &str = "bibliography.bib";
 pub const BIBLIOGRAPHY_JSON: &str = "bibliography.json";
 pub const BIBLIOGRAPHY_FILES: [&str; 2] = [BIBLIOGRAPHY_BIB, BIBLIOGRAPHY_JSON];
 
+/// Generated files a site replaces with its own file of the same path in `static/`, as Zola and
+/// Hugo users expect: the site's `static/robots.txt` or `static/404.html` is published and glia
+/// does not write its own. (A `templates/404.html` restyles the generated page instead.) Any
+/// other generated file clashes with a `static/` file of its path.
+pub const REPLACEABLE: [&str; 2] = ["404.html", "robots.txt"];
+
+/// Whether the generated file at `path` gives way to the site's `static/` file there.
+pub fn replaced_by_static(site: &Site, path: &str) -> bool {
+    REPLACEABLE.contains(&path) && site.static_files.iter().any(|f| f.out == path)
+}
+
 /// Every file the build of `site` writes. `theme_files` are the theme's static files' paths.
 /// The one list of generated outputs: a new generated page gets its line here.
 pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
@@ -79,7 +90,9 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     for f in theme_files {
         add(f.clone(), Theme);
     }
-    add("404.html".into(), Generated("the “page not found” page"));
+    if !replaced_by_static(site, "404.html") {
+        add("404.html".into(), Generated("the “page not found” page"));
+    }
     add(
         crate::render::context::search_route().as_str().into(),
         Generated("the search page"),
@@ -116,13 +129,15 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     if !site.offline {
         add("sitemap.xml".into(), Generated("the sitemap"));
         add("atom.xml".into(), Generated("the Atom feed"));
-        add("robots.txt".into(), Generated("robots.txt"));
+        if !replaced_by_static(site, "robots.txt") {
+            add("robots.txt".into(), Generated("robots.txt"));
+        }
     }
     out
 }
 
-/// The one rule: every output path has exactly one producer, and no output is written where
-/// another needs a folder. Each clash is an error on the source file behind it, naming the
+/// The one rule: every output path has exactly one producer (letter case aside), and no output
+/// is written where another needs a folder. Each clash is an error on the source file behind it, naming the
 /// other.
 pub fn collisions(site: &Site, outputs: &[Output]) -> Vec<Diagnostic> {
     let mut by_path: BTreeMap<&str, Vec<Producer>> = BTreeMap::new();
@@ -150,6 +165,33 @@ pub fn collisions(site: &Site, outputs: &[Output]) -> Vec<Diagnostic> {
                         format!("would both be written to {}", display_name(path)),
                     ));
                 }
+            }
+        }
+    }
+    // Paths that differ only in letter case are one file on macOS and Windows (and in a zip
+    // unpacked there): one page would silently replace the other.
+    let mut by_folded: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for path in by_path.keys() {
+        by_folded.entry(path.to_lowercase()).or_default().push(path);
+    }
+    for paths in by_folded.values().filter(|p| p.len() > 1) {
+        let mut producers: Vec<(Producer, &str)> =
+            paths.iter().map(|p| (by_path[p][0], *p)).collect();
+        producers.sort_by_key(|(p, _)| rank(site, *p));
+        let (first, first_path) = producers[0];
+        for &(other, other_path) in &producers[1..] {
+            if report(first, other) {
+                diags.push(clash(
+                    site,
+                    first,
+                    other,
+                    format!(
+                        "would be written to {} and {}, which are one file where letter case \
+                         does not count (macOS, Windows)",
+                        display_name(first_path),
+                        display_name(other_path)
+                    ),
+                ));
             }
         }
     }
@@ -257,11 +299,20 @@ fn clash(site: &Site, first: Producer, other: Producer, what: String) -> Diagnos
         Producer::Asset(i) => d
             .in_file(format!("content/{}", site.assets[i].out))
             .with_help("rename or move one of them: an output path can have only one source"),
-        Producer::Static(i) => d
-            .in_file(format!("static/{}", site.static_files[i].out))
-            .with_help(
-                "rename or move the file; to replace a theme file, put it in themes/<name>/static/",
-            ),
+        Producer::Static(i) => {
+            let help = match other {
+                Producer::Generated(_) => format!(
+                    "rename or move the file: glia writes this one itself (only {} can be \
+                     replaced by a file of the same path in static/)",
+                    REPLACEABLE.join(" and ")
+                ),
+                _ => "rename or move the file; to replace a theme file, put it in \
+                      themes/<name>/static/"
+                    .into(),
+            };
+            d.in_file(format!("static/{}", site.static_files[i].out))
+                .with_help(help)
+        }
         _ => d.with_help("rename or move one of them: an output path can have only one source"),
     }
 }

@@ -98,6 +98,73 @@ fn a_static_file_or_asset_at_a_pages_url_is_an_error_naming_both() {
 }
 
 #[test]
+fn a_sites_own_robots_txt_and_404_page_replace_the_generated_ones() {
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        HOME,
+        ("static/robots.txt", "User-agent: *\nDisallow: /drafts/\n"),
+        ("static/404.html", "<p>our own missing page</p>"),
+    ]);
+    build_passes(&fx);
+    assert_eq!(
+        read_in(&fx, "robots.txt"),
+        "User-agent: *\nDisallow: /drafts/\n"
+    );
+    assert_eq!(read_in(&fx, "404.html"), "<p>our own missing page</p>");
+
+    // A site's template restyles the generated page instead.
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        HOME,
+        ("templates/404.html", "<p>styled {{ page.title }}</p>"),
+    ]);
+    build_passes(&fx);
+    assert!(read_in(&fx, "404.html").contains("<p>styled "));
+}
+
+fn read_in(fx: &Fixture, p: &str) -> String {
+    std::fs::read_to_string(fx.output().join(p)).unwrap()
+}
+
+#[test]
+fn a_static_file_at_another_generated_files_path_says_what_can_be_replaced() {
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        HOME,
+        ("static/sitemap.xml", "<urlset/>"),
+    ]);
+    let err = build_fails(&fx);
+    let d = assert_error_at(&err, Some("duplicate-url"), "static/sitemap.xml");
+    assert!(d.contains("the sitemap"), "{d}");
+    assert!(
+        d.contains("only 404.html and robots.txt can be replaced"),
+        "{d}"
+    );
+}
+
+#[test]
+fn pages_whose_urls_differ_only_in_case_are_an_error_naming_both() {
+    // One file on macOS and Windows, and in the bundle's zip unpacked there.
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        HOME,
+        ("content/About.md", &page("About us", "", "Who we are.")),
+        ("content/about.md", &page("About", "", "What we do.")),
+    ]);
+    let err = build_fails(&fx);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("error[duplicate-url]"))
+        .unwrap_or_else(|| panic!("no duplicate-url error:\n{err}"));
+    assert!(
+        line.contains("content/About.md") && line.contains("content/about.md"),
+        "{line}"
+    );
+    assert!(line.contains("letter case"), "{line}");
+    assert!(!fx.output().exists());
+}
+
+#[test]
 fn slug_index_html_reports_the_front_matter_line() {
     let fx = Fixture::new(&[
         ("site.yaml", SITE_YAML),
@@ -172,6 +239,21 @@ fn a_symlinked_content_folder_is_refused() {
     std::os::unix::fs::symlink(&elsewhere, fx.root().join("content")).unwrap();
     let err = build_fails(&fx);
     common::error_line(&err, "symlink-refused");
+    assert!(!fx.output().exists());
+}
+
+#[test]
+fn a_symlinked_themes_folder_is_refused() {
+    // `themes/` itself linked elsewhere: the theme `default` found through it would publish an
+    // outside folder's files, just as a linked `content/` would.
+    let fx = Fixture::new(&[("site.yaml", SITE_YAML), HOME]);
+    let elsewhere = fx.tmp.path().join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("default/static")).unwrap();
+    std::fs::write(elsewhere.join("default/static/private.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, fx.root().join("themes")).unwrap();
+    let err = build_fails(&fx);
+    let line = common::error_line(&err, "symlink-refused");
+    assert!(line.contains("themes"), "{line}");
     assert!(!fx.output().exists());
 }
 
@@ -295,6 +377,53 @@ fn check_reports_unsafe_raw_html_with_positions() {
     // A build keeps the editor's HTML but warns.
     let built = build_passes(&fx);
     assert!(built.contains("warning[unsafe-html]"), "{built}");
+}
+
+/// Raw HTML that a hand-written scanner reads differently from a browser: each trick hides a
+/// tag that runs code (or, `<base>`, redirects every link), and each is reported where it is.
+const TRICKY_BODY: &str = "Intro.\n\n\
+<!--><script>alert(1)</script>\n\n\
+<div>x<!-- a --!><iframe src=\"https://example.org\"></iframe></div>\n\n\
+<noscript><p title=\"</noscript><img src=x onerror=alert(2)>\"></noscript>\n\n\
+A <svg>b<style><img src=y onerror=alert(3)></style></svg> inline.\n\n\
+<base href=\"https://elsewhere.example/\">\n\n\
+<svg><a><set attributeName=\"href\" to=\"javascript:alert(4)\"/><text>t</text></a></svg>\n";
+
+/// `file:line:col` of the first `needle` in `text` after `after`.
+fn position_of(file: &str, text: &str, after: &str, needle: &str) -> String {
+    let at = text.find(after).unwrap() + text[text.find(after).unwrap()..].find(needle).unwrap();
+    let line = text[..at].matches('\n').count() + 1;
+    let col = at - text[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+    format!("{file}:{line}:{col}")
+}
+
+#[test]
+fn check_reads_raw_html_as_a_browser_does() {
+    let text = page("About", "", TRICKY_BODY);
+    let fx = Fixture::new(&[("site.yaml", SITE_YAML), HOME, ("content/about.md", &text)]);
+    let out = check(&fx.root());
+    let err = format!("{}{}", common::stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let file = "content/about.md";
+    for (after, needle) in [
+        ("<!-->", "<script>"),
+        ("--!>", "<iframe"),
+        ("</noscript><img", "onerror"),
+        ("<style><img", "onerror"),
+        ("<base", "<base"),
+        ("<set", "javascript:"),
+    ] {
+        assert_error_at(
+            &err,
+            Some("unsafe-html"),
+            &position_of(file, &text, after, needle),
+        );
+    }
+    assert_eq!(err.matches("error[unsafe-html]").count(), 6, "{err}");
+    assert!(
+        err.contains("`<base>` changes where every relative link"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1057,6 +1057,77 @@ fn fuzz_whole_page_render() {
     );
 }
 
+/// The syntax raw HTML is read by: comment and raw-text tricks, foreign content, attributes.
+const HTML_PIECES: &[&str] = &[
+    "<!--",
+    "-->",
+    "--!>",
+    "<!-->",
+    "<!",
+    "<?",
+    "<![CDATA[",
+    "]]>",
+    "<script>",
+    "</script>",
+    "<style>",
+    "</style>",
+    "<noscript>",
+    "</noscript>",
+    "<noembed>",
+    "<textarea>",
+    "<title>",
+    "<xmp>",
+    "<plaintext>",
+    "<template>",
+    "</template>",
+    "<svg>",
+    "</svg>",
+    "<math>",
+    "<mtext>",
+    "<annotation-xml encoding=\"text/html\">",
+    "<table>",
+    "<tr>",
+    "<td>",
+    "<p>",
+    "</p>",
+    "<a href=\"",
+    "javascript:alert(1)",
+    "&#106;avascript&colon;",
+    "\"",
+    "'",
+    "=",
+    " onerror=",
+    " ONCLICK",
+    "<img src=x",
+    "<iframe>",
+    "<base href=x>",
+    "<body onload=x>",
+    "<set attributeName=href to=",
+    " values=\"a;",
+    ">",
+    "/>",
+    "<",
+    "</",
+    " ",
+    "\n",
+    "&",
+];
+
+#[test]
+fn fuzz_unsafe_html_scanner() {
+    fuzz("unsafe-html scanner", text_of(HTML_PIECES, 40), |html| {
+        let found = glia::check::unsafe_html::scan(&html);
+        for (at, what) in &found {
+            prop_assert!(
+                *at < html.len() && html.is_char_boundary(*at),
+                "{what} placed at {at}, outside {html:?}"
+            );
+        }
+        prop_assert_eq!(&found, &glia::check::unsafe_html::scan(&html));
+        Ok(())
+    });
+}
+
 /// Inputs the property tests once failed on, each run through the same checks for good.
 #[test]
 fn fuzz_findings_stay_fixed() {
