@@ -48,6 +48,35 @@ pub struct SiteConfig {
     pub review_interval_months: u32,
     #[serde(default)]
     pub readability: ReadabilityConfig,
+    /// A crisis box (e.g. a crisis line) shown on pages with `crisis: true` or a tag in
+    /// `crisis_tags`.
+    #[serde(default)]
+    pub crisis: Option<CrisisConfig>,
+    #[serde(default)]
+    pub crisis_tags: Vec<String>,
+}
+
+/// What the crisis box says and where it sends readers.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CrisisConfig {
+    #[serde(default = "default_crisis_title")]
+    pub title: String,
+    pub text: String,
+    #[serde(default)]
+    pub links: Vec<CrisisLink>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CrisisLink {
+    pub text: String,
+    /// `tel:`, `https:` and the other schemes links may use.
+    pub url: String,
+}
+
+fn default_crisis_title() -> String {
+    "Need help now?".into()
 }
 
 /// Settings for `glia check`'s readability rule on pages written for patients.
@@ -137,6 +166,20 @@ impl SiteConfig {
                 .with_help("write it in full, e.g. `base_url: https://example.org/`"));
             }
             config.base_url = Some(normalize_base_url(url));
+        }
+        for link in config.crisis.iter().flat_map(|c| &c.links) {
+            if !crate::url::is_safe_url(&link.url) {
+                let at = text.find(link.url.as_str()).unwrap_or(0);
+                return Err(Diagnostic::error(
+                    "unsafe-url",
+                    format!(
+                        "crisis link `{}` uses a scheme browsers would run or embed",
+                        link.url
+                    ),
+                )
+                .at(FILE_NAME, text, at..at + link.url.len())
+                .with_help("only http:, https:, mailto: and tel: links are allowed"));
+            }
         }
         Ok(config)
     }

@@ -173,6 +173,9 @@ pub struct FrontMatter {
     /// Works cited by this page, defined inline (CSL-like fields; see `cite::RefInput`).
     #[serde(default)]
     pub references: Vec<crate::cite::RefInput>,
+    /// Shows the site's crisis box (`site.yaml` `crisis:`) on this page.
+    #[serde(default)]
+    pub crisis: bool,
     /// Diagnostic codes `glia check` should not report for this page (`[uncited-claims]`).
     #[serde(default, deserialize_with = "one_or_many")]
     pub allow: Vec<String>,

@@ -22,6 +22,9 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        // GitHub's alerts (`> [!NOTE]`), which become callouts.
+        | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -76,6 +79,10 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
         .map(|(ev, r)| (ev.into_static(), r.start + offset..r.end + offset))
         .collect();
     let mut diags = Vec::new();
+    super::callouts::apply(&mut events);
+    super::footnotes::apply(&mut events);
+    super::math::apply(&mut events, file, text, &mut diags);
+    super::images::apply(&mut events);
     let headings = assign_heading_ids(&mut events, file, text, &mut diags);
     let mut doc = Doc {
         headings,
@@ -230,6 +237,21 @@ pub fn slugify(s: &str) -> String {
         }
     }
     out
+}
+
+/// The id of footnote `n` (numbered from 1 in order of first reference). Heading ids are
+/// slugs, which never contain `:`, so the two cannot collide.
+pub fn footnote_id(n: usize) -> String {
+    format!("fn:{n}")
+}
+
+/// The id of the `k`-th reference (from 1) to footnote `n`, which its back-link points to.
+pub fn footnote_ref_id(n: usize, k: usize) -> String {
+    if k == 1 {
+        format!("fnref:{n}")
+    } else {
+        format!("fnref:{n}:{k}")
+    }
 }
 
 /// Splits the prose of `events` into sections at h2–h6 headings. Code blocks and raw HTML (which

@@ -111,6 +111,8 @@ pub struct PageCtx {
     pub cite: Option<CiteLinks>,
     /// `article` or `website`, for OpenGraph.
     pub og_type: &'static str,
+    /// The site's crisis box, on pages marked `crisis: true` or tagged with a crisis tag.
+    pub crisis: Option<crate::config::CrisisConfig>,
 }
 
 /// The "Cite this page" files written beside an article (same folder, so plain names).
@@ -392,6 +394,15 @@ pub fn page_context(
         } else {
             "website"
         },
+        crisis: site.config.crisis.clone().filter(|_| {
+            p.page.fm.crisis
+                || p.page.fm.tags.iter().any(|t| {
+                    site.config
+                        .crisis_tags
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(t))
+                })
+        }),
     };
     let articles = if p.page.kind == Kind::Home {
         site.articles
@@ -601,6 +612,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         references: None,
         cite: None,
         og_type: "website",
+        crisis: None,
     };
     let urls = if spec.absolute {
         Urls {

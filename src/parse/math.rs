@@ -1,0 +1,74 @@
+//! `$…$` and `$$…$$` rendered to MathML while building: no JavaScript, so formulas work offline
+//! and in print.
+//!
+//! pulldown-cmark finds the math (`ENABLE_MATH`); its rules keep prices in prose as text: an
+//! opening `$` must not be followed by a space and a closing `$` must not follow one, so
+//! "costs $5 and $10" has no math. pandoc adds one more rule, that a closing `$` is not
+//! followed by a digit ("between $5 and 10$20"): that is applied here, so the two agree.
+//! Math is an event of its own, never text, so citations and glossary links never reach inside.
+
+use pulldown_cmark::Event;
+use pulldown_latex::{config::DisplayMode, Parser, RenderConfig, Storage};
+
+use super::markdown::Spanned;
+use crate::diagnostics::Diagnostic;
+
+/// Replaces math events with MathML; LaTeX that does not parse is an error at its place.
+pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    for i in 0..events.len() {
+        let (latex, display) = match &events[i].0 {
+            Event::InlineMath(m) => (m.clone(), false),
+            Event::DisplayMath(m) => (m.clone(), true),
+            _ => continue,
+        };
+        let span = events[i].1.clone();
+        let followed_by_digit = text
+            .get(span.end..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_digit());
+        if !display && followed_by_digit {
+            events[i].0 = Event::Text(text[span].to_string().into());
+            continue;
+        }
+        match mathml(&latex, display) {
+            Ok(html) => events[i].0 = Event::InlineHtml(html.into()),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("invalid-math", format!("this formula does not parse: {e}"))
+                        .at(file, text, span.clone())
+                        .with_help(
+                            "check the LaTeX; to write a dollar sign in prose, escape it as `\\$`",
+                        ),
+                );
+                events[i].0 = Event::Text(text[span].to_string().into());
+            }
+        }
+    }
+}
+
+/// MathML for one formula, with the LaTeX kept as an annotation (copy and paste, and what a
+/// screen reader without MathML support can fall back on).
+pub fn mathml(latex: &str, display: bool) -> Result<String, String> {
+    let storage = Storage::new();
+    let events: Vec<_> = Parser::new(latex, &storage).collect();
+    if let Some(Err(e)) = events.iter().find(|e| e.is_err()) {
+        // The error's own text quotes the formula with a caret; its first line says what.
+        let first = e.to_string();
+        let first = first.lines().next().unwrap_or("").trim().to_string();
+        return Err(first);
+    }
+    // pulldown-latex writes the annotation as it is given: escape it (`a<b`).
+    let annotation = crate::html::escape(latex);
+    let config = RenderConfig {
+        display_mode: if display {
+            DisplayMode::Block
+        } else {
+            DisplayMode::Inline
+        },
+        annotation: Some(&annotation),
+        ..RenderConfig::default()
+    };
+    let mut out = String::new();
+    pulldown_latex::push_mathml(&mut out, events.into_iter(), config).map_err(|e| e.to_string())?;
+    Ok(out)
+}
