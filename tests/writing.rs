@@ -102,7 +102,7 @@ fn footnotes_are_numbered_by_first_reference_collected_at_the_end_with_back_link
     let doc = article_html(
         "## 1\n\nFirst[^b] then[^a] and again[^b].\n\n[^a]: Note A.\n\n[^b]: Note B.\n\nLast paragraph.\n",
     );
-    let refs: Vec<(String, String, String)> = select(&doc, ".prose sup.footnote-ref a")
+    let refs: Vec<(String, String, String)> = select(&doc, ".prose sup.footnote-reference a")
         .iter()
         .map(|a| (text_of(a), attr(a, "href"), attr(a, "id")))
         .collect();

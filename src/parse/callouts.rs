@@ -92,10 +92,8 @@ pub fn apply(events: &mut Vec<Spanned>) {
                     events[i].0 = Event::Html(open_html(k).into());
                 }
             }
-            Event::End(TagEnd::BlockQuote(_)) => {
-                if open.pop() == Some(true) {
-                    events[i].0 = Event::Html(CLOSE_HTML.into());
-                }
+            Event::End(TagEnd::BlockQuote(_)) if open.pop() == Some(true) => {
+                events[i].0 = Event::Html(CLOSE_HTML.into());
             }
             _ => {}
         }

@@ -71,7 +71,7 @@ pub fn apply(events: &mut Vec<Spanned>) {
         let number = n + 1;
         *ev = Event::InlineHtml(
             format!(
-                "<sup class=\"footnote-ref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\">{number}</a></sup>",
+                "<sup class=\"footnote-reference\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\">{number}</a></sup>",
                 footnote_id(number),
                 footnote_ref_id(number, refs[n]),
             )
@@ -117,7 +117,13 @@ pub fn apply(events: &mut Vec<Spanned>) {
             .map_or(end.clone(), |(_, s)| s.end..s.end);
         inner.insert(at, (Event::InlineHtml(back.into()), span.clone()));
         events.push((
-            Event::Html(format!("<li id=\"{}\">\n", footnote_id(number)).into()),
+            Event::Html(
+                format!(
+                    "<li id=\"{}\" class=\"footnote-definition\">\n",
+                    footnote_id(number)
+                )
+                .into(),
+            ),
             span.clone(),
         ));
         events.extend(inner);

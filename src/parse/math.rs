@@ -14,24 +14,24 @@ use super::markdown::Spanned;
 use crate::diagnostics::Diagnostic;
 
 /// Replaces math events with MathML; LaTeX that does not parse is an error at its place.
-pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
-    for i in 0..events.len() {
-        let (latex, display) = match &events[i].0 {
+pub fn apply(events: &mut [Spanned], file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    for (event, span) in events.iter_mut() {
+        let (latex, display) = match event {
             Event::InlineMath(m) => (m.clone(), false),
             Event::DisplayMath(m) => (m.clone(), true),
             _ => continue,
         };
-        let span = events[i].1.clone();
+        let span = span.clone();
         let followed_by_digit = text
             .get(span.end..)
             .and_then(|rest| rest.chars().next())
             .is_some_and(|c| c.is_ascii_digit());
         if !display && followed_by_digit {
-            events[i].0 = Event::Text(text[span].to_string().into());
+            *event = Event::Text(text[span].to_string().into());
             continue;
         }
         match mathml(&latex, display) {
-            Ok(html) => events[i].0 = Event::InlineHtml(html.into()),
+            Ok(html) => *event = Event::InlineHtml(html.into()),
             Err(e) => {
                 diags.push(
                     Diagnostic::error("invalid-math", format!("this formula does not parse: {e}"))
@@ -40,7 +40,7 @@ pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<
                             "check the LaTeX; to write a dollar sign in prose, escape it as `\\$`",
                         ),
                 );
-                events[i].0 = Event::Text(text[span].to_string().into());
+                *event = Event::Text(text[span].to_string().into());
             }
         }
     }

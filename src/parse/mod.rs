@@ -59,7 +59,7 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
         Err(d) => return (None, vec![d]),
     };
     let (fm, term) = if page.kind == Kind::Term {
-        match yaml::from_str::<GlossaryFrontMatter>(
+        match yaml::from_str_all::<GlossaryFrontMatter>(
             split.yaml,
             &file,
             &text,
@@ -73,12 +73,12 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
                 },
                 Some(t),
             ),
-            Err(d) => return (None, vec![d]),
+            Err(d) => return (None, d),
         }
     } else {
-        match yaml::from_str(split.yaml, &file, &text, split.yaml_offset, "front-matter") {
+        match yaml::from_str_all(split.yaml, &file, &text, split.yaml_offset, "front-matter") {
             Ok(fm) => (fm, None),
-            Err(d) => return (None, vec![d]),
+            Err(d) => return (None, d),
         }
     };
     let mut diags = Vec::new();

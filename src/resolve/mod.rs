@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 pub mod citations;
 pub mod glossary;
+mod mistyped;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{closest, did_you_mean, Diagnostic};
@@ -61,6 +62,9 @@ pub struct Site {
 
 pub struct Options {
     pub drafts: bool,
+    /// Content paths of pages that failed to parse (already reported): links to them are not
+    /// reported again as links to a page that does not exist.
+    pub unparsed: BTreeSet<String>,
     pub link_style: LinkStyle,
 }
 
@@ -159,14 +163,17 @@ pub fn resolve(
 
     // Links are rewritten in parallel: each page only reads the others' routes and headings.
     let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = {
-        let index = LinkIndex::new(
-            &pages,
-            &by_path,
-            &drafts,
-            &assets,
-            &static_files,
-            opts.link_style,
-        );
+        let index = LinkIndex {
+            unparsed: &opts.unparsed,
+            ..LinkIndex::new(
+                &pages,
+                &by_path,
+                &drafts,
+                &assets,
+                &static_files,
+                opts.link_style,
+            )
+        };
         (0..pages.len())
             .into_par_iter()
             .map(|i| index.rewrite_links(i))
@@ -426,9 +433,13 @@ struct LinkIndex<'a> {
     pages: &'a [SitePage],
     by_path: &'a BTreeMap<String, usize>,
     drafts: &'a BTreeSet<String>,
+    /// See [`Options::unparsed`]; empty when one page is relinked (`glia serve`).
+    unparsed: &'a BTreeSet<String>,
     files: BTreeSet<&'a str>,
     style: LinkStyle,
 }
+
+static NONE_UNPARSED: BTreeSet<String> = BTreeSet::new();
 
 impl<'a> LinkIndex<'a> {
     fn new(
@@ -443,6 +454,7 @@ impl<'a> LinkIndex<'a> {
             pages,
             by_path,
             drafts,
+            unparsed: &NONE_UNPARSED,
             files: assets
                 .iter()
                 .chain(static_files)
@@ -502,6 +514,9 @@ impl<'a> LinkIndex<'a> {
             return Ok(None); // an explicit glossary link: the glossary step resolves it
         }
         if scheme(dest).is_some() || dest.starts_with("//") {
+            if let Some(fix) = mistyped::web_address(dest) {
+                return Err(mistyped_error(what, dest, fix));
+            }
             if !is_safe_url(dest) {
                 return Err((
                     "unsafe-url",
@@ -540,6 +555,9 @@ impl<'a> LinkIndex<'a> {
         let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
         if decoded.ends_with(".md") {
             let Some(&t) = self.by_path.get(&target) else {
+                if self.unparsed.contains(&target) {
+                    return Ok(None);
+                }
                 if self.drafts.contains(&target) {
                     return Err((
                         "link-to-draft",
@@ -584,6 +602,9 @@ impl<'a> LinkIndex<'a> {
             let href = Route::file(target).relative_from(&from.route, self.style);
             return Ok(Some(format!("{href}{frag}")));
         }
+        if let Some(fix) = mistyped::web_address(dest) {
+            return Err(mistyped_error(what, dest, fix));
+        }
         let help = did_you_mean(&target, self.files.iter().copied())
             .map(|s| {
                 format!(
@@ -600,6 +621,14 @@ impl<'a> LinkIndex<'a> {
             Some(help),
         ))
     }
+}
+
+fn mistyped_error(what: &str, dest: &str, fix: String) -> LinkProblem {
+    (
+        "mistyped-url",
+        format!("{what} `{dest}` looks like a mistyped web address"),
+        Some(format!("did you mean `{fix}`?")),
+    )
 }
 
 fn anchor_error(fragment: &str, target: &ParsedPage, where_: &str) -> LinkProblem {
