@@ -128,3 +128,43 @@ fn health_marker(events: &[Spanned], i: usize) -> Option<(Kind, std::ops::Range<
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    fn html(md: &str) -> String {
+        let (doc, _) = crate::parse::markdown::parse(md, 0, "a.md", md);
+        let mut out = String::new();
+        pulldown_cmark::html::push_html(&mut out, doc.events.into_iter().map(|(e, _)| e));
+        out
+    }
+
+    #[test]
+    fn a_marker_must_be_alone_on_the_first_line() {
+        let out = html("> [!URGENT] call now\n");
+        assert!(!out.contains("callout"), "{out}");
+        let out = html("> Not [!URGENT]\n> later\n");
+        assert!(!out.contains("callout"), "{out}");
+    }
+
+    #[test]
+    fn nested_quotes_close_the_right_element() {
+        let out = html("> [!urgent]\n> Call now.\n>\n> > A quote inside.\n\nAfter.\n");
+        assert_eq!(
+            out.matches("<div class=\"callout callout-urgent\"").count(),
+            1,
+            "{out}"
+        );
+        assert!(out.contains("<blockquote>"), "{out}");
+        let inner_end = out.find("</blockquote>").unwrap();
+        let box_end = out.find("</div>").unwrap();
+        assert!(inner_end < box_end, "{out}");
+        assert!(out.trim_end().ends_with("<p>After.</p>"), "{out}");
+    }
+
+    #[test]
+    fn a_marker_with_nothing_after_it_is_an_empty_box() {
+        let out = html("> [!CRISIS]\n");
+        assert!(out.contains("callout-crisis"), "{out}");
+        assert!(!out.contains("[!CRISIS]"), "{out}");
+    }
+}

@@ -4,30 +4,37 @@
 //! pulldown-cmark leaves a definition where it was written and numbers by definition; this
 //! pass moves the definitions' events to the end and replaces references and definition
 //! boundaries with HTML. What is inside a note stays events (citations and glossary links work
-//! there). A definition nobody cites is dropped, as on GitHub; a reference to a note that does
-//! not exist is left as pulldown-cmark wrote it (plain text).
+//! there). A definition nobody cites is left out, as on GitHub, with a warning; a reference to
+//! a note that does not exist is left as pulldown-cmark wrote it (plain text).
 
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::markdown::{footnote_id, footnote_ref_id, Spanned};
+use crate::diagnostics::Diagnostic;
 
-pub fn apply(events: &mut Vec<Spanned>) {
-    if !events
-        .iter()
-        .any(|(e, _)| matches!(e, Event::FootnoteReference(_)))
-    {
+pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    if !events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
+        )
+    }) {
         return;
     }
-    // Take the definitions out, keyed by label.
+    // Take the definitions out, keyed by label, with where each starts.
     let mut defs: BTreeMap<String, Vec<Spanned>> = BTreeMap::new();
+    let mut def_spans: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
     let mut body = Vec::with_capacity(events.len());
     let mut current: Option<(String, Vec<Spanned>)> = None;
     let mut depth = 0usize;
     for (ev, span) in events.drain(..) {
         match (&ev, current.as_mut()) {
             (Event::Start(Tag::FootnoteDefinition(label)), None) => {
+                def_spans
+                    .entry(label.to_string())
+                    .or_insert_with(|| span.clone());
                 current = Some((label.to_string(), Vec::new()));
                 depth = 0;
             }
@@ -79,6 +86,20 @@ pub fn apply(events: &mut Vec<Spanned>) {
         );
     }
     *events = body;
+    for (label, span) in &def_spans {
+        if !order.contains(label) {
+            diags.push(
+                Diagnostic::warning(
+                    "unused-footnote",
+                    format!("footnote `[^{label}]` is never referred to, so it is not shown"),
+                )
+                .at(file, text, span.clone())
+                .with_help(format!(
+                    "add `[^{label}]` where the note belongs, or delete the note"
+                )),
+            );
+        }
+    }
     if order.is_empty() {
         return;
     }
@@ -130,4 +151,30 @@ pub fn apply(events: &mut Vec<Spanned>) {
         events.push((Event::Html("</li>\n".into()), span));
     }
     events.push((Event::Html("</ol>\n</section>\n".into()), end));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::markdown::parse;
+
+    #[test]
+    fn a_note_nobody_cites_is_a_warning_at_the_note() {
+        let md = "Text.\n\n[^lost]: A note.\n";
+        let (doc, diags) = parse(md, 0, "a.md", md);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "unused-footnote");
+        assert_eq!(diags[0].location.as_ref().map(|l| l.line), Some(3));
+        assert!(!doc
+            .events
+            .iter()
+            .any(|(e, _)| matches!(e, pulldown_cmark::Event::Text(t) if t.contains("A note"))));
+    }
+
+    #[test]
+    fn heading_ids_cannot_take_a_footnote_id() {
+        let md = "## Notes {#fn:1}\n";
+        let (_, diags) = parse(md, 0, "a.md", md);
+        assert_eq!(diags[0].code, "duplicate-id");
+        assert!(diags[0].message.contains("kept for footnotes"));
+    }
 }

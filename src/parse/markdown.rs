@@ -80,7 +80,7 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
         .collect();
     let mut diags = Vec::new();
     super::callouts::apply(&mut events);
-    super::footnotes::apply(&mut events);
+    super::footnotes::apply(&mut events, file, text, &mut diags);
     super::math::apply(&mut events, file, text, &mut diags);
     super::images::apply(&mut events);
     let headings = assign_heading_ids(&mut events, file, text, &mut diags);
@@ -167,6 +167,16 @@ fn assign_heading_ids(
     let mut taken: BTreeSet<String> = BTreeSet::new();
     for (_, _, explicit, _, range) in &found {
         if let Some(id) = explicit {
+            if id.starts_with("fn:") || id.starts_with("fnref:") {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("heading id `{id}` is kept for footnotes"),
+                    )
+                    .at(file, text, range.clone())
+                    .with_help("choose an id that does not start with `fn:` or `fnref:`"),
+                );
+            }
             if !taken.insert(id.clone()) {
                 diags.push(
                     Diagnostic::error("duplicate-id", format!("heading id `{id}` is used twice"))

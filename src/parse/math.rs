@@ -72,3 +72,38 @@ pub fn mathml(latex: &str, display: bool) -> Result<String, String> {
     pulldown_latex::push_mathml(&mut out, events.into_iter(), config).map_err(|e| e.to_string())?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::markdown::parse;
+
+    fn html(md: &str) -> String {
+        let (doc, diags) = parse(md, 0, "a.md", md);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut out = String::new();
+        pulldown_cmark::html::push_html(&mut out, doc.events.into_iter().map(|(e, _)| e));
+        out
+    }
+
+    #[test]
+    fn dollars_in_prose_stay_text_as_in_pandoc() {
+        for prose in [
+            "It costs $5 and $10 a month.",
+            "Between $5 and 10$20 in total.",
+            "From $20,000 to $30,000.",
+            "A lone $ sign.",
+            "Escaped \\$x$ dollars.",
+        ] {
+            let out = html(prose);
+            assert!(!out.contains("<math"), "{prose} → {out}");
+            assert!(out.contains('$'), "{prose} → {out}");
+        }
+        assert!(html("An NNT of $n = 5$ here.").contains("<math"));
+    }
+
+    #[test]
+    fn latex_source_in_the_annotation_is_escaped() {
+        let out = super::mathml("a<b", false).unwrap();
+        assert!(out.contains("a&lt;b</annotation>"), "{out}");
+    }
+}
