@@ -194,6 +194,13 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<String>, E> {
             Ok(vec![v.to_string()])
         }
+        // `tags: 2026` is a tag named 2026, as it is in a list.
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
         fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<String>, E> {
             Ok(Vec::new())
         }
@@ -247,6 +254,17 @@ mod tests {
     fn a_rule_later_in_the_body_is_not_front_matter() {
         let d = split("a.md", "# Hi\n\n---\ntitle: x\n---\n").unwrap_err();
         assert_eq!(d.code, "missing-front-matter");
+    }
+
+    #[test]
+    fn one_or_many_takes_a_text_a_number_or_a_list() {
+        let fm = |y: &str| serde_yaml::from_str::<FrontMatter>(y).map(|f| f.tags);
+        assert_eq!(fm("title: A\ntags: ect\n").unwrap(), ["ect"]);
+        assert_eq!(fm("title: A\ntags: 2026\n").unwrap(), ["2026"]);
+        assert_eq!(fm("title: A\ntags: [a, 2026]\n").unwrap(), ["a", "2026"]);
+        assert!(fm("title: A\ntags:\n").unwrap().is_empty());
+        let e = fm("title: A\ntags: {a: 1}\n").unwrap_err().to_string();
+        assert!(e.contains("expected a text or a list of texts"), "{e}");
     }
 
     #[test]

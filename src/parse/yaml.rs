@@ -42,7 +42,7 @@ pub fn from_str_all<T: serde::de::DeserializeOwned>(
             Ok(_) => break,
             Err(e) => e,
         };
-        let (d, span) = to_diagnostic_in(&err, &work, file, text, offset, what);
+        let (d, span, understood) = to_diagnostic_in(&err, &work, file, text, offset, what);
         if d.code == "missing-key"
             && blanked
                 .iter()
@@ -52,7 +52,11 @@ pub fn from_str_all<T: serde::de::DeserializeOwned>(
         }
         let block = top_level_block(&work, span.start);
         diags.push((span.start, d));
-        let Some((key, block)) = block else { break };
+        // After a syntax error whose cause is not known, where YAML resumes is a guess: more
+        // errors would likely repeat this one.
+        let Some((key, block)) = block.filter(|_| understood) else {
+            break;
+        };
         if work[block.clone()].trim().is_empty() {
             break;
         }
@@ -100,7 +104,8 @@ fn top_level_block(yaml: &str, at: usize) -> Option<(String, Range<usize>)> {
 }
 
 /// The diagnostic for `err`, raised reading `yaml` (the front-matter as read, which starts at
-/// `offset` of `text`), and the span in `yaml` of what it points at.
+/// `offset` of `text`), the span in `yaml` of what it points at, and whether its cause is
+/// known (false for a syntax error glia cannot explain).
 fn to_diagnostic_in(
     err: &serde_yaml::Error,
     yaml: &str,
@@ -108,7 +113,7 @@ fn to_diagnostic_in(
     text: &str,
     offset: usize,
     what: &str,
-) -> (Diagnostic, Range<usize>) {
+) -> (Diagnostic, Range<usize>, bool) {
     let raw = err.to_string();
     // serde_yaml writes positions into its message (" at line L column C", counted from the
     // front-matter, not the file); the diagnostic carries the position itself.
@@ -131,9 +136,9 @@ fn to_diagnostic_in(
         }
     }
     let syntax = syntax_error(msg);
-    let (code, message, help) = if let Some((cause, message, help)) =
-        syntax.then(|| editor_mistake(yaml, at)).flatten()
-    {
+    let mistake = syntax.then(|| editor_mistake(yaml, at)).flatten();
+    let understood = !syntax || mistake.is_some();
+    let (code, message, help) = if let Some((cause, message, help)) = mistake {
         span = cause;
         ("invalid-yaml", message, Some(help))
     } else if let Some((field, expected)) = parse_unknown(msg, "unknown field") {
@@ -202,7 +207,7 @@ fn to_diagnostic_in(
     let mut d =
         Diagnostic::error(code, message).at(file, text, offset + span.start..offset + span.end);
     d.help = help;
-    (d, span)
+    (d, span, understood)
 }
 
 /// Removes every " at line L column C" serde_yaml writes into a message.

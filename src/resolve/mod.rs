@@ -514,10 +514,10 @@ impl<'a> LinkIndex<'a> {
             return Ok(None); // an explicit glossary link: the glossary step resolves it
         }
         if scheme(dest).is_some() || dest.starts_with("//") {
-            if let Some(fix) = mistyped::web_address(dest) {
-                return Err(mistyped_error(what, dest, fix));
-            }
             if !is_safe_url(dest) {
+                if let Some(fix) = mistyped::web_address(dest) {
+                    return Err(mistyped_error(what, dest, fix));
+                }
                 return Err((
                     "unsafe-url",
                     format!("{what} to `{dest}` uses a scheme browsers would run or embed"),
