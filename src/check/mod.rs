@@ -11,6 +11,7 @@ mod missing_alt;
 mod prose;
 mod readability;
 mod review;
+pub mod unsafe_html;
 mod urls;
 
 use std::collections::BTreeSet;
@@ -41,7 +42,17 @@ pub struct Outcome {
 
 /// Compiles the site at `build.root` and runs every rule on it.
 pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
-    let (compiled, mut diags) = site::compile(build);
+    let (compiled, diags) = site::compile(build);
+    // The build only warns about raw HTML that runs code; check makes it an error.
+    let mut diags: Vec<Diagnostic> = diags
+        .into_iter()
+        .map(|mut d| {
+            if d.code == unsafe_html::CODE {
+                d.severity = Severity::Error;
+            }
+            d
+        })
+        .collect();
     let compiled_ok = compiled.is_some();
     if let Some(c) = &compiled {
         diags.extend(run(&c.site, opts));
