@@ -271,10 +271,28 @@ fn citations_and_glossary_do_not_reach_into_math() {
 }
 
 #[test]
+fn a_citation_after_display_math_is_still_a_citation() {
+    // As in the real-world corpus (`$$ [@key]` closing a display formula).
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        (
+            "content/articles/a.md",
+            "---\ntitle: A\nreferences:\n  - id: gasparini2024\n    title: A simulation study\n    authors: [{family: Gasparini, given: A}]\n    container: J Sim\n    year: 2024\n---\n$$\nx = \\frac{1}{2}\n$$ [@gasparini2024]\n",
+        ),
+    ]);
+    let doc = fx.build_ok().html("articles/a/index.html");
+    assert_eq!(select(&doc, ".prose math").len(), 1);
+    assert!(!text_of(&one(&doc, ".prose")).contains("@gasparini2024"));
+    assert_eq!(select(&doc, "#ref-gasparini2024").len(), 1);
+}
+
+#[test]
 fn bad_latex_is_an_error_at_the_formula() {
     let fx = article("Text $x^^2$ end.\n");
     let diags = fx.build().unwrap_err();
     let text = render_diags(&diags);
     assert!(text.contains("invalid-math"), "{text}");
+    assert!(text.contains("this formula does not parse: "), "{text}");
+    assert!(!text.contains("parsing error"), "{text}");
     assert!(text.contains("content/articles/a.md:4:6"), "{text}");
 }

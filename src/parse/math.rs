@@ -54,8 +54,8 @@ pub fn mathml(latex: &str, display: bool) -> Result<String, String> {
     if let Some(Err(e)) = events.iter().find(|e| e.is_err()) {
         // The error's own text quotes the formula with a caret; its first line says what.
         let first = e.to_string();
-        let first = first.lines().next().unwrap_or("").trim().to_string();
-        return Err(first);
+        let first = first.lines().next().unwrap_or("").trim();
+        return Err(first.trim_start_matches("parsing error: ").to_string());
     }
     // pulldown-latex writes the annotation as it is given: escape it (`a<b`).
     let annotation = crate::html::escape(latex);
