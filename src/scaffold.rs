@@ -153,6 +153,7 @@ pub fn new_article(
          # slug: short-name                  # replaces the last part of the URL\n\
          # draft: true                       # left out of builds unless --drafts\n\
          # allow: [uncited-claims]           # silence a `glia check` rule for this page\n\
+         # crisis: true                      # show the crisis box from site.yaml `crisis:`\n\
          references: []                      # works cited only here; most live in content/references/\n\
          ---\n\n\
          Start with what the reader most needs to know. Cite sources by key, like this: `[@key]`.\n",
