@@ -454,4 +454,33 @@ mod tests {
         assert!(d.message.contains("`title`"));
         assert_eq!(d.location.unwrap().line, 2);
     }
+
+    fn all(text: &str) -> Vec<Diagnostic> {
+        let end = text.rfind("---").unwrap();
+        from_str_all::<Fm>(&text[4..end], "a.md", text, 4, "front-matter").unwrap_err()
+    }
+
+    #[test]
+    fn every_independent_error_is_reported_in_file_order() {
+        let d = all("---\ntittle: A\nsumary: B\ntitle: C\n---\n");
+        let got: Vec<(&str, usize)> = d
+            .iter()
+            .map(|d| (d.code, d.location.as_ref().unwrap().line))
+            .collect();
+        assert_eq!(got, [("unknown-key", 2), ("unknown-key", 3)]);
+    }
+
+    #[test]
+    fn an_unexplained_syntax_error_is_reported_once() {
+        let d = all("---\ntitle: A\nsummary: \"He said \"hi\"\"\n---\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "invalid-yaml");
+        assert!(!d[0].message.contains(" at line "), "{}", d[0].message);
+    }
+
+    #[test]
+    fn a_quoted_value_closed_on_its_line_is_no_mistake() {
+        assert!(editor_mistake("title: \"A: b\"\ntags: ['it''s', x]\n", 40).is_none());
+        assert!(editor_mistake("title: 'it''s\n", 14).is_some());
+    }
 }
