@@ -50,7 +50,8 @@ pub fn apply(events: &mut [Spanned], file: &str, text: &str, diags: &mut Vec<Dia
 /// screen reader without MathML support can fall back on).
 pub fn mathml(latex: &str, display: bool) -> Result<String, String> {
     let storage = Storage::new();
-    let events: Vec<_> = Parser::new(latex, &storage).collect();
+    let source = percent_in_text_literal(latex);
+    let events: Vec<_> = Parser::new(&source, &storage).collect();
     if let Some(Err(e)) = events.iter().find(|e| e.is_err()) {
         // The error's own text quotes the formula with a caret; its first line says what.
         let first = e.to_string();
@@ -71,6 +72,72 @@ pub fn mathml(latex: &str, display: bool) -> Result<String, String> {
     let mut out = String::new();
     pulldown_latex::push_mathml(&mut out, events.into_iter(), config).map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+/// Text-mode commands whose argument is prose, not math.
+const TEXT_COMMANDS: [&str; 8] = [
+    "text", "textrm", "textbf", "textit", "textsf", "texttt", "mbox", "hbox",
+];
+
+/// `%` starts a comment in LaTeX, but inside `\text{…}` MathJax and pandoc (which render the
+/// formulas of Quarto and R Markdown books) print it: `\text{Relative % error}`. Escaping it
+/// there gives pulldown-latex the formula those authors saw.
+fn percent_in_text_literal(latex: &str) -> std::borrow::Cow<'_, str> {
+    if !latex.contains('%') {
+        return latex.into();
+    }
+    let mut out = String::with_capacity(latex.len() + 4);
+    let mut chars = latex.char_indices().peekable();
+    // Brace depth inside a text command's argument; 0 outside one.
+    let mut depth = 0usize;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                let rest = &latex[i + 1..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .collect();
+                if name.is_empty() {
+                    // An escaped character (`\%`, `\{`) is copied as it is.
+                    if let Some((_, next)) = chars.next() {
+                        out.push(next);
+                    }
+                    continue;
+                }
+                out.push_str(&name);
+                for _ in 0..name.chars().count() {
+                    chars.next();
+                }
+                if depth == 0 && TEXT_COMMANDS.contains(&name.as_str()) {
+                    while let Some(&(_, w)) = chars.peek() {
+                        if !w.is_whitespace() {
+                            break;
+                        }
+                        out.push(w);
+                        chars.next();
+                    }
+                    if let Some(&(_, '{')) = chars.peek() {
+                        out.push('{');
+                        chars.next();
+                        depth = 1;
+                    }
+                }
+            }
+            '{' if depth > 0 => {
+                depth += 1;
+                out.push(c);
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                out.push(c);
+            }
+            '%' if depth > 0 => out.push_str("\\%"),
+            _ => out.push(c),
+        }
+    }
+    out.into()
 }
 
 #[cfg(test)]
@@ -99,6 +166,22 @@ mod tests {
             assert!(out.contains('$'), "{prose} → {out}");
         }
         assert!(html("An NNT of $n = 5$ here.").contains("<math"));
+    }
+
+    /// EpiMethods (tests/realworld.rs) writes `\text{Relative % error in Model SE}`, which
+    /// MathJax and pandoc print; outside `\text` a `%` is still a comment, as in pandoc.
+    #[test]
+    fn a_percent_sign_in_text_is_printed_as_in_pandoc() {
+        let out = super::mathml(
+            r"\text{Relative % error} = 100 \bigg(\frac{a}{b} - 1\bigg)",
+            true,
+        )
+        .unwrap();
+        assert!(out.contains("Relative % error"), "{out}");
+        assert_eq!(
+            super::percent_in_text_literal(r"a % b \text{c % {d % e}} f % g \text {\%}"),
+            r"a % b \text{c \% {d \% e}} f % g \text {\%}"
+        );
     }
 
     #[test]
