@@ -35,6 +35,10 @@ pub struct SiteConfig {
     /// `vancouver` (default), `ama`, `apa`, or a path to a `.csl` file.
     #[serde(default = "default_citation_style")]
     pub citation_style: String,
+    /// Where `citation_style`'s value is written, for errors about it found later (an
+    /// unknown style, a `.csl` file outside the site) when `site.yaml` is no longer at hand.
+    #[serde(skip)]
+    pub citation_style_at: Option<crate::diagnostics::Location>,
     /// Bibliography files, relative to the site root. Default: every file in `content/references/`.
     #[serde(default)]
     pub bibliography: Option<Vec<String>>,
@@ -158,6 +162,10 @@ impl SiteConfig {
             );
         }
         let mut config: SiteConfig = yaml::from_str(text, FILE_NAME, text, 0, FILE_NAME)?;
+        let style_at = value_span(text, "citation_style", config.citation_style.trim());
+        if !style_at.is_empty() {
+            config.citation_style_at = Some(crate::diagnostics::Location::in_text(text, style_at));
+        }
         if let Some(url) = &config.base_url {
             let url = url.trim();
             if let Some(why) = base_url_problem(url) {

@@ -414,6 +414,7 @@ fn patch_page(
     let (_, d) = resolve::citations::page_works(
         &site.citations.bibliography,
         &site.citations.canonical,
+        &site.citations.unread,
         &site.pages[i],
     );
     diags.extend(d);

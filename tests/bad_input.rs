@@ -389,3 +389,117 @@ fn a_page_that_fails_to_parse_is_not_also_missing_for_its_links() {
     assert!(!err.contains("there is no page"), "{err}");
     assert_eq!(err.matches("error[").count(), 1, "{err}");
 }
+
+// ---- Citation style and bibliography errors where they are (issue 20, point 15) ----
+
+#[test]
+fn a_mistyped_citation_style_is_reported_at_its_value() {
+    let yaml = format!("{SITE_YAML}citation_style: vancuver\n");
+    let err = fails_and_keeps_output(&[("site.yaml", yaml.as_bytes())]);
+    let (header, help) = message_and_help(&err, "unknown-style", "site.yaml:4:17");
+    assert!(
+        header.ends_with("unknown citation style `vancuver`"),
+        "{header}"
+    );
+    assert!(help.contains("did you mean `vancouver`?"), "{help}");
+}
+
+/// Article A cites both works of `refs.bib` and one that is nowhere.
+const CITING: &[u8] =
+    b"---\ntitle: Article A\n---\nSee [B](b.md) [@smith2020; @jones2021] and [@nosuch2020].\n";
+
+/// The bibliography's error comes first; the works it defines are not also called unknown
+/// (with help to add them), only the key that is in no file.
+fn bib_error_first_and_alone(err: &str) {
+    let first = err.lines().find(|l| l.starts_with("error[")).unwrap_or("");
+    assert!(first.starts_with("error[bibliography-syntax]"), "{err}");
+    for key in ["smith2020", "jones2021"] {
+        assert!(
+            !err.contains(&format!("no reference with key `{key}`")),
+            "{err}"
+        );
+    }
+    assert_error_at(err, Some("unknown-citation"), "content/articles/a.md:4:44");
+    assert_eq!(err.matches("error[").count(), 2, "{err}");
+}
+
+#[test]
+fn a_missing_comma_in_bibtex_is_said_where_it_belongs_and_first() {
+    let err = fails_and_keeps_output(&[
+        (
+            "content/references/refs.bib",
+            b"@article{smith2020,\n  title = {A trial},\n  author = {Smith, Ann}\n  journal = {J},\n  year = {2020}\n}\n\n@article{jones2021,\n  title = {Another},\n  year = {2021}\n}\n",
+        ),
+        ("content/articles/a.md", CITING),
+    ]);
+    let (header, help) = message_and_help(
+        &err,
+        "bibliography-syntax",
+        "content/references/refs.bib:3:23",
+    );
+    assert!(
+        header.ends_with("a `,` is missing after this value"),
+        "{header}"
+    );
+    assert!(help.contains("before the field `journal`"), "{help}");
+    bib_error_first_and_alone(&err);
+}
+
+#[test]
+fn an_unclosed_brace_in_bibtex_is_reported_where_it_opens() {
+    let err = fails_and_keeps_output(&[
+        (
+            "content/references/refs.bib",
+            b"@article{smith2020,\n  title = {A trial,\n  author = {Smith, Ann},\n  year = {2020}\n}\n\n@article{jones2021,\n  title = {Another},\n  year = {2021}\n}\n",
+        ),
+        ("content/articles/a.md", CITING),
+    ]);
+    let (header, help) = message_and_help(
+        &err,
+        "bibliography-syntax",
+        "content/references/refs.bib:2:11",
+    );
+    assert!(header.ends_with("this `{` is never closed"), "{header}");
+    assert!(help.contains("end the value with `}`"), "{help}");
+    assert!(!err.contains("expected comma"), "{err}");
+    bib_error_first_and_alone(&err);
+}
+
+#[test]
+fn an_unclosed_bibtex_entry_or_last_value_is_reported_where_it_opens() {
+    // The entry's own `}` is missing: the next entry starts inside it.
+    let err = fails_and_keeps_output(&[
+        (
+            "content/references/refs.bib",
+            b"@article{smith2020,\n  title = {A trial},\n  year = {2020}\n\n@article{jones2021,\n  title = {Another},\n  year = {2021}\n}\n",
+        ),
+        ("content/articles/a.md", CITING),
+    ]);
+    let (header, help) = message_and_help(
+        &err,
+        "bibliography-syntax",
+        "content/references/refs.bib:1:9",
+    );
+    assert!(
+        header.ends_with("entry `smith2020` is never closed"),
+        "{header}"
+    );
+    assert!(help.contains("end the entry with `}`"), "{help}");
+    bib_error_first_and_alone(&err);
+
+    // The last value's `}` is missing: the entry's `}` closes the value instead.
+    let err = fails_and_keeps_output(&[
+        (
+            "content/references/refs.bib",
+            b"@article{jones2021,\n  title = {Another},\n  year = {2021}\n}\n\n@article{smith2020,\n  title = {A trial},\n  year = {2020\n}\n",
+        ),
+        ("content/articles/a.md", CITING),
+    ]);
+    let (header, _) = message_and_help(
+        &err,
+        "bibliography-syntax",
+        "content/references/refs.bib:8:10",
+    );
+    assert!(header.ends_with("this `{` is never closed"), "{header}");
+    bib_error_first_and_alone(&err);
+}
