@@ -85,6 +85,54 @@ fn repo_site_relative_links_all_resolve() {
     );
 }
 
+/// Issue 20, "what it must show" 2: the network's site uses care cards where its content
+/// already gives the advice: urgent advice on suicidal ideation (the glossary entry, and the
+/// articles' "Need help now?"), and a warning on driving after esketamine, with its citation.
+#[test]
+fn repo_site_shows_care_cards_for_urgent_advice_and_driving() {
+    let (_tmp, out) = build_repo_site();
+    let text = |e: &scraper::ElementRef| e.text().collect::<String>();
+    let glossary = out.html("glossary/index.html");
+    let entry = one(&glossary, "#suicidal-ideation");
+    let urgent: Vec<_> = entry
+        .select(&sel(".callout.callout-urgent[role=note]"))
+        .collect();
+    assert_eq!(urgent.len(), 1, "{}", entry.html());
+    assert!(
+        text(&urgent[0]).contains("Urgent advice"),
+        "{}",
+        urgent[0].html()
+    );
+    assert!(
+        text(&urgent[0]).contains("emergency services"),
+        "{}",
+        urgent[0].html()
+    );
+
+    let page = out.html("articles/esketamine-nasal-spray/index.html");
+    let urgent = one(&page, ".callout-urgent");
+    assert!(
+        text(&urgent).contains("emergency services"),
+        "{}",
+        urgent.html()
+    );
+    let warning = one(&page, ".callout-warning");
+    let words = text(&warning);
+    assert!(words.trim_start().starts_with("Warning"), "{words}");
+    assert!(words.contains("Do not drive"), "{words}");
+    assert_eq!(
+        warning
+            .select(&sel("a[href='#ref-fda2026spravato']"))
+            .count(),
+        1,
+        "the warning keeps its citation: {}",
+        warning.html()
+    );
+    let monitoring = out.html("articles/safety-monitoring/index.html");
+    assert!(text(&one(&monitoring, ".callout-warning")).contains("do not drive"));
+    one(&monitoring, ".callout-urgent");
+}
+
 #[test]
 fn repo_site_has_no_javascript_urls() {
     let (_tmp, out) = build_repo_site();
