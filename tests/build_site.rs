@@ -133,6 +133,19 @@ fn repo_site_shows_care_cards_for_urgent_advice_and_driving() {
     one(&monitoring, ".callout-urgent");
 }
 
+/// Issue 20, point 13: the footer's date is the newest content date, not the build's: it says
+/// "Last updated", not "Built on".
+#[test]
+fn footer_says_last_updated() {
+    let (_tmp, out) = build_repo_site();
+    let page = out.html("articles/esketamine-nasal-spray/index.html");
+    let footer: String = one(&page, "footer.site-footer").text().collect();
+    assert!(footer.contains("Last updated"), "{footer}");
+    assert!(!footer.contains("Built on"), "{footer}");
+    let time = one(&page, "footer.site-footer time[datetime]");
+    assert_eq!(attr(&time, "datetime").len(), "2026-12-03".len());
+}
+
 #[test]
 fn repo_site_has_no_javascript_urls() {
     let (_tmp, out) = build_repo_site();

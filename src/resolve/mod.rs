@@ -51,7 +51,7 @@ pub struct Site {
     pub home: Option<usize>,
     /// All articles, in display order.
     pub articles: Vec<usize>,
-    /// Date shown as "built on": from `SOURCE_DATE_EPOCH`, else the newest content date, so
+    /// Date shown as "Last updated" in every footer: from `SOURCE_DATE_EPOCH`, else the newest content date, so
     /// identical input gives identical output.
     pub build_date: Option<Date>,
     pub has_code: bool,
@@ -293,7 +293,7 @@ fn generated_page(kind: Kind, content_path: &str, title: &str, summary: &str) ->
     }
 }
 
-/// The "built on" date every page shows: `SOURCE_DATE_EPOCH` if set, else the newest date in
+/// The "Last updated" date every page shows: `SOURCE_DATE_EPOCH` if set, else the newest date in
 /// the content, so identical input gives identical output.
 pub fn build_date(pages: &[SitePage]) -> Option<Date> {
     source_date_epoch().or_else(|| {
