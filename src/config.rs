@@ -35,10 +35,14 @@ pub struct SiteConfig {
     /// `vancouver` (default), `ama`, `apa`, or a path to a `.csl` file.
     #[serde(default = "default_citation_style")]
     pub citation_style: String,
-    /// Where `citation_style`'s value is written, for errors about it found later (an
-    /// unknown style, a `.csl` file outside the site) when `site.yaml` is no longer at hand.
+    /// The site's icon: the address of a file the site publishes (from `static/` or
+    /// `content/`), e.g. `images/logo.png`. Default: the theme's `img/favicon.svg`.
+    #[serde(default)]
+    pub favicon: Option<String>,
+    /// Where the values of settings checked later are written (`citation_style`, `favicon`),
+    /// so errors found when `site.yaml` is no longer at hand still point at them.
     #[serde(skip)]
-    pub citation_style_at: Option<crate::diagnostics::Location>,
+    pub value_at: std::collections::BTreeMap<&'static str, crate::diagnostics::Location>,
     /// Bibliography files, relative to the site root. Default: every file in `content/references/`.
     #[serde(default)]
     pub bibliography: Option<Vec<String>>,
@@ -162,9 +166,16 @@ impl SiteConfig {
             );
         }
         let mut config: SiteConfig = yaml::from_str(text, FILE_NAME, text, 0, FILE_NAME)?;
-        let style_at = value_span(text, "citation_style", config.citation_style.trim());
-        if !style_at.is_empty() {
-            config.citation_style_at = Some(crate::diagnostics::Location::in_text(text, style_at));
+        let later = [
+            ("citation_style", Some(config.citation_style.clone())),
+            ("favicon", config.favicon.clone()),
+        ];
+        for (key, value) in later {
+            let span = value_span(text, key, value.as_deref().unwrap_or("").trim());
+            if !span.is_empty() {
+                let at = crate::diagnostics::Location::in_text(text, span);
+                config.value_at.insert(key, at);
+            }
         }
         if let Some(url) = &config.base_url {
             let url = url.trim();
@@ -206,6 +217,19 @@ impl SiteConfig {
             .with_help("name a folder under `themes/`, e.g. `theme: default`"));
         }
         Ok(config)
+    }
+}
+
+impl SiteConfig {
+    /// `d`, an error about setting `key` found after loading, pointed at the setting's value
+    /// in site.yaml (unless it already points somewhere, e.g. inside a `.csl` file).
+    pub fn at_setting(&self, key: &str, d: Diagnostic) -> Diagnostic {
+        let unplaced = d.location.is_none() && d.file.as_deref().is_none_or(|f| f == FILE_NAME);
+        match self.value_at.get(key) {
+            Some(at) if unplaced => d.at_location(FILE_NAME, at.clone()),
+            _ if d.file.is_none() => d.in_file(FILE_NAME),
+            _ => d,
+        }
     }
 }
 

@@ -750,3 +750,44 @@ fn link_checker_reports_missing_files_and_fragments() {
     assert!(problems[1].contains("no id `nope`"), "{problems:#?}");
     assert!(problems[2].contains("../outside.png"), "{problems:#?}");
 }
+
+/// Issue 20, point 13: every page links an icon: the theme's by default, or the file
+/// `favicon:` in site.yaml names; a name that is no file of the site is an error at its value.
+#[test]
+fn favicon_is_the_themes_or_the_one_site_yaml_names() {
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/articles/a.md",
+            "---\ntitle: Article A\n---\nText.\n",
+        ),
+    ]);
+    let out = fx.build_ok();
+    let icon = |page: &str| attr(&one(&out.html(page), "head link[rel=icon]"), "href");
+    assert_eq!(icon("index.html"), "img/favicon.svg");
+    assert_eq!(icon("articles/a/index.html"), "../../img/favicon.svg");
+    assert!(out.read("img/favicon.svg").starts_with(b"<svg"));
+
+    fx.write("static/images/logo.png", "not really a PNG");
+    fx.write(
+        "site.yaml",
+        format!("{SITE_YAML}favicon: images/logo.png\n"),
+    );
+    let out = fx.build_ok();
+    assert_eq!(icon("articles/a/index.html"), "../../images/logo.png");
+
+    fx.write(
+        "site.yaml",
+        format!("{SITE_YAML}favicon: images/logo.pgn\n"),
+    );
+    let run = fx.cli(&[]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = stderr(&run);
+    let d = assert_error_at(&err, Some("missing-favicon"), "site.yaml:4:10");
+    assert!(
+        d.contains("favicon `images/logo.pgn` is not a file the site publishes"),
+        "{d}"
+    );
+    assert!(d.contains("did you mean `images/logo.png`?"), "{d}");
+}

@@ -14,7 +14,7 @@ use crate::cite::{
     load_bibliography_file, load_inline_references, Bibliography, CiteCache, EntryCache, LoadedRef,
     StyleChoice, Styler,
 };
-use crate::config::{SiteConfig, FILE_NAME};
+use crate::config::SiteConfig;
 use crate::diagnostics::{closest, Diagnostic};
 use crate::load::SourceFile;
 use crate::url::Route;
@@ -224,12 +224,7 @@ pub fn page_works<'a>(
 fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {
     // An error about the setting itself (no such style, a path outside the site) points at
     // its value in site.yaml; an error inside a `.csl` file keeps that file's own place.
-    let at_setting = |d: Diagnostic| match &config.citation_style_at {
-        Some(at) if d.location.is_none() && d.file.as_deref().is_none_or(|f| f == FILE_NAME) => {
-            d.at_location(FILE_NAME, at.clone())
-        }
-        _ => d,
-    };
+    let at_setting = |d: Diagnostic| config.at_setting("citation_style", d);
     match StyleChoice::parse(&config.citation_style).map_err(at_setting)? {
         // Read through load's one file reader: inside the site, no symbolic link, size capped.
         StyleChoice::File(path) => {

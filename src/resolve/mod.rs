@@ -196,7 +196,38 @@ pub fn resolve(
     let planned = outputs::planned(&site, &opts.theme_files);
     diags.extend(outputs::collisions(&site, &planned));
     site.outputs = planned.into_iter().map(|o| o.path).collect();
+    diags.extend(favicon_problem(&site));
     (site, diags)
+}
+
+/// `favicon:` must name a file the site publishes: a missing icon is a broken link on every
+/// page, which no page's link check would see.
+fn favicon_problem(site: &Site) -> Option<Diagnostic> {
+    let wanted = site.config.favicon.as_deref()?;
+    let path = crate::render::context::favicon_path(&site.config);
+    if site.outputs.contains(path) {
+        return None;
+    }
+    let images = site.outputs.iter().map(String::as_str).filter(|p| {
+        let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
+        ["png", "svg", "ico", "gif", "jpg", "jpeg", "webp"].contains(&ext)
+    });
+    let help = match did_you_mean(path, images) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!(
+            "put the icon in `static/` and give its address in the site: `static/{path}` is \
+             `favicon: {path}`"
+        ),
+    };
+    let d = Diagnostic::error(
+        "missing-favicon",
+        format!(
+            "favicon `{}` is not a file the site publishes",
+            display_name(wanted)
+        ),
+    )
+    .with_help(help);
+    Some(site.config.at_setting("favicon", d))
 }
 
 /// Orders each section's pages and the site's articles (weight, then newest first, then
