@@ -763,10 +763,10 @@ fn favicon_is_the_themes_or_the_one_site_yaml_names() {
             "---\ntitle: Article A\n---\nText.\n",
         ),
     ]);
+    let icon = |out: &Out, page: &str| attr(&one(&out.html(page), "head link[rel=icon]"), "href");
     let out = fx.build_ok();
-    let icon = |page: &str| attr(&one(&out.html(page), "head link[rel=icon]"), "href");
-    assert_eq!(icon("index.html"), "img/favicon.svg");
-    assert_eq!(icon("articles/a/index.html"), "../../img/favicon.svg");
+    assert_eq!(icon(&out, "index.html"), "img/favicon.svg");
+    assert_eq!(icon(&out, "articles/a/index.html"), "../../img/favicon.svg");
     assert!(out.read("img/favicon.svg").starts_with(b"<svg"));
 
     fx.write("static/images/logo.png", "not really a PNG");
@@ -775,7 +775,7 @@ fn favicon_is_the_themes_or_the_one_site_yaml_names() {
         format!("{SITE_YAML}favicon: images/logo.png\n"),
     );
     let out = fx.build_ok();
-    assert_eq!(icon("articles/a/index.html"), "../../images/logo.png");
+    assert_eq!(icon(&out, "articles/a/index.html"), "../../images/logo.png");
 
     fx.write(
         "site.yaml",
