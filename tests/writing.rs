@@ -200,7 +200,7 @@ fn raw_img_tag_to_a_colocated_file_is_rewritten() {
 #[test]
 fn missing_alt_is_a_check_error_unless_decorative_or_allowed() {
     let fx = image_site(
-        "Intro.\n\n![](wide.png)\n\n![](small.png \"decorative\")\n",
+        "Intro.\n\n![](wide.png)\n\n![](small.png \"decorative\")\n\n![](small.png){.decorative} after.\n",
         "",
     );
     let o = glia_check(&fx);
@@ -214,6 +214,12 @@ fn missing_alt_is_a_check_error_unless_decorative_or_allowed() {
     let dec = &select(&doc, ".prose img")[1];
     assert_eq!(attr(dec, "alt"), "");
     assert!(dec.value().attr("title").is_none());
+    // `{.decorative}`, pandoc's class syntax, marks it too and is not printed.
+    let marked = &select(&doc, ".prose img")[2];
+    assert_eq!(attr(marked, "alt"), "");
+    let html = doc.root_element().html();
+    assert!(!html.contains("{.decorative}"), "{html}");
+    assert!(html.contains("> after."), "{html}");
 
     let allowed = image_site("![](wide.png)\n", "allow: [missing-alt]\n");
     let o = glia_check(&allowed);

@@ -1,7 +1,7 @@
 //! `missing-alt`: an image without alt text says nothing to a reader who cannot see it.
 //!
 //! An image that only decorates is marked with the title `"decorative"`
-//! (`![](divider.png "decorative")`), or the page lists `missing-alt` in its front-matter
+//! (`![](divider.png "decorative")`) or the class `![](divider.png){.decorative}`, or the page lists `missing-alt` in its front-matter
 //! `allow`. The rule is an error, which `allow` does not otherwise silence: the page's own
 //! `allow` is read here, as the editor's statement that its images are decorative.
 

@@ -68,28 +68,54 @@ pub fn apply(events: &mut Vec<Spanned>) {
     let mut first = true;
     let mut i = 0;
     while i < events.len() {
-        let Event::Start(Tag::Image { title, id, .. }) = &mut events[i].0 else {
+        let Event::Start(Tag::Image { title, .. }) = &mut events[i].0 else {
             i += 1;
             continue;
         };
-        let decorative = title.trim().eq_ignore_ascii_case(DECORATIVE);
-        let caption = (!decorative && !title.trim().is_empty()).then(|| title.to_string());
-        if decorative {
+        let by_title = title.trim().eq_ignore_ascii_case(DECORATIVE);
+        if by_title {
             *title = CowStr::Borrowed("");
         }
-        *id = Meta {
-            size: None,
-            eager: first,
-            decorative,
+        let caption = (!by_title && !title.trim().is_empty()).then(|| title.to_string());
+        let decorative = by_title || take_decorative_class(events, i);
+        if let Event::Start(Tag::Image { id, .. }) = &mut events[i].0 {
+            *id = Meta {
+                size: None,
+                eager: first,
+                decorative,
+            }
+            .encode()
+            .into();
         }
-        .encode()
-        .into();
         first = false;
         if let Some(caption) = caption {
             figure(events, i, &caption);
         }
         i += 1;
     }
+}
+
+/// The class syntax of pandoc and Hugo, `![](divider.png){.decorative}`:
+/// pulldown-cmark has no attributes, so the `{.decorative}` right after the image's end is
+/// text; it is removed here and marks the image at `i` decorative.
+fn take_decorative_class(events: &mut [Spanned], i: usize) -> bool {
+    const CLASS: &str = "{.decorative}";
+    let Some(end) = events[i..]
+        .iter()
+        .position(|(e, _)| matches!(e, Event::End(TagEnd::Image)))
+        .map(|p| p + i)
+    else {
+        return false;
+    };
+    let Some((Event::Text(text), span)) = events.get_mut(end + 1) else {
+        return false;
+    };
+    let Some(rest) = text.strip_prefix(CLASS) else {
+        return false;
+    };
+    *text = rest.to_string().into();
+    span.start = (span.start + CLASS.len()).min(span.end);
+    true
 }
 
 /// Makes the paragraph around the image at `i` a figure, if the image is all it holds.
