@@ -503,3 +503,27 @@ fn an_unclosed_bibtex_entry_or_last_value_is_reported_where_it_opens() {
     assert!(header.ends_with("this `{` is never closed"), "{header}");
     bib_error_first_and_alone(&err);
 }
+
+/// Issue 20, point 14 for site.yaml too: every independent mistake at once, in an editor's
+/// words (a whole number, true or false: not serde's `u32` and `a boolean`).
+#[test]
+fn every_independent_site_yaml_error_is_reported_in_an_editors_words() {
+    let yaml = format!("{SITE_YAML}titel: x\nreview_interval_months: twelve\noffline: maybe\n");
+    let err = fails_and_keeps_output(&[("site.yaml", yaml.as_bytes())]);
+    let (_, help) = message_and_help(&err, "unknown-key", "site.yaml:4:1");
+    assert!(help.contains("did you mean `title`?"), "{help}");
+    let (header, help) = message_and_help(&err, "invalid-value", "site.yaml:5:25");
+    assert!(
+        header.ends_with(
+            "`review_interval_months` must be a whole number (such as 12), not the text \"twelve\""
+        ),
+        "{header}"
+    );
+    assert!(!help.contains("u32"), "{help}");
+    let (header, _) = message_and_help(&err, "invalid-value", "site.yaml:6:10");
+    assert!(
+        header.ends_with("`offline` must be true or false, not the text \"maybe\""),
+        "{header}"
+    );
+    assert!(err.contains("3 errors"), "{err}");
+}

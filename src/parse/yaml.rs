@@ -262,7 +262,17 @@ fn invalid_type(msg: &str) -> Option<(String, &str)> {
     let found = match found {
         "map" => "a mapping (`{…}` or indented `key: value` lines)".to_string(),
         "sequence" => "a list".to_string(),
-        f => f.to_string(),
+        f => f
+            .strip_prefix("string ")
+            .map_or_else(|| f.to_string(), |t| format!("the text {t}")),
+    };
+    // serde names Rust types; an editor knows numbers and yes/no.
+    let expected = match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (such as 12)",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a boolean" => "true or false",
+        e => e,
     };
     Some((found, expected))
 }
