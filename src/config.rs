@@ -35,6 +35,14 @@ pub struct SiteConfig {
     /// `vancouver` (default), `ama`, `apa`, or a path to a `.csl` file.
     #[serde(default = "default_citation_style")]
     pub citation_style: String,
+    /// The site's icon: the address of a file the site publishes (from `static/` or
+    /// `content/`), e.g. `images/logo.png`. Default: the theme's `img/favicon.svg`.
+    #[serde(default)]
+    pub favicon: Option<String>,
+    /// Where the values of settings checked later are written (`citation_style`, `favicon`),
+    /// so errors found when `site.yaml` is no longer at hand still point at them.
+    #[serde(skip)]
+    pub value_at: std::collections::BTreeMap<&'static str, crate::diagnostics::Location>,
     /// Bibliography files, relative to the site root. Default: every file in `content/references/`.
     #[serde(default)]
     pub bibliography: Option<Vec<String>>,
@@ -48,6 +56,35 @@ pub struct SiteConfig {
     pub review_interval_months: u32,
     #[serde(default)]
     pub readability: ReadabilityConfig,
+    /// A crisis box (e.g. a crisis line) shown on pages with `crisis: true` or a tag in
+    /// `crisis_tags`.
+    #[serde(default)]
+    pub crisis: Option<CrisisConfig>,
+    #[serde(default)]
+    pub crisis_tags: Vec<String>,
+}
+
+/// What the crisis box says and where it sends readers.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CrisisConfig {
+    #[serde(default = "default_crisis_title")]
+    pub title: String,
+    pub text: String,
+    #[serde(default)]
+    pub links: Vec<CrisisLink>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CrisisLink {
+    pub text: String,
+    /// `tel:`, `https:` and the other schemes links may use.
+    pub url: String,
+}
+
+fn default_crisis_title() -> String {
+    "Need help now?".into()
 }
 
 /// Settings for `glia check`'s readability rule on pages written for patients.
@@ -102,59 +139,116 @@ fn default_citation_style() -> String {
 }
 
 impl SiteConfig {
-    /// Reads `<root>/site.yaml`. Problems come back as diagnostics pointing into the file.
-    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+    /// Reads `<root>/site.yaml`. Problems come back as diagnostics pointing into the file,
+    /// every independent one.
+    pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         let path = root.join(FILE_NAME);
         if std::fs::symlink_metadata(&path).is_err() {
-            return Err(Diagnostic::error(
+            return Err(vec![Diagnostic::error(
                 "missing-config",
                 format!("cannot read {FILE_NAME}: there is no such file"),
             )
             .in_file(FILE_NAME)
             .with_help(format!(
                 "run glia in a site folder (one with {FILE_NAME}), pass --root DIR"
-            )));
+            ))]);
         }
-        let bytes = crate::load::read_bytes(&path, FILE_NAME)?;
-        let text = crate::load::decode_utf8(FILE_NAME, &bytes)?;
-        Self::parse(&text)
+        let bytes = crate::load::read_bytes(&path, FILE_NAME).map_err(|d| vec![d])?;
+        let text = crate::load::decode_utf8(FILE_NAME, &bytes).map_err(|d| vec![d])?;
+        Self::parse_all(&text)
     }
 
+    /// [`Self::parse_all`]'s first problem.
     pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
+        Self::parse_all(text).map_err(|mut ds| ds.swap_remove(0))
+    }
+
+    /// The settings in `text`, or every independent problem with them.
+    pub fn parse_all(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         if text.trim().is_empty() {
-            return Err(
-                Diagnostic::error("empty-file", format!("{FILE_NAME} is empty"))
-                    .in_file(FILE_NAME)
-                    .with_help("add at least `title: My site`"),
-            );
+            return Err(vec![Diagnostic::error(
+                "empty-file",
+                format!("{FILE_NAME} is empty"),
+            )
+            .in_file(FILE_NAME)
+            .with_help("add at least `title: My site`")]);
         }
-        let mut config: SiteConfig = yaml::from_str(text, FILE_NAME, text, 0, FILE_NAME)?;
+        let mut config: SiteConfig = yaml::from_str_all(text, FILE_NAME, text, 0, FILE_NAME)?;
+        let mut errors = Vec::new();
+        let later = [
+            ("citation_style", Some(config.citation_style.clone())),
+            ("favicon", config.favicon.clone()),
+        ];
+        for (key, value) in later {
+            let span = value_span(text, key, value.as_deref().unwrap_or("").trim());
+            if !span.is_empty() {
+                let at = crate::diagnostics::Location::in_text(text, span);
+                config.value_at.insert(key, at);
+            }
+        }
         if let Some(url) = &config.base_url {
             let url = url.trim();
             if let Some(why) = base_url_problem(url) {
-                return Err(Diagnostic::error(
-                    "invalid-value",
-                    format!("base_url `{url}` is not an http(s) URL: {why}"),
-                )
-                .at(FILE_NAME, text, value_span(text, "base_url", url))
-                .with_help("write it in full, e.g. `base_url: https://example.org/`"));
+                errors.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        format!("base_url `{url}` is not an http(s) URL: {why}"),
+                    )
+                    .at(FILE_NAME, text, value_span(text, "base_url", url))
+                    .with_help("write it in full, e.g. `base_url: https://example.org/`"),
+                );
+            } else {
+                config.base_url = Some(normalize_base_url(url));
             }
-            config.base_url = Some(normalize_base_url(url));
+        }
+        for link in config.crisis.iter().flat_map(|c| &c.links) {
+            if !crate::url::is_safe_url(&link.url) {
+                let at = text.find(link.url.as_str()).unwrap_or(0);
+                errors.push(
+                    Diagnostic::error(
+                        "unsafe-url",
+                        format!(
+                            "crisis link `{}` uses a scheme browsers would run or embed",
+                            link.url
+                        ),
+                    )
+                    .at(FILE_NAME, text, at..at + link.url.len())
+                    .with_help("only http:, https:, mailto: and tel: links are allowed"),
+                );
+            }
         }
         // A theme is a folder under `themes/`, named by one plain name: an absolute path or
         // `..` would publish a folder outside the site.
         if let Some(why) = crate::url::slug_problem(&config.theme) {
-            return Err(Diagnostic::error(
-                "invalid-value",
-                format!(
-                    "theme `{}` is not a theme name: {why}",
-                    crate::diagnostics::display_name(&config.theme)
-                ),
-            )
-            .at(FILE_NAME, text, value_span(text, "theme", &config.theme))
-            .with_help("name a folder under `themes/`, e.g. `theme: default`"));
+            errors.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    format!(
+                        "theme `{}` is not a theme name: {why}",
+                        crate::diagnostics::display_name(&config.theme)
+                    ),
+                )
+                .at(FILE_NAME, text, value_span(text, "theme", &config.theme))
+                .with_help("name a folder under `themes/`, e.g. `theme: default`"),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
         }
         Ok(config)
+    }
+}
+
+impl SiteConfig {
+    /// `d`, an error about setting `key` found after loading, pointed at the setting's value
+    /// in site.yaml (unless it already points somewhere, e.g. inside a `.csl` file).
+    pub fn at_setting(&self, key: &str, d: Diagnostic) -> Diagnostic {
+        let unplaced = d.location.is_none() && d.file.as_deref().is_none_or(|f| f == FILE_NAME);
+        match self.value_at.get(key) {
+            Some(at) if unplaced => d.at_location(FILE_NAME, at.clone()),
+            _ if d.file.is_none() => d.in_file(FILE_NAME),
+            _ => d,
+        }
     }
 }
 

@@ -185,12 +185,13 @@ impl Diagnostic {
         }
     }
 
-    fn sort_key(&self) -> (Option<&str>, usize, usize, Severity, &str) {
+    fn sort_key(&self) -> (bool, Option<&str>, usize, usize, Severity, &str) {
         let (line, col) = self
             .location
             .as_ref()
             .map_or((0, 0), |l| (l.line, l.column));
         (
+            !ROOT_CAUSES.contains(&self.code),
             self.file.as_deref(),
             line,
             col,
@@ -254,6 +255,11 @@ pub fn display_name(name: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// Codes of problems that make other files' problems: a bibliography that cannot be read
+/// leaves citations unresolved. They are listed first, so an editor reads the cause before
+/// anything that follows from it.
+const ROOT_CAUSES: [&str; 2] = ["bibliography-syntax", "bibliography-format"];
+
 /// The problems of one run, kept in a stable order so output never depends on thread timing.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
@@ -285,7 +291,8 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// Sorted by file, position, severity and message; exact duplicates removed.
+    /// Root causes first ([`ROOT_CAUSES`]), then by file, position, severity and message; exact
+    /// duplicates removed.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.items.dedup();

@@ -16,7 +16,7 @@
 //! Everything else compiles the whole site again, exactly as `glia build` would: a change to
 //! headings (other pages link to them), citation keys, code blocks (the site's highlighting
 //! stylesheet), a slug, a draft flag or inline references; a front-matter edit that changes
-//! the site's newest date ("built on" on every page) or its set of tags (a tag page comes or
+//! the site's newest date ("Last updated" on every page) or its set of tags (a tag page comes or
 //! goes); and any change outside articles and pages — a template, `site.yaml`, a glossary
 //! term, a bibliography, the disclaimer (in every footer), a file added or removed.
 //! `tests/incremental.rs` compares patched output with a full build, byte for byte.
@@ -414,6 +414,7 @@ fn patch_page(
     let (_, d) = resolve::citations::page_works(
         &site.citations.bibliography,
         &site.citations.canonical,
+        &site.citations.unread,
         &site.pages[i],
     );
     diags.extend(d);
@@ -422,7 +423,7 @@ fn patch_page(
         return Err(Refused::Errors(diags));
     }
     if front_matter {
-        // A new newest date changes the "built on" date of every page; a tag that appears
+        // A new newest date changes the "Last updated" date of every page; a tag that appears
         // or disappears adds or removes a tag page.
         site.articles = resolve::arrange(&mut site.pages);
         if resolve::build_date(&site.pages) != site.build_date

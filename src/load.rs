@@ -74,8 +74,8 @@ const BIB_EXTENSIONS: [&str; 5] = ["yaml", "yml", "bib", "json", "bibtex"];
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
     let config = match SiteConfig::load(root) {
         Ok(c) => c,
-        Err(d) => {
-            diags.push(d);
+        Err(ds) => {
+            diags.extend(ds);
             return None;
         }
     };

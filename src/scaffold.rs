@@ -140,7 +140,7 @@ pub fn new_article(
     let text = format!(
         "---\n\
          title: {title}\n\
-         summary: One or two sentences for listings and search results.\n\
+         summary: {summary}\n\
          date: {today}\n\
          # updated: {today}\n\
          authors: [{author}]\n\
@@ -153,14 +153,25 @@ pub fn new_article(
          # slug: short-name                  # replaces the last part of the URL\n\
          # draft: true                       # left out of builds unless --drafts\n\
          # allow: [uncited-claims]           # silence a `glia check` rule for this page\n\
+         # crisis: true                      # show the crisis box from site.yaml `crisis:`\n\
          references: []                      # works cited only here; most live in content/references/\n\
          ---\n\n\
-         Start with what the reader most needs to know. Cite sources by key, like this: `[@key]`.\n",
+         {body}\n",
         title = yaml_string(title),
+        summary = PLACEHOLDER_SUMMARY,
+        body = PLACEHOLDER_BODY,
     );
     std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
 }
+
+/// The summary `glia new article` writes for the editor to replace; `glia check` warns
+/// (`placeholder-text`) while a page still has it.
+pub const PLACEHOLDER_SUMMARY: &str = "One or two sentences for listings and search results.";
+
+/// The first line of the body `glia new article` writes, checked the same way.
+pub const PLACEHOLDER_BODY: &str =
+    "Start with what the reader most needs to know. Cite sources by key, like this: `[@key]`.";
 
 /// A title quoted for YAML, so `:` or `#` in it cannot change the front-matter's meaning.
 fn yaml_string(s: &str) -> String {

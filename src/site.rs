@@ -102,12 +102,22 @@ pub fn compile_to(
     let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
     mark("load");
     progress.stage("parsing", None);
+    let all_pages: std::collections::BTreeSet<String> = inputs
+        .pages
+        .iter()
+        .map(|p| p.content_path.clone())
+        .collect();
     // Pages and the bibliography/style are independent: read them side by side.
     let ((parsed, d), preloaded) = rayon::join(
         || parse::parse_all(inputs.pages),
         || resolve::citations::preload(&opts.root, &inputs.config, &inputs.bibliography),
     );
     diags.extend(d);
+    // Pages that failed to parse (already reported), so links to them are not errors too.
+    let mut unparsed = all_pages;
+    for p in &parsed {
+        unparsed.remove(&p.content_path);
+    }
     mark("parse");
     progress.stage("resolving", None);
     let style = if opts.offline || inputs.config.offline {
@@ -123,6 +133,7 @@ pub fn compile_to(
         preloaded,
         &resolve::Options {
             drafts: opts.drafts,
+            unparsed,
             link_style: style,
             theme_files: theme
                 .as_ref()

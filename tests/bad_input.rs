@@ -266,3 +266,264 @@ fn all_problems_are_reported_in_one_run() {
         "the summary counts both errors:\n{err}"
     );
 }
+
+// ---- Front-matter mistakes said in an editor's words, where they start (issue 20, point 14) ----
+
+/// The header line of the error at `position`, and its help line.
+fn message_and_help(err: &str, code: &str, position: &str) -> (String, String) {
+    let d = assert_error_at(err, Some(code), position);
+    let header = d.lines().next().unwrap_or("").to_string();
+    let help = d
+        .lines()
+        .find(|l| l.contains("help:"))
+        .unwrap_or_else(|| panic!("no help: {d}"))
+        .to_string();
+    (header, help)
+}
+
+#[test]
+fn unclosed_quote_is_reported_where_it_opens() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: \"Esketamine nasal spray\nsummary: \"What to expect.\"\ndate: 2026-01-05\n---\nBody.\n",
+    )]);
+    let (header, help) = message_and_help(&err, "invalid-yaml", "content/articles/a.md:2:8");
+    assert!(header.ends_with("this quote is never closed"), "{header}");
+    assert!(help.contains("on the same line"), "{help}");
+    // One mistake, one error: the swallowed keys and the title are not reported again.
+    assert_eq!(err.matches("error[").count(), 1, "{err}");
+}
+
+#[test]
+fn tab_indentation_says_use_spaces() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\ntags:\n\t- ketamine\n---\nBody.\n",
+    )]);
+    let (header, help) = message_and_help(&err, "invalid-yaml", "content/articles/a.md:4:1");
+    assert!(header.contains("indented with a tab"), "{header}");
+    assert!(help.contains("use spaces, not tabs, to indent"), "{help}");
+}
+
+#[test]
+fn unclosed_list_points_at_its_bracket_and_quotes_no_other_position() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\nsummary: S\ndate: 2026-01-01\nauthors: [A]\nreviewed_by: B\naudience: [patients]\nweight: 1\ntags: [esketamine\n---\nBody.\n",
+    )]);
+    let (header, help) = message_and_help(&err, "invalid-yaml", "content/articles/a.md:9:7");
+    assert!(header.ends_with("this `[` is never closed"), "{header}");
+    assert!(
+        !header.contains("line "),
+        "no second, different position: {header}"
+    );
+    assert!(help.contains("`]`"), "{help}");
+}
+
+#[test]
+fn a_mapping_where_a_list_belongs_is_said_plainly_at_the_value() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\ntags: {a: 1}\n---\nBody.\n",
+    )]);
+    let (header, help) = message_and_help(&err, "invalid-value", "content/articles/a.md:3:7");
+    assert!(
+        header.contains("`tags` must be a text or a list of texts"),
+        "{header}"
+    );
+    assert!(!header.contains("untagged"), "{header}");
+    assert!(help.contains("tags: [depression, ketamine]"), "{help}");
+}
+
+#[test]
+fn unknown_value_suggests_the_closest_and_every_error_in_a_file_is_reported() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\naudience: [patient]\ntittle: B\ndate: 2026-02-30\n---\nBody.\n",
+    )]);
+    let (header, help) = message_and_help(&err, "invalid-value", "content/articles/a.md:3:12");
+    assert!(
+        header.contains("`patient` is not an allowed value for `audience`"),
+        "{header}"
+    );
+    assert!(help.contains("did you mean `patients`?"), "{help}");
+    assert_error_at(&err, Some("unknown-key"), "content/articles/a.md:4:1");
+    assert_error_at(&err, Some("invalid-date"), "content/articles/a.md:5:7");
+    assert!(err.contains("3 errors"), "{err}");
+}
+
+// ---- Mistyped addresses, and links to a page that failed to parse (issue 20, point 16) ----
+
+#[test]
+fn mistyped_web_addresses_show_the_likely_fix() {
+    let err = fails_and_keeps_output(&[(
+        "content/articles/a.md",
+        b"---\ntitle: Article A\n---\nSee [x](htps://example.com) and\n[FDA](https//www.fda.gov/drugs/safety).\n",
+    )]);
+    let (header, help) = message_and_help(&err, "mistyped-url", "content/articles/a.md:4:9");
+    assert!(
+        header.contains("looks like a mistyped web address"),
+        "{header}"
+    );
+    assert!(
+        help.contains("did you mean `https://example.com`?"),
+        "{help}"
+    );
+    let (_, help) = message_and_help(&err, "mistyped-url", "content/articles/a.md:5:7");
+    assert!(
+        help.contains("`https://www.fda.gov/drugs/safety`"),
+        "{help}"
+    );
+    assert!(!err.contains("scheme browsers would run"), "{err}");
+    assert!(!err.contains("no such file"), "{err}");
+}
+
+#[test]
+fn a_page_that_fails_to_parse_is_not_also_missing_for_its_links() {
+    // a.md links to b.md; b.md's front-matter is broken.
+    let err = fails_and_keeps_output(&[(
+        "content/articles/b.md",
+        b"---\ntitle: \"Article B\n---\nText.\n",
+    )]);
+    assert_error_at(&err, Some("invalid-yaml"), "content/articles/b.md:2:8");
+    assert!(!err.contains("there is no page"), "{err}");
+    assert_eq!(err.matches("error[").count(), 1, "{err}");
+}
+
+// ---- Citation style and bibliography errors where they are (issue 20, point 15) ----
+
+#[test]
+fn a_mistyped_citation_style_is_reported_at_its_value() {
+    let yaml = format!("{SITE_YAML}citation_style: vancuver\n");
+    let err = fails_and_keeps_output(&[("site.yaml", yaml.as_bytes())]);
+    let (header, help) = message_and_help(&err, "unknown-style", "site.yaml:4:17");
+    assert!(
+        header.ends_with("unknown citation style `vancuver`"),
+        "{header}"
+    );
+    assert!(help.contains("did you mean `vancouver`?"), "{help}");
+}
+
+/// Article A cites both works of `refs.bib` and one that is nowhere.
+const CITING: &[u8] =
+    b"---\ntitle: Article A\n---\nSee [B](b.md) [@smith2020; @jones2021] and [@nosuch2020].\n";
+
+/// The bibliography's error comes first; the works it defines are not also called unknown
+/// (with help to add them), only the key that is in no file.
+fn bib_error_first_and_alone(err: &str) {
+    let first = err.lines().find(|l| l.starts_with("error[")).unwrap_or("");
+    assert!(first.starts_with("error[bibliography-syntax]"), "{err}");
+    for key in ["smith2020", "jones2021"] {
+        assert!(
+            !err.contains(&format!("no reference with key `{key}`")),
+            "{err}"
+        );
+    }
+    assert_error_at(err, Some("unknown-citation"), "content/articles/a.md:4:44");
+    assert_eq!(err.matches("error[").count(), 2, "{err}");
+}
+
+#[test]
+fn a_missing_comma_in_bibtex_is_said_where_it_belongs_and_first() {
+    let err = fails_and_keeps_output(&[
+        (
+            "content/references/refs.bib",
+            b"@article{smith2020,\n  title = {A trial},\n  author = {Smith, Ann}\n  journal = {J},\n  year = {2020}\n}\n\n@article{jones2021,\n  title = {Another},\n  year = {2021}\n}\n",
+        ),
+        ("content/articles/a.md", CITING),
+    ]);
+    let (header, help) = message_and_help(
+        &err,
+        "bibliography-syntax",
+        "content/references/refs.bib:3:23",
+    );
+    assert!(
+        header.ends_with("a `,` is missing after this value"),
+        "{header}"
+    );
+    assert!(help.contains("before the field `journal`"), "{help}");
+    bib_error_first_and_alone(&err);
+}
+
+#[test]
+fn an_unclosed_brace_in_bibtex_is_reported_where_it_opens() {
+    let err = fails_and_keeps_output(&[
+        (
+            "content/references/refs.bib",
+            b"@article{smith2020,\n  title = {A trial,\n  author = {Smith, Ann},\n  year = {2020}\n}\n\n@article{jones2021,\n  title = {Another},\n  year = {2021}\n}\n",
+        ),
+        ("content/articles/a.md", CITING),
+    ]);
+    let (header, help) = message_and_help(
+        &err,
+        "bibliography-syntax",
+        "content/references/refs.bib:2:11",
+    );
+    assert!(header.ends_with("this `{` is never closed"), "{header}");
+    assert!(help.contains("end the value with `}`"), "{help}");
+    assert!(!err.contains("expected comma"), "{err}");
+    bib_error_first_and_alone(&err);
+}
+
+#[test]
+fn an_unclosed_bibtex_entry_or_last_value_is_reported_where_it_opens() {
+    // The entry's own `}` is missing: the next entry starts inside it.
+    let err = fails_and_keeps_output(&[
+        (
+            "content/references/refs.bib",
+            b"@article{smith2020,\n  title = {A trial},\n  year = {2020}\n\n@article{jones2021,\n  title = {Another},\n  year = {2021}\n}\n",
+        ),
+        ("content/articles/a.md", CITING),
+    ]);
+    let (header, help) = message_and_help(
+        &err,
+        "bibliography-syntax",
+        "content/references/refs.bib:1:9",
+    );
+    assert!(
+        header.ends_with("entry `smith2020` is never closed"),
+        "{header}"
+    );
+    assert!(help.contains("end the entry with `}`"), "{help}");
+    bib_error_first_and_alone(&err);
+
+    // The last value's `}` is missing: the entry's `}` closes the value instead.
+    let err = fails_and_keeps_output(&[
+        (
+            "content/references/refs.bib",
+            b"@article{jones2021,\n  title = {Another},\n  year = {2021}\n}\n\n@article{smith2020,\n  title = {A trial},\n  year = {2020\n}\n",
+        ),
+        ("content/articles/a.md", CITING),
+    ]);
+    let (header, _) = message_and_help(
+        &err,
+        "bibliography-syntax",
+        "content/references/refs.bib:8:10",
+    );
+    assert!(header.ends_with("this `{` is never closed"), "{header}");
+    bib_error_first_and_alone(&err);
+}
+
+/// Issue 20, point 14 for site.yaml too: every independent mistake at once, in an editor's
+/// words (a whole number, true or false: not serde's `u32` and `a boolean`).
+#[test]
+fn every_independent_site_yaml_error_is_reported_in_an_editors_words() {
+    let yaml = format!("{SITE_YAML}titel: x\nreview_interval_months: twelve\noffline: maybe\n");
+    let err = fails_and_keeps_output(&[("site.yaml", yaml.as_bytes())]);
+    let (_, help) = message_and_help(&err, "unknown-key", "site.yaml:4:1");
+    assert!(help.contains("did you mean `title`?"), "{help}");
+    let (header, help) = message_and_help(&err, "invalid-value", "site.yaml:5:25");
+    assert!(
+        header.ends_with(
+            "`review_interval_months` must be a whole number (such as 12), not the text \"twelve\""
+        ),
+        "{header}"
+    );
+    assert!(!help.contains("u32"), "{help}");
+    let (header, _) = message_and_help(&err, "invalid-value", "site.yaml:6:10");
+    assert!(
+        header.ends_with("`offline` must be true or false, not the text \"maybe\""),
+        "{header}"
+    );
+    assert!(err.contains("3 errors"), "{err}");
+}

@@ -85,6 +85,67 @@ fn repo_site_relative_links_all_resolve() {
     );
 }
 
+/// Issue 20, "what it must show" 2: the network's site uses care cards where its content
+/// already gives the advice: urgent advice on suicidal ideation (the glossary entry, and the
+/// articles' "Need help now?"), and a warning on driving after esketamine, with its citation.
+#[test]
+fn repo_site_shows_care_cards_for_urgent_advice_and_driving() {
+    let (_tmp, out) = build_repo_site();
+    let text = |e: &scraper::ElementRef| e.text().collect::<String>();
+    let glossary = out.html("glossary/index.html");
+    let entry = one(&glossary, "#suicidal-ideation");
+    let urgent: Vec<_> = entry
+        .select(&sel(".callout.callout-urgent[role=note]"))
+        .collect();
+    assert_eq!(urgent.len(), 1, "{}", entry.html());
+    assert!(
+        text(&urgent[0]).contains("Urgent advice"),
+        "{}",
+        urgent[0].html()
+    );
+    assert!(
+        text(&urgent[0]).contains("emergency services"),
+        "{}",
+        urgent[0].html()
+    );
+
+    let page = out.html("articles/esketamine-nasal-spray/index.html");
+    let urgent = one(&page, ".callout-urgent");
+    assert!(
+        text(&urgent).contains("emergency services"),
+        "{}",
+        urgent.html()
+    );
+    let warning = one(&page, ".callout-warning");
+    let words = text(&warning);
+    assert!(words.trim_start().starts_with("Warning"), "{words}");
+    assert!(words.contains("Do not drive"), "{words}");
+    assert_eq!(
+        warning
+            .select(&sel("a[href='#ref-fda2026spravato']"))
+            .count(),
+        1,
+        "the warning keeps its citation: {}",
+        warning.html()
+    );
+    let monitoring = out.html("articles/safety-monitoring/index.html");
+    assert!(text(&one(&monitoring, ".callout-warning")).contains("do not drive"));
+    one(&monitoring, ".callout-urgent");
+}
+
+/// Issue 20, point 13: the footer's date is the newest content date, not the build's: it says
+/// "Last updated", not "Built on".
+#[test]
+fn footer_says_last_updated() {
+    let (_tmp, out) = build_repo_site();
+    let page = out.html("articles/esketamine-nasal-spray/index.html");
+    let footer: String = one(&page, "footer.site-footer").text().collect();
+    assert!(footer.contains("Last updated"), "{footer}");
+    assert!(!footer.contains("Built on"), "{footer}");
+    let time = one(&page, "footer.site-footer time[datetime]");
+    assert_eq!(attr(&time, "datetime").len(), "2026-12-03".len());
+}
+
 #[test]
 fn repo_site_has_no_javascript_urls() {
     let (_tmp, out) = build_repo_site();
@@ -688,4 +749,45 @@ fn link_checker_reports_missing_files_and_fragments() {
     assert!(problems[0].contains("`b/`"), "{problems:#?}");
     assert!(problems[1].contains("no id `nope`"), "{problems:#?}");
     assert!(problems[2].contains("../outside.png"), "{problems:#?}");
+}
+
+/// Issue 20, point 13: every page links an icon: the theme's by default, or the file
+/// `favicon:` in site.yaml names; a name that is no file of the site is an error at its value.
+#[test]
+fn favicon_is_the_themes_or_the_one_site_yaml_names() {
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/articles/a.md",
+            "---\ntitle: Article A\n---\nText.\n",
+        ),
+    ]);
+    let icon = |out: &Out, page: &str| attr(&one(&out.html(page), "head link[rel=icon]"), "href");
+    let out = fx.build_ok();
+    assert_eq!(icon(&out, "index.html"), "img/favicon.svg");
+    assert_eq!(icon(&out, "articles/a/index.html"), "../../img/favicon.svg");
+    assert!(out.read("img/favicon.svg").starts_with(b"<svg"));
+
+    fx.write("static/images/logo.png", "not really a PNG");
+    fx.write(
+        "site.yaml",
+        format!("{SITE_YAML}favicon: images/logo.png\n"),
+    );
+    let out = fx.build_ok();
+    assert_eq!(icon(&out, "articles/a/index.html"), "../../images/logo.png");
+
+    fx.write(
+        "site.yaml",
+        format!("{SITE_YAML}favicon: images/logo.pgn\n"),
+    );
+    let run = fx.cli(&[]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = stderr(&run);
+    let d = assert_error_at(&err, Some("missing-favicon"), "site.yaml:4:10");
+    assert!(
+        d.contains("favicon `images/logo.pgn` is not a file the site publishes"),
+        "{d}"
+    );
+    assert!(d.contains("did you mean `images/logo.png`?"), "{d}");
 }

@@ -258,7 +258,7 @@ fn front_matter_edits_render_the_listings_not_the_whole_site() {
         Kind::Patch(_)
     ));
     s.assert_same_as_build(&fx, "a shared tag");
-    // The newest date of the site is the "built on" date of every page.
+    // The newest date of the site is the "Last updated" date of every page.
     let newest = older.replace("date: 2025-03-01", "date: 2026-09-01");
     assert_eq!(
         s.edit(&fx, "content/articles/a.md", &newest).unwrap(),

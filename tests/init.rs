@@ -78,3 +78,74 @@ fn new_article_fills_the_front_matter_and_never_overwrites() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.path().join("outside").exists());
 }
+
+/// Issue 20, point 13: the placeholder summary and opening line of `glia new article` are
+/// `glia check` warnings until the editor replaces them.
+#[test]
+fn new_articles_placeholder_text_is_a_check_warning_until_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let s = site.to_str().unwrap();
+    assert!(glia(&["init", s]).status.success());
+    assert!(glia(&["new", "article", "Ketamine aftercare", "--root", s])
+        .status
+        .success());
+    let out = glia(&["check", "--root", s, "--format", "json"]);
+    let found: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &serde_json::Value| d["code"] == "placeholder-text")
+        .collect();
+    let at = |d: &serde_json::Value| {
+        (
+            d["file"].as_str().unwrap().to_string(),
+            d["line"].as_u64().unwrap(),
+            d["column"].as_u64().unwrap(),
+            d["severity"].as_str().unwrap().to_string(),
+            d["message"].as_str().unwrap().to_string(),
+        )
+    };
+    let file = "content/articles/ketamine-aftercare.md".to_string();
+    let warning = "warning".to_string();
+    assert_eq!(
+        found.iter().map(at).collect::<Vec<_>>(),
+        [
+            (
+                file.clone(),
+                3,
+                10,
+                warning.clone(),
+                "the summary is still the placeholder from `glia new`".to_string()
+            ),
+            (
+                file,
+                20,
+                1,
+                warning,
+                "this line is still the placeholder from `glia new`".to_string()
+            ),
+        ],
+        "{}",
+        stdout(&out)
+    );
+
+    // Replaced, the warnings go.
+    let path = site.join("content/articles/ketamine-aftercare.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replace(
+            glia::scaffold::PLACEHOLDER_SUMMARY,
+            "What to expect after a ketamine session.",
+        )
+        .replace(
+            glia::scaffold::PLACEHOLDER_BODY,
+            "Rest for the rest of the day.",
+        );
+    std::fs::write(&path, text).unwrap();
+    let out = glia(&["check", "--root", s, "--format", "json"]);
+    assert!(
+        !stdout(&out).contains("placeholder-text"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -253,7 +253,7 @@ fn a_printed_article_has_its_references_and_no_navigation() {
     }
     for unwanted in [
         "Skip to content",
-        "Dark theme",
+        "Use dark theme",
         "About the network",
         "Search this site",
         "On this page",

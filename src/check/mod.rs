@@ -7,6 +7,8 @@
 
 mod claims;
 mod incomplete_reference;
+mod missing_alt;
+mod placeholder;
 mod prose;
 mod readability;
 mod review;
@@ -75,6 +77,8 @@ pub fn run(site: &Site, opts: &Options) -> Vec<Diagnostic> {
         let page = &p.page;
         external_urls(page, &mut diags);
         uncited_claims(page, &mut diags);
+        missing_alt::check(page, &mut diags);
+        placeholder::check(page, &mut diags);
         if page.kind == Kind::Article {
             review_freshness(
                 page,

@@ -42,8 +42,8 @@ pub mod style;
 pub mod syntax;
 
 pub use model::{
-    load_bibliography_file, load_inline_references, Bibliography, Date, LoadedRef, Name, RefInput,
-    Reference,
+    declared_keys, load_bibliography_file, load_inline_references, Bibliography, Date, LoadedRef,
+    Name, RefInput, Reference,
 };
 pub use style::{
     anchor_id, CiteCache, EntryCache, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice,

@@ -877,6 +877,60 @@ fn find_field(text: &str, entry: Range<usize>, field: &str, at_key: bool) -> Opt
     None
 }
 
+/// The keys a bibliography file means to define, read leniently from its text (`@type{key,`,
+/// `id: key`, `"id": "key"`, a YAML map's top-level keys): for a file that could not be read,
+/// so a citation of one of its works is not also reported as unknown, an error whose help
+/// would send the editor to add a work that is there.
+pub fn declared_keys(display_path: &str, text: &str) -> Vec<String> {
+    let ext = display_path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let word = |s: &str| -> String {
+        s.trim()
+            .trim_matches(['"', '\''])
+            .split([',', '"', '\'', '}', ' ', '\t'])
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut keys: Vec<String> = match ext.as_str() {
+        "bib" | "bibtex" => text
+            .split('@')
+            .skip(1)
+            .filter_map(|entry| {
+                let (kind, rest) = entry.split_once(['{', '('])?;
+                let kind = kind.trim().to_ascii_lowercase();
+                let plain = !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_alphabetic());
+                (plain && !matches!(kind.as_str(), "comment" | "string" | "preamble"))
+                    .then(|| word(rest.split(['\n', ',']).next().unwrap_or("")))
+            })
+            .collect(),
+        "json" => text
+            .split("\"id\"")
+            .skip(1)
+            .filter_map(|rest| rest.trim_start().strip_prefix(':'))
+            .map(word)
+            .collect(),
+        _ => text
+            .lines()
+            .filter_map(|line| {
+                let id = line.trim_start().trim_start_matches('-').trim_start();
+                if let Some(v) = id.strip_prefix("id:") {
+                    return Some(word(v));
+                }
+                let top = !line.starts_with([' ', '\t', '#', '-']);
+                top.then(|| line.split_once(':').map(|(k, _)| word(k)))
+                    .flatten()
+            })
+            .collect(),
+    };
+    keys.retain(|k| !k.is_empty());
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 /// Loads one bibliography file, choosing the reader by extension.
 ///
 /// Problems never abort the file: every good entry is returned along with a diagnostic per bad
@@ -1196,9 +1250,25 @@ fn check_bib_braces(file: &str, text: &str) -> Vec<Diagnostic> {
                 let mut quoted = false;
                 let mut j = open + 1;
                 let mut closed = None;
+                // The `{`s still open, outermost (the entry's) first; and the first one seen
+                // open across a line that starts a new field or entry, which is where an
+                // editor forgot the `}` (its own `}` then closes something later instead).
+                let mut opens = vec![open];
+                let mut suspect: Option<usize> = None;
+                // The last value closed by a `}` alone on its line, the way entries end: at
+                // the end of the file, the `{` that `}` was probably meant for the entry.
+                let mut lone_close: Option<usize> = None;
                 while j < bytes.len() {
                     match bytes[j] {
                         b'\\' => j += 1,
+                        b'\n' if suspect.is_none() && kind != "comment" => {
+                            let next = &text[j + 1..];
+                            if depth >= 2 && (starts_field(next) || starts_entry(next)) {
+                                suspect = opens.get(1).copied();
+                            } else if depth == 1 && starts_entry(next) {
+                                suspect = Some(open);
+                            }
+                        }
                         b'}' if kind == "comment" => {
                             closed = Some(j);
                             break;
@@ -1206,6 +1276,7 @@ fn check_bib_braces(file: &str, text: &str) -> Vec<Diagnostic> {
                         b'"' if depth == 1 => quoted = !quoted,
                         b'{' => {
                             depth += 1;
+                            opens.push(j);
                             if depth > MAX_BIB_DEPTH + 1 {
                                 diags.push(
                                     Diagnostic::error(
@@ -1227,6 +1298,11 @@ fn check_bib_braces(file: &str, text: &str) -> Vec<Diagnostic> {
                         }
                         b'}' if !(quoted && depth == 1) => {
                             depth -= 1;
+                            let opened = opens.pop();
+                            let line_start = text[..j].rfind('\n').map_or(0, |n| n + 1);
+                            if depth == 1 && text[line_start..j].trim().is_empty() {
+                                lone_close = opened;
+                            }
                             if depth == 0 {
                                 closed = Some(j);
                                 break;
@@ -1241,8 +1317,26 @@ fn check_bib_braces(file: &str, text: &str) -> Vec<Diagnostic> {
                         last_close = Some((c, key));
                         i = c + 1;
                     }
-                    // An unclosed entry is reported by the parser itself.
-                    None => return diags,
+                    // The file ends inside the entry: a `{` is never closed. Report it where
+                    // it opens (the parser would say "expected comma" at the end of the file).
+                    None => {
+                        let at = suspect.or(lone_close).unwrap_or(open);
+                        let d = if at == open {
+                            Diagnostic::error(
+                                "bibliography-syntax",
+                                format!("entry `{key}` is never closed"),
+                            )
+                            .with_help("end the entry with `}` after its last field")
+                        } else {
+                            Diagnostic::error("bibliography-syntax", "this `{` is never closed")
+                                .with_help(
+                                    "end the value with `}`: until then the fields and entries \
+                                     after it are read as part of it",
+                                )
+                        };
+                        diags.push(d.at(file, text, at..at + 1));
+                        return diags;
+                    }
                 }
             }
             b'{' => {
@@ -1290,6 +1384,25 @@ fn check_bib_braces(file: &str, text: &str) -> Vec<Diagnostic> {
     diags
 }
 
+/// Whether `line` (text after a line break) starts a field: `name =`.
+fn starts_field(line: &str) -> bool {
+    let t = line.trim_start_matches([' ', '\t']);
+    let name = t
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':'))
+        .count();
+    name > 0 && t.as_bytes()[0].is_ascii_alphabetic() && t[name..].trim_start().starts_with('=')
+}
+
+/// Whether `line` (text after a line break) starts an entry: `@type{`.
+fn starts_entry(line: &str) -> bool {
+    let Some(t) = line.trim_start_matches([' ', '\t']).strip_prefix('@') else {
+        return false;
+    };
+    let kind = t.bytes().take_while(u8::is_ascii_alphabetic).count();
+    kind > 0 && t[kind..].trim_start().starts_with(['{', '('])
+}
+
 /// `article{key,` at the start of a line with no `@`: BibTeX (and pandoc) read it as a comment
 /// and skip the whole entry, so a citation of it finds nothing. `open` is the `{`.
 fn entry_without_at(file: &str, text: &str, open: usize) -> Option<Diagnostic> {
@@ -1314,6 +1427,39 @@ fn entry_without_at(file: &str, text: &str, open: usize) -> Option<Diagnostic> {
     })
 }
 
+/// The parser's "expected comma" at the next field, said where the comma belongs: after the
+/// value before it (an editor's usual slip is a line without its trailing `,`).
+fn missing_comma(file: &str, text: &str, found: usize) -> Diagnostic {
+    let before = text[..found.min(text.len())].trim_end();
+    let end = before.len();
+    let start = before.char_indices().next_back().map_or(end, |(i, _)| i);
+    let next = text[found.min(text.len())..]
+        .split(['\n', '='])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let d = Diagnostic::error(
+        "bibliography-syntax",
+        "invalid BibTeX: a `,` is missing after this value",
+    )
+    .with_help(
+        if next.is_empty()
+            || !next
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-:".contains(&b))
+        {
+            "separate the fields with commas: `title = {…},`".to_string()
+        } else {
+            format!("add `,` here, before the field `{next}`")
+        },
+    );
+    if start == end {
+        d.at(file, text, found..found)
+    } else {
+        d.at(file, text, start..end)
+    }
+}
+
 fn load_bib(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
     let structure = check_bib_braces(file, text);
     if structure.iter().any(Diagnostic::is_error) {
@@ -1327,7 +1473,15 @@ fn load_bib(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
     };
     let mut raw = match biblatex::RawBibliography::parse(text) {
         Ok(raw) => raw,
-        Err(e) => return (vec![], vec![syntax(e.span.clone(), e.kind.to_string())]),
+        Err(e) => {
+            let d = match e.kind {
+                biblatex::ParseErrorKind::Expected(biblatex::Token::Comma) => {
+                    missing_comma(file, text, e.span.start)
+                }
+                _ => syntax(e.span.clone(), e.kind.to_string()),
+            };
+            return (vec![], vec![d]);
+        }
     };
     let mut diags = structure;
     // A key defined twice: the `biblatex` crate refuses the whole file, pandoc silently uses
@@ -1986,6 +2140,32 @@ mod tests {
 
     fn yaml(text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
         load_bibliography_file("refs.yaml", text)
+    }
+
+    #[test]
+    fn declared_keys_are_read_from_files_that_do_not_parse() {
+        assert_eq!(
+            declared_keys(
+                "r.bib",
+                "@comment{x}\n@article{a2020,\n title = {T\n@book( b ,\n@string{s = 1}\n"
+            ),
+            ["a2020", "b"]
+        );
+        assert_eq!(
+            declared_keys(
+                "r.json",
+                "[{\"id\": \"a\", \"title\": \"T\"}, {\"id\":\"b\""
+            ),
+            ["a", "b"]
+        );
+        assert_eq!(
+            declared_keys("r.yaml", "- id: a\n  title: \"T\n- id: 'b'\n"),
+            ["a", "b"]
+        );
+        assert_eq!(
+            declared_keys("r.yml", "# refs\nsmith2020:\n  title: [T\njones:\n"),
+            ["jones", "smith2020"]
+        );
     }
 
     #[test]

@@ -173,24 +173,55 @@ pub struct FrontMatter {
     /// Works cited by this page, defined inline (CSL-like fields; see `cite::RefInput`).
     #[serde(default)]
     pub references: Vec<crate::cite::RefInput>,
+    /// Shows the site's crisis box (`site.yaml` `crisis:`) on this page.
+    #[serde(default)]
+    pub crisis: bool,
     /// Diagnostic codes `glia check` should not report for this page (`[uncited-claims]`).
     #[serde(default, deserialize_with = "one_or_many")]
     pub allow: Vec<String>,
 }
 
-/// Accepts `authors: A` as well as `authors: [A, B]`: both are natural to write.
+/// Accepts `authors: A` as well as `authors: [A, B]`: both are natural to write. A visitor
+/// rather than an untagged enum, so a wrong shape (`tags: {a: 1}`) is reported at the value
+/// and said plainly, not as "did not match any variant of untagged enum".
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+    struct OneOrMany;
+    impl<'de> serde::de::Visitor<'de> for OneOrMany {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a text or a list of texts")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        // `tags: 2026` is a tag named 2026, as it is in a list.
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Vec<String>, D2::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(s) = seq.next_element::<String>()? {
+                out.push(s);
+            }
+            Ok(out)
+        }
     }
-    Ok(match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::One(s)) => vec![s],
-        Some(OneOrMany::Many(v)) => v,
-    })
+    d.deserialize_any(OneOrMany)
 }
 
 #[cfg(test)]
@@ -223,6 +254,17 @@ mod tests {
     fn a_rule_later_in_the_body_is_not_front_matter() {
         let d = split("a.md", "# Hi\n\n---\ntitle: x\n---\n").unwrap_err();
         assert_eq!(d.code, "missing-front-matter");
+    }
+
+    #[test]
+    fn one_or_many_takes_a_text_a_number_or_a_list() {
+        let fm = |y: &str| serde_yaml::from_str::<FrontMatter>(y).map(|f| f.tags);
+        assert_eq!(fm("title: A\ntags: ect\n").unwrap(), ["ect"]);
+        assert_eq!(fm("title: A\ntags: 2026\n").unwrap(), ["2026"]);
+        assert_eq!(fm("title: A\ntags: [a, 2026]\n").unwrap(), ["a", "2026"]);
+        assert!(fm("title: A\ntags:\n").unwrap().is_empty());
+        let e = fm("title: A\ntags: {a: 1}\n").unwrap_err().to_string();
+        assert!(e.contains("expected a text or a list of texts"), "{e}");
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        // GitHub's alerts (`> [!NOTE]`), which become callouts.
+        | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -78,6 +81,10 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
     // `[[@a; @b]](url)` is pandoc's link around a citation, not a glossary link.
     let mut events = super::citations::unwiki_citations(events);
     let mut diags = Vec::new();
+    super::callouts::apply(&mut events);
+    super::footnotes::apply(&mut events, file, text, &mut diags);
+    super::math::apply(&mut events, file, text, &mut diags);
+    super::images::apply(&mut events);
     let headings = assign_heading_ids(&mut events, file, text, &mut diags);
     let mut doc = Doc {
         headings,
@@ -162,6 +169,16 @@ fn assign_heading_ids(
     let mut taken: BTreeSet<String> = BTreeSet::new();
     for (_, _, explicit, _, range) in &found {
         if let Some(id) = explicit {
+            if id.starts_with("fn:") || id.starts_with("fnref:") {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("heading id `{id}` is kept for footnotes"),
+                    )
+                    .at(file, text, range.clone())
+                    .with_help("choose an id that does not start with `fn:` or `fnref:`"),
+                );
+            }
             if !taken.insert(id.clone()) {
                 diags.push(
                     Diagnostic::error("duplicate-id", format!("heading id `{id}` is used twice"))
@@ -232,6 +249,21 @@ pub fn slugify(s: &str) -> String {
         }
     }
     out
+}
+
+/// The id of footnote `n` (numbered from 1 in order of first reference). Heading ids are
+/// slugs, which never contain `:`, so the two cannot collide.
+pub fn footnote_id(n: usize) -> String {
+    format!("fn:{n}")
+}
+
+/// The id of the `k`-th reference (from 1) to footnote `n`, which its back-link points to.
+pub fn footnote_ref_id(n: usize, k: usize) -> String {
+    if k == 1 {
+        format!("fnref:{n}")
+    } else {
+        format!("fnref:{n}:{k}")
+    }
 }
 
 /// Splits the prose of `events` into sections at h2–h6 headings. Code blocks and raw HTML (which

@@ -3,10 +3,14 @@
 //! Pages are parsed in parallel; nothing here looks at another page. What a page *uses* (links,
 //! headings, code) is recorded next to its events for the resolve stage.
 
+pub mod callouts;
 pub mod citations;
+pub mod footnotes;
 pub mod frontmatter;
 pub mod highlight;
+pub mod images;
 pub mod markdown;
+pub mod math;
 pub mod yaml;
 
 use rayon::prelude::*;
@@ -55,7 +59,7 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
         Err(d) => return (None, vec![d]),
     };
     let (fm, term) = if page.kind == Kind::Term {
-        match yaml::from_str::<GlossaryFrontMatter>(
+        match yaml::from_str_all::<GlossaryFrontMatter>(
             split.yaml,
             &file,
             &text,
@@ -69,12 +73,12 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
                 },
                 Some(t),
             ),
-            Err(d) => return (None, vec![d]),
+            Err(d) => return (None, d),
         }
     } else {
-        match yaml::from_str(split.yaml, &file, &text, split.yaml_offset, "front-matter") {
+        match yaml::from_str_all(split.yaml, &file, &text, split.yaml_offset, "front-matter") {
             Ok(fm) => (fm, None),
-            Err(d) => return (None, vec![d]),
+            Err(d) => return (None, d),
         }
     };
     let mut diags = Vec::new();
@@ -88,8 +92,12 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
                 ),
         );
     }
-    let (doc, d) = markdown::parse(split.body, split.body_offset, &file, &text);
+    let (mut doc, d) = markdown::parse(split.body, split.body_offset, &file, &text);
     diags.extend(d);
+    // The site root is the page's path less its path from the root (`content/…/a.md`).
+    if let Some(root) = page.source.path.ancestors().nth(file.split('/').count()) {
+        images::read_sizes(&mut doc.events, root, &page.content_path);
+    }
     let yaml_offset = split.yaml_offset;
     let body_offset = split.body_offset;
     (

@@ -14,6 +14,15 @@ pub const SYNTAX_CSS: &str = "css/syntax.css";
 pub const SEARCH_JS: &str = "js/search.js";
 pub const THEME_JS: &str = "js/theme.js";
 pub const FEED: &str = "atom.xml";
+/// The default theme's icon, used unless `site.yaml` names another (`favicon:`).
+pub const FAVICON: &str = "img/favicon.svg";
+
+/// The output path of the site's icon.
+pub fn favicon_path(config: &crate::config::SiteConfig) -> &str {
+    config.favicon.as_deref().map_or(FAVICON, |f| {
+        f.trim().trim_start_matches("./").trim_start_matches('/')
+    })
+}
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -111,6 +120,8 @@ pub struct PageCtx {
     pub cite: Option<CiteLinks>,
     /// `article` or `website`, for OpenGraph.
     pub og_type: &'static str,
+    /// The site's crisis box, on pages marked `crisis: true` or tagged with a crisis tag.
+    pub crisis: Option<crate::config::CrisisConfig>,
 }
 
 /// The "Cite this page" files written beside an article (same folder, so plain names).
@@ -181,6 +192,8 @@ pub struct Urls {
     pub syntax_css: Option<String>,
     /// The colour-scheme toggle.
     pub theme_js: String,
+    /// The site's icon (`favicon:` in site.yaml, else the theme's).
+    pub favicon: String,
     /// The tag index (`tags/`); absent when no article has a tag (then there is no index).
     pub tags: Option<String>,
     /// The Atom feed; absent in offline builds, which have none.
@@ -341,6 +354,7 @@ fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
         css: Route::file(SITE_CSS).relative_from(from, site.link_style),
         syntax_css: has_code.then(|| Route::file(SYNTAX_CSS).relative_from(from, site.link_style)),
         theme_js: Route::file(THEME_JS).relative_from(from, site.link_style),
+        favicon: Route::file(favicon_path(&site.config)).relative_from(from, site.link_style),
         tags: has_tags(site)
             .then(|| super::listing::index_route().relative_from(from, site.link_style)),
         feed: has_feed(site).then(|| Route::file(FEED).relative_from(from, site.link_style)),
@@ -397,6 +411,15 @@ pub fn page_context(
         } else {
             "website"
         },
+        crisis: site.config.crisis.clone().filter(|_| {
+            p.page.fm.crisis
+                || p.page.fm.tags.iter().any(|t| {
+                    site.config
+                        .crisis_tags
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(t))
+                })
+        }),
     };
     let articles = if p.page.kind == Kind::Home {
         site.articles
@@ -606,6 +629,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         references: None,
         cite: None,
         og_type: "website",
+        crisis: None,
     };
     let urls = if spec.absolute {
         Urls {
@@ -616,6 +640,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
             css: format!("{base}{SITE_CSS}"),
             syntax_css: None,
             theme_js: format!("{base}{THEME_JS}"),
+            favicon: format!("{base}{}", favicon_path(&site.config)),
             tags: has_tags(site).then(|| abs(&super::listing::index_route())),
             feed: has_feed(site).then(|| format!("{base}{FEED}")),
         }

@@ -7,6 +7,7 @@
 pub mod citations;
 pub mod context;
 pub mod feeds;
+mod figures;
 pub mod jsonld;
 pub mod listing;
 pub mod search;
@@ -557,6 +558,11 @@ impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
                 }
             }
             return Some((i, Event::Html(self.highlighter.block(info, &body).into())));
+        }
+        if let Event::Start(Tag::Image { .. }) = ev {
+            // Written whole, with its size and loading hints, which the writer cannot add.
+            let img = figures::image_html(ev, &mut self.events);
+            return Some((i, Event::InlineHtml(img.into())));
         }
         Some((i, self.subs.replace(ev).unwrap_or_else(|| lend(ev))))
     }

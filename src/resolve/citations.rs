@@ -34,6 +34,9 @@ pub struct CitationIndex {
     pub entries: EntryCache,
     /// In-text citations rendered once per distinct shape (numeric styles that allow it).
     pub cites: CiteCache,
+    /// Keys declared in bibliography files that have errors: citing one is not reported
+    /// again as an unknown key, the file's own error explains it.
+    pub unread: BTreeSet<String>,
 }
 
 /// The route of the reference index.
@@ -47,17 +50,19 @@ pub struct Preloaded {
     styler: Result<Styler, Diagnostic>,
     refs: Vec<LoadedRef>,
     diags: Vec<Diagnostic>,
+    unread: BTreeSet<String>,
 }
 
 pub fn preload(root: &Path, config: &SiteConfig, bib_files: &[SourceFile]) -> Preloaded {
     // The style's locale archive and a large bibliography file are each a noticeable share
     // of a build: read them side by side.
-    let (styler, (refs, diags)) =
+    let (styler, (refs, diags, unread)) =
         rayon::join(|| load_style(root, config), || load_files(bib_files));
     Preloaded {
         styler,
         refs,
         diags,
+        unread,
     }
 }
 
@@ -70,6 +75,7 @@ pub fn resolve(
         styler,
         mut refs,
         diags: load_diags,
+        unread,
     } = preloaded;
     diags.extend(load_diags);
     let (inline_refs, inline_keys, inline_diags) = load_inline(pages);
@@ -83,7 +89,7 @@ pub fn resolve(
     let canonical = merge_same_works(&bibliography);
     let works: Vec<(BTreeSet<&str>, Vec<Diagnostic>)> = pages
         .par_iter()
-        .map(|p| page_works(&bibliography, &canonical, p))
+        .map(|p| page_works(&bibliography, &canonical, &unread, p))
         .collect();
     let mut by_work: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, (works, d)) in works.into_iter().enumerate() {
@@ -167,6 +173,7 @@ pub fn resolve(
         canonical,
         entries,
         cites,
+        unread,
     }
 }
 
@@ -174,6 +181,7 @@ pub fn resolve(
 pub fn page_works<'a>(
     bibliography: &Bibliography,
     canonical: &'a BTreeMap<String, String>,
+    unread: &BTreeSet<String>,
     p: &'a SitePage,
 ) -> (BTreeSet<&'a str>, Vec<Diagnostic>) {
     let mut works = BTreeSet::new();
@@ -182,6 +190,9 @@ pub fn page_works<'a>(
         for item in &c.item.items {
             if bibliography.get(&item.key).is_some() {
                 works.insert(canonical.get(&item.key).unwrap_or(&item.key).as_str());
+                continue;
+            }
+            if unread.contains(&item.key) {
                 continue;
             }
             let near = closest(&item.key, bibliography.keys(), 3);
@@ -211,10 +222,14 @@ pub fn page_works<'a>(
 }
 
 fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {
-    match StyleSource::parse(&config.citation_style)? {
+    // An error about the setting itself (no such style, a path outside the site) points at
+    // its value in site.yaml; an error inside a `.csl` file keeps that file's own place.
+    let at_setting = |d: Diagnostic| config.at_setting("citation_style", d);
+    match StyleSource::parse(&config.citation_style).map_err(at_setting)? {
         // Read through load's one file reader: inside the site, no symbolic link, size capped.
         StyleSource::File(path) => {
-            let src = crate::load::read_named(root, &path.to_string_lossy(), "citation_style")?;
+            let src = crate::load::read_named(root, &path.to_string_lossy(), "citation_style")
+                .map_err(at_setting)?;
             Styler::from_xml(&src.text, &src.rel)
         }
         StyleSource::Builtin(choice) => Styler::load(&choice),
@@ -222,18 +237,23 @@ fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {
 }
 
 /// Every reference from the bibliography files, read in parallel.
-fn load_files(bib_files: &[SourceFile]) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
+/// Also returns the keys declared in files with errors (see [`CitationIndex::unread`]).
+fn load_files(bib_files: &[SourceFile]) -> (Vec<LoadedRef>, Vec<Diagnostic>, BTreeSet<String>) {
     let from_files: Vec<(Vec<LoadedRef>, Vec<Diagnostic>)> = bib_files
         .par_iter()
         .map(|f| load_bibliography_file(&f.rel, &f.text))
         .collect();
     let mut refs = Vec::new();
     let mut diags = Vec::new();
-    for (r, d) in from_files {
+    let mut unread = BTreeSet::new();
+    for (f, (r, d)) in bib_files.iter().zip(from_files) {
+        if d.iter().any(Diagnostic::is_error) {
+            unread.extend(crate::cite::declared_keys(&f.rel, &f.text));
+        }
         refs.extend(r);
         diags.extend(d);
     }
-    (refs, diags)
+    (refs, diags, unread)
 }
 
 /// The pages' own `references:`, read in parallel, plus which keys each page defines (to

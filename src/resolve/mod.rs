@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 pub mod citations;
 pub mod glossary;
+mod mistyped;
 pub mod outputs;
 
 use crate::config::SiteConfig;
@@ -50,7 +51,7 @@ pub struct Site {
     pub home: Option<usize>,
     /// All articles, in display order.
     pub articles: Vec<usize>,
-    /// Date shown as "built on": from `SOURCE_DATE_EPOCH`, else the newest content date, so
+    /// Date shown as "Last updated" in every footer: from `SOURCE_DATE_EPOCH`, else the newest content date, so
     /// identical input gives identical output.
     pub build_date: Option<Date>,
     pub has_code: bool,
@@ -64,6 +65,9 @@ pub struct Site {
 
 pub struct Options {
     pub drafts: bool,
+    /// Content paths of pages that failed to parse (already reported): links to them are not
+    /// reported again as links to a page that does not exist.
+    pub unparsed: BTreeSet<String>,
     pub link_style: LinkStyle,
     /// The theme's static files' output paths, which must not clash with the site's own.
     pub theme_files: Vec<String>,
@@ -139,14 +143,17 @@ pub fn resolve(
 
     // Links are rewritten in parallel: each page only reads the others' routes and headings.
     let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = {
-        let index = LinkIndex::new(
-            &pages,
-            &by_path,
-            &drafts,
-            &assets,
-            &static_files,
-            opts.link_style,
-        );
+        let index = LinkIndex {
+            unparsed: &opts.unparsed,
+            ..LinkIndex::new(
+                &pages,
+                &by_path,
+                &drafts,
+                &assets,
+                &static_files,
+                opts.link_style,
+            )
+        };
         (0..pages.len())
             .into_par_iter()
             .map(|i| index.rewrite_links(i))
@@ -189,7 +196,38 @@ pub fn resolve(
     let planned = outputs::planned(&site, &opts.theme_files);
     diags.extend(outputs::collisions(&site, &planned));
     site.outputs = planned.into_iter().map(|o| o.path).collect();
+    diags.extend(favicon_problem(&site));
     (site, diags)
+}
+
+/// `favicon:` must name a file the site publishes: a missing icon is a broken link on every
+/// page, which no page's link check would see.
+fn favicon_problem(site: &Site) -> Option<Diagnostic> {
+    let wanted = site.config.favicon.as_deref()?;
+    let path = crate::render::context::favicon_path(&site.config);
+    if site.outputs.contains(path) {
+        return None;
+    }
+    let images = site.outputs.iter().map(String::as_str).filter(|p| {
+        let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
+        ["png", "svg", "ico", "gif", "jpg", "jpeg", "webp"].contains(&ext)
+    });
+    let help = match did_you_mean(path, images) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!(
+            "put the icon in `static/` and give its address in the site: `static/{path}` is \
+             `favicon: {path}`"
+        ),
+    };
+    let d = Diagnostic::error(
+        "missing-favicon",
+        format!(
+            "favicon `{}` is not a file the site publishes",
+            display_name(wanted)
+        ),
+    )
+    .with_help(help);
+    Some(site.config.at_setting("favicon", d))
 }
 
 /// Orders each section's pages and the site's articles (weight, then newest first, then
@@ -286,7 +324,7 @@ fn generated_page(kind: Kind, content_path: &str, title: &str, summary: &str) ->
     }
 }
 
-/// The "built on" date every page shows: `SOURCE_DATE_EPOCH` if set, else the newest date in
+/// The "Last updated" date every page shows: `SOURCE_DATE_EPOCH` if set, else the newest date in
 /// the content, so identical input gives identical output.
 pub fn build_date(pages: &[SitePage]) -> Option<Date> {
     source_date_epoch().or_else(|| {
@@ -433,9 +471,13 @@ struct LinkIndex<'a> {
     pages: &'a [SitePage],
     by_path: &'a BTreeMap<String, usize>,
     drafts: &'a BTreeSet<String>,
+    /// See [`Options::unparsed`]; empty when one page is relinked (`glia serve`).
+    unparsed: &'a BTreeSet<String>,
     files: BTreeSet<&'a str>,
     style: LinkStyle,
 }
+
+static NONE_UNPARSED: BTreeSet<String> = BTreeSet::new();
 
 impl<'a> LinkIndex<'a> {
     fn new(
@@ -450,6 +492,7 @@ impl<'a> LinkIndex<'a> {
             pages,
             by_path,
             drafts,
+            unparsed: &NONE_UNPARSED,
             files: assets
                 .iter()
                 .chain(static_files)
@@ -510,6 +553,9 @@ impl<'a> LinkIndex<'a> {
         }
         if scheme(dest).is_some() || dest.starts_with("//") {
             if !is_safe_url(dest) {
+                if let Some(fix) = mistyped::web_address(dest) {
+                    return Err(mistyped_error(what, dest, fix));
+                }
                 return Err((
                     "unsafe-url",
                     format!("{what} to `{dest}` uses a scheme browsers would run or embed"),
@@ -547,6 +593,9 @@ impl<'a> LinkIndex<'a> {
         let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
         if decoded.ends_with(".md") {
             let Some(&t) = self.by_path.get(&target) else {
+                if self.unparsed.contains(&target) {
+                    return Ok(None);
+                }
                 if self.drafts.contains(&target) {
                     return Err((
                         "link-to-draft",
@@ -591,6 +640,9 @@ impl<'a> LinkIndex<'a> {
             let href = Route::file(target).relative_from(&from.route, self.style);
             return Ok(Some(format!("{href}{frag}")));
         }
+        if let Some(fix) = mistyped::web_address(dest) {
+            return Err(mistyped_error(what, dest, fix));
+        }
         let help = did_you_mean(&target, self.files.iter().copied())
             .map(|s| {
                 format!(
@@ -607,6 +659,14 @@ impl<'a> LinkIndex<'a> {
             Some(help),
         ))
     }
+}
+
+fn mistyped_error(what: &str, dest: &str, fix: String) -> LinkProblem {
+    (
+        "mistyped-url",
+        format!("{what} `{dest}` looks like a mistyped web address"),
+        Some(format!("did you mean `{fix}`?")),
+    )
 }
 
 fn anchor_error(fragment: &str, target: &ParsedPage, where_: &str) -> LinkProblem {

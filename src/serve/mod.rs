@@ -278,7 +278,7 @@ fn rebuild(
     }
     let Some(result) = result else {
         let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
-        eprintln!(
+        let line = format!(
             "build failed ({} error{}); {}",
             errors.len(),
             if errors.len() == 1 { "" } else { "s" },
@@ -288,7 +288,10 @@ fn rebuild(
                 "still serving the last good build"
             }
         );
+        // The state first, then the line: whoever reads the line (an editor, a test) and
+        // asks `/__glia/status` must get this build's errors, not the last one's.
         shared.update(false, errors);
+        eprintln!("{line}");
         return;
     };
     let compiled_in = start.elapsed();
@@ -312,7 +315,7 @@ fn rebuild(
                 .iter()
                 .map(|(name, d)| format!("{name} {:.0} ms, ", ms(*d)))
                 .collect();
-            println!(
+            let line = format!(
                 "{}{what} in {:.0} ms ({steps}write {:.0} ms): {changed} of {total} file{} changed",
                 if first { "built" } else { "rebuilt" },
                 ms(start.elapsed()),
@@ -320,6 +323,7 @@ fn rebuild(
                 if total == 1 { "" } else { "s" }
             );
             shared.update(changed > 0, Vec::new());
+            println!("{line}");
         }
         Err(e) => {
             let d = Diagnostic::error(

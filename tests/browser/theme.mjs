@@ -220,12 +220,16 @@ try {
     const attr = await page.evaluate(() => document.documentElement.getAttribute("data-theme"));
     if (attr !== "dark") fail(`toggle: data-theme is ${attr} after one click, want dark`);
     if ((await bg()) === before) fail("toggle: the background did not change");
-    if ((await button.getAttribute("aria-pressed")) !== "true") fail("toggle: aria-pressed is not true in dark");
+    // Its label says what a click does, so in dark it offers light (issue 20, point 13).
+    const label = (await button.innerText()).trim();
+    if (!label.endsWith("Use light theme")) fail(`toggle: the label in dark is “${label}”, want “Use light theme”`);
     await page.reload();
     const kept = await page.evaluate(() => document.documentElement.getAttribute("data-theme"));
     if (kept !== "dark") fail(`toggle: the choice was not remembered (data-theme ${kept})`);
     await page.locator("button.theme-toggle").click();
     if ((await bg()) !== before) fail("toggle: a second click did not return to light");
+    const back = (await page.locator("button.theme-toggle").innerText()).trim();
+    if (!back.endsWith("Use dark theme")) fail(`toggle: the label in light is “${back}”, want “Use dark theme”`);
 
     // Glossary tooltips open on keyboard focus (WCAG 1.4.13 / 2.1.1).
     const term = page.locator(".prose a.gloss-term").first();

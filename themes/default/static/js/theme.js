@@ -24,8 +24,12 @@
       if (t === "light" || t === "dark") return t;
       return media && media.matches ? "dark" : "light";
     }
+    var label = button.querySelector(".theme-toggle-label") || button;
+    /* The label says what a click does ("Use light theme" while dark): a fixed "Dark theme"
+       read as the current scheme to readers already in it. Not aria-pressed too: a toggle
+       button's name must not change with its state. */
     function show() {
-      button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
+      label.textContent = current() === "dark" ? "Use light theme" : "Use dark theme";
     }
     button.addEventListener("click", function () {
       var next = current() === "dark" ? "light" : "dark";
