@@ -48,6 +48,11 @@ pub struct SiteConfig {
     pub review_interval_months: u32,
     #[serde(default)]
     pub readability: ReadabilityConfig,
+    /// How many items a listing page shows (sections, topics, audiences, a term's "Appears
+    /// in", the reference index) before it continues on `page/2/`: pages stay small however
+    /// large the site grows. The key Zola and Hugo users know.
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
 }
 
 /// Settings for `glia check`'s readability rule on pages written for patients.
@@ -69,6 +74,9 @@ impl Default for ReadabilityConfig {
 
 fn default_review_interval() -> u32 {
     12
+}
+fn default_paginate() -> usize {
+    50
 }
 fn default_max_grade() -> f64 {
     8.0
@@ -138,6 +146,15 @@ impl SiteConfig {
             }
             config.base_url = Some(normalize_base_url(url));
         }
+        if config.paginate == 0 {
+            let at = text.find("paginate").unwrap_or(0);
+            return Err(Diagnostic::error(
+                "invalid-value",
+                "paginate must be at least 1 (items per listing page)",
+            )
+            .at(FILE_NAME, text, at..at + "paginate".len())
+            .with_help("write e.g. `paginate: 50`, or leave it out for 50"));
+        }
         Ok(config)
     }
 }
@@ -160,6 +177,14 @@ mod tests {
         assert_eq!(c.glossary.link, GlossaryLink::First);
         assert_eq!(c.review_interval_months, 12);
         assert_eq!(c.readability.max_grade, 8.0);
+        assert_eq!(c.paginate, 50);
+    }
+
+    #[test]
+    fn paginate_zero_is_refused() {
+        let d = SiteConfig::parse("title: T\npaginate: 0\n").unwrap_err();
+        assert_eq!(d.code, "invalid-value");
+        assert_eq!(d.location.unwrap().line, 2);
     }
 
     #[test]

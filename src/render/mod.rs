@@ -72,7 +72,7 @@ pub struct Renderer {
     splicer: Splicer,
 }
 
-pub const REQUIRED_TEMPLATES: [&str; 11] = [
+pub const REQUIRED_TEMPLATES: [&str; 14] = [
     "base.html",
     "index.html",
     "article.html",
@@ -84,6 +84,9 @@ pub const REQUIRED_TEMPLATES: [&str; 11] = [
     "references.html",
     "tags.html",
     "tag.html",
+    "term.html",
+    "audience.html",
+    "pager.html",
 ];
 
 /// Room for what a template adds around the content it is given (head, navigation, footer):
@@ -155,7 +158,7 @@ impl Renderer {
                 || {
                     (0..site.pages.len())
                         .into_par_iter()
-                        .filter(|&i| site.pages[i].page.kind != Kind::Term && Some(i) != glossary)
+                        .filter(|&i| Some(i) != glossary)
                         .map(page)
                         .collect::<Vec<_>>()
                 },
@@ -240,11 +243,12 @@ impl Renderer {
     }
 
     /// The pages made from every article's front-matter rather than from a content file: the
-    /// reference index (its "cited in" lists name articles), the tag pages and the feeds and
-    /// sitemap. What `glia serve` renders again after an article's front-matter changed.
+    /// reference index (its "cited in" lists name articles), the tag and audience pages and
+    /// the feeds and sitemap. What `glia serve` renders again after an article's front-matter changed.
     pub fn render_listings(&self, site: &Site) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let mut results = self.render_reference_index(site);
         results.extend(self.render_tags(site));
+        results.extend(self.render_audiences(site));
         if !site.offline {
             match feeds::render(site) {
                 Ok(f) => results.extend(f.into_iter().map(Ok)),
@@ -276,7 +280,7 @@ impl Renderer {
                 .par_iter()
                 .zip(cited.citations.par_iter())
                 .map(|(&d, cites)| {
-                    let (href_base, id_prefix) = link_bases(&site.pages[d], site.link_style);
+                    let (href_base, id_prefix) = link_bases(&site.pages[d], &page.route);
                     let subs = Substitutions {
                         citations: cites,
                         // Only a page of one definition can place the list at its marker.
@@ -287,7 +291,7 @@ impl Renderer {
                 })
                 .collect();
             let g = context::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
-            let (href_base, id_prefix) = link_bases(page, site.link_style);
+            let (href_base, id_prefix) = link_bases(page, &page.route);
             let subs = Substitutions {
                 links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
                 ..Substitutions::default()
@@ -301,7 +305,7 @@ impl Renderer {
             (html, after, cited.keys, Some(g))
         } else {
             let cited = citations::format_pages(site, &[i])?;
-            let (href_base, id_prefix) = link_bases(page, site.link_style);
+            let (href_base, id_prefix) = link_bases(page, &page.route);
             let subs = Substitutions {
                 citations: cited.citations.first().map_or(&[], Vec::as_slice),
                 list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
@@ -315,63 +319,119 @@ impl Renderer {
             };
             (html, after, cited.keys, None)
         };
-        let mut ctx = context::page_context(site, i, html, glossary);
-        ctx.page.references = refs;
-        if page.page.kind == Kind::Article {
-            ctx.page.json_ld = jsonld::for_page(site, i, &keys, terms);
-            files.extend(citations::cite_files(site, i));
-            ctx.page.cite = Some(context::CiteLinks::default());
-        }
         let template = match page.page.kind {
             Kind::Home => "index.html",
             Kind::Section => "section.html",
             Kind::Article => "article.html",
             Kind::Glossary => "glossary.html",
-            Kind::Page | Kind::Term => "page.html",
+            Kind::Term => "term.html",
+            Kind::Page => "page.html",
         };
+        // The listing the page shows, paginated: a section's pages, a term's "Appears in".
+        let listing: &[usize] = match page.page.kind {
+            Kind::Home | Kind::Section => &page.children,
+            Kind::Term => context::term_appears_in(site, i),
+            _ => &[],
+        };
+        let pages = match page.page.kind {
+            Kind::Home | Kind::Section | Kind::Term => {
+                listing::paginate(site, page.route.dir(), listing.len())
+            }
+            _ => vec![listing::Paged {
+                route: page.route.clone(),
+                items: 0..0,
+                pager: None,
+            }],
+        };
+        let mut body = Some((html, refs));
+        let mut glossary = glossary;
+        for paged in pages {
+            // Later pages of a listing show only the listing.
+            let (content, references) = body.take().unwrap_or_default();
+            let mut ctx =
+                context::page_context_at(site, i, &paged.route, content, glossary.take());
+            ctx.page.references = references;
+            if page.page.kind == Kind::Article {
+                ctx.page.json_ld = jsonld::for_page(site, i, &keys, terms);
+                files.extend(citations::cite_files(site, i));
+                ctx.page.cite = Some(context::CiteLinks::default());
+            }
+            let items = listing.get(paged.items.clone()).unwrap_or_default();
+            match page.page.kind {
+                Kind::Home | Kind::Section => {
+                    ctx.page.children = (items.iter())
+                        .map(|&c| context::list_item(site, &paged.route, c))
+                        .collect();
+                }
+                Kind::Term => {
+                    ctx.term = context::term_page_context(site, i, &paged.route, paged.items);
+                }
+                _ => {}
+            }
+            ctx.pager = paged.pager;
+            files.push(self.render_spliced(template, &mut ctx, &paged.route)?);
+        }
+        Ok(files)
+    }
+
+    /// Renders `ctx` with `template`, its big strings spliced in after tera (see [`splice`]).
+    fn render_spliced(
+        &self,
+        template: &str,
+        ctx: &mut context::Context<'_>,
+        route: &Route,
+    ) -> Result<OutFile, Vec<Diagnostic>> {
         let mut stash = Stash::default();
-        for (field, text) in big_strings(&mut ctx) {
+        for (field, text) in big_strings(ctx) {
             stash.keep(&self.splicer, field, text);
         }
         let mut file = self
-            .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
+            .render_template_sized(template, &*ctx, route, PAGE_MARKUP_HINT)
             .map_err(|d| vec![d])?;
         if !stash.is_empty() {
             match stash.splice(&file.bytes) {
                 Some(bytes) => file.bytes = bytes,
                 None => {
-                    for (_, text) in big_strings(&mut ctx) {
+                    for (_, text) in big_strings(ctx) {
                         stash.put_back(text);
                     }
                     file = self
-                        .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
+                        .render_template_sized(template, &*ctx, route, PAGE_MARKUP_HINT)
                         .map_err(|d| vec![d])?;
                 }
             }
         }
-        files.push(file);
-        Ok(files)
+        Ok(file)
     }
 
-    /// The reference index and the whole bibliography, if anything is cited.
+    /// The reference index (paginated) and the whole bibliography, if anything is cited.
     fn render_reference_index(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
         if site.citations.cited_in.is_empty() {
             return Vec::new();
         }
-        let spec = context::Synthetic {
-            route: crate::resolve::citations::route(),
-            title: "References",
-            summary: "Every work cited on this site, with the pages that cite it.",
-            absolute: false,
-        };
-        let mut ctx = context::synthetic_context(site, &spec);
-        ctx.reference_index = Some(citations::index_context(site));
-        let mut out = vec![self.render_template("references.html", &ctx, &spec.route)];
+        let index = citations::ReferenceIndex::new(site);
+        let mut out: Vec<Result<OutFile, Diagnostic>> = index
+            .pages(site)
+            .into_par_iter()
+            .map(|paged| {
+                let spec = context::Synthetic {
+                    route: paged.route.clone(),
+                    title: "References",
+                    summary: "Every work cited on this site, with the pages that cite it.",
+                    absolute: false,
+                };
+                let mut ctx = context::synthetic_context(site, &spec);
+                ctx.reference_index = Some(index.context(site, &paged.route, paged.items));
+                ctx.pager = paged.pager;
+                self.render_template("references.html", &ctx, &spec.route)
+            })
+            .collect();
         out.extend(citations::bibliography_files(site).into_iter().map(Ok));
         out
     }
 
-    /// The tag index (`tags/`) and one page per tag (`tags/<slug>/`), if any article has tags.
+    /// The tag index (`tags/`) and each tag's listing (`tags/<slug>/`, paginated), if any
+    /// article has tags.
     fn render_tags(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
         let tags = listing::tags(site);
         if tags.is_empty() {
@@ -393,15 +453,58 @@ impl Renderer {
                 1 => format!("1 article about {name}."),
                 n => format!("{n} articles about {name}."),
             };
-            let spec = context::Synthetic {
-                route: listing::tag_route(slug),
-                title: &title,
-                summary: &summary,
-                absolute: false,
+            for paged in listing::paginate(site, &listing::tag_dir(slug), pages.len()) {
+                let spec = context::Synthetic {
+                    route: paged.route,
+                    title: &title,
+                    summary: &summary,
+                    absolute: false,
+                };
+                let mut ctx = context::synthetic_context(site, &spec);
+                ctx.tags = Some(listing::tags_context(
+                    site,
+                    &spec.route,
+                    Some((slug, paged.items)),
+                ));
+                ctx.pager = paged.pager;
+                out.push(self.render_template("tag.html", &ctx, &spec.route));
+            }
+        }
+        out
+    }
+
+    /// One listing per audience with articles (`audiences/<key>/`, paginated).
+    fn render_audiences(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+        let mut out = Vec::new();
+        for a in listing::AUDIENCES {
+            let articles = listing::audience_articles(site, a);
+            if articles.is_empty() {
+                continue;
+            }
+            let title = format!("For {}", a.label().to_lowercase());
+            let summary = match articles.len() {
+                1 => format!("1 article written for {}.", a.label().to_lowercase()),
+                n => format!("{n} articles written for {}.", a.label().to_lowercase()),
             };
-            let mut ctx = context::synthetic_context(site, &spec);
-            ctx.tags = Some(listing::tags_context(site, &spec.route, Some(slug)));
-            out.push(self.render_template("tag.html", &ctx, &spec.route));
+            for paged in listing::paginate(site, &listing::audience_dir(a), articles.len()) {
+                let spec = context::Synthetic {
+                    route: paged.route,
+                    title: &title,
+                    summary: &summary,
+                    absolute: false,
+                };
+                let mut ctx = context::synthetic_context(site, &spec);
+                ctx.listing = Some(listing::Group {
+                    key: listing::audience_key(a),
+                    title: title.clone(),
+                    url: None,
+                    items: (articles.get(paged.items).unwrap_or_default().iter())
+                        .map(|&i| context::list_item(site, &spec.route, i))
+                        .collect(),
+                });
+                ctx.pager = paged.pager;
+                out.push(self.render_template("audience.html", &ctx, &spec.route));
+            }
         }
         out
     }
@@ -558,7 +661,6 @@ fn big_strings<'c>(ctx: &'c mut context::Context<'_>) -> Vec<(&'static str, &'c 
         .flat_map(|l| &mut l.terms);
     for t in terms {
         fields.push(("definition", &mut t.definition));
-        fields.push(("appears_in", &mut t.appears_in));
     }
     fields
 }
