@@ -216,15 +216,24 @@ mod tests {
     #[test]
     fn paged_listings_and_folders() {
         assert_eq!(Route::paged("articles", 1), Route::page("articles"));
-        assert_eq!(Route::paged("articles", 2).as_str(), "articles/page/2/index.html");
+        assert_eq!(
+            Route::paged("articles", 2).as_str(),
+            "articles/page/2/index.html"
+        );
         assert_eq!(Route::paged("", 3).as_str(), "page/3/index.html");
         assert_eq!(Route::page("tags/x").dir(), "tags/x");
         assert_eq!(Route::page("").dir(), "");
         let a = Route::page("articles/a");
         assert_eq!(Route::folder_from("glossary", &a), "../../glossary/");
         assert_eq!(Route::folder_from("glossary", &Route::page("glossary")), "");
-        assert_eq!(Route::folder_from("glossary", &Route::page("glossary/x")), "../");
-        assert_eq!(Route::folder_from("glossary", &Route::page("")), "glossary/");
+        assert_eq!(
+            Route::folder_from("glossary", &Route::page("glossary/x")),
+            "../"
+        );
+        assert_eq!(
+            Route::folder_from("glossary", &Route::page("")),
+            "glossary/"
+        );
     }
 
     #[test]

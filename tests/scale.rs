@@ -112,7 +112,12 @@ fn walk_listing(out: &Out, first: &str, items: &str) -> (Vec<String>, Vec<String
         let link_to = |rel: &str| {
             select(&doc, &format!("head link[rel=\"{rel}\"]"))
                 .first()
-                .map(|l| resolve_relative(&page, &attr(l, "href")).unwrap().unwrap().0)
+                .map(|l| {
+                    resolve_relative(&page, &attr(l, "href"))
+                        .unwrap()
+                        .unwrap()
+                        .0
+                })
         };
         assert_eq!(link_to("prev"), prev, "rel=prev of {page}");
         assert_eq!(
@@ -123,7 +128,10 @@ fn walk_listing(out: &Out, first: &str, items: &str) -> (Vec<String>, Vec<String
         at = link_to("next");
         prev = Some(page.clone());
         pages.push(page);
-        assert!(pages.len() <= ARTICLES, "the rel=next chain of {first} loops");
+        assert!(
+            pages.len() <= ARTICLES,
+            "the rel=next chain of {first} loops"
+        );
     }
     (pages, found)
 }
@@ -146,7 +154,11 @@ fn a_large_site_is_split_into_small_linked_pages() {
 
     // Every internal link and fragment of every page resolves.
     let broken = broken_relative_links(&out);
-    assert!(broken.is_empty(), "broken links: {:#?}", &broken[..broken.len().min(20)]);
+    assert!(
+        broken.is_empty(),
+        "broken links: {:#?}",
+        &broken[..broken.len().min(20)]
+    );
 
     // The section lists every article exactly once over its pages, PER_PAGE at a time.
     let (pages, listed) = walk_listing(&out, "articles/index.html", "ul.cards h2 a");
@@ -165,7 +177,10 @@ fn a_large_site_is_split_into_small_linked_pages() {
     let (_, patients) = walk_listing(&out, "audiences/patients/index.html", "ul.cards h2 a");
     assert_eq!(patients.len(), ARTICLES / 2);
     let (tag_pages, topic) = walk_listing(&out, "tags/topic3/index.html", "ul.cards h2 a");
-    assert_eq!(topic.len(), ARTICLES.div_ceil(TAGS) - usize::from(3 >= ARTICLES % TAGS));
+    assert_eq!(
+        topic.len(),
+        ARTICLES.div_ceil(TAGS) - usize::from(3 >= ARTICLES % TAGS)
+    );
     assert!(tag_pages.len() > 1);
 
     // Each term has its page, listing exactly the articles that use it.
@@ -182,7 +197,10 @@ fn a_large_site_is_split_into_small_linked_pages() {
     let az_ids = ids(&az);
     for t in 0..TERMS {
         let slug = term_slug(t);
-        assert!(az_ids.contains(&slug), "the A–Z page keeps the #{slug} anchor");
+        assert!(
+            az_ids.contains(&slug),
+            "the A–Z page keeps the #{slug} anchor"
+        );
         let first = format!("glossary/{slug}/index.html");
         let (_, appears) = walk_listing(&out, &first, "section.appears-in li a");
         let appears: BTreeSet<String> = appears.into_iter().collect();
@@ -193,7 +211,12 @@ fn a_large_site_is_split_into_small_linked_pages() {
     let a0 = out.html("articles/a0000/index.html");
     let term_links: Vec<String> = select(&a0, "a.gloss-term, aside a[href*=glossary]")
         .iter()
-        .map(|a| resolve_relative("articles/a0000/index.html", &attr(a, "href")).unwrap().unwrap().0)
+        .map(|a| {
+            resolve_relative("articles/a0000/index.html", &attr(a, "href"))
+                .unwrap()
+                .unwrap()
+                .0
+        })
         .collect();
     assert!(!term_links.is_empty());
     for l in &term_links {
@@ -206,7 +229,10 @@ fn a_large_site_is_split_into_small_linked_pages() {
         .into_iter()
         .find(|a| text_of(a) == "the entry")
         .expect("the old-style link");
-    assert_eq!(attr(&old, "href"), format!("../../glossary/{}/", term_slug(3)));
+    assert_eq!(
+        attr(&old, "href"),
+        format!("../../glossary/{}/", term_slug(3))
+    );
 
     // The reference index is paginated; each cited work is on exactly one of its pages, and
     // every `#ref-` link into it reaches that page (the link checker saw the anchors exist).
@@ -214,7 +240,10 @@ fn a_large_site_is_split_into_small_linked_pages() {
     assert_eq!(ref_pages.len(), WORKS.div_ceil(PER_PAGE));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for p in &ref_pages {
-        for id in ids(&out.html(p)).into_iter().filter(|i| i.starts_with("ref-")) {
+        for id in ids(&out.html(p))
+            .into_iter()
+            .filter(|i| i.starts_with("ref-"))
+        {
             *seen.entry(id).or_default() += 1;
         }
     }

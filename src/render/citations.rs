@@ -408,11 +408,16 @@ impl<'s> ReferenceIndex<'s> {
                 continue;
             }
             let page = super::listing::page_holding(site, &dir, n);
-            let url = page.relative_from(from, site.link_style);
+            let here = &page == from;
+            let url = if here {
+                String::new()
+            } else {
+                page.relative_from(from, site.link_style)
+            };
             jump.push(Link {
                 title: letter.clone(),
                 url: format!("{url}#letter-{}", letter.to_lowercase()),
-                current: &page == from,
+                current: here,
             });
         }
         let mut letters: Vec<IndexLetter> = Vec::new();
@@ -436,7 +441,11 @@ impl<'s> ReferenceIndex<'s> {
             let entry = IndexEntry {
                 id: anchor_id(key),
                 html: html.clone(),
-                links: cit.bibliography.get(key).map(identifier_links).unwrap_or_default(),
+                links: cit
+                    .bibliography
+                    .get(key)
+                    .map(identifier_links)
+                    .unwrap_or_default(),
                 cited_in,
             };
             match letters.last_mut() {
@@ -448,9 +457,8 @@ impl<'s> ReferenceIndex<'s> {
                 }),
             }
         }
-        let download = |name: &str| {
-            Route::file(format!("{dir}/{name}")).relative_from(from, site.link_style)
-        };
+        let download =
+            |name: &str| Route::file(format!("{dir}/{name}")).relative_from(from, site.link_style);
         IndexCtx {
             works: self.works.len(),
             articles: self.articles,

@@ -506,7 +506,8 @@ fn see_also(site: &Site, from: &Route, slugs: &[String]) -> Vec<TermRef> {
         .filter_map(|s| g.get(s))
         .map(|o| TermRef {
             term: o.term().to_string(),
-            url: crate::resolve::glossary::term_route(o.slug()).relative_from(from, site.link_style),
+            url: crate::resolve::glossary::term_route(o.slug())
+                .relative_from(from, site.link_style),
             short: o.short.clone(),
         })
         .collect()
@@ -538,7 +539,8 @@ pub fn glossary_context(
                 .unwrap_or_default(),
             aliases: t.names.iter().skip(1).cloned().collect(),
             see_also: see_also(site, &from, &t.see_also),
-            url: crate::resolve::glossary::term_route(t.slug()).relative_from(&from, site.link_style),
+            url: crate::resolve::glossary::term_route(t.slug())
+                .relative_from(&from, site.link_style),
             appears_count: g.appears_in.get(t.slug()).map_or(0, Vec::len),
         };
         match letters.last_mut() {
@@ -559,7 +561,10 @@ pub fn glossary_context(
 /// The pages using the term defined on page `i`, by title: the listing its page paginates.
 pub fn term_appears_in(site: &Site, i: usize) -> &[usize] {
     let slug = crate::resolve::glossary::term_slug(&site.pages[i].page.content_path);
-    site.glossary.appears_in.get(&slug).map_or(&[], Vec::as_slice)
+    site.glossary
+        .appears_in
+        .get(&slug)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// The term page of the term defined on page `i`, as shown at `from` (a page of its listing),

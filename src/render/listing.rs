@@ -79,7 +79,7 @@ pub struct Paged {
 /// page size: `dir/`, `dir/page/2/`, … An empty listing still has its first page.
 pub fn paginate(site: &Site, dir: &str, len: usize) -> Vec<Paged> {
     let per = page_size(site);
-    let total = len.div_ceil(per).max(1);
+    let total = page_count(site, len);
     let rel = |from: &Route, n: usize| Route::paged(dir, n).relative_from(from, site.link_style);
     (1..=total)
         .map(|n| {
@@ -104,6 +104,11 @@ pub fn paginate(site: &Site, dir: &str, len: usize) -> Vec<Paged> {
 /// How many items a page of a listing shows.
 fn page_size(site: &Site) -> usize {
     site.config.paginate.max(1)
+}
+
+/// How many pages a listing of `len` items has (at least one).
+pub fn page_count(site: &Site, len: usize) -> usize {
+    len.div_ceil(page_size(site)).max(1)
 }
 
 /// The page of the listing under `dir` (see [`paginate`]) that shows its item `pos` (from 0).

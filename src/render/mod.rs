@@ -57,6 +57,25 @@ fn hand_over(files: Vec<OutFile>, sink: Option<Sink<'_>>) -> Result<Vec<OutFile>
     Ok(Vec::new())
 }
 
+/// Hands one rendered file to the sink, if there is one, and keeps nothing (a failed write
+/// comes back as an error); without a sink, keeps it.
+fn pass_on(
+    r: Result<OutFile, Diagnostic>,
+    sink: Option<Sink<'_>>,
+) -> Option<Result<OutFile, Diagnostic>> {
+    match (r, sink) {
+        (Ok(f), Some(sink)) => match sink(&f) {
+            Ok(()) => None,
+            Err(e) => Some(Err(Diagnostic::error(
+                "write-failed",
+                format!("could not write {}: {e}", f.path),
+            )
+            .with_help("check that the output folder's parent is writable; the previous output is unchanged"))),
+        },
+        (r, _) => Some(r),
+    }
+}
+
 /// Everything [`Renderer::render_site`] produces.
 pub struct Rendered {
     pub files: Vec<OutFile>,
@@ -165,7 +184,7 @@ impl Renderer {
                 || {
                     let glossary = glossary.map(page);
                     let rest = rayon::join(
-                        || self.render_listings(site),
+                        || self.render_listings_to(site, sink),
                         || rayon::join(|| self.render_404(site), || self.render_search(site)),
                     );
                     (glossary, rest)
@@ -246,12 +265,22 @@ impl Renderer {
     /// reference index (its "cited in" lists name articles), the tag and audience pages and
     /// the feeds and sitemap. What `glia serve` renders again after an article's front-matter changed.
     pub fn render_listings(&self, site: &Site) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-        let mut results = self.render_reference_index(site);
-        results.extend(self.render_tags(site));
-        results.extend(self.render_audiences(site));
+        self.render_listings_to(site, None)
+    }
+
+    /// [`Renderer::render_listings`], each file handed to `sink` as soon as it is rendered
+    /// (then none are returned): on a large site they are thousands of pages.
+    fn render_listings_to(
+        &self,
+        site: &Site,
+        sink: Option<Sink<'_>>,
+    ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+        let mut results = self.render_reference_index(site, sink);
+        results.extend(self.render_tags(site, sink));
+        results.extend(self.render_audiences(site, sink));
         if !site.offline {
             match feeds::render(site) {
-                Ok(f) => results.extend(f.into_iter().map(Ok)),
+                Ok(f) => results.extend(f.into_iter().filter_map(|f| pass_on(Ok(f), sink))),
                 Err(d) => results.push(Err(d)),
             }
         }
@@ -348,8 +377,7 @@ impl Renderer {
         for paged in pages {
             // Later pages of a listing show only the listing.
             let (content, references) = body.take().unwrap_or_default();
-            let mut ctx =
-                context::page_context_at(site, i, &paged.route, content, glossary.take());
+            let mut ctx = context::page_context_at(site, i, &paged.route, content, glossary.take());
             ctx.page.references = references;
             if page.page.kind == Kind::Article {
                 ctx.page.json_ld = jsonld::for_page(site, i, &keys, terms);
@@ -405,7 +433,11 @@ impl Renderer {
     }
 
     /// The reference index (paginated) and the whole bibliography, if anything is cited.
-    fn render_reference_index(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+    fn render_reference_index(
+        &self,
+        site: &Site,
+        sink: Option<Sink<'_>>,
+    ) -> Vec<Result<OutFile, Diagnostic>> {
         if site.citations.cited_in.is_empty() {
             return Vec::new();
         }
@@ -413,7 +445,7 @@ impl Renderer {
         let mut out: Vec<Result<OutFile, Diagnostic>> = index
             .pages(site)
             .into_par_iter()
-            .map(|paged| {
+            .filter_map(|paged| {
                 let spec = context::Synthetic {
                     route: paged.route.clone(),
                     title: "References",
@@ -423,16 +455,21 @@ impl Renderer {
                 let mut ctx = context::synthetic_context(site, &spec);
                 ctx.reference_index = Some(index.context(site, &paged.route, paged.items));
                 ctx.pager = paged.pager;
-                self.render_template("references.html", &ctx, &spec.route)
+                pass_on(
+                    self.render_template("references.html", &ctx, &spec.route),
+                    sink,
+                )
             })
             .collect();
-        out.extend(citations::bibliography_files(site).into_iter().map(Ok));
+        out.extend(
+            (citations::bibliography_files(site).into_iter()).filter_map(|f| pass_on(Ok(f), sink)),
+        );
         out
     }
 
     /// The tag index (`tags/`) and each tag's listing (`tags/<slug>/`, paginated), if any
     /// article has tags.
-    fn render_tags(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+    fn render_tags(&self, site: &Site, sink: Option<Sink<'_>>) -> Vec<Result<OutFile, Diagnostic>> {
         let tags = listing::tags(site);
         if tags.is_empty() {
             return Vec::new();
@@ -446,7 +483,10 @@ impl Renderer {
         };
         let mut ctx = context::synthetic_context(site, &spec);
         ctx.tags = Some(listing::tags_context(site, &spec.route, None));
-        out.push(self.render_template("tags.html", &ctx, &spec.route));
+        out.extend(pass_on(
+            self.render_template("tags.html", &ctx, &spec.route),
+            sink,
+        ));
         for (slug, (name, pages)) in &tags {
             let title = format!("Topic: {name}");
             let summary = match pages.len() {
@@ -467,14 +507,21 @@ impl Renderer {
                     Some((slug, paged.items)),
                 ));
                 ctx.pager = paged.pager;
-                out.push(self.render_template("tag.html", &ctx, &spec.route));
+                out.extend(pass_on(
+                    self.render_template("tag.html", &ctx, &spec.route),
+                    sink,
+                ));
             }
         }
         out
     }
 
     /// One listing per audience with articles (`audiences/<key>/`, paginated).
-    fn render_audiences(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+    fn render_audiences(
+        &self,
+        site: &Site,
+        sink: Option<Sink<'_>>,
+    ) -> Vec<Result<OutFile, Diagnostic>> {
         let mut out = Vec::new();
         for a in listing::AUDIENCES {
             let articles = listing::audience_articles(site, a);
@@ -503,7 +550,10 @@ impl Renderer {
                         .collect(),
                 });
                 ctx.pager = paged.pager;
-                out.push(self.render_template("audience.html", &ctx, &spec.route));
+                out.extend(pass_on(
+                    self.render_template("audience.html", &ctx, &spec.route),
+                    sink,
+                ));
             }
         }
         out

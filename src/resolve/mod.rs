@@ -581,7 +581,9 @@ impl<'a> LinkIndex<'a> {
             };
             // `glossary/_index.md#term`: the term's entry moved to a page of its own.
             if let Some(term) = self.term_page(t, fragment) {
-                let href = self.pages[term].route.relative_from(&from.route, self.style);
+                let href = self.pages[term]
+                    .route
+                    .relative_from(&from.route, self.style);
                 return Ok(Some(href));
             }
             let target_page = &self.pages[t];
@@ -601,7 +603,9 @@ impl<'a> LinkIndex<'a> {
         };
         if let Some(&t) = self.by_path.get(&section_index) {
             if let Some(term) = self.term_page(t, fragment) {
-                let href = self.pages[term].route.relative_from(&from.route, self.style);
+                let href = self.pages[term]
+                    .route
+                    .relative_from(&from.route, self.style);
                 return Ok(Some(href));
             }
             let href = self.pages[t].route.relative_from(&from.route, self.style);
