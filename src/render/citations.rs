@@ -62,8 +62,14 @@ impl<'a> Substitutions<'a> {
     }
 }
 
-/// Formats the citations of `pages` (indexes into `site.pages`) as one document.
-pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnostic>> {
+/// Formats the citations of `pages` (indexes into `site.pages`) as one document. `events`
+/// are those of a single page, when the site no longer holds them (see
+/// [`super::Renderer::render_site_to`]).
+pub fn format_pages(
+    site: &Site,
+    pages: &[usize],
+    events: Option<&[crate::parse::markdown::Spanned]>,
+) -> Result<Cited, Vec<Diagnostic>> {
     let all: Vec<Citation> = pages
         .iter()
         .flat_map(|&i| {
@@ -119,11 +125,7 @@ pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnosti
         offset += n;
     }
     let list_at_marker = match pages {
-        [i] => site.pages[*i]
-            .page
-            .doc
-            .events
-            .iter()
+        [i] => (events.unwrap_or(&site.pages[*i].page.doc.events).iter())
             .any(|(ev, _)| matches!(ev, Event::Html(h) if h.trim() == MARKER)),
         _ => false,
     };

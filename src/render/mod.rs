@@ -149,47 +149,70 @@ impl Renderer {
 
     /// Renders every page plus the theme's static files and the 404 page, kept in memory.
     pub fn render_site(&self, site: &Site) -> Rendered {
-        self.render_site_to(site, None)
+        self.render_all(site, Vec::new(), None)
     }
 
     /// Like [`Renderer::render_site`], but with a sink every file is handed to as soon as it
     /// is rendered and then dropped: `glia build` writes pages while others render, so the
     /// whole site is never in memory at once (the returned `files` are then empty).
-    pub fn render_site_to(&self, site: &Site, sink: Option<Sink<'_>>) -> Rendered {
-        // The articles are many small tasks; the glossary page, the listings and the search
-        // index are a few large ones, each mostly sequential. Started first, on a thread of
-        // their own, they finish while the articles are still being shared out, instead of
-        // leaving one core idle at the end.
+    ///
+    /// With a sink, each article's events are taken out of `site` and dropped once its page
+    /// is written: nothing else reads them, and on a large site they are most of its memory.
+    pub fn render_site_to(&self, site: &mut Site, sink: Option<Sink<'_>>) -> Rendered {
+        let taken = match sink {
+            Some(_) => (site.pages.iter_mut())
+                .map(|p| {
+                    (p.page.kind == Kind::Article).then(|| std::mem::take(&mut p.page.doc.events))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        self.render_all(site, taken, sink)
+    }
+
+    /// Renders the site; `taken[i]`, when there, holds page `i`'s events instead of the site.
+    fn render_all(
+        &self,
+        site: &Site,
+        mut taken: Vec<Option<Vec<Spanned>>>,
+        sink: Option<Sink<'_>>,
+    ) -> Rendered {
+        // The articles are many small tasks; the glossary page and the listings are a few
+        // large ones, each mostly sequential. Started first, on a thread of their own, they
+        // finish while the articles are still being shared out, instead of leaving one core
+        // idle at the end.
         let glossary = site
             .pages
             .iter()
             .position(|p| p.page.kind == Kind::Glossary);
         let terms = jsonld::DefinedTerms::new(site);
-        let page = |i: usize| {
-            (
-                i,
-                self.render_page(site, i, &terms)
-                    .and_then(|f| hand_over(f, sink)),
-            )
+        let page = |i: usize, own: Option<Vec<Spanned>>| {
+            let events = own.as_deref().unwrap_or(&site.pages[i].page.doc.events);
+            let files = self.render_page(site, i, &terms, events);
+            // An article's own events go here, as soon as its page is written.
+            drop(own);
+            (i, files.and_then(|f| hand_over(f, sink)))
         };
-        let (mut results, (glossary, (listings, (not_found, (search_files, search))))) =
-            rayon::join(
-                || {
-                    (0..site.pages.len())
-                        .into_par_iter()
-                        .filter(|&i| Some(i) != glossary)
-                        .map(page)
-                        .collect::<Vec<_>>()
-                },
-                || {
-                    let glossary = glossary.map(page);
-                    let rest = rayon::join(
-                        || self.render_listings_to(site, sink),
-                        || rayon::join(|| self.render_404(site), || self.render_search(site)),
-                    );
-                    (glossary, rest)
-                },
-            );
+        taken.resize_with(site.pages.len(), || None);
+        let (mut results, (glossary, (listings, not_found))) = rayon::join(
+            || {
+                (taken.into_par_iter().enumerate())
+                    .filter(|(i, _)| Some(*i) != glossary)
+                    .map(|(i, own)| page(i, own))
+                    .collect::<Vec<_>>()
+            },
+            || {
+                let glossary = glossary.map(|g| page(g, None));
+                let rest = rayon::join(
+                    || self.render_listings_to(site, sink),
+                    || self.render_404(site),
+                );
+                (glossary, rest)
+            },
+        );
+        // The search index last, when the articles' events are gone: the two are the largest
+        // things a build holds, and need not be held at once.
+        let (search_files, search) = self.render_search(site);
         if let Some(g) = glossary {
             let at = results.partition_point(|(i, _)| *i < g.0);
             results.insert(at, g);
@@ -252,7 +275,7 @@ impl Renderer {
         let terms = jsonld::DefinedTerms::new(site);
         let results: Vec<Result<Vec<OutFile>, Vec<Diagnostic>>> = which
             .par_iter()
-            .map(|&i| self.render_page(site, i, &terms))
+            .map(|&i| self.render_page(site, i, &terms, &site.pages[i].page.doc.events))
             .collect();
         let mut files = Vec::new();
         for r in results {
@@ -293,18 +316,20 @@ impl Renderer {
     }
 
     /// A page, with its citations formatted; articles also get their "Cite this page" files.
+    /// Page `i`, whose events are `events` (the site's, or taken out of it).
     fn render_page(
         &self,
         site: &Site,
         i: usize,
         terms: &jsonld::DefinedTerms,
+        events: &[Spanned],
     ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let page = &site.pages[i];
         let mut files = Vec::new();
         let (html, refs, keys, glossary) = if page.page.kind == Kind::Glossary {
             // Every definition is on this page, so they share one reference list.
             let order = context::glossary_order(site);
-            let cited = citations::format_pages(site, &order)?;
+            let cited = citations::format_pages(site, &order, None)?;
             let defs: std::collections::BTreeMap<usize, String> = order
                 .par_iter()
                 .zip(cited.citations.par_iter())
@@ -333,14 +358,14 @@ impl Renderer {
             };
             (html, after, cited.keys, Some(g))
         } else {
-            let cited = citations::format_pages(site, &[i])?;
+            let cited = citations::format_pages(site, &[i], Some(events))?;
             let (href_base, id_prefix) = link_bases(page, &page.route);
             let subs = Substitutions {
                 citations: cited.citations.first().map_or(&[], Vec::as_slice),
                 list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
                 links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
             };
-            let html = self.body_html(&page.page.doc.events, subs);
+            let html = self.body_html(events, subs);
             let after = if cited.list_at_marker {
                 None
             } else {
