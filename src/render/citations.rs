@@ -365,7 +365,7 @@ impl<'s> ReferenceIndex<'s> {
         let keys: Vec<&str> = order.iter().map(|(k, _)| *k).collect();
         let cached: Vec<_> = keys
             .iter()
-            .filter_map(|k| cit.entries.get(*k).cloned())
+            .filter_map(|k| cit.entries.get(k).cloned())
             .collect();
         let formatted = if cached.len() == keys.len() {
             cached
