@@ -39,11 +39,60 @@ pub struct RefInput {
     publisher: Option<String>,
     place: Option<String>,
     edition: Option<Scalar>,
+    number: Option<Scalar>,
+    version: Option<Scalar>,
+    genre: Option<String>,
     doi: Option<Scalar>,
     pmid: Option<Scalar>,
     pmcid: Option<Scalar>,
     url: Option<String>,
-    accessed: Option<Scalar>,
+    /// `2024-03-01` in glia's shape, `{date-parts: [[2024, 3, 1]]}` in CSL-YAML.
+    accessed: Option<serde_json::Value>,
+    // The same fields as pandoc's CSL-YAML spells them, so a pandoc or Quarto document's
+    // `references:` move over unchanged.
+    #[serde(default)]
+    author: Vec<NameInput>,
+    #[serde(default)]
+    editor: Vec<NameInput>,
+    #[serde(rename = "container-title")]
+    container_title: Option<String>,
+    #[serde(rename = "container-title-short")]
+    container_short: Option<String>,
+    /// pandoc renames Zotero's `journalAbbreviation` in CSL-JSON only; in YAML it is unused.
+    #[serde(rename = "journalAbbreviation")]
+    _journal_abbreviation: Option<de::IgnoredAny>,
+    issued: Option<serde_json::Value>,
+    page: Option<Scalar>,
+    #[serde(rename = "publisher-place")]
+    publisher_place: Option<String>,
+    #[serde(rename = "DOI")]
+    csl_doi: Option<Scalar>,
+    #[serde(rename = "PMID")]
+    csl_pmid: Option<Scalar>,
+    #[serde(rename = "PMCID")]
+    csl_pmcid: Option<Scalar>,
+    #[serde(rename = "URL")]
+    csl_url: Option<String>,
+    /// CSL variables glia does not print, accepted so that exported references load as they
+    /// are (reference managers fill them in).
+    #[serde(rename = "abstract")]
+    _abstract: Option<de::IgnoredAny>,
+    #[serde(rename = "title-short", alias = "shortTitle")]
+    _title_short: Option<de::IgnoredAny>,
+    #[serde(rename = "language")]
+    _language: Option<de::IgnoredAny>,
+    #[serde(rename = "ISSN")]
+    _issn: Option<de::IgnoredAny>,
+    #[serde(rename = "ISBN")]
+    _isbn: Option<de::IgnoredAny>,
+    #[serde(rename = "note")]
+    _note: Option<de::IgnoredAny>,
+    #[serde(rename = "source")]
+    _source: Option<de::IgnoredAny>,
+    #[serde(rename = "keyword")]
+    _keyword: Option<de::IgnoredAny>,
+    #[serde(rename = "citation-key")]
+    _citation_key: Option<de::IgnoredAny>,
 }
 
 impl RefInput {
@@ -64,11 +113,35 @@ impl RefInput {
         "publisher",
         "place",
         "edition",
+        "number",
+        "version",
+        "genre",
         "doi",
         "pmid",
         "pmcid",
         "url",
         "accessed",
+        "author",
+        "editor",
+        "container-title",
+        "container-title-short",
+        "journalAbbreviation",
+        "issued",
+        "page",
+        "publisher-place",
+        "DOI",
+        "PMID",
+        "PMCID",
+        "URL",
+        "abstract",
+        "title-short",
+        "language",
+        "ISSN",
+        "ISBN",
+        "note",
+        "source",
+        "keyword",
+        "citation-key",
     ];
 
     pub fn id(&self) -> &str {
@@ -122,7 +195,13 @@ enum NameInput {
 impl<'de> Deserialize<'de> for NameInput {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        const KEYS: &[&str] = &["family", "given", "literal"];
+        const KEYS: &[&str] = &[
+            "family",
+            "given",
+            "literal",
+            "non-dropping-particle",
+            "dropping-particle",
+        ];
         impl<'de> Visitor<'de> for V {
             type Value = NameInput;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -133,14 +212,21 @@ impl<'de> Deserialize<'de> for NameInput {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NameInput, A::Error> {
                 let (mut family, mut given, mut literal) = (None, None, None);
+                let mut particles: Vec<String> = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
                     let value: String = map.next_value()?;
                     match key.as_str() {
                         "family" => family = Some(value),
                         "given" => given = Some(value),
                         "literal" => literal = Some(value),
+                        // CSL-YAML's particles (`van`, `de`) belong before the family name.
+                        "dropping-particle" => particles.insert(0, value),
+                        "non-dropping-particle" => particles.push(value),
                         other => return Err(de::Error::unknown_field(other, KEYS)),
                     }
+                }
+                if let Some(f) = family.as_mut().filter(|_| !particles.is_empty()) {
+                    *f = format!("{} {f}", particles.join(" "));
                 }
                 match (family, literal) {
                     (Some(_), Some(_)) => Err(de::Error::custom(
@@ -171,6 +257,8 @@ pub struct Reference {
     pub editors: Vec<Name>,
     /// Journal for an article, book for a chapter, site for a web page.
     pub container: Option<String>,
+    /// The container's abbreviation (`Am J Psychiatry`), which Vancouver and AMA print.
+    pub container_short: Option<String>,
     pub issued: Option<Date>,
     pub volume: Option<String>,
     pub issue: Option<String>,
@@ -178,6 +266,12 @@ pub struct Reference {
     pub publisher: Option<String>,
     pub place: Option<String>,
     pub edition: Option<String>,
+    /// A report's or trial registration's number (`NCT05057702`).
+    pub number: Option<String>,
+    /// Software's or a data set's version (`v1.0.0`).
+    pub version: Option<String>,
+    /// The kind of work within its type (`preprint`, `Clinical trial registration`).
+    pub genre: Option<String>,
     pub doi: Option<String>,
     pub pmid: Option<String>,
     pub pmcid: Option<String>,
@@ -195,6 +289,7 @@ impl Reference {
             authors: vec![],
             editors: vec![],
             container: None,
+            container_short: None,
             issued: None,
             volume: None,
             issue: None,
@@ -202,6 +297,9 @@ impl Reference {
             publisher: None,
             place: None,
             edition: None,
+            number: None,
+            version: None,
+            genre: None,
             doi: None,
             pmid: None,
             pmcid: None,
@@ -334,46 +432,57 @@ impl RefInput {
     fn into_reference(self) -> Result<Reference, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let id = self.id.0.clone();
+        // CSL-YAML spells the identifiers in capitals: problems point at the key as written.
+        let csl = self.csl_doi.is_some()
+            || self.csl_pmid.is_some()
+            || self.csl_pmcid.is_some()
+            || self.csl_url.is_some();
+        let spelling = if csl { &Spelling::CSL } else { &Spelling::GLIA };
         let kind = non_empty(self.kind).unwrap_or_else(|| "article-journal".to_string());
         let mut r = Reference::empty(&id, &kind);
         r.title = non_empty(self.title);
-        r.authors = names("authors", self.authors, &mut problems);
-        r.editors = names("editors", self.editors, &mut problems);
-        r.container = non_empty(self.container);
-        r.issued = date_from_parts(
-            scalar(self.year),
-            scalar(self.month),
-            scalar(self.day),
-            &mut problems,
-        );
+        let mut either = |glia: &str, csl: &str, a: Vec<NameInput>, b: Vec<NameInput>| {
+            if !a.is_empty() && !b.is_empty() {
+                problems.push(
+                    FieldProblem::new(csl, "bad-reference", format!("both `{glia}` and `{csl}`"))
+                        .help(format!("keep one list of names: `{glia}` or `{csl}`")),
+                );
+            }
+            let (field, list) = if a.is_empty() { (csl, b) } else { (glia, a) };
+            names(field, list, &mut problems)
+        };
+        r.authors = either("authors", "author", self.authors, self.author);
+        r.editors = either("editors", "editor", self.editors, self.editor);
+        r.container = non_empty(self.container).or(non_empty(self.container_title));
+        r.container_short = non_empty(self.container_short);
+        r.issued = match self.issued {
+            Some(v) => json_date(Some(&v), "issued", &mut problems),
+            None => date_from_parts(
+                scalar(self.year),
+                scalar(self.month),
+                scalar(self.day),
+                &mut problems,
+            ),
+        };
         r.volume = scalar(self.volume);
         r.issue = scalar(self.issue);
-        r.pages = scalar(self.pages);
+        r.pages = scalar(self.pages).or(scalar(self.page));
         r.publisher = non_empty(self.publisher);
-        r.place = non_empty(self.place);
+        r.place = non_empty(self.place).or(non_empty(self.publisher_place));
         r.edition = scalar(self.edition);
-        r.doi = scalar(self.doi);
-        r.pmid = scalar(self.pmid);
-        r.pmcid = scalar(self.pmcid);
-        r.url = non_empty(self.url);
-        r.accessed = match scalar(self.accessed) {
+        r.number = scalar(self.number);
+        r.version = scalar(self.version);
+        r.genre = non_empty(self.genre);
+        r.doi = scalar(self.doi).or(scalar(self.csl_doi));
+        r.pmid = scalar(self.pmid).or(scalar(self.csl_pmid));
+        r.pmcid = scalar(self.pmcid).or(scalar(self.csl_pmcid));
+        r.url = non_empty(self.url).or(non_empty(self.csl_url));
+        r.accessed = match self.accessed {
             None => None,
-            Some(s) => match parse_iso_date(&s) {
-                Some(d) => Some(d),
-                None => {
-                    problems.push(
-                        FieldProblem::new(
-                            "accessed",
-                            "bad-date",
-                            format!("`accessed: {s}` is not a date"),
-                        )
-                        .help("write the date as YYYY-MM-DD, e.g. `accessed: 2024-03-01`"),
-                    );
-                    None
-                }
-            },
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
+            Some(v) => json_date(Some(&v), "accessed", &mut problems),
         };
-        problems.extend(check_reference(&r, &Spelling::GLIA));
+        problems.extend(check_reference(&r, spelling));
         if problems.is_empty() {
             Ok(r)
         } else {
@@ -1224,10 +1333,22 @@ fn load_csl_json(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
             continue;
         }
         problems.extend(check_reference(&reference, &Spelling::CSL));
+        // An exported file may carry a type outside CSL (Manubot's `website`): citeproc
+        // formats it as a work of no particular type, and so does hayagriva. The editor did
+        // not write it, so it is a warning here, not a reason to lose the work.
+        let (types, problems): (Vec<FieldProblem>, Vec<FieldProblem>) =
+            problems.into_iter().partition(|p| p.code == "bad-type");
         if problems.is_empty() {
+            for d in problems_to_diagnostics(file, text, span.clone(), &ids[i], types) {
+                diags.push(Diagnostic {
+                    severity: crate::diagnostics::Severity::Warning,
+                    ..d
+                });
+            }
             refs.push(loaded(file, text, &lines, span, reference));
         } else {
-            diags.extend(problems_to_diagnostics(file, text, span, &ids[i], problems));
+            let all = types.into_iter().chain(problems).collect();
+            diags.extend(problems_to_diagnostics(file, text, span, &ids[i], all));
         }
     }
     (refs, diags)
@@ -1279,6 +1400,8 @@ fn from_csl_json(item: &serde_json::Value) -> (Reference, Vec<FieldProblem>) {
     r.authors = json_names(item.get("author"));
     r.editors = json_names(item.get("editor"));
     r.container = get("container-title");
+    // Zotero's `journalAbbreviation` is the same field under its older name (pandoc renames it).
+    r.container_short = get("container-title-short").or_else(|| get("journalAbbreviation"));
     r.issued = json_date(item.get("issued"), "issued", &mut problems);
     r.volume = get("volume");
     r.issue = get("issue");
@@ -1286,6 +1409,9 @@ fn from_csl_json(item: &serde_json::Value) -> (Reference, Vec<FieldProblem>) {
     r.publisher = get("publisher");
     r.place = get("publisher-place");
     r.edition = get("edition");
+    r.number = get("number");
+    r.version = get("version");
+    r.genre = get("genre");
     r.doi = get("DOI");
     r.pmid = get("PMID");
     r.pmcid = get("PMCID");
@@ -1322,6 +1448,26 @@ fn json_date(
     problems: &mut Vec<FieldProblem>,
 ) -> Option<Date> {
     let v = v?;
+    // CSL-YAML also writes plain `issued: 2021` or `issued: 2021-03-01` (EDTF).
+    let plain = match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    if let Some(plain) = plain {
+        let d = parse_iso_date(&plain);
+        if d.is_none() {
+            problems.push(
+                FieldProblem::new(
+                    field,
+                    "bad-date",
+                    format!("`{field}: {plain}` is not a date"),
+                )
+                .help("write the date as YYYY-MM-DD or as `{date-parts: [[2021, 3, 1]]}`"),
+            );
+        }
+        return d;
+    }
     let num = |x: &serde_json::Value| match x {
         serde_json::Value::Number(n) => n.as_i64(),
         serde_json::Value::String(s) => s.trim().parse().ok(),

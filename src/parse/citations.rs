@@ -53,7 +53,11 @@ pub fn mark<T>(
     let mut run: Vec<Spanned> = Vec::new();
     let mut skip = 0usize;
     for (ev, range) in events {
-        let prose = skip == 0 && matches!(ev, Event::Text(_) | Event::SoftBreak);
+        // Inline HTML joins the run so that a citation around it (`[see <b>x</b> @a]`) is
+        // still one citation, whose prefix, locator and suffix then show the HTML as text,
+        // all three alike. A match may not begin or end inside it (see `flush`).
+        let prose =
+            skip == 0 && matches!(ev, Event::Text(_) | Event::SoftBreak | Event::InlineHtml(_));
         if prose {
             run.push((ev, range));
             continue;
@@ -93,7 +97,7 @@ fn flush<T>(
     for (ev, range) in run.iter() {
         pieces.push((text.len(), range.clone()));
         match ev {
-            Event::Text(t) => text.push_str(t),
+            Event::Text(t) | Event::InlineHtml(t) => text.push_str(t),
             _ => text.push('\n'),
         }
     }
@@ -109,22 +113,28 @@ fn flush<T>(
         let (start, range) = &pieces[k];
         (range.start + (at - start)).min(range.end)
     };
-    let whole = run.first().map_or(0, |r| r.1.start)..run.last().map_or(0, |r| r.1.end);
+    // A match must start and end in text, never inside a piece of raw HTML (`<a title="[@a]">`
+    // is the editor's attribute, not a citation).
+    let html_pieces: Vec<Range<usize>> = run
+        .iter()
+        .zip(&pieces)
+        .filter(|((ev, _), _)| matches!(ev, Event::InlineHtml(_)))
+        .map(|((ev, _), (start, _))| *start..start + event_len(ev))
+        .collect();
+    let inside_html = |at: usize| html_pieces.iter().any(|r| r.start < at && at < r.end);
+    let whole_end = run.last().map_or(0, |r| r.1.end);
     let mut last = 0;
     for (r, item) in matches {
         if r.start < last
             || r.end > text.len()
             || !text.is_char_boundary(r.start)
             || !text.is_char_boundary(r.end)
+            || inside_html(r.start)
+            || inside_html(r.end)
         {
             continue;
         }
-        if r.start > last {
-            out.push((
-                Event::Text(text[last..r.start].to_string().into()),
-                to_file(last)..to_file(r.start),
-            ));
-        }
+        emit_between(run, &pieces, &text, last..r.start, out, &to_file);
         let span = to_file(r.start)..to_file(r.end).max(to_file(r.start));
         out.push((
             Event::InlineHtml(placeholder(found.len()).into()),
@@ -134,12 +144,53 @@ fn flush<T>(
         last = r.end;
     }
     if last < text.len() {
-        out.push((
-            Event::Text(text[last..].to_string().into()),
-            to_file(last)..whole.end,
-        ));
+        emit_between(run, &pieces, &text, last..text.len(), out, &to_file);
+        if let Some(end) = out.last_mut() {
+            end.1.end = end.1.end.max(whole_end);
+        }
     }
     run.clear();
+}
+
+/// How many bytes an event of a run takes in the merged text.
+fn event_len(ev: &Event<'_>) -> usize {
+    match ev {
+        Event::Text(t) | Event::InlineHtml(t) => t.len(),
+        _ => 1,
+    }
+}
+
+/// Puts back the merged text's `range` that no match covered: text as one text event per
+/// stretch between raw HTML pieces, and each raw HTML piece as the event it was.
+fn emit_between(
+    run: &[Spanned],
+    pieces: &[(usize, Range<usize>)],
+    text: &str,
+    range: Range<usize>,
+    out: &mut Vec<Spanned>,
+    to_file: &impl Fn(usize) -> usize,
+) {
+    let mut from = range.start;
+    for ((ev, file), (start, _)) in run.iter().zip(pieces) {
+        let end = start + event_len(ev);
+        if !matches!(ev, Event::InlineHtml(_)) || end <= range.start || *start >= range.end {
+            continue;
+        }
+        if *start > from {
+            out.push((
+                Event::Text(text[from..*start].to_string().into()),
+                to_file(from)..to_file(*start),
+            ));
+        }
+        out.push((ev.clone(), file.clone()));
+        from = end;
+    }
+    if from < range.end {
+        out.push((
+            Event::Text(text[from..range.end].to_string().into()),
+            to_file(from)..to_file(range.end),
+        ));
+    }
 }
 
 #[cfg(test)]
