@@ -565,6 +565,356 @@ fn pandoc_document_with_csl_yaml_references_matches_citeproc() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// EpiMethods: a Quarto epidemiology textbook, its BibTeX as Google Scholar and Zotero wrote it.
+// ---------------------------------------------------------------------------------------------
+
+/// Citation items per chapter, as the corpus README counts them with pandoc (items whose key
+/// is in `ref.bib`, nested ones included); the three negative controls cite nothing.
+const EPIMETHODS_COUNTS: &[(&str, usize)] = &[
+    ("Simulation1", 14),
+    ("Simulation2", 21),
+    ("Simulation3", 5),
+    ("accessing0", 4),
+    ("accessing1i", 2),
+    ("accessing3", 1),
+    ("accessing4", 7),
+    ("accessingE", 1),
+    ("accessingE1vibep1", 5),
+    ("accessingE1vibep2", 6),
+    ("accessingE3vibe", 6),
+    ("confounding0", 28),
+    ("confounding5", 10),
+    ("confounding7", 1),
+    ("confounding8", 2),
+    ("confounding9", 1),
+    ("longitudinal0", 4),
+    ("longitudinal1", 3),
+    ("longitudinal2", 6),
+    ("machinelearning0", 7),
+    ("machinelearning1", 2),
+    ("machinelearning10", 5),
+    ("machinelearning2", 2),
+    ("machinelearning3", 2),
+    ("machinelearning6", 2),
+    ("machinelearning6a", 7),
+    ("machinelearning7", 2),
+    ("machinelearningCausal0", 2),
+    ("machinelearningCausal1", 1),
+    ("machinelearningCausal12", 1),
+    ("machinelearningCausal2", 4),
+    ("machinelearningCausal3", 5),
+    ("machinelearningCausal4", 5),
+    ("mediation0", 3),
+    ("mediation1", 1),
+    ("missingdata0", 13),
+    ("missingdata1", 16),
+    ("missingdata11", 15),
+    ("missingdata12", 2),
+    ("missingdata5", 1),
+    ("missingdata6", 5),
+    ("nonbinary0", 3),
+    ("predictivefactors0", 4),
+    ("predictivefactors4", 3),
+    ("predictivefactors5", 3),
+    ("predictivefactors6", 2),
+    ("predictivefactors7", 3),
+    ("propensityscore0", 12),
+    ("propensityscore2", 1),
+    ("propensityscore3", 3),
+    ("propensityscore4", 3),
+    ("propensityscore6", 5),
+    ("propensityscore7", 1),
+    ("researchquestion0", 4),
+    ("researchquestion1", 3),
+    ("researchquestion2a", 2),
+    ("researchquestion2b", 2),
+    ("researchquestion3", 2),
+    ("researchquestion4", 1),
+    ("surveydata0", 15),
+    ("surveydata1", 5),
+    ("surveydata8", 1),
+    ("surveydata9", 5),
+    ("wrangling2", 1),
+    // Negative controls: an `@` in an R string, an S4 slot (`perf@x.values`), an e-mail.
+    ("index", 0),
+    ("missingdata4", 0),
+    ("reporting1a", 0),
+];
+
+/// The book as a glia site: `ref.bib` as its bibliography and every chapter (`.qmd`, which has
+/// no front-matter; the book's config is in `_quarto.yml`) copied as an article `.md` with a
+/// minimal front-matter added. glia reads the chapters' Markdown unchanged: knitr chunk headers
+/// (```` ```{r, echo=FALSE} ````) are code fences to pulldown-cmark, as to knitr.
+///
+/// The corpus holds the chapters and the bibliography, not the rest of the book, so the links
+/// to other chapters' HTML, images, slides and data files would be broken: the first compile
+/// lists them and an empty stand-in is written for each.
+fn epimethods_site() -> (Fixture, glia::site::Compiled) {
+    let dir = realworld("epimethods");
+    let fx = Fixture::new(&[
+        ("site.yaml", SITE_YAML),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/articles/_index.md",
+            "---\ntitle: Chapters\n---\nAll chapters.\n",
+        ),
+    ]);
+    let bib = std::fs::read_to_string(dir.join("ref.bib")).expect("read ref.bib");
+    fx.write("content/references/ref.bib", bib);
+    for (stem, _) in EPIMETHODS_COUNTS {
+        let path = [
+            dir.join(format!("{stem}.qmd")),
+            dir.join("negative-controls").join(format!("{stem}.qmd")),
+        ]
+        .into_iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("{stem}.qmd is not in the corpus"));
+        let body = std::fs::read_to_string(&path).expect("read chapter");
+        fx.write(
+            &format!("content/articles/{stem}.md"),
+            format!("---\ntitle: {stem}\n---\n{body}"),
+        );
+    }
+    let (_, diags) = glia::site::compile(&fx.options());
+    for d in diags.iter().filter(|d| d.is_error()) {
+        let target = (d.code == "broken-link")
+            .then(|| {
+                d.message
+                    .strip_prefix("link to `")
+                    .or_else(|| d.message.strip_prefix("image to `"))
+            })
+            .flatten()
+            .and_then(|m| m.split_once("`: no such file in the site"))
+            .map(|(t, _)| t.split(['#', '?']).next().unwrap_or(t).to_string());
+        match target {
+            Some(t) => fx.write(&format!("content/articles/{t}"), ""),
+            None => panic!(
+                "EpiMethods: a false error: {}",
+                render_diags(std::slice::from_ref(d))
+            ),
+        }
+    }
+    let (compiled, diags) = glia::site::compile(&fx.options());
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+    let compiled =
+        compiled.unwrap_or_else(|| panic!("EpiMethods does not build:\n{}", render_diags(&errors)));
+    (fx, compiled)
+}
+
+/// Every chapter builds with `ref.bib` and no false error, and cites as many works as pandoc
+/// finds in it (README's per-chapter counts, 314 in all); the negative controls cite nothing.
+/// Before: `ref.bib` was refused whole (duplicate keys), `[@a,@b]` cited one work, and
+/// `[@nhanes](https://…)` none.
+#[test]
+fn epimethods_every_chapter_builds_with_pandocs_citation_counts() {
+    let (_fx, compiled) = epimethods_site();
+    let site = &compiled.site;
+    let bib = &site.citations.bibliography;
+    let mut got = Vec::new();
+    for (stem, _) in EPIMETHODS_COUNTS {
+        let file = format!("content/articles/{stem}.md");
+        let page = site
+            .pages
+            .iter()
+            .find(|p| p.page.file == file)
+            .unwrap_or_else(|| panic!("{file} is not a page"));
+        let items = page
+            .page
+            .doc
+            .citations
+            .iter()
+            .flat_map(|c| &c.item.items)
+            .filter(|i| bib.get(&i.key).is_some())
+            .count();
+        got.push((*stem, items));
+    }
+    let want: Vec<(&str, usize)> = EPIMETHODS_COUNTS.to_vec();
+    assert_eq!(got, want);
+    assert_eq!(got.iter().map(|(_, n)| n).sum::<usize>(), 314);
+}
+
+/// Every work the book cites, in order of first citation.
+fn epimethods_cited_keys(compiled: &glia::site::Compiled) -> Vec<String> {
+    let bib = &compiled.site.citations.bibliography;
+    let mut keys: Vec<String> = Vec::new();
+    for p in &compiled.site.pages {
+        for item in p.page.doc.citations.iter().flat_map(|c| &c.item.items) {
+            if bib.get(&item.key).is_some() && !keys.contains(&item.key) {
+                keys.push(item.key.clone());
+            }
+        }
+    }
+    keys
+}
+
+fn epimethods(style: Style, known: &[Known]) {
+    let (_fx, compiled) = epimethods_site();
+    let keys = epimethods_cited_keys(&compiled);
+    assert_eq!(keys.len(), 172, "the README's distinct cited keys");
+    let text =
+        std::fs::read_to_string(realworld("epimethods").join("ref.bib")).expect("read ref.bib");
+    let corpus = Corpus {
+        name: "epimethods/ref.bib",
+        file_name: "ref.bib",
+        text: &text,
+        keys: &keys,
+    };
+    compare_corpus(&corpus, style, known);
+}
+
+// Causes of the EpiMethods differences, each named once. Most are the input's own faults or
+// pandoc 2.17's; the rest are the formatter's (hayagriva's title case and disambiguation).
+const PARTICLE: &str = "a BibTeX von part (`van der Laan`, `du Bois`, `van Buuren`): pandoc makes \
+     it a dropping particle, which the style prints after the initials (`Laan MJ van der`); glia's \
+     names have no particle field, so it stays before the family name, as NLM writes it";
+const PUBLISHER_LIST: &str = "pandoc reads a `.bib` as BibLaTeX, where `publisher` is a list \
+     split at `and` (`Chapman; Hall/CRC`); glia prints the BibTeX field as written";
+const HOWPUBLISHED: &str = "`howpublished = {\\url{…}}`: pandoc 2.17 prints the URL as the \
+     publisher; glia does not read `howpublished`";
+const TEXTBAR: &str = "`{\\textbar}`: pandoc 2.17 drops LaTeX it does not know; glia prints `|`";
+const PAGE_RANGE: &str = "`pages = {1--10}`: citeproc's minimal page range prints `1–0` \
+     (`1--14` → `1–4`); glia prints the range whole";
+const JR_AS_GIVEN: &str = "`Hosmer, David W., Jr.` is BibTeX's `Last, Jr, First` with the parts \
+     swapped; pandoc and glia each read the wrong name differently";
+const DOUBLE_PERIOD: &str =
+    "`journal={John Wiley \\& Sons, Inc.. doi}` (Google Scholar): citeproc \
+     drops the period before ` doi`, hayagriva one of the two";
+const ET_AL_PERSON: &str = "`Sterne, Jonathan A. and et al.`: pandoc reads `et al.` as a person \
+     `al.` with particle `et`; glia as the family name `al.`";
+const DOI_URL: &str = "`doi = {https://doi.org/…}`: pandoc prints the URL after the resolver \
+     (`https://doi.org/https://doi.org/…`); glia keeps the DOI";
+const MONTH_NAME: &str = "`month = {October}`: pandoc ignores a month written as a braced \
+     name; glia reads it";
+const OTHERS: &str = "`and others`: citeproc glues its `others` literal to the name before \
+     (`Califf, R. M.others.`); glia prints `& et al.`";
+const ONE_LETTER: &str = "an unprotected `R` becomes `r` in sentence case (pandoc's rule, both \
+     sides); AMA's title case then leaves one-letter words in citeproc and capitalises them in \
+     hayagriva (`Using r` / `Using R`)";
+const TITLE_CASE: &str = "hayagriva's title case capitalises `and` after a comma, `de`/`d’` in \
+     a journal's name and braced text (`{{Extending the linear model…}}`, \
+     `{ehsanx/TMLEworkshop…}`), which CSL-JSON strings cannot protect; citeproc leaves them";
+const AFTER_QUOTE: &str = "citeproc's title case capitalises a word after an opening `’` \
+     (`’Tmle’`, `’Table 1’`); hayagriva does not";
+const EMPTY_AFFIX: &str = "an empty group between volume and date: hayagriva keeps its space \
+     (`Vol 79. ; 1988`), citeproc drops it";
+const YEAR_SUFFIX: &str = "year suffixes (Wikipedia 2023a–d, Kuhn 2023a–c): citeproc gives them \
+     in bibliography order, hayagriva in citation order; Karim 2025 (two works) gets none";
+
+fn known(style: Style, list: &[(&'static str, &'static str)]) -> Vec<Known> {
+    list.iter()
+        .map(|&(key, cause)| Known { style, key, cause })
+        .collect()
+}
+
+/// Differences in every style.
+const EPIMETHODS_ALL: &[(&str, &str)] = &[
+    ("austin2021missing", PARTICLE),
+    ("gruber2010targeted", PARTICLE),
+    ("hiemstra2019debate", PARTICLE),
+    ("luijken2022comparison", PARTICLE),
+    ("nhanes_reliability_estimates", PARTICLE),
+    ("nnlsPkgDocs", PARTICLE),
+    ("phillips2023ConsiderationsSL", PARTICLE),
+    ("rochon2014mediation", PARTICLE),
+    ("van2010collaborative", PARTICLE),
+    ("heeringa2017applied", PUBLISHER_LIST),
+    ("van2018flexible", PUBLISHER_LIST),
+    ("vanbuuren2018flexible", PUBLISHER_LIST),
+    ("cholesterol", TEXTBAR),
+    ("hosmer2013applied", JR_AS_GIVEN),
+    ("sterne2009multiple", ET_AL_PERSON),
+];
+
+#[test]
+#[ignore = "needs pandoc"]
+fn epimethods_references_vancouver() {
+    let mut list = known(Style::Vancouver, EPIMETHODS_ALL);
+    list.extend(known(
+        Style::Vancouver,
+        &[
+            ("CDCfaq", HOWPUBLISHED),
+            ("ds", HOWPUBLISHED),
+            ("nhanes", HOWPUBLISHED),
+            ("lumley2014tests", PAGE_RANGE),
+            ("lumley2015aic", PAGE_RANGE),
+            ("little1987multiple", DOUBLE_PERIOD),
+        ],
+    ));
+    epimethods(Style::Vancouver, &list);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn epimethods_references_ama() {
+    let mut list = known(Style::Ama, EPIMETHODS_ALL);
+    list.extend(known(
+        Style::Ama,
+        &[
+            ("Biostats", DOI_URL),
+            ("Sim_Morris", DOI_URL),
+            ("advancedsurvey", MONTH_NAME),
+            ("little1987multiple", DOUBLE_PERIOD),
+            ("bilder2014analysis", ONE_LETTER),
+            ("hothorn2014handbook", ONE_LETTER),
+            ("knitr", ONE_LETTER),
+            ("lumley2011complex", ONE_LETTER),
+            ("nahhas2024introduction", ONE_LETTER),
+            ("rstudio", ONE_LETTER),
+            ("Steyerberg2019", TITLE_CASE),
+            ("ehsan_karim_2021_5246085", TITLE_CASE),
+            ("faraway2016extending", TITLE_CASE),
+            ("vittinghoff2011predictor", TITLE_CASE),
+            ("vittinghoff2011regression", TITLE_CASE),
+            ("tableone", AFTER_QUOTE),
+            ("tmlePkgDocs", AFTER_QUOTE),
+            ("rubin1988overview", EMPTY_AFFIX),
+        ],
+    ));
+    epimethods(Style::Ama, &list);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn epimethods_references_apa() {
+    let mut list = known(Style::Apa, EPIMETHODS_ALL);
+    list.extend(known(
+        Style::Apa,
+        &[
+            ("CDCfaq", HOWPUBLISHED),
+            ("ds", HOWPUBLISHED),
+            ("nhanes", HOWPUBLISHED),
+            ("Biostats", DOI_URL),
+            ("Sim_Morris", DOI_URL),
+            ("advancedsurvey", MONTH_NAME),
+            ("connors1996effectiveness", OTHERS),
+            ("lederer2019control", OTHERS),
+            ("li2020association", OTHERS),
+            ("liu2020reporting", OTHERS),
+            ("rivera2020guidelines", OTHERS),
+            ("simoneau2022recommendations", OTHERS),
+            ("williamson2020factors", OTHERS),
+            ("koch1975strategies", TITLE_CASE),
+            ("thabane2009posing", TITLE_CASE),
+            ("steyerberg2019overfitting", TITLE_CASE),
+            ("vittinghoff2011predictor", TITLE_CASE),
+            ("vittinghoff2011regression", TITLE_CASE),
+            ("vittinghoff2012predictor", TITLE_CASE),
+            ("Cross-validation", YEAR_SUFFIX),
+            ("anova", YEAR_SUFFIX),
+            ("clustering", YEAR_SUFFIX),
+            ("coefd", YEAR_SUFFIX),
+            ("datasplit2", YEAR_SUFFIX),
+            ("models", YEAR_SUFFIX),
+            ("tuning", YEAR_SUFFIX),
+            ("karim2025high", YEAR_SUFFIX),
+            ("svyTable1", YEAR_SUFFIX),
+            ("ehsan_karim_2021_5246085", VERSION),
+        ],
+    ));
+    epimethods(Style::Apa, &list);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The network's own site: Vancouver with the journals' abbreviations (issue 16, point 1).
 // ---------------------------------------------------------------------------------------------
 

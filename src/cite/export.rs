@@ -169,8 +169,9 @@ pub fn to_bibtex(refs: &[&Reference]) -> String {
         };
         field("author", bib_names(&r.authors));
         field("editor", bib_names(&r.editors));
-        field("title", r.title.as_deref().map(bib_text));
-        field(container_field, r.container.as_deref().map(bib_text));
+        let rich = |t: &str| super::rich::to_latex(t, bib_text);
+        field("title", r.title.as_deref().map(rich));
+        field(container_field, r.container.as_deref().map(rich));
         if let Some(d) = &r.issued {
             field("date", Some(iso_date(d)));
         }
@@ -306,7 +307,7 @@ pub fn to_ris(refs: &[&Reference]) -> String {
         for n in &r.editors {
             line("ED", &ris_name(n));
         }
-        let opt = |v: &Option<String>| v.clone();
+        let opt = |v: &Option<String>| v.as_deref().map(super::rich::to_plain);
         if let Some(t) = opt(&r.title) {
             line("TI", &t);
         }

@@ -359,7 +359,16 @@ impl Styler {
                 item, None, None, false, None,
             )]));
         }
-        for shape in shapes {
+        // The author's locators are text, never rich text (`p. <i>4</i>` prints as typed).
+        let text_only: Vec<Shape> = shapes
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|(n, l)| (*n, super::rich::text_only(l)))
+                    .collect()
+            })
+            .collect();
+        for shape in &text_only {
             let items = shape
                 .iter()
                 .map(|(n, locator)| {
@@ -532,15 +541,25 @@ impl Styler {
         // Which source items went into each request, so results map back to prefixes,
         // suffixes and keys (hayagriva reports items by their index in the request).
         let mut requested: Vec<Vec<&CiteItem>> = Vec::new();
-        for c in citations {
+        // The author's locators are text, never rich text (`p. <i>4</i>` prints as typed).
+        let locators: Vec<Vec<String>> = citations
+            .iter()
+            .map(|c| {
+                c.items
+                    .iter()
+                    .map(|i| super::rich::text_only(&i.locator))
+                    .collect()
+            })
+            .collect();
+        for (c, c_locators) in citations.iter().zip(&locators) {
             let mut items = Vec::new();
             let mut names_only = Vec::new();
             let mut used = Vec::new();
-            for ci in &c.items {
+            for (ci, ci_locator) in c.items.iter().zip(c_locators) {
                 let Some(entry) = bib.entry(&ci.key) else {
                     continue;
                 };
-                let (locator, _) = split_locator(&ci.locator);
+                let (locator, _) = split_locator(ci_locator);
                 // pandoc's author-in-text form is "Smith et al. (2020, p. 3)" in author-date
                 // styles: the names alone, then the citation without them. Numeric styles
                 // print no names in citations, so there it is just the citation, as in pandoc.
@@ -1118,12 +1137,14 @@ fn write_elem(out: &mut String, e: &Elem, cite: Option<&CiteCtx>, in_link: bool)
         (Some(ElemMeta::Entry(i)), Some(ctx)) if !e.children.is_empty() => {
             if let Some(item) = ctx.items.get(*i) {
                 if !item.prefix.is_empty() {
-                    write_formatted(out, &format!("{} ", item.prefix), &ctx.formatting);
+                    let prefix = super::rich::text_only(&item.prefix);
+                    write_formatted(out, &format!("{prefix} "), &ctx.formatting);
                 }
                 let _ = write!(out, "<a href=\"#{}\">", esc(&anchor_id(&item.key)));
                 write_children(out, &e.children, cite, true);
                 out.push_str("</a>");
                 if let (_, Some(suffix)) = split_locator(&item.locator) {
+                    let suffix = super::rich::text_only(suffix);
                     write_formatted(out, &format!(", {suffix}"), &ctx.formatting);
                 }
             } else {
@@ -1162,7 +1183,9 @@ fn write_formatted(out: &mut String, text: &str, f: &hayagriva::Formatting) {
         VerticalAlign::Sub => open(out, "<sub>", "</sub>"),
         _ => {}
     }
-    push_esc(out, text);
+    // Reference strings may carry CSL rich text (`<i>`, `<sup>`…): those tags become
+    // elements, everything else is escaped.
+    super::rich::push_html(out, text);
     for end in close.iter().rev() {
         out.push_str(end);
     }
@@ -1171,7 +1194,7 @@ fn write_formatted(out: &mut String, text: &str, f: &hayagriva::Formatting) {
 fn write_plain(out: &mut String, children: &[ElemChild]) {
     for child in children {
         match child {
-            ElemChild::Text(t) => out.push_str(&t.text),
+            ElemChild::Text(t) => out.push_str(&super::rich::to_plain(&t.text)),
             ElemChild::Markup(m) => out.push_str(m),
             ElemChild::Link { text, .. } => out.push_str(&text.text),
             ElemChild::Transparent { .. } => {}
