@@ -397,7 +397,10 @@ fn term_pages_follow_edits_and_a_listing_page_that_comes_or_goes_needs_a_full_bu
         "esketamine",
         &format!("{B_BODY}\nIt may cause dissociation, like ketamine.\n"),
     );
-    assert_eq!(s.edit(&fx, "content/articles/b.md", &b).unwrap(), Kind::Full);
+    assert_eq!(
+        s.edit(&fx, "content/articles/b.md", &b).unwrap(),
+        Kind::Full
+    );
     s.assert_same_as_build(&fx, "a term's listing grows by a page");
     // A new title reorders the term's listing over its pages.
     let a = article("Zeta ketamine", "ketamine", A_BODY);
