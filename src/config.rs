@@ -50,7 +50,7 @@ pub struct SiteConfig {
     pub readability: ReadabilityConfig,
     /// How many items a listing page shows (sections, topics, audiences, a term's "Appears
     /// in", the reference index) before it continues on `page/2/`: pages stay small however
-    /// large the site grows. The key Zola and Hugo users know.
+    /// large the site grows.
     #[serde(default = "default_paginate")]
     pub paginate: usize,
 }
