@@ -56,6 +56,11 @@ pub struct SiteConfig {
     pub review_interval_months: u32,
     #[serde(default)]
     pub readability: ReadabilityConfig,
+    /// How many items a listing page shows (sections, topics, audiences, a term's "Appears
+    /// in", the reference index) before it continues on `page/2/`: pages stay small however
+    /// large the site grows.
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
     /// A crisis box (e.g. a crisis line) shown on pages with `crisis: true` or a tag in
     /// `crisis_tags`.
     #[serde(default)]
@@ -106,6 +111,9 @@ impl Default for ReadabilityConfig {
 
 fn default_review_interval() -> u32 {
     12
+}
+fn default_paginate() -> usize {
+    50
 }
 fn default_max_grade() -> f64 {
     8.0
@@ -217,6 +225,16 @@ impl SiteConfig {
                 );
             }
         }
+        if config.paginate == 0 {
+            errors.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    "paginate must be at least 1 (items per listing page)",
+                )
+                .at(FILE_NAME, text, value_span(text, "paginate", "0"))
+                .with_help("write e.g. `paginate: 50`, or leave it out for 50"),
+            );
+        }
         // A theme is a folder under `themes/`, named by one plain name: an absolute path or
         // `..` would publish a folder outside the site.
         if let Some(why) = crate::url::slug_problem(&config.theme) {
@@ -318,6 +336,14 @@ mod tests {
         assert_eq!(c.glossary.link, GlossaryLink::First);
         assert_eq!(c.review_interval_months, 12);
         assert_eq!(c.readability.max_grade, 8.0);
+        assert_eq!(c.paginate, 50);
+    }
+
+    #[test]
+    fn paginate_zero_is_refused() {
+        let d = SiteConfig::parse("title: T\npaginate: 0\n").unwrap_err();
+        assert_eq!(d.code, "invalid-value");
+        assert_eq!(d.location.as_ref().unwrap().line, 2);
     }
 
     #[test]

@@ -7,18 +7,22 @@
 //! terms, citation keys) and rendered alone; the pages that depend on it are rendered with it.
 //!
 //! What else is rendered follows from what changed:
-//! - the body only: the page itself, the search index, and the glossary page if the set of
-//!   terms the page uses changed (its "Appears in" lists name the page);
-//! - an article's front-matter (title, dates, weight, summary, tags, audience, …): also the
-//!   home page and section listings, the article's old and new neighbours, the tag pages,
-//!   the reference index, the glossary page and the feeds, all of which show it.
+//! - the body only: the page itself, the search index, and, if the set of terms the page uses
+//!   changed, the glossary's A–Z page (its counts) and the pages of the terms it started or
+//!   stopped using (their "Appears in" lists name the page);
+//! - an article's front-matter (title, dates, weight, summary, …): also the home page and
+//!   section listings (every page of them), the article's old and new neighbours, the tag
+//!   and audience pages, the reference index, the glossary's A–Z page, the pages of the
+//!   terms it uses, and the feeds, all of which show it.
 //!
 //! Everything else compiles the whole site again, exactly as `glia build` would: a change to
 //! headings (other pages link to them), citation keys, code blocks (the site's highlighting
 //! stylesheet), a slug, a draft flag or inline references; a front-matter edit that changes
 //! the site's newest date ("Last updated" on every page) or its set of tags (a tag page comes or
-//! goes); and any change outside articles and pages — a template, `site.yaml`, a glossary
-//! term, a bibliography, the disclaimer (in every footer), a file added or removed.
+//! goes) or adds or removes a page of a topic's or an audience's listing, or a change in the
+//! terms a page uses that adds or removes a page of a term's "Appears in"; and any change
+//! outside articles and pages — a template, `site.yaml`, a glossary term, a bibliography, the
+//! disclaimer (in every footer), a file added or removed.
 //! `tests/incremental.rs` compares patched output with a full build, byte for byte.
 //!
 //! Errors are the whole site's, never only the last edit's: what serve reports is what
@@ -221,6 +225,17 @@ impl Session {
         if glossary_dirty {
             which.extend(site.by_path.get("glossary/_index.md").copied());
         }
+        // A term's page lists the pages using it, by title: those of the terms a page stopped
+        // or started using, and of every term it uses when its title or summary changed.
+        for (i, old) in &undo {
+            let now = &site.glossary.used_by_page[*i];
+            let terms = (old.used.iter().chain(now))
+                .filter(|t| old.front_matter || old.used.contains(t) != now.contains(t));
+            which.extend(terms.filter_map(|&t| {
+                let slug = site.glossary.glossary.terms().get(t)?.slug();
+                site.glossary.definitions.get(slug).copied()
+            }));
+        }
         let which: Vec<usize> = which.into_iter().collect();
         let mut rendered_files = last.renderer.render_pages(site, &which);
         if listings {
@@ -339,12 +354,23 @@ fn rearrange(site: &mut Site, i: usize) {
     }
 }
 
-/// Each tag's slug and the name its pages show.
-fn tag_names(site: &Site) -> Vec<(String, String)> {
-    crate::render::listing::tags(site)
+/// Each tag's slug, the name its pages show and how many pages its listing has, then the
+/// same for each audience: a patch may change what these listings show, not which pages
+/// they have (a page that comes or goes needs a full compile, which writes or deletes it).
+fn listing_shape(site: &Site) -> Vec<(String, String, usize)> {
+    use crate::render::listing;
+    let tags = listing::tags(site)
         .into_iter()
-        .map(|(slug, (name, _))| (slug, name))
-        .collect()
+        .map(|(slug, (name, pages))| (slug, name, listing::page_count(site, pages.len())));
+    let audiences = listing::AUDIENCES.into_iter().map(|a| {
+        let n = listing::audience_articles(site, a).len();
+        (
+            listing::audience_key(a),
+            String::new(),
+            listing::page_count(site, n) * usize::from(n > 0),
+        )
+    });
+    tags.chain(audiences).collect()
 }
 
 /// Reads page `i` again and puts the new version in the site. `Ok(None)` when its text did
@@ -395,7 +421,7 @@ fn patch_page(
     if !same_shape {
         return Err(Refused::Full);
     }
-    let tags_before = front_matter.then(|| tag_names(site));
+    let shape_before = front_matter.then(|| listing_shape(site));
     let neighbours: Vec<usize> = site.pages[i]
         .prev
         .into_iter()
@@ -424,15 +450,24 @@ fn patch_page(
     }
     if front_matter {
         // A new newest date changes the "Last updated" date of every page; a tag that appears
-        // or disappears adds or removes a tag page.
+        // or disappears, or a listing that grows or shrinks by a page, adds or removes a page.
         site.articles = resolve::arrange(&mut site.pages);
         if resolve::build_date(&site.pages) != site.build_date
-            || tags_before.as_ref() != Some(&tag_names(site))
+            || shape_before.as_ref() != Some(&listing_shape(site))
         {
             site.pages[i].page = old_page;
             site.articles = resolve::arrange(&mut site.pages);
             return Err(Refused::Full);
         }
+    }
+    // A term's page lists the pages using it, paginated: a page more or fewer can add or
+    // remove a page of that listing, which only a full compile writes or deletes.
+    if term_pages_change(site, &site.glossary.used_by_page[i], &used) {
+        site.pages[i].page = old_page;
+        if front_matter {
+            site.articles = resolve::arrange(&mut site.pages);
+        }
+        return Err(Refused::Full);
     }
     let old = Old {
         page: old_page,
@@ -449,6 +484,27 @@ fn patch_page(
     }
     warnings.extend(diags);
     Ok(Some(old))
+}
+
+/// Whether a page that used the terms `before` and now uses `now` changes how many pages the
+/// "Appears in" listing of one of them has.
+fn term_pages_change(site: &Site, before: &[usize], now: &[usize]) -> bool {
+    let pages = |n: usize| crate::render::listing::page_count(site, n);
+    let terms = site.glossary.glossary.terms();
+    let len = |t: usize| {
+        (terms.get(t)).map_or(0, |term| {
+            site.glossary
+                .appears_in
+                .get(term.slug())
+                .map_or(0, Vec::len)
+        })
+    };
+    let gained = now.iter().filter(|t| !before.contains(t));
+    let lost = before.iter().filter(|t| !now.contains(t));
+    gained
+        .map(|&t| (t, len(t) + 1))
+        .chain(lost.map(|&t| (t, len(t).saturating_sub(1))))
+        .any(|(t, after)| pages(after) != pages(len(t)))
 }
 
 /// Moves page `i` between "Appears in" lists: out of those of the terms in `before`, into

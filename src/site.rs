@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::Kind;
 use crate::render::search::SearchIndex;
 use crate::render::theme::Theme;
 use crate::render::{OutFile, Renderer, Sink};
@@ -51,6 +50,8 @@ impl Progress for Silent {}
 
 /// A compiled site held in memory: everything `write` needs.
 pub struct Compiled {
+    /// After [`compile_to`] with a sink, without its articles' events (see
+    /// [`Renderer::render_site_to`]).
     pub site: Site,
     pub files: Vec<OutFile>,
     /// Kept for `glia serve`, which re-renders single pages after an edit.
@@ -158,14 +159,10 @@ pub fn compile_to(
     if diags.has_errors() {
         return (None, diags);
     }
-    // Glossary definitions are not pages of their own: they are all on the glossary page.
-    let pages = site
-        .pages
-        .iter()
-        .filter(|p| p.page.kind != Kind::Term)
-        .count();
-    progress.stage("rendering", Some(pages));
-    let rendered = renderer.render_site_to(&site, sink);
+    let mut site = site;
+    progress.stage("rendering", Some(site.pages.len()));
+    // With a sink, articles' events are dropped as their pages are written.
+    let rendered = renderer.render_site_to(&mut site, sink);
     diags.extend(rendered.diagnostics);
     let mut files = rendered.files;
     // The marker goes with the site's files, so every output has it: build, --offline and

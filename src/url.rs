@@ -35,6 +35,43 @@ impl Route {
         }
     }
 
+    /// Page `n` (from 1) of a listing whose first page is the folder `dir`: `dir/` itself,
+    /// then `dir/page/2/`, `dir/page/3/`, … (the scheme Hugo and Zola use).
+    pub fn paged(dir: &str, n: usize) -> Route {
+        let dir = dir.trim_matches('/');
+        match (n, dir) {
+            (0 | 1, _) => Route::page(dir),
+            (_, "") => Route::page(&format!("page/{n}")),
+            _ => Route::page(&format!("{dir}/page/{n}")),
+        }
+    }
+
+    /// The folder this file sits in (`articles/a` for `articles/a/index.html`, `""` at the
+    /// root): what [`Route::paged`] continues a page's listing under.
+    pub fn dir(&self) -> &str {
+        self.0.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+
+    /// The path from the page at `from` to the folder `dir`, ending in `/`, or empty when
+    /// `from` is in that folder: a prefix for links written relative to that folder, made
+    /// once per page where thousands of such links are written (glossary terms).
+    pub fn folder_from(dir: &str, from: &Route) -> String {
+        let from_segs = from.segments();
+        let from_dir = &from_segs[..from_segs.len().saturating_sub(1)];
+        let to: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+        let common = from_dir
+            .iter()
+            .zip(to.iter())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut out = "../".repeat(from_dir.len() - common);
+        for seg in &to[common..] {
+            out.push_str(seg);
+            out.push('/');
+        }
+        out
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -220,6 +257,29 @@ mod tests {
         let b = Route::page("articles/b");
         assert_eq!(b.relative_from(&a, LinkStyle::Pretty), "../b/");
         assert_eq!(home.relative_from(&home, LinkStyle::Pretty), "./");
+    }
+
+    #[test]
+    fn paged_listings_and_folders() {
+        assert_eq!(Route::paged("articles", 1), Route::page("articles"));
+        assert_eq!(
+            Route::paged("articles", 2).as_str(),
+            "articles/page/2/index.html"
+        );
+        assert_eq!(Route::paged("", 3).as_str(), "page/3/index.html");
+        assert_eq!(Route::page("tags/x").dir(), "tags/x");
+        assert_eq!(Route::page("").dir(), "");
+        let a = Route::page("articles/a");
+        assert_eq!(Route::folder_from("glossary", &a), "../../glossary/");
+        assert_eq!(Route::folder_from("glossary", &Route::page("glossary")), "");
+        assert_eq!(
+            Route::folder_from("glossary", &Route::page("glossary/x")),
+            "../"
+        );
+        assert_eq!(
+            Route::folder_from("glossary", &Route::page("")),
+            "glossary/"
+        );
     }
 
     #[test]

@@ -733,10 +733,8 @@ fn reference_index_cited_in_links_reach_articles_and_glossary_entries() {
     );
     assert_eq!(
         cited_in("walsh2019"),
-        [(
-            "glossary/index.html".to_string(),
-            Some("ketamine".to_string())
-        )]
+        [("glossary/ketamine/index.html".to_string(), None)],
+        "a definition is cited on its term's page"
     );
     // And those targets exist.
     for (target, frag) in ["walsh2021", "walsh2019"].iter().flat_map(|k| cited_in(k)) {

@@ -191,11 +191,15 @@ fn default_site() -> Fixture {
     )
 }
 
-/// The term a glossary link goes to: the fragment of its `href` (`../glossary/#slug`).
+/// The term a glossary link goes to: the last folder of its `href`, the term's own page
+/// (`../glossary/slug/`), or its fragment on the A–Z page (`#slug`).
 fn term_of(a: &ElementRef) -> String {
     let href = attr(a, "href");
-    href.rsplit_once('#')
-        .map_or(href.clone(), |(_, slug)| slug.to_string())
+    let href = href.trim_end_matches("index.html").trim_end_matches('/');
+    match href.rsplit_once('#') {
+        Some((_, slug)) => slug.to_string(),
+        None => href.rsplit('/').next().unwrap_or(href).to_string(),
+    }
 }
 
 /// (slug, link text) of every glossary link in the page body, in order.
@@ -272,12 +276,12 @@ fn first_occurrence_is_linked_and_later_ones_are_not() {
         let href = attr(&a, "href");
         let slug = term_of(&a);
         assert!(
-            href.ends_with(&format!("glossary/#{slug}")),
+            href.ends_with(&format!("glossary/{slug}/")),
             "{href} for {slug}"
         );
         assert_eq!(
             target("articles/first/index.html", &href),
-            ("glossary/index.html".to_string(), Some(slug.clone()))
+            (format!("glossary/{slug}/index.html"), None)
         );
     }
     // The opted-out mention stays plain text and does not use up the first link.
@@ -495,7 +499,7 @@ fn a_term_is_not_linked_inside_its_own_entry() {
         .select(&sel("a.gloss-term"))
         .map(|a| (term_of(&a), attr(&a, "href")))
         .collect();
-    assert_eq!(links, pairs(&[("ketamine", "#ketamine")]));
+    assert_eq!(links, pairs(&[("ketamine", "ketamine/")]));
     assert_unique_ids(&doc, "glossary/index.html");
 }
 
@@ -529,11 +533,9 @@ fn explicit_links_work_anywhere_and_by_alias() {
         let href = attr(&a, "href");
         assert!(!href.starts_with("glossary:"), "{href}");
         let (file, frag) = target(page, &href);
-        assert_eq!(file, "glossary/index.html");
-        assert!(
-            frag.is_some_and(|f| shorts().contains_key(f.as_str())),
-            "{href}"
-        );
+        let slug = term_of(&a);
+        assert_eq!((file, frag), (format!("glossary/{slug}/index.html"), None));
+        assert!(shorts().contains_key(slug.as_str()), "{href}");
     }
     assert_no_broken_links(&out);
 }
@@ -702,23 +704,29 @@ fn glossary_page_shows_aliases_see_also_and_appears_in() {
     assert_eq!(
         see_also,
         pairs(&[
-            ("esketamine", "#esketamine"),
-            ("NMDA receptor", "#nmda-receptor")
+            ("esketamine", "esketamine/"),
+            ("NMDA receptor", "nmda-receptor/")
         ])
     );
-    for a in select(&doc, ".see-also a") {
-        let href = attr(&a, "href");
-        assert!(
-            page_ids.contains(href.trim_start_matches('#')),
-            "see-also {href}"
-        );
-    }
+    assert!(
+        page_ids.contains("ketamine"),
+        "the A–Z page keeps each term's anchor"
+    );
 
+    // Each term's page lists the pages using it; the A–Z entry links there with a count.
     let appears = |slug: &str| -> BTreeSet<String> {
-        select(&doc, &format!("[id=\"{slug}\"] .appears-in a"))
+        let term_page = format!("glossary/{slug}/index.html");
+        let entry_link = select(&doc, &format!("[id=\"{slug}\"] .appears-in a"));
+        let listed: BTreeSet<String> = select(&out.html(&term_page), ".appears-in li a")
             .iter()
-            .map(|a| target(page, &attr(a, "href")).0)
-            .collect()
+            .map(|a| target(&term_page, &attr(a, "href")).0)
+            .collect();
+        assert_eq!(
+            entry_link.first().map(|a| target(page, &attr(a, "href")).0),
+            (!listed.is_empty()).then(|| term_page.clone()),
+            "the A–Z entry of {slug} links to its page when it is used"
+        );
+        listed
     };
     let set = |v: &[&str]| -> BTreeSet<String> { v.iter().map(|s| s.to_string()).collect() };
     assert_eq!(
@@ -759,7 +767,7 @@ fn article_lists_the_terms_it_uses() {
         .select(&sel("ul > li > a"))
         .map(|a| (text_of(&a), target(page, &attr(&a, "href"))))
         .collect();
-    let g = |s: &str| ("glossary/index.html".to_string(), Some(s.to_string()));
+    let g = |s: &str| (format!("glossary/{s}/index.html"), None);
     assert_eq!(
         terms,
         [

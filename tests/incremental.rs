@@ -235,7 +235,8 @@ fn front_matter_edits_render_the_listings_not_the_whole_site() {
         "index.html",
         "tags/ketamine/index.html",
         "references/index.html",
-        "glossary/index.html",
+        // The term's page lists the article by its title.
+        "glossary/ketamine/index.html",
         "atom.xml",
     ] {
         assert!(
@@ -365,4 +366,47 @@ fn an_editors_swap_file_that_comes_and_goes_is_ignored() {
         Kind::Patch(Vec::new())
     );
     s.assert_same_as_build(&fx, "a swap file");
+}
+
+#[test]
+fn term_pages_follow_edits_and_a_listing_page_that_comes_or_goes_needs_a_full_build() {
+    let fx = fixture();
+    // One item a page, so each listing has as many pages as items.
+    fx.write(
+        "site.yaml",
+        format!("{SITE_YAML}glossary:\n  link: first\npaginate: 1\n"),
+    );
+    let mut s = Served::start(&fx);
+    // A term nobody used gets its first page: its listing keeps one page.
+    let b = article(
+        "Esketamine",
+        "esketamine",
+        &format!("{B_BODY}\nIt may cause dissociation.\n"),
+    );
+    let Kind::Patch(paths) = s.edit(&fx, "content/articles/b.md", &b).unwrap() else {
+        panic!("a term used on one more page, still one page of listing, is patched in")
+    };
+    assert!(
+        paths.contains(&"glossary/dissociation/index.html".to_string()),
+        "{paths:?}"
+    );
+    s.assert_same_as_build(&fx, "a newly used term");
+    // A second page using ketamine adds `glossary/ketamine/page/2/`.
+    let b = article(
+        "Esketamine",
+        "esketamine",
+        &format!("{B_BODY}\nIt may cause dissociation, like ketamine.\n"),
+    );
+    assert_eq!(
+        s.edit(&fx, "content/articles/b.md", &b).unwrap(),
+        Kind::Full
+    );
+    s.assert_same_as_build(&fx, "a term's listing grows by a page");
+    // A new title reorders the term's listing over its pages.
+    let a = article("Zeta ketamine", "ketamine", A_BODY);
+    assert!(matches!(
+        s.edit(&fx, "content/articles/a.md", &a).unwrap(),
+        Kind::Patch(_)
+    ));
+    s.assert_same_as_build(&fx, "a retitled article on a term's pages");
 }

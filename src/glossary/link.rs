@@ -40,15 +40,21 @@ struct TermHtml {
     term: String,
     /// The tooltip text; empty when the term has no short definition (then there is no tooltip).
     short: String,
-    /// What a link to the term writes after the glossary page's URL, up to the tooltip id:
-    /// `#slug"`.
+    /// What a link to the term writes after the glossary folder's URL, up to the tooltip id:
+    /// `slug/"` (or `#slug"`).
     open_tail: String,
     /// What its tooltip writes after its id: `">short</span></span>`.
     close_tail: String,
 }
 
 impl LinkTable {
+    /// Links to `#slug`, each term's entry on one page.
     pub fn new(glossary: &Glossary) -> LinkTable {
+        LinkTable::with_hrefs(glossary, |slug| format!("#{slug}"))
+    }
+
+    /// Links to `href(slug)`, a URL relative to the glossary's folder (each term's own page).
+    pub fn with_hrefs(glossary: &Glossary, href: impl Fn(&str) -> String) -> LinkTable {
         LinkTable {
             terms: glossary
                 .terms()
@@ -57,7 +63,7 @@ impl LinkTable {
                     let slug = escape_html(t.slug());
                     let short = escape_html(&t.short);
                     TermHtml {
-                        open_tail: format!(r##"#{slug}""##),
+                        open_tail: format!(r#"{}""#, escape_html(&href(t.slug()))),
                         close_tail: format!(r#"">{short}</span></span>"#),
                         term: escape_html(t.term()),
                         slug,
@@ -71,6 +77,12 @@ impl LinkTable {
     /// Term `t`'s slug, escaped. `t` indexes `Glossary::terms`, like every argument here.
     pub fn slug(&self, t: usize) -> &str {
         self.terms.get(t).map_or("", |h| h.slug.as_str())
+    }
+
+    /// The URL of term `t` relative to the glossary's folder, escaped (what a link writes
+    /// after [`LinkPieces::href_base`]).
+    pub fn href(&self, t: usize) -> &str {
+        (self.terms.get(t)).map_or("", |h| h.open_tail.strip_suffix('"').unwrap_or_default())
     }
 
     /// Term `t`'s display name, escaped.
@@ -118,8 +130,9 @@ pub enum Mark {
 #[derive(Clone, Copy)]
 pub struct LinkPieces<'a> {
     pub table: &'a LinkTable,
-    /// The URL of the glossary page relative to the page, escaped (`../glossary/`), or empty
-    /// on the glossary page itself: a term's entry is at `{href_base}#{slug}`.
+    /// The URL of the glossary's folder relative to the page, escaped (`../glossary/`), or
+    /// empty on the glossary page itself: a link to a term is `href_base` followed by the
+    /// table's href of the term (its own page, `slug/`).
     pub href_base: &'a str,
     /// Prepended to tooltip ids, escaped. Empty for a page linked in one call; when several
     /// bodies are linked separately onto one page (the glossary page itself), each has its

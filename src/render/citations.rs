@@ -86,8 +86,14 @@ fn without_links(html: &str) -> String {
     out
 }
 
-/// Formats the citations of `pages` (indexes into `site.pages`) as one document.
-pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnostic>> {
+/// Formats the citations of `pages` (indexes into `site.pages`) as one document. `events`
+/// are those of a single page, when the site no longer holds them (see
+/// [`super::Renderer::render_site_to`]).
+pub fn format_pages(
+    site: &Site,
+    pages: &[usize],
+    events: Option<&[crate::parse::markdown::Spanned]>,
+) -> Result<Cited, Vec<Diagnostic>> {
     let all: Vec<Citation> = pages
         .iter()
         .flat_map(|&i| {
@@ -143,11 +149,7 @@ pub fn format_pages(site: &Site, pages: &[usize]) -> Result<Cited, Vec<Diagnosti
         offset += n;
     }
     let list_at_marker = match pages {
-        [i] => site.pages[*i]
-            .page
-            .doc
-            .events
-            .iter()
+        [i] => (events.unwrap_or(&site.pages[*i].page.doc.events).iter())
             .any(|(ev, _)| matches!(ev, Event::Html(h) if h.trim() == MARKER)),
         _ => false,
     };
@@ -295,20 +297,21 @@ fn letter(k: usize) -> String {
     s
 }
 
-/// The reference index: every cited work once, A–Z by first author, with "Cited in".
+/// One page of the reference index: its works A–Z by first author, each with "Cited in".
 #[derive(Serialize)]
 pub struct IndexCtx {
+    /// Works cited on the whole site.
     pub works: usize,
+    /// Articles citing them.
     pub articles: usize,
+    /// The letters of the whole index, each linking to where its works begin (on this page or
+    /// another).
+    pub jump: Vec<Link>,
+    /// This page's works, by the letter they are filed under.
     pub letters: Vec<IndexLetter>,
-    /// The bibliography downloads' file names, beside the index page.
-    pub downloads: BibliographyLinks,
-}
-
-#[derive(Serialize)]
-pub struct BibliographyLinks {
-    pub bibtex: &'static str,
-    pub csl_json: &'static str,
+    /// The downloads of the whole bibliography, relative to this page.
+    pub bibtex: String,
+    pub csl_json: String,
 }
 
 #[derive(Serialize)]
@@ -328,100 +331,171 @@ pub struct IndexEntry {
     pub cited_in: Vec<Link>,
 }
 
-pub fn index_context(site: &Site) -> IndexCtx {
+/// The folder the reference index is paginated under.
+fn index_dir() -> String {
+    route().dir().to_string()
+}
+
+/// Every cited work's key, in the order the reference index shows them (A–Z by first author,
+/// then year, then key), with the letter it is filed under. The one ordering both the index's
+/// pages and every link to an entry of it (search) follow.
+fn index_order(site: &Site) -> Vec<(&str, String)> {
     let cit = &site.citations;
-    let from = route();
-    let mut works: Vec<(&String, &Vec<usize>)> = cit.cited_in.iter().collect();
-    let sort_key = |key: &str| {
-        let r = cit.bibliography.get(key);
-        (
+    let mut works: Vec<(&str, (String, i32), String)> = (cit.cited_in.keys())
+        .map(|key| {
+            let r = cit.bibliography.get(key);
             // Folded, so Ávila sorts (and is filed) with the A's.
-            crate::render::search::fold(
+            let sort = crate::render::search::fold(
                 &r.map(Reference::first_author_sort_key).unwrap_or_default(),
-            ),
-            r.and_then(|r| r.issued.map(|d| d.year)).unwrap_or(0),
-            key.to_string(),
-        )
-    };
-    works.sort_by_key(|(k, _)| sort_key(k));
-    let keys: Vec<&str> = works.iter().map(|(k, _)| k.as_str()).collect();
-    let cached: Vec<_> = keys
-        .iter()
-        .filter_map(|k| cit.entries.get(k).cloned())
+            );
+            let year = r.and_then(|r| r.issued.map(|d| d.year)).unwrap_or(0);
+            let letter = (sort.chars().next())
+                .map(|c| c.to_uppercase().collect::<String>())
+                .filter(|c| c.chars().all(char::is_alphabetic))
+                .unwrap_or_else(|| "#".into());
+            (key.as_str(), (sort, year), letter)
+        })
         .collect();
-    let formatted = if cached.len() == keys.len() {
-        cached
-    } else {
-        cit.styler
-            .as_ref()
-            .map(|s| s.format_entries(&cit.bibliography, &keys))
-            .unwrap_or_default()
-    };
-    let mut letters: Vec<IndexLetter> = Vec::new();
-    let mut articles = std::collections::BTreeSet::new();
-    for (key, pages) in works {
-        let html = formatted
+    works.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+    works.into_iter().map(|(k, _, l)| (k, l)).collect()
+}
+
+/// The page of the reference index that holds work `key`'s entry, with its anchor, as a link
+/// from `from`: what every link to an entry of the index uses.
+pub fn index_entry_urls(site: &Site, from: &Route) -> std::collections::BTreeMap<String, String> {
+    let dir = index_dir();
+    index_order(site)
+        .into_iter()
+        .enumerate()
+        .map(|(n, (key, _))| {
+            let page = super::listing::page_holding(site, &dir, n);
+            let url = page.relative_from(from, site.link_style);
+            (key.to_string(), format!("{url}#{}", anchor_id(key)))
+        })
+        .collect()
+}
+
+/// The reference index: its works in order, formatted once for all its pages.
+pub struct ReferenceIndex<'s> {
+    /// Key, letter and formatted entry of each work, in order.
+    works: Vec<(&'s str, String, String)>,
+    articles: usize,
+}
+
+impl<'s> ReferenceIndex<'s> {
+    pub fn new(site: &'s Site) -> ReferenceIndex<'s> {
+        let cit = &site.citations;
+        let order = index_order(site);
+        let keys: Vec<&str> = order.iter().map(|(k, _)| *k).collect();
+        let cached: Vec<_> = keys
             .iter()
-            .find(|e| &e.key == key)
-            .map(|e| e.html.clone())
-            .unwrap_or_else(|| escape(key));
-        let r = cit.bibliography.get(key);
-        let first = r
-            .map(Reference::first_author_sort_key)
-            .and_then(|s| s.chars().next())
-            .map(|c| crate::render::search::fold(&c.to_string()).to_uppercase())
-            .filter(|c| c.chars().all(char::is_alphabetic))
-            .unwrap_or_else(|| "#".into());
-        let cited_in = pages
-            .iter()
-            .map(|&i| {
-                let p = &site.pages[i];
-                if p.page.kind == Kind::Article {
-                    articles.insert(i);
-                }
-                let mut url = p.route.relative_from(&from, site.link_style);
-                let mut title = p.page.fm.title.clone();
-                if let Some(slug) = p
-                    .page
-                    .term
-                    .as_ref()
-                    .map(|_| crate::resolve::glossary::term_slug(&p.page.content_path))
-                {
-                    url = format!("{url}#{slug}");
-                    title = format!("Glossary: {title}");
-                }
-                Link {
-                    title,
-                    url,
-                    current: false,
-                }
-            })
+            .filter_map(|k| cit.entries.get(k).cloned())
             .collect();
-        let entry = IndexEntry {
-            id: anchor_id(key),
-            html,
-            links: r.map(identifier_links).unwrap_or_default(),
-            cited_in,
+        let formatted = if cached.len() == keys.len() {
+            cached
+        } else {
+            cit.styler
+                .as_ref()
+                .map(|s| s.format_entries(&cit.bibliography, &keys))
+                .unwrap_or_default()
         };
-        match letters.last_mut() {
-            Some(g) if g.letter == first => g.entries.push(entry),
-            _ => letters.push(IndexLetter {
-                id: format!("letter-{}", first.to_lowercase()),
-                letter: first,
-                entries: vec![entry],
-            }),
+        let html: std::collections::HashMap<&str, &str> = formatted
+            .iter()
+            .map(|e| (e.key.as_str(), e.html.as_str()))
+            .collect();
+        let articles = (cit.cited_in.values().flatten())
+            .filter(|&&i| site.pages[i].page.kind == Kind::Article)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        ReferenceIndex {
+            works: order
+                .into_iter()
+                .map(|(k, l)| {
+                    let h = html.get(k).map_or_else(|| escape(k), |h| h.to_string());
+                    (k, l, h)
+                })
+                .collect(),
+            articles,
         }
     }
-    IndexCtx {
-        works: cit.cited_in.len(),
-        articles: articles.len(),
-        letters,
-        downloads: BibliographyLinks {
-            bibtex: BIBLIOGRAPHY_BIB,
-            csl_json: BIBLIOGRAPHY_JSON,
-        },
+
+    /// The index's pages, at the site's page size.
+    pub fn pages(&self, site: &Site) -> Vec<super::listing::Paged> {
+        super::listing::paginate(site, &index_dir(), self.works.len())
+    }
+
+    /// The page at `from` showing works `items`.
+    pub fn context(&self, site: &Site, from: &Route, items: std::ops::Range<usize>) -> IndexCtx {
+        let cit = &site.citations;
+        let dir = index_dir();
+        let mut jump: Vec<Link> = Vec::new();
+        for (n, (_, letter, _)) in self.works.iter().enumerate() {
+            if jump.last().is_some_and(|l| &l.title == letter) {
+                continue;
+            }
+            let page = super::listing::page_holding(site, &dir, n);
+            let here = &page == from;
+            let url = if here {
+                String::new()
+            } else {
+                page.relative_from(from, site.link_style)
+            };
+            jump.push(Link {
+                title: letter.clone(),
+                url: format!("{url}#letter-{}", letter.to_lowercase()),
+                current: here,
+            });
+        }
+        let mut letters: Vec<IndexLetter> = Vec::new();
+        for (key, letter, html) in self.works.get(items).unwrap_or_default() {
+            let pages = cit.cited_in.get(*key).map_or(&[][..], Vec::as_slice);
+            let cited_in = pages
+                .iter()
+                .map(|&i| {
+                    let p = &site.pages[i];
+                    let title = match p.page.kind {
+                        Kind::Term => format!("Glossary: {}", p.page.fm.title),
+                        _ => p.page.fm.title.clone(),
+                    };
+                    Link {
+                        title,
+                        url: p.route.relative_from(from, site.link_style),
+                        current: false,
+                    }
+                })
+                .collect();
+            let entry = IndexEntry {
+                id: anchor_id(key),
+                html: html.clone(),
+                links: cit
+                    .bibliography
+                    .get(key)
+                    .map(identifier_links)
+                    .unwrap_or_default(),
+                cited_in,
+            };
+            match letters.last_mut() {
+                Some(g) if &g.letter == letter => g.entries.push(entry),
+                _ => letters.push(IndexLetter {
+                    id: format!("letter-{}", letter.to_lowercase()),
+                    letter: letter.clone(),
+                    entries: vec![entry],
+                }),
+            }
+        }
+        let download =
+            |name: &str| Route::file(format!("{dir}/{name}")).relative_from(from, site.link_style);
+        IndexCtx {
+            works: self.works.len(),
+            articles: self.articles,
+            jump,
+            letters,
+            bibtex: download(BIBLIOGRAPHY_BIB),
+            csl_json: download(BIBLIOGRAPHY_JSON),
+        }
     }
 }
+
 
 /// A reference describing page `i` itself, for "Cite this page".
 pub fn page_reference(site: &Site, i: usize) -> Reference {
@@ -501,14 +575,14 @@ pub fn bibliography_files(site: &Site) -> Vec<super::OutFile> {
     if refs.is_empty() {
         return Vec::new();
     }
-    let dir = route().as_str().trim_end_matches("index.html").to_string();
+    let dir = index_dir();
     vec![
         super::OutFile {
-            path: format!("{dir}{BIBLIOGRAPHY_BIB}"),
+            path: format!("{dir}/{BIBLIOGRAPHY_BIB}"),
             bytes: export::to_bibtex(&refs).into_bytes(),
         },
         super::OutFile {
-            path: format!("{dir}{BIBLIOGRAPHY_JSON}"),
+            path: format!("{dir}/{BIBLIOGRAPHY_JSON}"),
             bytes: export::to_csl_json(&refs).into_bytes(),
         },
     ]
@@ -516,8 +590,7 @@ pub fn bibliography_files(site: &Site) -> Vec<super::OutFile> {
 
 /// Search documents for the reference index: each work, findable by title and authors.
 pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
-    let root = Route::page("");
-    let base = route().relative_from(&root, site.link_style);
+    let urls = index_entry_urls(site, &Route::page(""));
     site.citations
         .cited_in
         .keys()
@@ -534,7 +607,7 @@ pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
                 })
                 .collect();
             super::search::SearchDoc {
-                url: format!("{base}#{}", anchor_id(k)),
+                url: urls.get(k).cloned().unwrap_or_default(),
                 title: "References".into(),
                 heading: r
                     .title

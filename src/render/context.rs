@@ -150,7 +150,7 @@ pub struct TermRef {
     pub short: String,
 }
 
-/// The glossary page: terms grouped by first letter.
+/// The glossary's A–Z page: terms grouped by first letter.
 #[derive(Serialize)]
 pub struct GlossaryCtx {
     pub count: usize,
@@ -165,9 +165,11 @@ pub struct LetterGroup {
     pub terms: Vec<TermCtx>,
 }
 
+/// A term's entry on the A–Z page.
 #[derive(Serialize)]
 pub struct TermCtx {
-    /// Also the entry's anchor id (`glossary/#nmda-receptor`).
+    /// Also the entry's anchor id (`glossary/#nmda-receptor`), kept for links made before
+    /// terms had pages of their own.
     pub slug: String,
     pub term: String,
     pub short: String,
@@ -175,9 +177,25 @@ pub struct TermCtx {
     pub definition: String,
     pub aliases: Vec<String>,
     pub see_also: Vec<TermRef>,
-    /// The pages using the term, as safe HTML: links separated by commas. Built in Rust
-    /// because on a large site the lists hold ~100,000 links in all.
-    pub appears_in: String,
+    /// The term's own page, which lists the pages using it.
+    pub url: String,
+    /// How many pages use the term.
+    pub appears_count: usize,
+}
+
+/// A term's own page (`glossary/<slug>/`): its definition is the page's `content`.
+#[derive(Serialize)]
+pub struct TermPageCtx {
+    pub slug: String,
+    pub term: String,
+    pub aliases: Vec<String>,
+    pub see_also: Vec<TermRef>,
+    /// The term's entry on the A–Z page.
+    pub glossary_url: String,
+    /// How many pages use the term, on all pages of its listing.
+    pub appears_count: usize,
+    /// The pages using it shown on this page of the listing, by title.
+    pub appears_in: Vec<ListItem>,
 }
 
 #[derive(Serialize)]
@@ -210,10 +228,14 @@ pub struct Context<'a> {
     pub nav: Vec<Link>,
     /// Footer links: about, disclaimer, and other top-level pages.
     pub footer: Vec<Link>,
-    /// Every article of the site (for the home page), in display order.
-    pub articles: Vec<ListItem>,
-    /// Only on the glossary page.
+    /// Only on the glossary's A–Z page.
     pub glossary: Option<GlossaryCtx>,
+    /// Only on a term's page.
+    pub term: Option<TermPageCtx>,
+    /// On every page of a listing longer than the site's page size (`paginate`).
+    pub pager: Option<super::listing::Pager>,
+    /// Only on an audience's page: the audience and this page's articles.
+    pub listing: Option<super::listing::Group>,
     /// Only on the reference index.
     pub reference_index: Option<super::citations::IndexCtx>,
     /// The medical-information disclaimer (from `content/disclaimer.md`), on every page.
@@ -367,16 +389,32 @@ pub fn page_context(
     content: String,
     glossary: Option<GlossaryCtx>,
 ) -> Context<'_> {
+    page_context_at(site, i, &site.pages[i].route, content, glossary)
+}
+
+/// The context of page `i` as shown at `from`: its own route, or a later page of its listing
+/// (`page/2/`), which gets no `content` (the body's links are relative to the first page).
+pub fn page_context_at<'s>(
+    site: &'s Site,
+    i: usize,
+    from: &Route,
+    content: String,
+    glossary: Option<GlossaryCtx>,
+) -> Context<'s> {
     let p = &site.pages[i];
     let fm = &p.page.fm;
-    let from = &p.route;
+    let first = from == &p.route;
     let (nav, footer) = nav_and_footer(site, from, &|r| r.relative_from(from, site.link_style));
     let page = PageCtx {
         kind: p.page.kind,
         title: fm.title.clone(),
         summary: fm.summary.clone(),
         content,
-        toc: toc(&p.page.doc.headings),
+        toc: if first {
+            toc(&p.page.doc.headings)
+        } else {
+            Vec::new()
+        },
         date: fm.date.map(DateCtx::from),
         updated: fm.updated.map(DateCtx::from),
         last_reviewed: fm.last_reviewed.map(DateCtx::from),
@@ -391,15 +429,16 @@ pub fn page_context(
         section: p.section.map(|s| link(site, from, s)),
         prev: p.prev.map(|s| link(site, from, s)),
         next: p.next.map(|s| link(site, from, s)),
-        children: p
-            .children
-            .iter()
-            .map(|&c| list_item(site, from, c))
-            .collect(),
+        // Render fills in the listing's page.
+        children: Vec::new(),
         has_code: p.page.doc.has_code,
-        terms_html: terms_html(site, i),
+        terms_html: if first {
+            terms_html(site, i)
+        } else {
+            String::new()
+        },
         // Articles get theirs in render, once their citations are known.
-        json_ld: if p.page.kind == Kind::Article {
+        json_ld: if p.page.kind == Kind::Article || !first {
             None
         } else {
             super::jsonld::for_page(site, i, &[], &super::jsonld::DefinedTerms::default())
@@ -421,14 +460,6 @@ pub fn page_context(
                 })
         }),
     };
-    let articles = if p.page.kind == Kind::Home {
-        site.articles
-            .iter()
-            .map(|&a| list_item(site, from, a))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let rel = |r: &Route| r.relative_from(from, site.link_style);
     Context {
         site: site_ctx(site),
@@ -436,11 +467,14 @@ pub fn page_context(
         page,
         nav,
         footer,
-        articles,
         glossary,
+        term: None,
+        pager: None,
+        listing: None,
         reference_index: None,
         disclaimer: super::listing::disclaimer(site, &rel),
-        home: (p.page.kind == Kind::Home).then(|| super::listing::home_context(site, from)),
+        home: (p.page.kind == Kind::Home && first)
+            .then(|| super::listing::home_context(site, from)),
         tags: None,
     }
 }
@@ -458,18 +492,16 @@ fn terms_html(site: &Site, i: usize) -> String {
     }
     let mut used = used.clone();
     used.sort_unstable_by_key(|&t| g.alpha_rank.get(t).copied().unwrap_or(usize::MAX));
-    let base = crate::html::escape(
-        &crate::resolve::glossary::route().relative_from(&site.pages[i].route, site.link_style),
-    );
+    // Each term's page: the way to the glossary's folder, then the term's own part.
+    let (base, _) = crate::resolve::glossary::link_bases(&site.pages[i], &site.pages[i].route);
     let size = (used.iter())
-        .map(|&t| 30 + base.len() + g.table.slug(t).len() + g.table.term(t).len())
+        .map(|&t| 30 + base.len() + g.table.href(t).len() + g.table.term(t).len())
         .sum();
     let mut out = String::with_capacity(size);
     for t in used {
         out.push_str(r#"<li><a href=""#);
         out.push_str(&base);
-        out.push('#');
-        out.push_str(g.table.slug(t));
+        out.push_str(g.table.href(t));
         out.push_str(r#"">"#);
         out.push_str(g.table.term(t));
         out.push_str("</a></li>\n");
@@ -477,90 +509,68 @@ fn terms_html(site: &Site, i: usize) -> String {
     out
 }
 
-/// The pages defining glossary terms, in the order the glossary page shows them.
+/// Every term (an index into `Glossary::terms`), in the A–Z order the glossary shows.
+fn alpha_terms(site: &Site) -> Vec<usize> {
+    let g = &site.glossary;
+    let mut terms: Vec<usize> = (0..g.glossary.len()).collect();
+    terms.sort_by_key(|&t| g.alpha_rank.get(t).copied().unwrap_or(usize::MAX));
+    terms
+}
+
+/// The pages defining glossary terms, in the order the A–Z page shows them.
 pub fn glossary_order(site: &Site) -> Vec<usize> {
     let g = &site.glossary;
-    let mut terms: Vec<_> = g.glossary.terms().iter().collect();
-    terms.sort_by_key(|t| (t.term().to_lowercase(), t.slug().to_string()));
-    terms
-        .iter()
-        .filter_map(|t| g.definitions.get(t.slug()).copied())
+    alpha_terms(site)
+        .into_iter()
+        .filter_map(|t| g.definitions.get(g.glossary.terms()[t].slug()).copied())
         .collect()
 }
 
-/// The glossary page's terms, A–Z. `definition_html` renders a term's definition page.
+/// Links from `from` to the pages of the terms `slugs` names (unknown ones left out).
+fn see_also(site: &Site, from: &Route, slugs: &[String]) -> Vec<TermRef> {
+    let g = &site.glossary.glossary;
+    slugs
+        .iter()
+        .filter_map(|s| g.get(s))
+        .map(|o| TermRef {
+            term: o.term().to_string(),
+            url: crate::resolve::glossary::term_route(o.slug())
+                .relative_from(from, site.link_style),
+            short: o.short.clone(),
+        })
+        .collect()
+}
+
+/// The A–Z page's terms. `definition_html` renders a term's definition page.
 pub fn glossary_context(
     site: &Site,
     definition_html: &(dyn Fn(usize) -> String + Sync),
 ) -> GlossaryCtx {
-    use rayon::prelude::*;
     let g = &site.glossary;
     let from = crate::resolve::glossary::route();
-    let mut terms: Vec<_> = g.glossary.terms().iter().collect();
-    terms.sort_by_key(|t| (t.term().to_lowercase(), t.slug().to_string()));
-    // On a large site every term's "Appears in" list is long: build the entries in parallel,
-    // then group them in order.
-    // Each page is linked from many lists: make its link once.
-    let page_links: Vec<String> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|p| {
-            let page = &site.pages[p];
-            let mut a = String::from(r#"<a href=""#);
-            crate::html::push_escaped(&mut a, &page.route.relative_from(&from, site.link_style));
-            a.push_str(r#"">"#);
-            crate::html::push_escaped(&mut a, &page.page.fm.title);
-            a.push_str("</a>");
-            a
-        })
-        .collect();
-    let entries: Vec<(String, TermCtx)> = terms
-        .par_iter()
-        .map(|t| {
-            let first = t
-                .term()
-                .chars()
-                .next()
-                .map(|c| c.to_uppercase().collect::<String>())
-                .filter(|c| c.chars().all(char::is_alphabetic))
-                .unwrap_or_else(|| "#".into());
-            let definition = g
-                .definitions
-                .get(t.slug())
-                .map(|&i| definition_html(i))
-                .unwrap_or_default();
-            let see_also = t
-                .see_also
-                .iter()
-                .filter_map(|s| g.glossary.get(s))
-                .map(|o| TermRef {
-                    term: o.term().to_string(),
-                    url: format!("#{}", o.slug()),
-                    short: o.short.clone(),
-                })
-                .collect();
-            let pages = g.appears_in.get(t.slug()).map_or(&[][..], Vec::as_slice);
-            let links = pages.iter().filter_map(|&p| page_links.get(p));
-            let mut appears_in = String::with_capacity(links.map(|l| l.len() + 2).sum());
-            for (n, &p) in pages.iter().enumerate() {
-                if n > 0 {
-                    appears_in.push_str(", ");
-                }
-                appears_in.push_str(page_links.get(p).map_or("", String::as_str));
-            }
-            let entry = TermCtx {
-                slug: t.slug().to_string(),
-                term: t.term().to_string(),
-                short: t.short.clone(),
-                definition,
-                aliases: t.names.iter().skip(1).cloned().collect(),
-                see_also,
-                appears_in,
-            };
-            (first, entry)
-        })
-        .collect();
     let mut letters: Vec<LetterGroup> = Vec::new();
-    for (first, entry) in entries {
+    for t in alpha_terms(site) {
+        let t = &g.glossary.terms()[t];
+        let first = t
+            .term()
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .filter(|c| c.chars().all(char::is_alphabetic))
+            .unwrap_or_else(|| "#".into());
+        let entry = TermCtx {
+            slug: t.slug().to_string(),
+            term: t.term().to_string(),
+            short: t.short.clone(),
+            definition: (g.definitions.get(t.slug()))
+                .map(|&i| definition_html(i))
+                .unwrap_or_default(),
+            aliases: t.names.iter().skip(1).cloned().collect(),
+            see_also: see_also(site, &from, &t.see_also),
+            url: crate::resolve::glossary::term_route(t.slug())
+                .relative_from(&from, site.link_style),
+            appears_count: g.appears_in.get(t.slug()).map_or(0, Vec::len),
+        };
         match letters.last_mut() {
             Some(group) if group.letter == first => group.terms.push(entry),
             _ => letters.push(LetterGroup {
@@ -574,6 +584,40 @@ pub fn glossary_context(
         count: g.glossary.len(),
         letters,
     }
+}
+
+/// The pages using the term defined on page `i`, by title: the listing its page paginates.
+pub fn term_appears_in(site: &Site, i: usize) -> &[usize] {
+    let slug = crate::resolve::glossary::term_slug(&site.pages[i].page.content_path);
+    site.glossary
+        .appears_in
+        .get(&slug)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The term page of the term defined on page `i`, as shown at `from` (a page of its listing),
+/// listing the pages `items` of [`term_appears_in`].
+pub fn term_page_context(
+    site: &Site,
+    i: usize,
+    from: &Route,
+    items: std::ops::Range<usize>,
+) -> Option<TermPageCtx> {
+    let slug = crate::resolve::glossary::term_slug(&site.pages[i].page.content_path);
+    let t = site.glossary.glossary.get(&slug)?;
+    let all = term_appears_in(site, i);
+    let glossary = crate::resolve::glossary::route().relative_from(from, site.link_style);
+    Some(TermPageCtx {
+        glossary_url: format!("{glossary}#{slug}"),
+        term: t.term().to_string(),
+        aliases: t.names.iter().skip(1).cloned().collect(),
+        see_also: see_also(site, from, &t.see_also),
+        appears_count: all.len(),
+        appears_in: (all.get(items).unwrap_or_default().iter())
+            .map(|&p| list_item(site, from, p))
+            .collect(),
+        slug,
+    })
 }
 
 /// A page glia makes itself (404, search, tags), with no content file behind it.
@@ -653,8 +697,10 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         urls,
         nav,
         footer,
-        articles: Vec::new(),
         glossary: None,
+        term: None,
+        pager: None,
+        listing: None,
         reference_index: None,
         disclaimer: super::listing::disclaimer(site, url_for),
         home: None,

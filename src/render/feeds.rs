@@ -6,7 +6,6 @@
 use std::fmt::Write as _;
 
 use crate::diagnostics::Diagnostic;
-use crate::load::Kind;
 use crate::resolve::Site;
 
 use super::OutFile;
@@ -39,8 +38,10 @@ pub fn render(site: &Site) -> Result<Vec<OutFile>, Diagnostic> {
     ])
 }
 
+/// The pages in the sitemap: every page, glossary terms included (each has its own page);
+/// the later pages of a paginated listing are left out, as Hugo and Zola leave them out.
 fn listed(site: &Site) -> impl Iterator<Item = &crate::resolve::SitePage> {
-    site.pages.iter().filter(|p| p.page.kind != Kind::Term)
+    site.pages.iter()
 }
 
 fn sitemap(site: &Site, base: &str) -> String {

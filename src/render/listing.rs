@@ -35,19 +35,115 @@ pub struct Group {
     pub items: Vec<ListItem>,
 }
 
-/// Extra lists on the home page.
+/// Extra lists on the home page. Each is bounded, whatever the size of the site: the full
+/// listings are on the section, topic and audience pages, which are paginated.
 #[derive(Serialize)]
 pub struct HomeCtx {
     /// Articles with a front-matter `weight`, lowest first (else the first in display order).
     pub featured: Vec<ListItem>,
-    /// Articles by tag, tags A–Z.
-    pub topics: Vec<Group>,
-    /// Articles by audience, in the order patients, clinicians, students, researchers.
-    pub audiences: Vec<Group>,
+    /// The most used topics (at most [`HOME_TOPICS`]), A–Z, as links to their pages.
+    pub topics: Vec<TagLink>,
+    /// Audiences with articles, in the order patients, clinicians, students, researchers, as
+    /// links to their pages.
+    pub audiences: Vec<TagLink>,
     /// Newest first by `date`.
     pub newest: Vec<ListItem>,
     /// Most recently reviewed first by `last_reviewed`.
     pub reviewed: Vec<ListItem>,
+}
+
+/// How many topics the home page names; `tags/` lists them all.
+const HOME_TOPICS: usize = 20;
+
+/// Where a page sits in a paginated listing, with links (relative to it) to its neighbours.
+#[derive(Serialize, Clone)]
+pub struct Pager {
+    /// This page's number, from 1.
+    pub current: usize,
+    pub total: usize,
+    pub first: String,
+    pub last: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+/// One page of a listing: where it is written, which items it shows and its pager (`None`
+/// when the listing fits on one page).
+pub struct Paged {
+    pub route: Route,
+    pub items: std::ops::Range<usize>,
+    pub pager: Option<Pager>,
+}
+
+/// The pages of a listing of `len` items whose first page is the folder `dir`, at the site's
+/// page size: `dir/`, `dir/page/2/`, … An empty listing still has its first page.
+pub fn paginate(site: &Site, dir: &str, len: usize) -> Vec<Paged> {
+    let per = page_size(site);
+    let total = page_count(site, len);
+    let rel = |from: &Route, n: usize| Route::paged(dir, n).relative_from(from, site.link_style);
+    (1..=total)
+        .map(|n| {
+            let route = Route::paged(dir, n);
+            let pager = (total > 1).then(|| Pager {
+                current: n,
+                total,
+                first: rel(&route, 1),
+                last: rel(&route, total),
+                prev: (n > 1).then(|| rel(&route, n - 1)),
+                next: (n < total).then(|| rel(&route, n + 1)),
+            });
+            Paged {
+                items: (n - 1) * per..(n * per).min(len),
+                route,
+                pager,
+            }
+        })
+        .collect()
+}
+
+/// How many items a page of a listing shows.
+fn page_size(site: &Site) -> usize {
+    site.config.paginate.max(1)
+}
+
+/// How many pages a listing of `len` items has (at least one).
+pub fn page_count(site: &Site, len: usize) -> usize {
+    len.div_ceil(page_size(site)).max(1)
+}
+
+/// The page of the listing under `dir` (see [`paginate`]) that shows its item `pos` (from 0).
+pub fn page_holding(site: &Site, dir: &str, pos: usize) -> Route {
+    Route::paged(dir, pos / page_size(site) + 1)
+}
+
+/// The audiences, in the order the site shows them.
+pub const AUDIENCES: [Audience; 4] = [
+    Audience::Patients,
+    Audience::Clinicians,
+    Audience::Students,
+    Audience::Researchers,
+];
+
+/// An audience's key in URLs and ids (`patients`).
+pub fn audience_key(a: Audience) -> String {
+    a.label().to_lowercase()
+}
+
+/// The route of an audience's listing (`audiences/<key>/`).
+pub fn audience_route(a: Audience) -> Route {
+    Route::page(&audience_dir(a))
+}
+
+/// The folder an audience's listing is paginated under.
+pub fn audience_dir(a: Audience) -> String {
+    format!("audiences/{}", audience_key(a))
+}
+
+/// The articles written for audience `a`, in display order.
+pub fn audience_articles(site: &Site, a: Audience) -> Vec<usize> {
+    (site.articles.iter().copied())
+        .filter(|&i| site.pages[i].page.fm.audience.contains(&a))
+        .collect()
 }
 
 /// A tag as linked from a page or listed on the tag index.
@@ -59,7 +155,8 @@ pub struct TagLink {
     pub count: usize,
 }
 
-/// The tag pages: the index lists `all`; one tag's page also has `current`.
+/// The tag pages: the index lists `all`; one tag's page also has `current` (the articles
+/// of this page of its listing).
 #[derive(Serialize)]
 pub struct TagsCtx {
     pub all: Vec<TagLink>,
@@ -73,7 +170,12 @@ pub fn index_route() -> Route {
 
 /// The route of one tag's page (`tags/<slug>/`).
 pub fn tag_route(slug: &str) -> Route {
-    Route::page(&format!("tags/{slug}"))
+    Route::page(&tag_dir(slug))
+}
+
+/// The folder a tag's listing is paginated under.
+pub fn tag_dir(slug: &str) -> String {
+    format!("tags/{slug}")
 }
 
 /// Every tag used by an article: slug → (name as first written, articles in display order).
@@ -111,7 +213,13 @@ pub fn tag_links(site: &Site, from: &Route, names: &[String]) -> Vec<Link> {
         .collect()
 }
 
-pub fn tags_context(site: &Site, from: &Route, current: Option<&str>) -> TagsCtx {
+/// The tag pages' context; on one tag's page, `current` is the tag and the articles of
+/// `items` (a range of its listing, from [`paginate`]).
+pub fn tags_context(
+    site: &Site,
+    from: &Route,
+    current: Option<(&str, std::ops::Range<usize>)>,
+) -> TagsCtx {
     let all_tags = tags(site);
     let all = all_tags
         .iter()
@@ -122,15 +230,16 @@ pub fn tags_context(site: &Site, from: &Route, current: Option<&str>) -> TagsCtx
             count: pages.len(),
         })
         .collect();
-    let current =
-        current
-            .and_then(|c| all_tags.get(c).map(|t| (c, t)))
-            .map(|(slug, (name, pages))| Group {
-                key: slug.to_string(),
-                title: name.clone(),
-                url: None,
-                items: pages.iter().map(|&i| list_item(site, from, i)).collect(),
-            });
+    let current = current
+        .and_then(|(c, items)| all_tags.get(c).map(|t| (c, t, items)))
+        .map(|(slug, (name, pages), items)| Group {
+            key: slug.to_string(),
+            title: name.clone(),
+            url: None,
+            items: (pages.get(items).unwrap_or_default().iter())
+                .map(|&i| list_item(site, from, i))
+                .collect(),
+        });
     TagsCtx { all, current }
 }
 
@@ -147,36 +256,29 @@ pub fn home_context(site: &Site, from: &Route) -> HomeCtx {
         weighted = site.articles.clone();
     }
     let featured = weighted.into_iter().take(3).map(item).collect();
-    let topics = tags(site)
+    let mut topics: Vec<TagLink> = tags(site)
         .into_iter()
-        .map(|(slug, (name, pages))| Group {
-            url: Some(tag_route(&slug).relative_from(from, site.link_style)),
-            key: slug,
-            title: name,
-            items: pages.into_iter().map(item).collect(),
+        .map(|(slug, (name, pages))| TagLink {
+            url: tag_route(&slug).relative_from(from, site.link_style),
+            slug,
+            name,
+            count: pages.len(),
         })
         .collect();
-    let audiences = [
-        Audience::Patients,
-        Audience::Clinicians,
-        Audience::Students,
-        Audience::Researchers,
-    ]
-    .into_iter()
-    .map(|a| Group {
-        key: a.label().to_lowercase(),
-        title: format!("For {}", a.label().to_lowercase()),
-        url: None,
-        items: site
-            .articles
-            .iter()
-            .copied()
-            .filter(|&i| site.pages[i].page.fm.audience.contains(&a))
-            .map(item)
-            .collect(),
-    })
-    .filter(|g| !g.items.is_empty())
-    .collect();
+    // The most used first (ties A–Z, the sort is stable), then the few kept A–Z again.
+    topics.sort_by_key(|t| std::cmp::Reverse(t.count));
+    topics.truncate(HOME_TOPICS);
+    topics.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let audiences = AUDIENCES
+        .into_iter()
+        .map(|a| TagLink {
+            name: format!("For {}", a.label().to_lowercase()),
+            slug: audience_key(a),
+            url: audience_route(a).relative_from(from, site.link_style),
+            count: audience_articles(site, a).len(),
+        })
+        .filter(|g| g.count > 0)
+        .collect();
     let by_date = |key: &dyn Fn(usize) -> Option<crate::parse::frontmatter::Date>| {
         let mut v: Vec<usize> = site
             .articles

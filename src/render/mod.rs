@@ -58,6 +58,25 @@ fn hand_over(files: Vec<OutFile>, sink: Option<Sink<'_>>) -> Result<Vec<OutFile>
     Ok(Vec::new())
 }
 
+/// Hands one rendered file to the sink, if there is one, and keeps nothing (a failed write
+/// comes back as an error); without a sink, keeps it.
+fn pass_on(
+    r: Result<OutFile, Diagnostic>,
+    sink: Option<Sink<'_>>,
+) -> Option<Result<OutFile, Diagnostic>> {
+    match (r, sink) {
+        (Ok(f), Some(sink)) => match sink(&f) {
+            Ok(()) => None,
+            Err(e) => Some(Err(Diagnostic::error(
+                "write-failed",
+                format!("could not write {}: {e}", f.path),
+            )
+            .with_help("check that the output folder's parent is writable; the previous output is unchanged"))),
+        },
+        (r, _) => Some(r),
+    }
+}
+
 /// Everything [`Renderer::render_site`] produces.
 pub struct Rendered {
     pub files: Vec<OutFile>,
@@ -73,7 +92,7 @@ pub struct Renderer {
     splicer: Splicer,
 }
 
-pub const REQUIRED_TEMPLATES: [&str; 11] = [
+pub const REQUIRED_TEMPLATES: [&str; 14] = [
     "base.html",
     "index.html",
     "article.html",
@@ -85,6 +104,9 @@ pub const REQUIRED_TEMPLATES: [&str; 11] = [
     "references.html",
     "tags.html",
     "tag.html",
+    "term.html",
+    "audience.html",
+    "pager.html",
 ];
 
 /// Room for what a template adds around the content it is given (head, navigation, footer):
@@ -128,13 +150,34 @@ impl Renderer {
 
     /// Renders every page plus the theme's static files and the 404 page, kept in memory.
     pub fn render_site(&self, site: &Site) -> Rendered {
-        self.render_site_to(site, None)
+        self.render_all(site, Vec::new(), None)
     }
 
     /// Like [`Renderer::render_site`], but with a sink every file is handed to as soon as it
     /// is rendered and then dropped: `glia build` writes pages while others render, so the
     /// whole site is never in memory at once (the returned `files` are then empty).
-    pub fn render_site_to(&self, site: &Site, sink: Option<Sink<'_>>) -> Rendered {
+    ///
+    /// With a sink, each article's events are taken out of `site` and dropped once its page
+    /// is written: nothing else reads them, and on a large site they are most of its memory.
+    pub fn render_site_to(&self, site: &mut Site, sink: Option<Sink<'_>>) -> Rendered {
+        let taken = match sink {
+            Some(_) => (site.pages.iter_mut())
+                .map(|p| {
+                    (p.page.kind == Kind::Article).then(|| std::mem::take(&mut p.page.doc.events))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        self.render_all(site, taken, sink)
+    }
+
+    /// Renders the site; `taken[i]`, when there, holds page `i`'s events instead of the site.
+    fn render_all(
+        &self,
+        site: &Site,
+        mut taken: Vec<Option<Vec<Spanned>>>,
+        sink: Option<Sink<'_>>,
+    ) -> Rendered {
         // Every file written must be on resolve's list of outputs, or the collision check
         // there would not have seen it (`resolve::outputs::planned`).
         let planned = |f: &OutFile| {
@@ -149,40 +192,42 @@ impl Renderer {
             sink.map_or(Ok(()), |s| s(f))
         };
         let sink: Option<Sink<'_>> = sink.is_some().then_some(&checked as Sink<'_>);
-        // The articles are many small tasks; the glossary page, the listings and the search
-        // index are a few large ones, each mostly sequential. Started first, on a thread of
-        // their own, they finish while the articles are still being shared out, instead of
-        // leaving one core idle at the end.
+        // The articles are many small tasks; the glossary page and the listings are a few
+        // large ones, each mostly sequential. Started first, on a thread of their own, they
+        // finish while the articles are still being shared out, instead of leaving one core
+        // idle at the end.
         let glossary = site
             .pages
             .iter()
             .position(|p| p.page.kind == Kind::Glossary);
         let terms = jsonld::DefinedTerms::new(site);
-        let page = |i: usize| {
-            (
-                i,
-                self.render_page(site, i, &terms)
-                    .and_then(|f| hand_over(f, sink)),
-            )
+        let page = |i: usize, own: Option<Vec<Spanned>>| {
+            let events = own.as_deref().unwrap_or(&site.pages[i].page.doc.events);
+            let files = self.render_page(site, i, &terms, events);
+            // An article's own events go here, as soon as its page is written.
+            drop(own);
+            (i, files.and_then(|f| hand_over(f, sink)))
         };
-        let (mut results, (glossary, (listings, (not_found, (search_files, search))))) =
-            rayon::join(
-                || {
-                    (0..site.pages.len())
-                        .into_par_iter()
-                        .filter(|&i| site.pages[i].page.kind != Kind::Term && Some(i) != glossary)
-                        .map(page)
-                        .collect::<Vec<_>>()
-                },
-                || {
-                    let glossary = glossary.map(page);
-                    let rest = rayon::join(
-                        || self.render_listings(site),
-                        || rayon::join(|| self.render_404(site), || self.render_search(site)),
-                    );
-                    (glossary, rest)
-                },
-            );
+        taken.resize_with(site.pages.len(), || None);
+        let (mut results, (glossary, (listings, not_found))) = rayon::join(
+            || {
+                (taken.into_par_iter().enumerate())
+                    .filter(|(i, _)| Some(*i) != glossary)
+                    .map(|(i, own)| page(i, own))
+                    .collect::<Vec<_>>()
+            },
+            || {
+                let glossary = glossary.map(|g| page(g, None));
+                let rest = rayon::join(
+                    || self.render_listings_to(site, sink),
+                    || self.render_404(site),
+                );
+                (glossary, rest)
+            },
+        );
+        // The search index last, when the articles' events are gone: the two are the largest
+        // things a build holds, and need not be held at once.
+        let (search_files, search) = self.render_search(site);
         if let Some(g) = glossary {
             let at = results.partition_point(|(i, _)| *i < g.0);
             results.insert(at, g);
@@ -250,7 +295,7 @@ impl Renderer {
         let terms = jsonld::DefinedTerms::new(site);
         let results: Vec<Result<Vec<OutFile>, Vec<Diagnostic>>> = which
             .par_iter()
-            .map(|&i| self.render_page(site, i, &terms))
+            .map(|&i| self.render_page(site, i, &terms, &site.pages[i].page.doc.events))
             .collect();
         let mut files = Vec::new();
         for r in results {
@@ -260,14 +305,25 @@ impl Renderer {
     }
 
     /// The pages made from every article's front-matter rather than from a content file: the
-    /// reference index (its "cited in" lists name articles), the tag pages and the feeds and
-    /// sitemap. What `glia serve` renders again after an article's front-matter changed.
+    /// reference index (its "cited in" lists name articles), the tag and audience pages and
+    /// the feeds and sitemap. What `glia serve` renders again after an article's front-matter changed.
     pub fn render_listings(&self, site: &Site) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-        let mut results = self.render_reference_index(site);
-        results.extend(self.render_tags(site));
+        self.render_listings_to(site, None)
+    }
+
+    /// [`Renderer::render_listings`], each file handed to `sink` as soon as it is rendered
+    /// (then none are returned): on a large site they are thousands of pages.
+    fn render_listings_to(
+        &self,
+        site: &Site,
+        sink: Option<Sink<'_>>,
+    ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+        let mut results = self.render_reference_index(site, sink);
+        results.extend(self.render_tags(site, sink));
+        results.extend(self.render_audiences(site, sink));
         if !site.offline {
             match feeds::render(site) {
-                Ok(f) => results.extend(f.into_iter().map(Ok)),
+                Ok(f) => results.extend(f.into_iter().filter_map(|f| pass_on(Ok(f), sink))),
                 Err(d) => results.push(Err(d)),
             }
         }
@@ -280,23 +336,25 @@ impl Renderer {
     }
 
     /// A page, with its citations formatted; articles also get their "Cite this page" files.
+    /// Page `i`, whose events are `events` (the site's, or taken out of it).
     fn render_page(
         &self,
         site: &Site,
         i: usize,
         terms: &jsonld::DefinedTerms,
+        events: &[Spanned],
     ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let page = &site.pages[i];
         let mut files = Vec::new();
         let (html, refs, keys, glossary) = if page.page.kind == Kind::Glossary {
             // Every definition is on this page, so they share one reference list.
             let order = context::glossary_order(site);
-            let cited = citations::format_pages(site, &order)?;
+            let cited = citations::format_pages(site, &order, None)?;
             let defs: std::collections::BTreeMap<usize, String> = order
                 .par_iter()
                 .zip(cited.citations.par_iter())
                 .map(|(&d, cites)| {
-                    let (href_base, id_prefix) = link_bases(&site.pages[d], site.link_style);
+                    let (href_base, id_prefix) = link_bases(&site.pages[d], &page.route);
                     let subs = Substitutions {
                         citations: cites,
                         // Only a page of one definition can place the list at its marker.
@@ -307,7 +365,7 @@ impl Renderer {
                 })
                 .collect();
             let g = context::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
-            let (href_base, id_prefix) = link_bases(page, site.link_style);
+            let (href_base, id_prefix) = link_bases(page, &page.route);
             let subs = Substitutions {
                 links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
                 ..Substitutions::default()
@@ -320,14 +378,14 @@ impl Renderer {
             };
             (html, after, cited.keys, Some(g))
         } else {
-            let cited = citations::format_pages(site, &[i])?;
-            let (href_base, id_prefix) = link_bases(page, site.link_style);
+            let cited = citations::format_pages(site, &[i], Some(events))?;
+            let (href_base, id_prefix) = link_bases(page, &page.route);
             let subs = Substitutions {
                 citations: cited.citations.first().map_or(&[], Vec::as_slice),
                 list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
                 links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
             };
-            let html = self.body_html(&page.page.doc.events, subs);
+            let html = self.body_html(events, subs);
             let after = if cited.list_at_marker {
                 None
             } else {
@@ -335,64 +393,128 @@ impl Renderer {
             };
             (html, after, cited.keys, None)
         };
-        let mut ctx = context::page_context(site, i, html, glossary);
-        ctx.page.references = refs;
-        if page.page.kind == Kind::Article {
-            ctx.page.json_ld = jsonld::for_page(site, i, &keys, terms);
-            files.extend(citations::cite_files(site, i));
-            ctx.page.cite = Some(context::CiteLinks::default());
-        }
         let template = match page.page.kind {
             Kind::Home => "index.html",
             Kind::Section => "section.html",
             Kind::Article => "article.html",
             Kind::Glossary => "glossary.html",
-            Kind::Page | Kind::Term => "page.html",
+            Kind::Term => "term.html",
+            Kind::Page => "page.html",
         };
+        // The listing the page shows, paginated: a section's pages, a term's "Appears in".
+        let listing: &[usize] = match page.page.kind {
+            Kind::Home | Kind::Section => &page.children,
+            Kind::Term => context::term_appears_in(site, i),
+            _ => &[],
+        };
+        let pages = match page.page.kind {
+            Kind::Home | Kind::Section | Kind::Term => {
+                listing::paginate(site, page.route.dir(), listing.len())
+            }
+            _ => vec![listing::Paged {
+                route: page.route.clone(),
+                items: 0..0,
+                pager: None,
+            }],
+        };
+        let mut body = Some((html, refs));
+        let mut glossary = glossary;
+        for paged in pages {
+            // Later pages of a listing show only the listing.
+            let (content, references) = body.take().unwrap_or_default();
+            let mut ctx = context::page_context_at(site, i, &paged.route, content, glossary.take());
+            ctx.page.references = references;
+            if page.page.kind == Kind::Article {
+                ctx.page.json_ld = jsonld::for_page(site, i, &keys, terms);
+                files.extend(citations::cite_files(site, i));
+                ctx.page.cite = Some(context::CiteLinks::default());
+            }
+            let items = listing.get(paged.items.clone()).unwrap_or_default();
+            match page.page.kind {
+                Kind::Home | Kind::Section => {
+                    ctx.page.children = (items.iter())
+                        .map(|&c| context::list_item(site, &paged.route, c))
+                        .collect();
+                }
+                Kind::Term => {
+                    ctx.term = context::term_page_context(site, i, &paged.route, paged.items);
+                }
+                _ => {}
+            }
+            ctx.pager = paged.pager;
+            files.push(self.render_spliced(template, &mut ctx, &paged.route)?);
+        }
+        Ok(files)
+    }
+
+    /// Renders `ctx` with `template`, its big strings spliced in after tera (see [`splice`]).
+    fn render_spliced(
+        &self,
+        template: &str,
+        ctx: &mut context::Context<'_>,
+        route: &Route,
+    ) -> Result<OutFile, Vec<Diagnostic>> {
         let mut stash = Stash::default();
-        for (field, text) in big_strings(&mut ctx) {
+        for (field, text) in big_strings(ctx) {
             stash.keep(&self.splicer, field, text);
         }
         let mut file = self
-            .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
+            .render_template_sized(template, &*ctx, route, PAGE_MARKUP_HINT)
             .map_err(|d| vec![d])?;
         if !stash.is_empty() {
             match stash.splice(&file.bytes) {
                 Some(bytes) => file.bytes = bytes,
                 None => {
-                    for (_, text) in big_strings(&mut ctx) {
+                    for (_, text) in big_strings(ctx) {
                         stash.put_back(text);
                     }
                     file = self
-                        .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
+                        .render_template_sized(template, &*ctx, route, PAGE_MARKUP_HINT)
                         .map_err(|d| vec![d])?;
                 }
             }
         }
-        files.push(file);
-        Ok(files)
+        Ok(file)
     }
 
-    /// The reference index and the whole bibliography, if anything is cited.
-    fn render_reference_index(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+    /// The reference index (paginated) and the whole bibliography, if anything is cited.
+    fn render_reference_index(
+        &self,
+        site: &Site,
+        sink: Option<Sink<'_>>,
+    ) -> Vec<Result<OutFile, Diagnostic>> {
         if site.citations.cited_in.is_empty() {
             return Vec::new();
         }
-        let spec = context::Synthetic {
-            route: crate::resolve::citations::route(),
-            title: "References",
-            summary: "Every work cited on this site, with the pages that cite it.",
-            absolute: false,
-        };
-        let mut ctx = context::synthetic_context(site, &spec);
-        ctx.reference_index = Some(citations::index_context(site));
-        let mut out = vec![self.render_template("references.html", &ctx, &spec.route)];
-        out.extend(citations::bibliography_files(site).into_iter().map(Ok));
+        let index = citations::ReferenceIndex::new(site);
+        let mut out: Vec<Result<OutFile, Diagnostic>> = index
+            .pages(site)
+            .into_par_iter()
+            .filter_map(|paged| {
+                let spec = context::Synthetic {
+                    route: paged.route.clone(),
+                    title: "References",
+                    summary: "Every work cited on this site, with the pages that cite it.",
+                    absolute: false,
+                };
+                let mut ctx = context::synthetic_context(site, &spec);
+                ctx.reference_index = Some(index.context(site, &paged.route, paged.items));
+                ctx.pager = paged.pager;
+                pass_on(
+                    self.render_template("references.html", &ctx, &spec.route),
+                    sink,
+                )
+            })
+            .collect();
+        out.extend(
+            (citations::bibliography_files(site).into_iter()).filter_map(|f| pass_on(Ok(f), sink)),
+        );
         out
     }
 
-    /// The tag index (`tags/`) and one page per tag (`tags/<slug>/`), if any article has tags.
-    fn render_tags(&self, site: &Site) -> Vec<Result<OutFile, Diagnostic>> {
+    /// The tag index (`tags/`) and each tag's listing (`tags/<slug>/`, paginated), if any
+    /// article has tags.
+    fn render_tags(&self, site: &Site, sink: Option<Sink<'_>>) -> Vec<Result<OutFile, Diagnostic>> {
         let tags = listing::tags(site);
         if tags.is_empty() {
             return Vec::new();
@@ -406,22 +528,78 @@ impl Renderer {
         };
         let mut ctx = context::synthetic_context(site, &spec);
         ctx.tags = Some(listing::tags_context(site, &spec.route, None));
-        out.push(self.render_template("tags.html", &ctx, &spec.route));
+        out.extend(pass_on(
+            self.render_template("tags.html", &ctx, &spec.route),
+            sink,
+        ));
         for (slug, (name, pages)) in &tags {
             let title = format!("Topic: {name}");
             let summary = match pages.len() {
                 1 => format!("1 article about {name}."),
                 n => format!("{n} articles about {name}."),
             };
-            let spec = context::Synthetic {
-                route: listing::tag_route(slug),
-                title: &title,
-                summary: &summary,
-                absolute: false,
+            for paged in listing::paginate(site, &listing::tag_dir(slug), pages.len()) {
+                let spec = context::Synthetic {
+                    route: paged.route,
+                    title: &title,
+                    summary: &summary,
+                    absolute: false,
+                };
+                let mut ctx = context::synthetic_context(site, &spec);
+                ctx.tags = Some(listing::tags_context(
+                    site,
+                    &spec.route,
+                    Some((slug, paged.items)),
+                ));
+                ctx.pager = paged.pager;
+                out.extend(pass_on(
+                    self.render_template("tag.html", &ctx, &spec.route),
+                    sink,
+                ));
+            }
+        }
+        out
+    }
+
+    /// One listing per audience with articles (`audiences/<key>/`, paginated).
+    fn render_audiences(
+        &self,
+        site: &Site,
+        sink: Option<Sink<'_>>,
+    ) -> Vec<Result<OutFile, Diagnostic>> {
+        let mut out = Vec::new();
+        for a in listing::AUDIENCES {
+            let articles = listing::audience_articles(site, a);
+            if articles.is_empty() {
+                continue;
+            }
+            let title = format!("For {}", a.label().to_lowercase());
+            let summary = match articles.len() {
+                1 => format!("1 article written for {}.", a.label().to_lowercase()),
+                n => format!("{n} articles written for {}.", a.label().to_lowercase()),
             };
-            let mut ctx = context::synthetic_context(site, &spec);
-            ctx.tags = Some(listing::tags_context(site, &spec.route, Some(slug)));
-            out.push(self.render_template("tag.html", &ctx, &spec.route));
+            for paged in listing::paginate(site, &listing::audience_dir(a), articles.len()) {
+                let spec = context::Synthetic {
+                    route: paged.route,
+                    title: &title,
+                    summary: &summary,
+                    absolute: false,
+                };
+                let mut ctx = context::synthetic_context(site, &spec);
+                ctx.listing = Some(listing::Group {
+                    key: listing::audience_key(a),
+                    title: title.clone(),
+                    url: None,
+                    items: (articles.get(paged.items).unwrap_or_default().iter())
+                        .map(|&i| context::list_item(site, &spec.route, i))
+                        .collect(),
+                });
+                ctx.pager = paged.pager;
+                out.extend(pass_on(
+                    self.render_template("audience.html", &ctx, &spec.route),
+                    sink,
+                ));
+            }
         }
         out
     }
@@ -583,7 +761,6 @@ fn big_strings<'c>(ctx: &'c mut context::Context<'_>) -> Vec<(&'static str, &'c 
         .flat_map(|l| &mut l.terms);
     for t in terms {
         fields.push(("definition", &mut t.definition));
-        fields.push(("appears_in", &mut t.appears_in));
     }
     fields
 }

@@ -57,15 +57,24 @@ impl GlossaryIndex {
     }
 }
 
-/// The route of the glossary page.
+/// The folder of the glossary: its A–Z page, and each term's page inside it.
+const DIR: &str = "glossary";
+
+/// The route of the glossary's A–Z page.
 pub fn route() -> Route {
-    Route::page("glossary")
+    Route::page(DIR)
+}
+
+/// The route of one term's page (`glossary/<slug>/`), which carries its "Appears in" list.
+pub fn term_route(slug: &str) -> Route {
+    Route::page(&format!("{DIR}/{slug}"))
 }
 
 /// Builds the glossary and finds every page's links to it.
 pub fn link_site(
     pages: &[SitePage],
     mode: GlossaryLink,
+    style: LinkStyle,
     diags: &mut Vec<Diagnostic>,
 ) -> GlossaryIndex {
     let mut entries = Vec::new();
@@ -92,7 +101,11 @@ pub fn link_site(
             Matcher::default()
         }
     };
-    let table = LinkTable::new(&glossary);
+    // Every link to a term leads to the term's own page: its URL from the glossary folder is
+    // made once per term here, and each page adds its way to that folder (`link_bases`).
+    let table = LinkTable::with_hrefs(&glossary, |slug| {
+        term_route(slug).relative_from(&route(), style)
+    });
     let outcomes: Vec<(Vec<LinkEdit>, Vec<Diagnostic>, Vec<usize>)> = pages
         .par_iter()
         .map(|p| link_page(p, &glossary, &matcher, &table, mode))
@@ -187,15 +200,13 @@ pub fn link_page(
 }
 
 /// Where page `p`'s glossary links point and how its tooltips are named, escaped, for
-/// [`crate::glossary::LinkPieces`]: `(href_base, id_prefix)`.
-pub fn link_bases(p: &SitePage, style: LinkStyle) -> (String, String) {
-    // Definitions are shown on the glossary page, so their links stay on it.
-    let href_base = if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
-        String::new()
-    } else {
-        route().relative_from(&p.route, style)
-    };
-    // Tooltip ids must be unique on the glossary page, where every definition is shown.
+/// [`crate::glossary::LinkPieces`], when its body is shown on the page at `shown_on` (a
+/// definition is shown on its own page and on the A–Z page): `(href_base, id_prefix)`.
+pub fn link_bases(p: &SitePage, shown_on: &Route) -> (String, String) {
+    // Links are written relative to the glossary's folder; folder links end in `/` in both
+    // link styles, so this prefix is the same for both.
+    let href_base = Route::folder_from(DIR, shown_on);
+    // Tooltip ids must be unique on the A–Z page, where every definition is shown.
     let prefix = match &p.page.term {
         Some(_) => format!("{}-", term_slug(&p.page.content_path)),
         None => String::new(),

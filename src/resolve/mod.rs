@@ -169,7 +169,14 @@ pub fn resolve(
     // other: they run side by side.
     let (mut glossary_diags, mut citation_diags) = (Vec::new(), Vec::new());
     let (glossary, citations) = rayon::join(
-        || glossary::link_site(&pages, config.glossary.link, &mut glossary_diags),
+        || {
+            glossary::link_site(
+                &pages,
+                config.glossary.link,
+                opts.link_style,
+                &mut glossary_diags,
+            )
+        },
         || citations::resolve(preloaded, &pages, &mut citation_diags),
     );
     diags.extend(glossary_diags);
@@ -416,7 +423,8 @@ fn route_for(page: &ParsedPage, diags: &mut Vec<Diagnostic>) -> Route {
     let name = match page.kind {
         Kind::Home => return Route::page(""),
         Kind::Section => return Route::page(dir),
-        Kind::Term | Kind::Glossary => return glossary::route(),
+        Kind::Glossary => return glossary::route(),
+        Kind::Term => return glossary::term_route(&glossary::term_slug(&page.content_path)),
         _ => name,
     };
     let name = match &page.fm.slug {
@@ -538,6 +546,19 @@ impl<'a> LinkIndex<'a> {
         (changes, diags)
     }
 
+    /// The term page a link to the glossary page at `t` with `#fragment` means: a term's
+    /// entry once had only that anchor, and links written then still lead to it.
+    fn term_page(&self, t: usize, fragment: Option<&str>) -> Option<usize> {
+        let glossary = &self.pages[t].page;
+        let f = fragment?;
+        if glossary.kind != Kind::Glossary || glossary.doc.has_anchor(f) {
+            return None;
+        }
+        let dir = glossary.content_path.trim_end_matches("_index.md");
+        let &term = self.by_path.get(&format!("{dir}{f}.md"))?;
+        (self.pages[term].page.kind == Kind::Term).then_some(term)
+    }
+
     fn resolve(
         &self,
         from: &SitePage,
@@ -617,6 +638,13 @@ impl<'a> LinkIndex<'a> {
                     Some(help),
                 ));
             };
+            // `glossary/_index.md#term`: the term's entry moved to a page of its own.
+            if let Some(term) = self.term_page(t, fragment) {
+                let href = self.pages[term]
+                    .route
+                    .relative_from(&from.route, self.style);
+                return Ok(Some(href));
+            }
             let target_page = &self.pages[t];
             if let Some(f) = fragment {
                 if !target_page.page.doc.has_anchor(f) {
@@ -633,6 +661,12 @@ impl<'a> LinkIndex<'a> {
             format!("{target}/_index.md")
         };
         if let Some(&t) = self.by_path.get(&section_index) {
+            if let Some(term) = self.term_page(t, fragment) {
+                let href = self.pages[term]
+                    .route
+                    .relative_from(&from.route, self.style);
+                return Ok(Some(href));
+            }
             let href = self.pages[t].route.relative_from(&from.route, self.style);
             return Ok(Some(format!("{href}{frag}")));
         }

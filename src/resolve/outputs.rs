@@ -69,11 +69,23 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     use Producer::*;
     let mut out = Vec::new();
     let mut add = |path: String, producer: Producer| out.push(Output { path, producer });
+    use crate::render::listing;
     for (i, p) in site.pages.iter().enumerate() {
-        if p.page.kind == Kind::Term {
-            continue; // definitions are all on the glossary page
-        }
         add(p.route.as_str().to_string(), Page(i));
+        // The later pages of its listing: a section's pages, a term's "Appears in".
+        let listed = match p.page.kind {
+            Kind::Home | Kind::Section => p.children.len(),
+            Kind::Term => (site.glossary.appears_in)
+                .get(&super::glossary::term_slug(&p.page.content_path))
+                .map_or(0, Vec::len),
+            _ => 0,
+        };
+        for n in 2..=listing::page_count(site, listed) {
+            add(
+                crate::url::Route::paged(p.route.dir(), n).as_str().into(),
+                Page(i),
+            );
+        }
         if p.page.kind == Kind::Article {
             let dir = p.route.as_str().trim_end_matches("index.html");
             for f in CITE_FILES {
@@ -109,7 +121,10 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     }
     if !site.citations.cited_in.is_empty() {
         let route = super::citations::route();
-        add(route.as_str().into(), Generated("the reference index"));
+        for n in 1..=listing::page_count(site, site.citations.cited_in.len()) {
+            let page = crate::url::Route::paged(route.dir(), n);
+            add(page.as_str().into(), Generated("the reference index"));
+        }
         if !site.citations.bibliography.is_empty() {
             let dir = route.as_str().trim_end_matches("index.html");
             for f in BIBLIOGRAPHY_FILES {
@@ -117,13 +132,24 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
             }
         }
     }
-    let tags = crate::render::listing::tags(site);
+    let tags = listing::tags(site);
     if !tags.is_empty() {
-        let index = crate::render::listing::index_route();
+        let index = listing::index_route();
         add(index.as_str().into(), Generated("the topics page"));
-        for slug in tags.keys() {
-            let route = crate::render::listing::tag_route(slug);
-            add(route.as_str().into(), Generated("a topic page"));
+        for (slug, (_, pages)) in &tags {
+            for n in 1..=listing::page_count(site, pages.len()) {
+                let route = crate::url::Route::paged(&listing::tag_dir(slug), n);
+                add(route.as_str().into(), Generated("a topic page"));
+            }
+        }
+    }
+    for a in listing::AUDIENCES {
+        let articles = listing::audience_articles(site, a).len();
+        if articles > 0 {
+            for n in 1..=listing::page_count(site, articles) {
+                let route = crate::url::Route::paged(&listing::audience_dir(a), n);
+                add(route.as_str().into(), Generated("an audience page"));
+            }
         }
     }
     if !site.offline {
