@@ -430,10 +430,8 @@ impl Renderer {
         };
         let ctx = context::synthetic_context(site, &spec);
         let index = search::SearchIndex::of_site(site, citations::search_docs(site));
-        let files = vec![
-            self.render_template("search.html", &ctx, &spec.route),
-            Ok(search::index_file(&index)),
-        ];
+        let mut files = vec![self.render_template("search.html", &ctx, &spec.route)];
+        files.extend(index.files().into_iter().map(Ok));
         (files, index)
     }
 
