@@ -599,7 +599,10 @@ mod tests {
         let files = index.files();
         assert_eq!(files[0].path, INDEX_FILE);
         let manifest = String::from_utf8(files[0].bytes.clone()).unwrap();
-        assert!(manifest.starts_with("window.gliaSearchIndex={"), "{manifest}");
+        assert!(
+            manifest.starts_with("window.gliaSearchIndex={"),
+            "{manifest}"
+        );
         // One document: one term shard, one snippet shard.
         assert_eq!(files.len(), 3);
         let js = all_js(&index);
