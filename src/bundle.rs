@@ -2,8 +2,11 @@
 //!
 //! It is the same `compile` as `build --offline`, so the bundle never drifts from the site.
 //! The archive is deterministic (entries sorted, timestamps fixed), so identical input gives
-//! an identical zip, and it is written beside its destination and renamed into place, so a
-//! failed bundle never leaves half a file.
+//! an identical zip, and it is written beside its destination (`.NAME.glia-new-XXXXXX`) and
+//! renamed into place, so a failed bundle never leaves half a file; what a killed one leaves is
+//! removed by the next bundle to the same name. The zip goes nowhere near the sources (the
+//! same rule as `build --output`), and it replaces only a previous bundle: a zip with glia's
+//! comment, or a `START-HERE.html` entry (bundles from before the comment), unless `--force`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,8 +17,12 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use crate::diagnostics::Diagnostic;
 use crate::parse::markdown::slugify;
 use crate::site::{compile, BuildOptions};
+use crate::write;
 
 pub const START_HERE: &str = "START-HERE.html";
+
+/// The zip comment that marks a bundle as glia's, so a later bundle may replace it.
+pub const COMMENT: &str = "glia offline bundle";
 
 #[derive(Debug)]
 pub struct BundleReport {
@@ -45,15 +52,22 @@ pub fn bundle(
         offline: true,
         ..opts.clone()
     };
+    // Checked before the site is compiled when given, so a refusal comes at once.
+    if let Some(path) = &output {
+        target(&opts, path).map_err(|d| vec![d])?;
+    }
     let (compiled, diags) = compile(&opts);
     let Some(compiled) = compiled else {
         return Err(diags.sorted());
     };
     let site = &compiled.site;
     let path = output.unwrap_or_else(|| opts.root.join(default_name(&site.config.title)));
+    let resolved = target(&opts, &path).map_err(|d| vec![d])?;
+    // The output marker is for folders glia replaces; the zip is recognised by its comment.
     let mut entries: Vec<(String, Vec<u8>)> = compiled
         .files
         .iter()
+        .filter(|f| f.path != write::MARKER)
         .map(|f| (f.path.clone(), f.bytes.clone()))
         .collect();
     for a in site.static_files.iter().chain(site.assets.iter()) {
@@ -75,7 +89,7 @@ pub fn bundle(
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     entries.dedup_by(|a, b| a.0 == b.0);
     let files = entries.len();
-    write_zip(&path, &entries).map_err(|e| {
+    write_zip(&resolved, &entries).map_err(|e| {
         vec![Diagnostic::error(
             "write-failed",
             format!("could not write {}: {e}", path.display()),
@@ -86,12 +100,54 @@ pub fn bundle(
     Ok(BundleReport { path, files, bytes })
 }
 
-fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+/// Where the zip may go: not the sources (resolved as for `build --output`), and, if something
+/// is there, only over a previous bundle (or anything but a folder, with `--force`).
+fn target(opts: &BuildOptions, path: &Path) -> Result<PathBuf, Diagnostic> {
+    let resolved = write::check_sources(&opts.root, path, write::OutputKind::File)?;
+    let refuse = |why: &str, help: &str| {
+        Diagnostic::error(
+            "unsafe-output",
+            format!(
+                "refusing to write the bundle to `{}`: {why}",
+                path.display()
+            ),
+        )
+        .with_help(help.to_string())
     };
-    let tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    match std::fs::metadata(&resolved) {
+        Err(_) => Ok(resolved),
+        Ok(m) if m.is_dir() => Err(refuse(
+            "it is a folder",
+            "name the zip file to write, such as `site.zip`",
+        )),
+        Ok(_) if opts.force || is_bundle(&resolved) => Ok(resolved),
+        Ok(_) => Err(refuse(
+            "a file of that name exists and is not a bundle glia wrote",
+            "choose another name, or pass --force to overwrite that file",
+        )),
+    }
+}
+
+/// A zip glia bundled: with glia's comment, or (bundles written before it) `START-HERE.html`.
+fn is_bundle(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(zip) = zip::ZipArchive::new(file) else {
+        return false;
+    };
+    zip.comment() == COMMENT.as_bytes() || zip.index_for_name(START_HERE).is_some()
+}
+
+fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    let (dir, name) = write::parent_and_name(path);
+    write::remove_leftovers(&dir, &name);
+    let tmp = tempfile::Builder::new()
+        .prefix(&write::leftover_prefix(&name, "new"))
+        .rand_bytes(write::RAND_LEN)
+        .tempfile_in(&dir)?;
+    // Held until the zip is in place, so a bundle running beside it leaves it alone.
+    let _lock = write::lock(tmp.path());
     {
         let mut zip = ZipWriter::new(tmp.as_file());
         let options = SimpleFileOptions::default()
@@ -103,6 +159,7 @@ fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) -> std::io::Result<()> 
                 .map_err(std::io::Error::other)?;
             zip.write_all(bytes)?;
         }
+        zip.set_comment(COMMENT).map_err(std::io::Error::other)?;
         zip.finish().map_err(std::io::Error::other)?;
     }
     tmp.persist(path).map_err(|e| e.error)?;

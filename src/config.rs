@@ -105,13 +105,17 @@ impl SiteConfig {
     /// Reads `<root>/site.yaml`. Problems come back as diagnostics pointing into the file.
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
         let path = root.join(FILE_NAME);
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Diagnostic::error("missing-config", format!("cannot read {FILE_NAME}: {e}"))
-                .in_file(FILE_NAME)
-                .with_help(format!(
-                    "run glia in a site folder (one with {FILE_NAME}), pass --root DIR"
-                ))
-        })?;
+        if std::fs::symlink_metadata(&path).is_err() {
+            return Err(Diagnostic::error(
+                "missing-config",
+                format!("cannot read {FILE_NAME}: there is no such file"),
+            )
+            .in_file(FILE_NAME)
+            .with_help(format!(
+                "run glia in a site folder (one with {FILE_NAME}), pass --root DIR"
+            )));
+        }
+        let bytes = crate::load::read_bytes(&path, FILE_NAME)?;
         let text = crate::load::decode_utf8(FILE_NAME, &bytes)?;
         Self::parse(&text)
     }
@@ -127,18 +131,78 @@ impl SiteConfig {
         let mut config: SiteConfig = yaml::from_str(text, FILE_NAME, text, 0, FILE_NAME)?;
         if let Some(url) = &config.base_url {
             let url = url.trim();
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                let at = text.find(url).unwrap_or(0);
+            if let Some(why) = base_url_problem(url) {
                 return Err(Diagnostic::error(
                     "invalid-value",
-                    format!("base_url `{url}` is not an http(s) URL"),
+                    format!("base_url `{url}` is not an http(s) URL: {why}"),
                 )
-                .at(FILE_NAME, text, at..at + url.len())
+                .at(FILE_NAME, text, value_span(text, "base_url", url))
                 .with_help("write it in full, e.g. `base_url: https://example.org/`"));
             }
             config.base_url = Some(normalize_base_url(url));
         }
+        // A theme is a folder under `themes/`, named by one plain name: an absolute path or
+        // `..` would publish a folder outside the site.
+        if let Some(why) = crate::url::slug_problem(&config.theme) {
+            return Err(Diagnostic::error(
+                "invalid-value",
+                format!(
+                    "theme `{}` is not a theme name: {why}",
+                    crate::diagnostics::display_name(&config.theme)
+                ),
+            )
+            .at(FILE_NAME, text, value_span(text, "theme", &config.theme))
+            .with_help("name a folder under `themes/`, e.g. `theme: default`"));
+        }
         Ok(config)
+    }
+}
+
+/// Why `url` cannot be the site's `base_url`, or `None`: it must parse as an absolute http(s)
+/// URL with a host, and carry no query, fragment or credentials (pages are appended to it).
+pub fn base_url_problem(url: &str) -> Option<&'static str> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Some("it does not parse as a URL");
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Some("the scheme must be http or https");
+    }
+    let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
+    if parsed.host_str().is_none_or(str::is_empty) || after_scheme.starts_with('/') {
+        return Some("it has no host name");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some("it must not carry a user name or password");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Some("it must not have a `?query` or `#fragment`");
+    }
+    // The parser forgives what it can fix (spaces, quotes): what is written must already be
+    // the URL, since it is copied into pages as it is.
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"<>\\`{}|^".contains(c))
+    {
+        return Some("it contains a space, quote or other character URLs cannot hold");
+    }
+    None
+}
+
+/// The span of the value of top-level key `key` in `text`, for pointing at it.
+fn value_span(text: &str, key: &str, value: &str) -> std::ops::Range<usize> {
+    let line_start = text
+        .match_indices(&format!("{key}:"))
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n');
+    match line_start {
+        Some(at) => {
+            let from = at + key.len() + 1;
+            match text[from..].find(value) {
+                Some(off) if !value.is_empty() => from + off..from + off + value.len(),
+                _ => at..at + key.len(),
+            }
+        }
+        None => 0..0,
     }
 }
 
@@ -168,6 +232,35 @@ mod tests {
         assert_eq!(d.code, "unknown-key");
         assert!(d.help.unwrap().contains("`base_url`"));
         assert_eq!(d.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn base_url_must_be_a_web_url() {
+        assert_eq!(base_url_problem("https://example.org/a/"), None);
+        assert_eq!(base_url_problem("http://localhost:8080"), None);
+        for bad in [
+            "https://",
+            "https:///x",
+            "ftp://example.org/",
+            "https://exa mple.org/",
+            "https://example.org/\"><script>",
+            "https://u:p@example.org/",
+            "https://example.org/?a=1",
+            "example.org",
+        ] {
+            assert!(base_url_problem(bad).is_some(), "{bad}");
+        }
+        let d = SiteConfig::parse("title: T\nbase_url: \"https://exa mple.org/\"\n").unwrap_err();
+        let l = d.location.unwrap();
+        assert_eq!((l.line, l.column), (2, 12));
+    }
+
+    #[test]
+    fn theme_is_a_plain_name() {
+        for bad in ["/etc", "../other", "a/b", ".."] {
+            let d = SiteConfig::parse(&format!("title: T\ntheme: {bad}\n")).unwrap_err();
+            assert_eq!(d.location.unwrap().line, 2, "{bad}");
+        }
     }
 
     #[test]

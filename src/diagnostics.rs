@@ -179,8 +179,8 @@ impl Diagnostic {
     /// `file:line:col`, `file`, or nothing, as printed in the header.
     pub fn position(&self) -> Option<String> {
         match (&self.file, &self.location) {
-            (Some(f), Some(l)) => Some(format!("{f}:{}:{}", l.line, l.column)),
-            (Some(f), None) => Some(f.clone()),
+            (Some(f), Some(l)) => Some(format!("{}:{}:{}", display_name(f), l.line, l.column)),
+            (Some(f), None) => Some(display_name(f).into_owned()),
             _ => None,
         }
     }
@@ -234,6 +234,24 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// A file name (or any name taken from one) as diagnostics print it: control characters and
+/// the invisible Unicode format characters escaped (`\n`, `\u{202e}`), so a hostile name can
+/// neither break a terminal line nor reorder what the editor reads.
+pub fn display_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.chars().any(crate::url::unsafe_name_char) {
+        return name.into();
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        if c.is_control() || (crate::url::unsafe_name_char(c) && !c.is_ascii()) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// The problems of one run, kept in a stable order so output never depends on thread timing.

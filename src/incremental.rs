@@ -320,7 +320,7 @@ fn patch_page(
 ) -> Result<Option<Old>, Refused> {
     let old = &site.pages[i].page;
     let path = root.join(&old.file);
-    let bytes = std::fs::read(&path).map_err(|_| Refused::Full)?;
+    let bytes = load::read_bytes(&path, &old.file).map_err(|_| Refused::Full)?;
     let text = load::decode_utf8(&old.file, &bytes).map_err(|d| Refused::Errors(vec![d]))?;
     if text == old.text {
         return Ok(None);

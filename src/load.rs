@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{display_name, Diagnostic, Diagnostics, Location};
 
 /// What a Markdown file under `content/` is, decided by where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -83,6 +83,12 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
     let mut bibliography = Vec::new();
     let mut assets = Vec::new();
     let content = root.join("content");
+    for dir in ["content", "static", "templates"] {
+        if let Some(d) = refuse_symlinked_dir(root, &root.join(dir)) {
+            diags.push(d);
+            return None;
+        }
+    }
     if !content.is_dir() {
         diags.push(
             Diagnostic::error("missing-content", "the site has no `content/` folder")
@@ -102,6 +108,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
             continue;
         }
         if ext != "md" {
+            if let Some(d) = name_refused(&rel) {
+                diags.push(d);
+                continue;
+            }
             assets.push(Asset {
                 path,
                 out: in_content,
@@ -119,9 +129,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
     }
     if let Some(files) = &config.bibliography {
         for f in files {
-            let rel = f.trim_start_matches("./").to_string();
-            if let Some(src) = read_text(&root.join(&rel), &rel, diags) {
-                bibliography.push(src);
+            match read_named(root, f, "bibliography") {
+                Ok(src) => bibliography.push(src),
+                Err(d) => diags.push(d),
             }
         }
     }
@@ -129,6 +139,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
     let static_dir = root.join("static");
     if static_dir.is_dir() {
         for (path, rel) in walk(root, &static_dir, diags) {
+            if let Some(d) = name_refused(&rel) {
+                diags.push(d);
+                continue;
+            }
             let out = rel.strip_prefix("static/").unwrap_or(&rel).to_string();
             static_files.push(Asset { path, out });
         }
@@ -140,6 +154,19 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
         bibliography,
         assets,
         static_files,
+    })
+}
+
+/// A file copied as it is whose name could not be published safely (pages' names get the
+/// stricter slug rules when their URL is made).
+fn name_refused(rel: &str) -> Option<Diagnostic> {
+    crate::url::file_name_problem(rel).map(|why| {
+        Diagnostic::error(
+            "invalid-file-name",
+            format!("this file cannot be published: {why}"),
+        )
+        .in_file(rel)
+        .with_help("rename it with letters, digits, spaces and hyphens")
     })
 }
 
@@ -207,20 +234,113 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn read_text(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<SourceFile> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::error("unreadable", format!("cannot read: {e}")).in_file(rel));
-            return None;
-        }
+/// The largest single input file glia reads (a page, a bibliography, a style, a theme file).
+/// Far above any real one (the largest bibliography we know is about 2 MiB), and low enough
+/// that a file that never ends (a link to `/dev/zero`) fails fast instead of eating memory.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads one input file: the only way glia reads a site's files. Refuses symbolic links
+/// (one could point outside the site, or at `/dev/zero`), anything that is not a regular file,
+/// and files larger than [`MAX_INPUT_BYTES`]. `rel` names the file in errors.
+pub fn read_bytes(path: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::error("unreadable", format!("cannot read: {e}")).in_file(rel)
     };
-    match decode_utf8(rel, &bytes) {
-        Ok(text) => Some(SourceFile {
-            rel: rel.to_string(),
-            path: path.to_path_buf(),
-            text,
-        }),
+    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
+    if meta.file_type().is_symlink() {
+        return Err(symlink_refused(rel));
+    }
+    if !meta.is_file() {
+        return Err(
+            Diagnostic::error("not-a-file", "this is not a regular file")
+                .in_file(rel)
+                .with_help("point the setting at a file inside the site"),
+        );
+    }
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    // Read one byte past the cap, whatever the size claimed, so a file that grows while it is
+    // read is caught too.
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_INPUT_BYTES) as usize);
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Diagnostic::error(
+            "file-too-large",
+            format!(
+                "the file is larger than {} MiB, the most glia reads from one file",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        )
+        .in_file(rel)
+        .with_help("split it into smaller files"));
+    }
+    Ok(bytes)
+}
+
+/// [`read_bytes`], then decoded as UTF-8.
+pub fn read_source(path: &Path, rel: &str) -> Result<SourceFile, Diagnostic> {
+    let bytes = read_bytes(path, rel)?;
+    Ok(SourceFile {
+        rel: rel.to_string(),
+        path: path.to_path_buf(),
+        text: decode_utf8(rel, &bytes)?,
+    })
+}
+
+/// A file named in `site.yaml` (a bibliography, a `.csl` style): a relative path that stays
+/// inside the site, with no symbolic link on the way. `setting` names the key for the error.
+pub fn read_named(root: &Path, name: &str, setting: &str) -> Result<SourceFile, Diagnostic> {
+    let rel = name.trim_start_matches("./");
+    let outside =
+        Path::new(rel).is_absolute() || rel.contains('\\') || rel.split('/').any(|s| s == "..");
+    if outside {
+        return Err(Diagnostic::error(
+            "outside-site",
+            format!(
+                "`{setting}: {}` names a file outside the site",
+                display_name(name)
+            ),
+        )
+        .in_file(crate::config::FILE_NAME)
+        .with_help("copy the file into the site folder and give its path relative to site.yaml"));
+    }
+    // Every folder on the way must be a real folder too, not a link out of the site.
+    let mut at = root.to_path_buf();
+    let segments: Vec<&str> = rel
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    for seg in &segments[..segments.len().saturating_sub(1)] {
+        at.push(seg);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(symlink_refused(&rel_path(root, &at)));
+        }
+    }
+    read_source(&root.join(rel), rel)
+}
+
+fn symlink_refused(rel: &str) -> Diagnostic {
+    Diagnostic::error(
+        "symlink-refused",
+        "this is a symbolic link, which glia does not follow",
+    )
+    .in_file(rel)
+    .with_help("copy the file or folder into the site instead of linking to it")
+}
+
+/// A top-level folder of the site (`content`, `static`, `themes/<name>`, `templates`) that is a
+/// symbolic link: refused, as links inside the site are, so none can publish an outside folder.
+pub fn refuse_symlinked_dir(root: &Path, dir: &Path) -> Option<Diagnostic> {
+    std::fs::symlink_metadata(dir)
+        .is_ok_and(|m| m.file_type().is_symlink())
+        .then(|| symlink_refused(&rel_path(root, dir)))
+}
+
+fn read_text(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<SourceFile> {
+    match read_source(path, rel) {
+        Ok(f) => Some(f),
         Err(d) => {
             diags.push(d);
             None

@@ -57,9 +57,13 @@ struct BundleArgs {
     /// The site's folder: the one holding site.yaml and content/.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
-    /// The zip to write [default: <root>/<site-name>-offline.zip].
+    /// The zip to write [default: <root>/<site-name>-offline.zip]. It replaces only a previous
+    /// bundle, and never one of the site's sources.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Overwrite the output file even if it is not a bundle glia wrote (never a source).
+    #[arg(long)]
+    force: bool,
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
@@ -69,6 +73,7 @@ fn bundle(args: BundleArgs) -> ExitCode {
     let opts = BuildOptions {
         root: args.root,
         drafts: args.drafts,
+        force: args.force,
         ..BuildOptions::default()
     };
     match glia::bundle::bundle(&opts, args.output) {
@@ -162,9 +167,14 @@ struct BuildArgs {
     /// The site's folder: the one holding site.yaml and content/.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
-    /// Where to write the site [default: <root>/public].
+    /// Where to write the site [default: <root>/public]. It must not be or hold the sources;
+    /// an existing folder is replaced only if it is empty or glia wrote it (see --force).
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Replace the output folder even if glia did not write it, deleting what is in it (the
+    /// sources are refused all the same).
+    #[arg(long)]
+    force: bool,
     /// Use this address instead of site.yaml's base_url (for preview deployments).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
@@ -320,6 +330,7 @@ fn build(args: BuildArgs) -> ExitCode {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
         offline: args.offline,
+        force: args.force,
     };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(Bar::start);
     let result = match &bar {

@@ -58,7 +58,8 @@ fn starter_files(today: &str) -> Vec<(&'static str, String)> {
             "content/references/references.json",
             "[\n  {\n    \"id\": \"example2020review\",\n    \"type\": \"article-journal\",\n    \
              \"title\": \"An example review\",\n    \"author\": [{ \"family\": \"Example\", \"given\": \"Ann\" }],\n    \
-             \"container-title\": \"Journal of Examples\",\n    \"issued\": { \"date-parts\": [[2020]] }\n  }\n]\n"
+             \"container-title\": \"Journal of Examples\",\n    \"volume\": \"1\",\n    \"page\": \"1-10\",\n    \
+             \"issued\": { \"date-parts\": [[2020]] }\n  }\n]\n"
                 .to_string(),
         ),
         (

@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub offline: bool,
+    /// Replace an existing output folder even if glia did not write it (`--force`).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -120,9 +122,15 @@ pub fn compile_to(
         &resolve::Options {
             drafts: opts.drafts,
             link_style: style,
+            theme_files: theme
+                .as_ref()
+                .map(|t| t.static_files.keys().cloned().collect())
+                .unwrap_or_default(),
         },
     );
     diags.extend(d);
+    // Raw HTML that runs code: a warning here, an error in `glia check`.
+    diags.extend(crate::check::unsafe_html::scan_site(&site));
     mark("resolve");
     let Some(theme) = theme else {
         return (None, diags);
@@ -146,6 +154,17 @@ pub fn compile_to(
     progress.stage("rendering", Some(pages));
     let rendered = renderer.render_site_to(&site, sink);
     diags.extend(rendered.diagnostics);
+    let mut files = rendered.files;
+    // The marker goes with the site's files, so every output has it: build, --offline and
+    // serve's folder alike.
+    match sink {
+        Some(sink) => {
+            if let Err(e) = sink(&write::marker()) {
+                diags.push(write_failed(&opts.output_dir(), &e));
+            }
+        }
+        None => files.push(write::marker()),
+    }
     mark("render");
     if diags.has_errors() {
         return (None, diags);
@@ -153,7 +172,7 @@ pub fn compile_to(
     (
         Some(Compiled {
             site,
-            files: rendered.files,
+            files,
             renderer,
             search: rendered.search,
             timings,
@@ -175,12 +194,10 @@ pub fn build_with(
 ) -> Result<BuildReport, Vec<Diagnostic>> {
     let start = Instant::now();
     let output = opts.output_dir();
-    if let Some(d) = check_output_is_safe(&opts.root, &output) {
-        return Err(vec![d]);
-    }
+    let resolved = write::output_folder(&opts.root, &output, opts.force).map_err(|d| vec![d])?;
     // Pages are written into the staging folder as they are rendered; a failed build drops
     // it, and with it everything written so far.
-    let staging = match write::Staging::new(&output) {
+    let staging = match write::Staging::new(&resolved) {
         Ok(s) => s,
         Err(e) => return Err(vec![write_failed(&output, &e)]),
     };
@@ -227,23 +244,4 @@ fn write_failed(output: &Path, e: &std::io::Error) -> Diagnostic {
     .with_help(
         "check that the output folder's parent is writable; the previous output is unchanged",
     )
-}
-
-/// Refuses an output folder that would swallow the sources: swapping it in would delete them.
-fn check_output_is_safe(root: &Path, output: &Path) -> Option<Diagnostic> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, out) = (abs(root), abs(output));
-    let bad = root.starts_with(&out)
-        || out == root.join("content")
-        || out.starts_with(root.join("content"));
-    bad.then(|| {
-        Diagnostic::error(
-            "unsafe-output",
-            format!(
-                "the output folder {} contains or is inside the site's sources",
-                out.display()
-            ),
-        )
-        .with_help("choose an output folder such as `public`")
-    })
 }

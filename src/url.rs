@@ -150,6 +150,52 @@ pub fn scheme(url: &str) -> Option<String> {
     }
 }
 
+/// Characters that make a name unsafe anywhere it is printed or used as a path: control
+/// characters (newlines reach the sitemap and terminals), backslashes (a `\..\` zip entry climbs
+/// out of its folder on Windows), quotes and angle brackets, and the invisible Unicode format
+/// characters (bidi overrides such as U+202E make `gpj.exe` look like `exe.jpg`).
+pub fn unsafe_name_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\\' | '"' | '<' | '>')
+        || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0xFEFF)
+}
+
+/// Why `name` cannot be one segment of a page's URL, or `None` if it can. The one rule for
+/// an explicit `slug:` and for the file and folder names a page's URL is taken from: letters
+/// (any script), digits, `-`, `_` and `.`, not starting with `.`.
+pub fn slug_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".into());
+    }
+    if name.starts_with('.') {
+        return Some("it starts with `.`".into());
+    }
+    let bad: Vec<String> = name
+        .chars()
+        .filter(|&c| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
+        .map(|c| format!("{}", c.escape_debug()))
+        .collect();
+    if bad.is_empty() {
+        None
+    } else {
+        let mut bad = bad;
+        bad.dedup();
+        Some(format!("it contains `{}`", bad.join("`, `")))
+    }
+}
+
+/// Why a file name under `content/` or `static/` that is copied as it is (an image, a PDF)
+/// cannot be published, or `None`. Looser than [`slug_problem`]: spaces and other printable
+/// characters are fine in a file's name (links spell them `%20`), but not [`unsafe_name_char`]s.
+pub fn file_name_problem(path: &str) -> Option<String> {
+    let bad: Vec<String> = path
+        .chars()
+        .filter(|&c| unsafe_name_char(c))
+        .map(|c| format!("{}", c.escape_unicode()))
+        .collect();
+    (!bad.is_empty()).then(|| format!("its name contains {}", bad.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +245,27 @@ mod tests {
             Some("about.md")
         );
         assert_eq!(join_relative("a.md", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn slug_rules() {
+        assert_eq!(slug_problem("esketamine-nasal_spray.v2"), None);
+        assert_eq!(slug_problem("électroconvulsivothérapie"), None);
+        for bad in [
+            "",
+            ".hidden",
+            "a b",
+            "a\nb",
+            "a\"b",
+            "a\\b",
+            "a\u{202e}b",
+            "a/b",
+        ] {
+            assert!(slug_problem(bad).is_some(), "{bad:?}");
+        }
+        assert_eq!(file_name_problem("articles/fig 1 (a).png"), None);
+        assert!(file_name_problem("articles/a\\..\\b.png").is_some());
+        assert!(file_name_problem("a\u{202e}gnp.exe").is_some());
     }
 
     #[test]

@@ -153,6 +153,7 @@ fn figures_need_a_citation_in_their_paragraph() {
                 A dose of 0.5 mg/kg is usual [@smith2020].\n\n\
                 The clinic opened in 2019 and has 3 rooms.";
     let refs = r#"[{"id": "smith2020", "type": "article-journal", "title": "A trial",
+        "volume": "3", "page": "1-9",
         "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2020]]}}]"#;
     let s = site(&[
         ("content/articles/a.md", &article(REVIEWED, body)),
@@ -183,6 +184,53 @@ fn figures_need_a_citation_in_their_paragraph() {
         &article(&format!("{REVIEWED}allow: [uncited-claims]\n"), body),
     );
     assert!(json(s.path(), &[]).is_empty());
+}
+
+/// A cited work a reader cannot find (issue 16): the network's own `kuo2023interventional` was
+/// such an entry, rendered as "…Frontiers in Psychiatry. 2023;".
+#[test]
+fn incomplete_cited_references_are_warnings_at_their_entry() {
+    let refs = r#"[
+  {"id": "bare", "type": "article-journal", "title": "A field", "container-title": "Front Psychiatry",
+   "author": [{"family": "Kuo", "given": "J."}], "issued": {"date-parts": [[2023]]}},
+  {"id": "found", "type": "article-journal", "title": "A review", "container-title": "BJPsych Open",
+   "author": [{"family": "Walsh", "given": "Zach"}], "issued": {"date-parts": [[2021]]},
+   "DOI": "10.1192/bjo.2021.1061"},
+  {"id": "undated", "type": "book", "title": "A book", "author": [{"family": "Roe", "given": "R"}]},
+  {"id": "unused", "type": "article-journal", "title": "Never cited",
+   "issued": {"date-parts": [[2020]]}}
+]"#;
+    let s = site(&[
+        (
+            "content/articles/a.md",
+            &article(REVIEWED, "One [@bare]. Two [@found]. Three [@undated]."),
+        ),
+        ("content/references/refs.json", refs),
+    ]);
+    let d = json(s.path(), &[]);
+    assert_eq!(
+        codes(&d),
+        ["incomplete-reference", "incomplete-reference"],
+        "{d:#?}"
+    );
+    assert_eq!(d[0]["severity"], "warning");
+    assert_eq!(d[0]["file"], "content/references/refs.json");
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[1]["line"].as_u64()),
+        (Some(2), Some(7))
+    );
+    let bare = d[0]["message"].as_str().unwrap();
+    assert!(
+        bare.contains("`bare`") && bare.contains("volume, pages (or article number), DOI or PMID"),
+        "{bare}"
+    );
+    assert!(d[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`undated` has no year"));
+    let (out, _) = check(s.path(), &["--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(json(s.path(), &["--allow", "incomplete-references"]).is_empty());
 }
 
 #[test]

@@ -86,3 +86,129 @@ fn the_three_readers_agree_on_the_data() {
         assert_eq!(comparable(r), comparable(y), "{key}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Real entries (issue 16). `realworld.json` holds five items of OpenPBTA's
+// `output/references.json` as Manubot wrote them (CC0/CC BY 4.0; abstracts and notes left out):
+// Northcott et al. 2012 twice (`4wYR62jK`, 135 authors; `ynFGewrs`), Merkel 2014 (`1CJTmbOqr`,
+// only Zotero's `journalAbbreviation`), Wu et al. 2014 (`1CpnMVmIN`, `journalAbbreviation`
+// and an organisation as last author), Qaddoumi et al. 2016 (`107ZjoLxM`,
+// `container-title-short`); and two works as their publishers cite them: Steele, Diamond &
+// Amin 1996 (JRSS Series A) and the PRISMA-P 2015 statement (eight authors and the PRISMA-P
+// Group).
+// ---------------------------------------------------------------------------------------------
+
+fn entry_text(doc: &FormattedDoc, key: &str) -> String {
+    doc.entries
+        .iter()
+        .find(|e| e.key == key)
+        .unwrap_or_else(|| panic!("no entry {key}"))
+        .text
+        .clone()
+}
+
+#[test]
+fn vancouver_and_ama_print_journal_abbreviations() {
+    let bib = bib("realworld.json");
+    let keys = ["1CJTmbOqr", "1CpnMVmIN", "107ZjoLxM"];
+    let vancouver = format(&bib, &keys, StyleChoice::Vancouver);
+    assert!(entry_text(&vancouver, "1CJTmbOqr").contains(" Linux J [Internet]. 2014"));
+    assert!(entry_text(&vancouver, "1CpnMVmIN").contains(" Nat Genet [Internet]. 2014"));
+    assert!(entry_text(&vancouver, "107ZjoLxM").contains(" Acta Neuropathol [Internet]. 2016"));
+    let ama = format(&bib, &keys, StyleChoice::Ama);
+    assert!(entry_text(&ama, "1CJTmbOqr").contains(" Linux J. 2014;"));
+    assert!(entry_text(&ama, "107ZjoLxM").contains(" Acta Neuropathol. 2016;"));
+    // APA prints the journal's full name.
+    let apa = format(&bib, &keys, StyleChoice::Apa);
+    assert!(entry_text(&apa, "1CJTmbOqr").contains(" Linux Journal, 2014"));
+}
+
+#[test]
+fn apa_reference_lists_never_abbreviate_authors() {
+    // Two works "Northcott et al., 2012": citations tell them apart by adding names, which
+    // the reference list must not copy ("Northcott, Shih, et al. (2012)").
+    let bib = bib("realworld.json");
+    let keys = ["4wYR62jK", "ynFGewrs"];
+    let apa = Styler::load(&StyleChoice::Apa).expect("style");
+    let doc = format(&bib, &keys, StyleChoice::Apa);
+    let index = apa.format_entries(&bib, &keys);
+    for text in [entry_text(&doc, "4wYR62jK"), index[0].text.clone()] {
+        assert!(
+            text.starts_with(
+                "Northcott, P. A., Shih, D. J. H., Peacock, J., Garzia, L., Sorana Morrissy, A.,"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("… Taylor, M. D. (2012). Subgroup-specific"),
+            "{text}"
+        );
+    }
+    assert!(
+        entry_text(&doc, "ynFGewrs").starts_with("Northcott, P. A., Jones, D. T. W., Kool, M.,")
+    );
+    // The citations still tell the two apart, as citeproc does.
+    assert!(
+        doc.citations[0]
+            .html
+            .contains("Northcott, Shih, et al., 2012"),
+        "{}",
+        doc.citations[0].html
+    );
+}
+
+#[test]
+fn organisation_authors_stay_organisations() {
+    let json = bib("realworld.json");
+    let yaml_text = "- id: moher2015\n  title: Preferred reporting items for systematic review and meta-analysis protocols (PRISMA-P) 2015 statement\n  authors: [Moher D, Shamseer L, Clarke M, Ghersi D, Liberati A, Petticrew M, Shekelle P, Stewart LA, {literal: PRISMA-P Group}]\n  container: Systematic Reviews\n  year: 2015\n  volume: 4\n  issue: 1\n  pages: 1\n  doi: 10.1186/2046-4053-4-1\n";
+    let (refs, diags) = load_bibliography_file("r.yaml", yaml_text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (yaml, _) = Bibliography::build(refs);
+    for bib in [json, yaml] {
+        let apa = format(&bib, &["moher2015"], StyleChoice::Apa);
+        assert!(
+            entry_text(&apa, "moher2015")
+                .starts_with("Moher, D., Shamseer, L., Clarke, M., Ghersi, D., Liberati, A., Petticrew, M., Shekelle, P., Stewart, L. A., & PRISMA-P Group. (2015)."),
+            "{}",
+            entry_text(&apa, "moher2015")
+        );
+        let vancouver = format(&bib, &["moher2015"], StyleChoice::Vancouver);
+        assert!(entry_text(&vancouver, "moher2015").contains(
+            "Moher D, Shamseer L, Clarke M, Ghersi D, Liberati A, Petticrew M, et al. Preferred"
+        ));
+    }
+}
+
+#[test]
+fn title_case_keeps_capitals_of_the_data() {
+    let apa = format(&bib("realworld.json"), &["steele1996"], StyleChoice::Apa);
+    assert!(
+        entry_text(&apa, "steele1996")
+            .contains("Journal of the Royal Statistical Society: Series A (Statistics in Society), 159(2), 289–299."),
+        "{}",
+        entry_text(&apa, "steele1996")
+    );
+}
+
+/// typst/hayagriva#413 ("Rework Citation Disambiguation") adds given names only under the
+/// `by-cite` rule; APA asks for `primary-name-with-initials`. The two works of the issue
+/// (`Smith B`, `Smith C`, 2021) must read as citeproc prints them.
+#[test]
+fn same_family_name_and_year_are_told_apart_by_initials() {
+    let text = "- id: smithb\n  title: Other\n  authors: [Smith B]\n  container: J\n  year: 2021\n- id: smithc\n  title: More\n  authors: [Smith C]\n  container: J\n  year: 2021\n";
+    let (refs, _) = load_bibliography_file("r.yaml", text);
+    let (bib, _) = Bibliography::build(refs);
+    let doc = format(&bib, &["smithb", "smithc"], StyleChoice::Apa);
+    assert!(
+        doc.citations[0].html.contains(">B. Smith, 2021<"),
+        "{}",
+        doc.citations[0].html
+    );
+    assert!(
+        doc.citations[1].html.contains(">C. Smith, 2021<"),
+        "{}",
+        doc.citations[1].html
+    );
+    assert_eq!(entry_text(&doc, "smithb"), "Smith, B. (2021). Other. J.");
+    assert_eq!(entry_text(&doc, "smithc"), "Smith, C. (2021). More. J.");
+}

@@ -6,9 +6,11 @@
 //! and reports them as warnings or notes. Each rule is a small module working on plain data.
 
 mod claims;
+mod incomplete_reference;
 mod prose;
 mod readability;
 mod review;
+pub mod unsafe_html;
 mod urls;
 
 use std::collections::BTreeSet;
@@ -39,7 +41,17 @@ pub struct Outcome {
 
 /// Compiles the site at `build.root` and runs every rule on it.
 pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
-    let (compiled, mut diags) = site::compile(build);
+    let (compiled, diags) = site::compile(build);
+    // The build only warns about raw HTML that runs code; check makes it an error.
+    let mut diags: Vec<Diagnostic> = diags
+        .into_iter()
+        .map(|mut d| {
+            if d.code == unsafe_html::CODE {
+                d.severity = Severity::Error;
+            }
+            d
+        })
+        .collect();
     let compiled_ok = compiled.is_some();
     if let Some(c) = &compiled {
         diags.extend(run(&c.site, opts));
@@ -76,6 +88,7 @@ pub fn run(site: &Site, opts: &Options) -> Vec<Diagnostic> {
         }
     }
     unused_terms(site, &mut diags);
+    incomplete_references(site, &mut diags);
     diags
 }
 
@@ -236,6 +249,34 @@ fn unused_terms(site: &Site, diags: &mut Vec<Diagnostic>) {
             .at(&p.page.file, &p.page.text, key_span(&p.page, "term"))
             .with_help("use it in an article, add the word readers meet as an `aliases` entry, or remove it"),
         );
+    }
+}
+
+fn incomplete_references(site: &Site, diags: &mut Vec<Diagnostic>) {
+    let index = &site.citations;
+    for (key, r) in index.bibliography.iter() {
+        let work = index.canonical.get(key).map_or(key, String::as_str);
+        if !index.cited_in.contains_key(work) {
+            continue;
+        }
+        let Some(gaps) = incomplete_reference::missing(r) else {
+            continue;
+        };
+        let Some(source) = index.bibliography.source(key) else {
+            continue;
+        };
+        let d = Diagnostic::warning(
+            "incomplete-reference",
+            format!("reference `{key}` has no {gaps}, so a reader cannot find the work"),
+        )
+        .with_help(
+            "add the missing details from the publisher's or PubMed's record; if the work \
+             cannot be found there, cite another source",
+        );
+        diags.push(match &source.location {
+            Some(l) => d.at_location(source.file.clone(), l.clone()),
+            None => d.in_file(source.file.clone()),
+        });
     }
 }
 

@@ -56,25 +56,13 @@ impl Block {
     }
 }
 
-/// The byte ranges of bracketed pandoc citations in `text`.
+/// The byte ranges of bracketed pandoc citations in `text`, as the one recogniser
+/// ([`crate::cite::find_citations`]) reads them.
 pub fn citation_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        while let Some(open) = text[from..].find('[').map(|i| from + i) {
-            let close = text[open..].find(']').map(|i| open + i)?;
-            from = open + 1;
-            let inner = &text[open + 1..close];
-            let cites = inner
-                .split(';')
-                .any(|part| part.trim_start().trim_start_matches('-').starts_with('@'))
-                || inner.contains(" @");
-            if cites && !inner.contains('[') {
-                from = close + 1;
-                return Some(open..close + 1);
-            }
-        }
-        None
-    })
+    crate::cite::find_citations(text)
+        .into_iter()
+        .filter(|c| !c.author_in_text)
+        .map(|c| c.range)
 }
 
 /// `text` as a reader sees it: pandoc citations removed, with the space before them.

@@ -11,6 +11,34 @@ use super::model::{Date, Name, Reference};
 
 /// The CSL-JSON object for one reference: the shape pandoc, Zotero and hayagriva all read.
 pub(crate) fn csl_value(r: &Reference) -> Value {
+    csl_value_as(r, |s| s.to_string(), |s| s.to_string())
+}
+
+/// The CSL-JSON glia hands hayagriva: [`csl_value`] with text as citeproc reads it. pandoc's
+/// citeproc prints a straight apostrophe in the data as ’ ("Child’s Nervous System"), and
+/// splits initials written together ("Mark T.A." is "M. T. A.") where hayagriva keeps
+/// "T.A." as one word; the data is given to hayagriva in that form.
+fn csl_value_for_formatting(r: &Reference) -> Value {
+    let text = |s: &str| s.replace('\'', "\u{2019}");
+    let given = |s: &str| {
+        let mut out = String::with_capacity(s.len() + 4);
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            out.push(c);
+            if c == '.' && chars.peek().is_some_and(|n| n.is_uppercase()) {
+                out.push(' ');
+            }
+        }
+        text(&out)
+    };
+    csl_value_as(r, text, given)
+}
+
+fn csl_value_as(
+    r: &Reference,
+    text: impl Fn(&str) -> String,
+    given_: impl Fn(&str) -> String,
+) -> Value {
     let mut o = Map::new();
     let mut put = |k: &str, v: Option<&String>| {
         if let Some(v) = v {
@@ -19,14 +47,19 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
     };
     put("id", Some(&r.id));
     put("type", Some(&r.kind));
-    put("title", r.title.as_ref());
-    put("container-title", r.container.as_ref());
+    let t = |v: &Option<String>| v.as_deref().map(&text);
+    put("title", t(&r.title).as_ref());
+    put("container-title", t(&r.container).as_ref());
+    put("container-title-short", t(&r.container_short).as_ref());
     put("volume", r.volume.as_ref());
     put("issue", r.issue.as_ref());
     put("page", r.pages.as_ref());
-    put("publisher", r.publisher.as_ref());
+    put("publisher", t(&r.publisher).as_ref());
     put("publisher-place", r.place.as_ref());
     put("edition", r.edition.as_ref());
+    put("number", r.number.as_ref());
+    put("version", r.version.as_ref());
+    put("genre", t(&r.genre).as_ref());
     put("DOI", r.doi.as_ref());
     put("PMID", r.pmid.as_ref());
     put("PMCID", r.pmcid.as_ref());
@@ -35,11 +68,34 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
         Value::Array(
             list.iter()
                 .map(|n| match n {
-                    Name::Person { family, given } => match given {
-                        Some(g) => json!({ "family": family, "given": g }),
-                        None => json!({ "family": family }),
-                    },
-                    Name::Literal(l) => json!({ "literal": l }),
+                    Name::Person { family, given } => {
+                        let mut name = Map::new();
+                        // `van Sluis`, `von Deimling`: leading lower-case words are the
+                        // particle, which citeproc keeps in front ("van Sluis P"); hayagriva
+                        // moves a particle it finds inside `family` behind the given names.
+                        // A lower-case word further in (`Duhil de Benaze`) would be read as a
+                        // particle too: everything up to it is handed over as the particle,
+                        // which keeps the name whole and in its order.
+                        let words: Vec<&str> = family.split(' ').collect();
+                        let lower = words
+                            .iter()
+                            .rposition(|w| w.starts_with(|c: char| c.is_lowercase()))
+                            .map_or(0, |i| i + 1);
+                        if lower > 0 && lower < words.len() {
+                            name.insert(
+                                "non-dropping-particle".into(),
+                                json!(words[..lower].join(" ")),
+                            );
+                            name.insert("family".into(), json!(text(&words[lower..].join(" "))));
+                        } else {
+                            name.insert("family".into(), json!(text(family)));
+                        }
+                        if let Some(g) = given {
+                            name.insert("given".into(), json!(given_(g)));
+                        }
+                        Value::Object(name)
+                    }
+                    Name::Literal(l) => json!({ "literal": text(l) }),
                 })
                 .collect(),
         )
@@ -73,7 +129,7 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
 /// strings, name lists and single dates, so it always converts; an empty item is the fallback
 /// rather than a panic.
 pub(crate) fn csl_item(r: &Reference) -> hayagriva::citationberg::json::Item {
-    serde_json::from_value(csl_value(r)).unwrap_or_else(|_| {
+    serde_json::from_value(csl_value_for_formatting(r)).unwrap_or_else(|_| {
         hayagriva::citationberg::json::Item(std::collections::BTreeMap::from([(
             "id".to_string(),
             hayagriva::citationberg::json::Value::String(r.id.clone()),
@@ -113,8 +169,9 @@ pub fn to_bibtex(refs: &[&Reference]) -> String {
         };
         field("author", bib_names(&r.authors));
         field("editor", bib_names(&r.editors));
-        field("title", r.title.as_deref().map(bib_text));
-        field(container_field, r.container.as_deref().map(bib_text));
+        let rich = |t: &str| super::rich::to_latex(t, bib_text);
+        field("title", r.title.as_deref().map(rich));
+        field(container_field, r.container.as_deref().map(rich));
         if let Some(d) = &r.issued {
             field("date", Some(iso_date(d)));
         }
@@ -250,7 +307,7 @@ pub fn to_ris(refs: &[&Reference]) -> String {
         for n in &r.editors {
             line("ED", &ris_name(n));
         }
-        let opt = |v: &Option<String>| v.clone();
+        let opt = |v: &Option<String>| v.as_deref().map(super::rich::to_plain);
         if let Some(t) = opt(&r.title) {
             line("TI", &t);
         }

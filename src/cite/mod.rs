@@ -34,8 +34,10 @@
 //!   the formatter skips them instead of failing.
 
 pub mod export;
+mod latex;
 pub mod model;
 mod repair;
+pub mod rich;
 pub mod style;
 pub mod syntax;
 

@@ -39,11 +39,60 @@ pub struct RefInput {
     publisher: Option<String>,
     place: Option<String>,
     edition: Option<Scalar>,
+    number: Option<Scalar>,
+    version: Option<Scalar>,
+    genre: Option<String>,
     doi: Option<Scalar>,
     pmid: Option<Scalar>,
     pmcid: Option<Scalar>,
     url: Option<String>,
-    accessed: Option<Scalar>,
+    /// `2024-03-01` in glia's shape, `{date-parts: [[2024, 3, 1]]}` in CSL-YAML.
+    accessed: Option<serde_json::Value>,
+    // The same fields as pandoc's CSL-YAML spells them, so a pandoc or Quarto document's
+    // `references:` move over unchanged.
+    #[serde(default)]
+    author: Vec<NameInput>,
+    #[serde(default)]
+    editor: Vec<NameInput>,
+    #[serde(rename = "container-title")]
+    container_title: Option<String>,
+    #[serde(rename = "container-title-short")]
+    container_short: Option<String>,
+    /// pandoc renames Zotero's `journalAbbreviation` in CSL-JSON only; in YAML it is unused.
+    #[serde(rename = "journalAbbreviation")]
+    _journal_abbreviation: Option<de::IgnoredAny>,
+    issued: Option<serde_json::Value>,
+    page: Option<Scalar>,
+    #[serde(rename = "publisher-place")]
+    publisher_place: Option<String>,
+    #[serde(rename = "DOI")]
+    csl_doi: Option<Scalar>,
+    #[serde(rename = "PMID")]
+    csl_pmid: Option<Scalar>,
+    #[serde(rename = "PMCID")]
+    csl_pmcid: Option<Scalar>,
+    #[serde(rename = "URL")]
+    csl_url: Option<String>,
+    /// CSL variables glia does not print, accepted so that exported references load as they
+    /// are (reference managers fill them in).
+    #[serde(rename = "abstract")]
+    _abstract: Option<de::IgnoredAny>,
+    #[serde(rename = "title-short", alias = "shortTitle")]
+    _title_short: Option<de::IgnoredAny>,
+    #[serde(rename = "language")]
+    _language: Option<de::IgnoredAny>,
+    #[serde(rename = "ISSN")]
+    _issn: Option<de::IgnoredAny>,
+    #[serde(rename = "ISBN")]
+    _isbn: Option<de::IgnoredAny>,
+    #[serde(rename = "note")]
+    _note: Option<de::IgnoredAny>,
+    #[serde(rename = "source")]
+    _source: Option<de::IgnoredAny>,
+    #[serde(rename = "keyword")]
+    _keyword: Option<de::IgnoredAny>,
+    #[serde(rename = "citation-key")]
+    _citation_key: Option<de::IgnoredAny>,
 }
 
 impl RefInput {
@@ -64,11 +113,35 @@ impl RefInput {
         "publisher",
         "place",
         "edition",
+        "number",
+        "version",
+        "genre",
         "doi",
         "pmid",
         "pmcid",
         "url",
         "accessed",
+        "author",
+        "editor",
+        "container-title",
+        "container-title-short",
+        "journalAbbreviation",
+        "issued",
+        "page",
+        "publisher-place",
+        "DOI",
+        "PMID",
+        "PMCID",
+        "URL",
+        "abstract",
+        "title-short",
+        "language",
+        "ISSN",
+        "ISBN",
+        "note",
+        "source",
+        "keyword",
+        "citation-key",
     ];
 
     pub fn id(&self) -> &str {
@@ -122,7 +195,13 @@ enum NameInput {
 impl<'de> Deserialize<'de> for NameInput {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        const KEYS: &[&str] = &["family", "given", "literal"];
+        const KEYS: &[&str] = &[
+            "family",
+            "given",
+            "literal",
+            "non-dropping-particle",
+            "dropping-particle",
+        ];
         impl<'de> Visitor<'de> for V {
             type Value = NameInput;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -133,14 +212,21 @@ impl<'de> Deserialize<'de> for NameInput {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NameInput, A::Error> {
                 let (mut family, mut given, mut literal) = (None, None, None);
+                let mut particles: Vec<String> = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
                     let value: String = map.next_value()?;
                     match key.as_str() {
                         "family" => family = Some(value),
                         "given" => given = Some(value),
                         "literal" => literal = Some(value),
+                        // CSL-YAML's particles (`van`, `de`) belong before the family name.
+                        "dropping-particle" => particles.insert(0, value),
+                        "non-dropping-particle" => particles.push(value),
                         other => return Err(de::Error::unknown_field(other, KEYS)),
                     }
+                }
+                if let Some(f) = family.as_mut().filter(|_| !particles.is_empty()) {
+                    *f = format!("{} {f}", particles.join(" "));
                 }
                 match (family, literal) {
                     (Some(_), Some(_)) => Err(de::Error::custom(
@@ -171,6 +257,8 @@ pub struct Reference {
     pub editors: Vec<Name>,
     /// Journal for an article, book for a chapter, site for a web page.
     pub container: Option<String>,
+    /// The container's abbreviation (`Am J Psychiatry`), which Vancouver and AMA print.
+    pub container_short: Option<String>,
     pub issued: Option<Date>,
     pub volume: Option<String>,
     pub issue: Option<String>,
@@ -178,6 +266,12 @@ pub struct Reference {
     pub publisher: Option<String>,
     pub place: Option<String>,
     pub edition: Option<String>,
+    /// A report's or trial registration's number (`NCT05057702`).
+    pub number: Option<String>,
+    /// Software's or a data set's version (`v1.0.0`).
+    pub version: Option<String>,
+    /// The kind of work within its type (`preprint`, `Clinical trial registration`).
+    pub genre: Option<String>,
     pub doi: Option<String>,
     pub pmid: Option<String>,
     pub pmcid: Option<String>,
@@ -195,6 +289,7 @@ impl Reference {
             authors: vec![],
             editors: vec![],
             container: None,
+            container_short: None,
             issued: None,
             volume: None,
             issue: None,
@@ -202,6 +297,9 @@ impl Reference {
             publisher: None,
             place: None,
             edition: None,
+            number: None,
+            version: None,
+            genre: None,
             doi: None,
             pmid: None,
             pmcid: None,
@@ -334,46 +432,57 @@ impl RefInput {
     fn into_reference(self) -> Result<Reference, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let id = self.id.0.clone();
+        // CSL-YAML spells the identifiers in capitals: problems point at the key as written.
+        let csl = self.csl_doi.is_some()
+            || self.csl_pmid.is_some()
+            || self.csl_pmcid.is_some()
+            || self.csl_url.is_some();
+        let spelling = if csl { &Spelling::CSL } else { &Spelling::GLIA };
         let kind = non_empty(self.kind).unwrap_or_else(|| "article-journal".to_string());
         let mut r = Reference::empty(&id, &kind);
         r.title = non_empty(self.title);
-        r.authors = names("authors", self.authors, &mut problems);
-        r.editors = names("editors", self.editors, &mut problems);
-        r.container = non_empty(self.container);
-        r.issued = date_from_parts(
-            scalar(self.year),
-            scalar(self.month),
-            scalar(self.day),
-            &mut problems,
-        );
+        let mut either = |glia: &str, csl: &str, a: Vec<NameInput>, b: Vec<NameInput>| {
+            if !a.is_empty() && !b.is_empty() {
+                problems.push(
+                    FieldProblem::new(csl, "bad-reference", format!("both `{glia}` and `{csl}`"))
+                        .help(format!("keep one list of names: `{glia}` or `{csl}`")),
+                );
+            }
+            let (field, list) = if a.is_empty() { (csl, b) } else { (glia, a) };
+            names(field, list, &mut problems)
+        };
+        r.authors = either("authors", "author", self.authors, self.author);
+        r.editors = either("editors", "editor", self.editors, self.editor);
+        r.container = non_empty(self.container).or(non_empty(self.container_title));
+        r.container_short = non_empty(self.container_short);
+        r.issued = match self.issued {
+            Some(v) => json_date(Some(&v), "issued", &mut problems),
+            None => date_from_parts(
+                scalar(self.year),
+                scalar(self.month),
+                scalar(self.day),
+                &mut problems,
+            ),
+        };
         r.volume = scalar(self.volume);
         r.issue = scalar(self.issue);
-        r.pages = scalar(self.pages);
+        r.pages = scalar(self.pages).or(scalar(self.page));
         r.publisher = non_empty(self.publisher);
-        r.place = non_empty(self.place);
+        r.place = non_empty(self.place).or(non_empty(self.publisher_place));
         r.edition = scalar(self.edition);
-        r.doi = scalar(self.doi);
-        r.pmid = scalar(self.pmid);
-        r.pmcid = scalar(self.pmcid);
-        r.url = non_empty(self.url);
-        r.accessed = match scalar(self.accessed) {
+        r.number = scalar(self.number);
+        r.version = scalar(self.version);
+        r.genre = non_empty(self.genre);
+        r.doi = scalar(self.doi).or(scalar(self.csl_doi));
+        r.pmid = scalar(self.pmid).or(scalar(self.csl_pmid));
+        r.pmcid = scalar(self.pmcid).or(scalar(self.csl_pmcid));
+        r.url = non_empty(self.url).or(non_empty(self.csl_url));
+        r.accessed = match self.accessed {
             None => None,
-            Some(s) => match parse_iso_date(&s) {
-                Some(d) => Some(d),
-                None => {
-                    problems.push(
-                        FieldProblem::new(
-                            "accessed",
-                            "bad-date",
-                            format!("`accessed: {s}` is not a date"),
-                        )
-                        .help("write the date as YYYY-MM-DD, e.g. `accessed: 2024-03-01`"),
-                    );
-                    None
-                }
-            },
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
+            Some(v) => json_date(Some(&v), "accessed", &mut problems),
         };
-        problems.extend(check_reference(&r, &Spelling::GLIA));
+        problems.extend(check_reference(&r, spelling));
         if problems.is_empty() {
             Ok(r)
         } else {
@@ -995,40 +1104,241 @@ fn serde_problem(
     Diagnostic::error("bad-reference", format!("{who}: {message}")).at(file, text, entry)
 }
 
+/// Brace nesting deeper than this is refused before parsing: no real field needs more than a
+/// few levels, and the `biblatex` crate takes quadratic time on deep nesting (100,000 levels ran
+/// for over 30 s).
+const MAX_BIB_DEPTH: usize = 64;
+
+/// Checks a `.bib` file's brace structure the way the `biblatex` crate reads it, for the two
+/// faults that crate passes over silently or slowly: nesting deeper than [`MAX_BIB_DEPTH`], and
+/// an extra `}` that closes an entry early, after which BibTeX treats the rest of the entry
+/// (`year = {2020},`) as a comment between entries and drops it.
+fn check_bib_braces(file: &str, text: &str) -> Vec<Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut diags = Vec::new();
+    // Where the entry that ended last was closed, and its key, for "closed early" messages.
+    let mut last_close: Option<(usize, String)> = None;
+    let mut top_depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
+            b'@' => {
+                let start = i;
+                // `@type{`: the `biblatex` crate accepts no other opener.
+                let Some(open) = text[i..].find('{').map(|n| i + n).filter(|&o| {
+                    text[start + 1..o]
+                        .trim()
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric())
+                }) else {
+                    i += 1;
+                    continue;
+                };
+                let kind = text[start + 1..open].trim().to_ascii_lowercase();
+                let key_end = text[open + 1..]
+                    .find([',', '}', '\n'])
+                    .map_or(text.len(), |n| open + 1 + n);
+                let key = text[open + 1..key_end].trim().to_string();
+                // Depth 1 is the entry itself. A `"…"` value at depth 1 holds braces that
+                // cannot close the entry, as in the `biblatex` crate; `@comment` ends at its
+                // first `}`, as there too.
+                let mut depth = 1usize;
+                let mut quoted = false;
+                let mut j = open + 1;
+                let mut closed = None;
+                while j < bytes.len() {
+                    match bytes[j] {
+                        b'\\' => j += 1,
+                        b'}' if kind == "comment" => {
+                            closed = Some(j);
+                            break;
+                        }
+                        b'"' if depth == 1 => quoted = !quoted,
+                        b'{' => {
+                            depth += 1;
+                            if depth > MAX_BIB_DEPTH + 1 {
+                                diags.push(
+                                    Diagnostic::error(
+                                        "bibliography-syntax",
+                                        format!(
+                                            "braces nested more than {MAX_BIB_DEPTH} deep in \
+                                             entry `{key}`"
+                                        ),
+                                    )
+                                    .at(file, text, j..j + 1)
+                                    .with_help(
+                                        "no field needs this many `{`; look for braces that \
+                                         are opened and never closed",
+                                    ),
+                                );
+                                // The rest of the file cannot be read sensibly (or quickly).
+                                return diags;
+                            }
+                        }
+                        b'}' if !(quoted && depth == 1) => {
+                            depth -= 1;
+                            if depth == 0 {
+                                closed = Some(j);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                match closed {
+                    Some(c) => {
+                        last_close = Some((c, key));
+                        i = c + 1;
+                    }
+                    // An unclosed entry is reported by the parser itself.
+                    None => return diags,
+                }
+            }
+            b'{' => {
+                // Top-level text is a comment to BibTeX; braces in it only need to pair up.
+                if let Some(d) = entry_without_at(file, text, i) {
+                    diags.push(d);
+                }
+                top_depth += 1;
+                i += 1;
+            }
+            b'}' if top_depth > 0 => {
+                top_depth -= 1;
+                i += 1;
+            }
+            b'}' => {
+                let mut d = Diagnostic::error(
+                    "bibliography-syntax",
+                    "an extra `}`: it closes nothing, and what comes before it up to here is \
+                     ignored",
+                )
+                .at(file, text, i..i + 1);
+                if let Some((c, key)) = &last_close {
+                    let lines = LineIndex::new(text);
+                    let at = Location::in_indexed_text(text, &lines, *c..*c);
+                    d = Diagnostic::error(
+                        "bibliography-syntax",
+                        format!(
+                            "entry `{key}` is closed early by the `}}` at {}:{}, so the fields \
+                             after it are lost",
+                            at.line, at.column
+                        ),
+                    )
+                    .at(file, text, *c..*c + 1);
+                }
+                diags.push(d.with_help(
+                    "every `{` in a field needs its own `}`: remove the extra `}` after the value",
+                ));
+                last_close = None;
+                // One error per fault: the rest up to the next entry is the same lost text.
+                i = memchr::memchr(b'@', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+            }
+            _ => i += 1,
+        }
+    }
+    diags
+}
+
+/// `article{key,` at the start of a line with no `@`: BibTeX (and pandoc) read it as a comment
+/// and skip the whole entry, so a citation of it finds nothing. `open` is the `{`.
+fn entry_without_at(file: &str, text: &str, open: usize) -> Option<Diagnostic> {
+    let line_start = text[..open].rfind('\n').map_or(0, |n| n + 1);
+    let kind = text[line_start..open].trim();
+    let rest = &text[open + 1..];
+    let key = rest[..rest.find(['\n', ',', '}'])?].trim();
+    let shaped = !kind.is_empty()
+        && kind.bytes().all(|b| b.is_ascii_alphabetic())
+        && rest[key.len()..].trim_start().starts_with(',')
+        && !key.is_empty()
+        && !key.contains(char::is_whitespace);
+    shaped.then(|| {
+        Diagnostic::warning(
+            "bibliography-syntax",
+            format!("`{kind}{{{key},` is not read as an entry: it has no `@`"),
+        )
+        .at(file, text, line_start..open + 1)
+        .with_help(format!(
+            "write `@{kind}{{{key},`; until then BibTeX and pandoc skip this entry too"
+        ))
+    })
+}
+
 fn load_bib(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
+    let structure = check_bib_braces(file, text);
+    if structure.iter().any(Diagnostic::is_error) {
+        return (vec![], structure);
+    }
     // Diagnostics locate every entry: count the file's lines once, not once per entry.
     let lines = LineIndex::new(text);
-    let library = match hayagriva::io::from_biblatex_str(text) {
+    let syntax = |span: Range<usize>, msg: String| {
+        Diagnostic::error("bibliography-syntax", format!("invalid BibTeX: {msg}"))
+            .at(file, text, span)
+    };
+    let mut raw = match biblatex::RawBibliography::parse(text) {
+        Ok(raw) => raw,
+        Err(e) => return (vec![], vec![syntax(e.span.clone(), e.kind.to_string())]),
+    };
+    let mut diags = structure;
+    // A key defined twice: the `biblatex` crate refuses the whole file, pandoc silently uses
+    // the last definition. glia uses the last too (so a site renders as under pandoc) and says
+    // so when the two differ.
+    let mut last: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, e) in raw.entries.iter().enumerate() {
+        if let Some(prev) = last.insert(e.v.key.v, i) {
+            let a = &text[raw.entries[prev].span.clone()];
+            let b = &text[e.span.clone()];
+            let same = |t: &str| t.split_whitespace().collect::<String>();
+            if same(a) != same(b) {
+                let first = Location::in_indexed_text(text, &lines, raw.entries[prev].span.clone());
+                diags.push(
+                    Diagnostic::warning(
+                        "duplicate-reference",
+                        format!(
+                            "reference `{}` is defined twice with different fields (also at \
+                             line {}); this later definition is used, as pandoc does",
+                            e.v.key.v, first.line
+                        ),
+                    )
+                    .at(file, text, e.span.start..e.span.start + 1)
+                    .with_help("delete the definition you do not want, or give it its own key"),
+                );
+            }
+        }
+    }
+    let keep: std::collections::BTreeSet<usize> = last.values().copied().collect();
+    let mut index = 0;
+    raw.entries.retain(|_| {
+        index += 1;
+        keep.contains(&(index - 1))
+    });
+    let spans: BTreeMap<String, Range<usize>> = raw
+        .entries
+        .iter()
+        .map(|e| (e.v.key.v.to_string(), e.span.clone()))
+        .collect();
+    let bib = match biblatex::Bibliography::from_raw(raw) {
+        Ok(bib) => bib,
+        Err(e) => return (vec![], vec![syntax(e.span.clone(), e.kind.to_string())]),
+    };
+    let library = match hayagriva::io::from_biblatex(&bib) {
         Ok(lib) => lib,
         Err(errors) => {
             let diags = errors
                 .into_iter()
-                .map(|e| {
-                    let (span, msg) = match &e {
-                        hayagriva::io::BibLaTeXError::Parse(p) => {
-                            (p.span.clone(), p.kind.to_string())
-                        }
-                        hayagriva::io::BibLaTeXError::Type(t) => {
-                            (t.span.clone(), t.kind.to_string())
-                        }
-                    };
-                    Diagnostic::error("bibliography-syntax", format!("invalid BibTeX: {msg}"))
-                        .at(file, text, span)
-                })
+                .map(|e| syntax(e.span.clone(), e.kind.to_string()))
                 .collect();
             return (vec![], diags);
         }
     };
     let mut refs = Vec::new();
-    let mut diags = Vec::new();
     for entry in library.iter() {
-        let start = find_bib_entry(text, entry.key());
-        let end = text[start..]
-            .get(1..)
-            .and_then(|t| t.find("\n@"))
-            .map_or(text.len(), |i| start + 1 + i + 1);
-        let span = start..end;
-        let reference = from_hayagriva(entry);
+        let span = spans.get(entry.key()).cloned().unwrap_or(0..0);
+        let mut reference = from_hayagriva(entry);
+        if let Some(fields) = bib.get(entry.key()) {
+            bib_fields(&mut reference, fields);
+        }
         let problems = check_reference(&reference, &Spelling::BIB);
         if problems.is_empty() {
             refs.push(loaded(file, text, &lines, span, reference));
@@ -1045,21 +1355,110 @@ fn load_bib(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
     (refs, diags)
 }
 
-/// Start of `@type{key,` in a `.bib` text (0 if not found).
-fn find_bib_entry(text: &str, key: &str) -> usize {
-    let mut from = 0;
-    while let Some(rel) = text[from..].find(key) {
-        let at = from + rel;
-        from = at + key.len().max(1);
-        let before = text[..at].trim_end();
-        let after = text[at + key.len()..].trim_start();
-        if before.ends_with('{') && (after.starts_with(',') || after.starts_with('}')) {
-            if let Some(entry_start) = before.rfind('@') {
-                return entry_start;
+/// Reads the fields hayagriva's mapping loses or changes straight from the BibTeX, as pandoc
+/// reads them: text with its LaTeX converted (titles in sentence case), issue and volume as
+/// written (`7-8`, not `7–8`), `pmid`/`pmcid` fields, and `and others`.
+fn bib_fields(r: &mut Reference, e: &biblatex::Entry) {
+    use super::latex::{to_plain, to_rich};
+    let field = |name: &str| e.fields.get(name).map(Vec::as_slice);
+    // pandoc converts titles to sentence case unless the entry says it is not in English.
+    let english = match field("langid").or(field("hyphenation")) {
+        None => true,
+        Some(l) => {
+            let l = to_plain(l).to_ascii_lowercase();
+            l.starts_with("en")
+                || [
+                    "american",
+                    "british",
+                    "usenglish",
+                    "ukenglish",
+                    "canadian",
+                    "australian",
+                    "newzealand",
+                ]
+                .contains(&l.as_str())
+        }
+    };
+    let text = |name: &str, sentence: bool| {
+        field(name)
+            .map(|c| to_rich(c, sentence && english))
+            .filter(|s| !s.is_empty())
+    };
+    // pandoc reads BibLaTeX's `@software` and `@manual` as books (with their version).
+    if matches!(
+        e.entry_type,
+        biblatex::EntryType::Software | biblatex::EntryType::Manual
+    ) {
+        r.kind = "book".to_string();
+    }
+    if let Some(title) = text("title", true) {
+        r.title = Some(match text("subtitle", true) {
+            Some(sub) => format!("{title}: {sub}"),
+            None => title,
+        });
+    }
+    let in_book = matches!(r.kind.as_str(), "chapter" | "paper-conference");
+    let container = if in_book {
+        text("booktitle", true)
+    } else {
+        text("journaltitle", false).or_else(|| text("journal", false))
+    };
+    if container.is_some() {
+        r.container = container;
+    }
+    let plain = |name: &str| {
+        field(name)
+            .map(to_plain)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    if let Some(short) = plain("shortjournal") {
+        r.container_short = Some(short);
+    }
+    if let Some(version) = plain("version") {
+        r.version = Some(version);
+    }
+    // `number` is the issue; BibLaTeX's `issue` is a season ("Spring"), which pandoc ignores.
+    r.issue = plain("number");
+    // pandoc reads a BibTeX publisher as written ("Chapman and Hall/CRC", where hayagriva's
+    // BibLaTeX list gives "Chapman, Hall/CRC"), and falls back on the organisation.
+    if let Some(publisher) = plain("publisher")
+        .or_else(|| plain("institution"))
+        .or_else(|| plain("organization"))
+        .or_else(|| plain("school"))
+    {
+        r.publisher = Some(publisher);
+    }
+    if let Some(volume) = plain("volume") {
+        r.volume = Some(volume);
+    }
+    let eprint_type = plain("eprinttype").map(|t| t.to_ascii_lowercase());
+    let eprint = |kind: &str| plain("eprint").filter(|_| eprint_type.as_deref() == Some(kind));
+    if let Some(pmid) = plain("pmid").or_else(|| eprint("pubmed")) {
+        r.pmid = Some(pmid);
+    }
+    if let Some(pmcid) = plain("pmcid").or_else(|| eprint("pmc")) {
+        r.pmcid = Some(pmcid);
+    }
+    // As written: hayagriva's URL type lower-cases the host (`CRAN.R-project.org`).
+    if let Some(url) = plain("url").filter(|u| is_web_url(u)) {
+        r.url = Some(url);
+    }
+    // Reference managers (Zotero, Google Scholar) put the DOI's URL in `doi`; the DOI is what
+    // the field means, and every style adds the resolver itself.
+    if let Some(bare) = r.doi.as_deref().and_then(doi_from_url) {
+        r.doi = Some(bare.to_string());
+    }
+    // `and others` means the list goes on. pandoc makes it `{literal: "others"}`, which
+    // citeproc prints as "et al." in Vancouver and AMA; glia has no such name, so it writes the
+    // English term itself.
+    for list in [&mut r.authors, &mut r.editors] {
+        for n in list.iter_mut() {
+            if matches!(n, Name::Person { family, given: None } if family == "others") {
+                *n = Name::Literal("et al.".to_string());
             }
         }
     }
-    0
 }
 
 /// Maps hayagriva's entry tree (an article whose parent is the periodical, a chapter whose
@@ -1224,10 +1623,22 @@ fn load_csl_json(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnostic>) {
             continue;
         }
         problems.extend(check_reference(&reference, &Spelling::CSL));
+        // An exported file may carry a type outside CSL (Manubot's `website`): citeproc
+        // formats it as a work of no particular type, and so does hayagriva. The editor did
+        // not write it, so it is a warning here, not a reason to lose the work.
+        let (types, problems): (Vec<FieldProblem>, Vec<FieldProblem>) =
+            problems.into_iter().partition(|p| p.code == "bad-type");
         if problems.is_empty() {
+            for d in problems_to_diagnostics(file, text, span.clone(), &ids[i], types) {
+                diags.push(Diagnostic {
+                    severity: crate::diagnostics::Severity::Warning,
+                    ..d
+                });
+            }
             refs.push(loaded(file, text, &lines, span, reference));
         } else {
-            diags.extend(problems_to_diagnostics(file, text, span, &ids[i], problems));
+            let all = types.into_iter().chain(problems).collect();
+            diags.extend(problems_to_diagnostics(file, text, span, &ids[i], all));
         }
     }
     (refs, diags)
@@ -1279,6 +1690,8 @@ fn from_csl_json(item: &serde_json::Value) -> (Reference, Vec<FieldProblem>) {
     r.authors = json_names(item.get("author"));
     r.editors = json_names(item.get("editor"));
     r.container = get("container-title");
+    // Zotero's `journalAbbreviation` is the same field under its older name (pandoc renames it).
+    r.container_short = get("container-title-short").or_else(|| get("journalAbbreviation"));
     r.issued = json_date(item.get("issued"), "issued", &mut problems);
     r.volume = get("volume");
     r.issue = get("issue");
@@ -1286,6 +1699,9 @@ fn from_csl_json(item: &serde_json::Value) -> (Reference, Vec<FieldProblem>) {
     r.publisher = get("publisher");
     r.place = get("publisher-place");
     r.edition = get("edition");
+    r.number = get("number");
+    r.version = get("version");
+    r.genre = get("genre");
     r.doi = get("DOI");
     r.pmid = get("PMID");
     r.pmcid = get("PMCID");
@@ -1322,6 +1738,26 @@ fn json_date(
     problems: &mut Vec<FieldProblem>,
 ) -> Option<Date> {
     let v = v?;
+    // CSL-YAML also writes plain `issued: 2021` or `issued: 2021-03-01` (EDTF).
+    let plain = match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    if let Some(plain) = plain {
+        let d = parse_iso_date(&plain);
+        if d.is_none() {
+            problems.push(
+                FieldProblem::new(
+                    field,
+                    "bad-date",
+                    format!("`{field}: {plain}` is not a date"),
+                )
+                .help("write the date as YYYY-MM-DD or as `{date-parts: [[2021, 3, 1]]}`"),
+            );
+        }
+        return d;
+    }
     let num = |x: &serde_json::Value| match x {
         serde_json::Value::Number(n) => n.as_i64(),
         serde_json::Value::String(s) => s.trim().parse().ok(),

@@ -14,23 +14,44 @@
 //!    spelling in the reference's own data.
 //! 5. hayagriva's en-US locale abbreviates June, July and September as `June`, `July`,
 //!    `Sept.`; pandoc's (and NLM's) are `Jun.`, `Jul.`, `Sep.`.
+//! 6. For CSL-JSON items, hayagriva ignores `form="short"` on `container-title` (it honours it
+//!    only on `title`), so Vancouver and AMA printed full journal names where citeproc prints
+//!    the `container-title-short` abbreviation: the style XML is rewritten to ask for that
+//!    variable first.
+//! 7. hayagriva adds given names to tell citations apart only under the `by-cite` rule; under
+//!    APA's `primary-name-with-initials` it decides that initials would tell "Smith B" and
+//!    "Smith C" (2021) apart but never adds them, so both read "(Smith, 2021a)" where citeproc
+//!    prints "(B. Smith, 2021)" (typst/hayagriva#413, "Rework Citation Disambiguation", notes
+//!    the other rules as future work). The style's rule is read as `by-cite` instead, which
+//!    adds initials, the same result except for the rare works whose authors share family
+//!    name, initials and year: citeproc then falls back to `2021a`, hayagriva to full given
+//!    names.
+//! 8. Title case lowercases capitalised stop words (`Journal of the Royal Statistical Society:
+//!    Series A` → `Series a`); citeproc changes only words that are lower case in the data.
 
 use std::borrow::Cow;
 
 use hayagriva::citationberg::{Locale, LocaleCode, LocaleFile};
 use hayagriva::{ElemChild, ElemChildren, ElemMeta};
 
-/// Rewrites `<label variable="page" … plural="never|always"/>` into
-/// `<choose><if variable="page"><text term="page" …/></if></choose>`, which means the same in
-/// CSL (a label prints only when its variable does) and which hayagriva honours.
+/// Rewrites the style XML where hayagriva reads it differently from CSL (workarounds 3 and 6).
 pub(crate) fn rewrite_style_xml(xml: &str) -> Cow<'_, str> {
-    if !xml.contains("<label") {
+    let labels = rewrite_tags(xml, "<label", rewrite_page_label);
+    if let Cow::Owned(s) = rewrite_tags(&labels, "<text", rewrite_short_container) {
+        return Cow::Owned(s);
+    }
+    labels
+}
+
+/// Replaces each self-closing tag starting with `open` for which `rewrite` returns something.
+fn rewrite_tags<'a>(xml: &'a str, open: &str, rewrite: fn(&str) -> Option<String>) -> Cow<'a, str> {
+    if !xml.contains(open) {
         return Cow::Borrowed(xml);
     }
     let mut out = String::with_capacity(xml.len() + 256);
     let mut rest = xml;
     let mut changed = false;
-    while let Some(start) = rest.find("<label") {
+    while let Some(start) = rest.find(open) {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
         let Some(end) = tail.find("/>") else {
@@ -39,7 +60,8 @@ pub(crate) fn rewrite_style_xml(xml: &str) -> Cow<'_, str> {
             break;
         };
         let tag = &tail[..end + 2];
-        match rewrite_page_label(tag) {
+        // A tag that closes later (`<text …>…</text>`) has no `/>` before its `>`: leave it.
+        match rewrite(tag).filter(|_| !tag[..tag.len() - 2].contains('>')) {
             Some(new) => {
                 out.push_str(&new);
                 changed = true;
@@ -56,9 +78,29 @@ pub(crate) fn rewrite_style_xml(xml: &str) -> Cow<'_, str> {
     }
 }
 
+/// `<text variable="container-title" form="short" …/>` becomes a choice between the
+/// `container-title-short` variable and the full title: what CSL means by the short form,
+/// which hayagriva does not look up for CSL-JSON items (it reads `container-title` whatever
+/// the form, so Vancouver printed "American Journal of Psychiatry" for "Am J Psychiatry").
+fn rewrite_short_container(tag: &str) -> Option<String> {
+    if !tag.contains("variable=\"container-title\"") || !tag.contains("form=\"short\"") {
+        return None;
+    }
+    let attrs = tag
+        .trim_start_matches("<text")
+        .trim_end_matches("/>")
+        .replace("variable=\"container-title\"", "")
+        .replace("form=\"short\"", "");
+    let attrs = attrs.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(format!(
+        "<choose><if variable=\"container-title-short\">\
+         <text variable=\"container-title-short\" {attrs}/></if>\
+         <else><text variable=\"container-title\" {attrs}/></else></choose>"
+    ))
+}
+
 fn rewrite_page_label(tag: &str) -> Option<String> {
-    // A label that closes later (`<label …>…</label>`) has no `/>` before its `>`: leave it.
-    if tag[..tag.len() - 2].contains('>') || !tag.contains("variable=\"page\"") {
+    if !tag.contains("variable=\"page\"") {
         return None;
     }
     let plural = if tag.contains("plural=\"never\"") {
@@ -78,6 +120,14 @@ fn rewrite_page_label(tag: &str) -> Option<String> {
     Some(format!(
         "<choose><if variable=\"page\"><text term=\"page\"{plural} {attrs}/></if></choose>"
     ))
+}
+
+/// Workaround 7: the given-name rule hayagriva implements, for styles that add given names.
+pub(crate) fn patch_style(style: &mut hayagriva::citationberg::IndependentStyle) {
+    use hayagriva::citationberg::DisambiguationRule;
+    if style.citation.disambiguate_add_givenname {
+        style.citation.givenname_disambiguation_rule = DisambiguationRule::ByCite;
+    }
 }
 
 /// Replaces the en-US short month names with pandoc's. Terms are replaced inside hayagriva's
@@ -119,6 +169,61 @@ pub(crate) fn repair_tree<'a>(children: &mut ElemChildren, data: &dyn Fn() -> Ve
     let mut data = || -> Vec<&'a str> { known.get_or_insert_with(data).clone() };
     collapse_punctuation(children, &mut data);
     restore_mixed_case(children, &mut data);
+    restore_field_capitals(children, &mut data);
+}
+
+/// Workaround 8: title case lowercases capitalised stop words (`Series A` → `Series a`), where
+/// citeproc leaves every word that has a capital in the data as it is. Where a text leaf holds
+/// a whole field of the reference (matched ignoring case), letters that are capitals in the
+/// field get their capital back. A leaf that is all lower case was lowercased on purpose by
+/// the style and is left alone.
+fn restore_field_capitals<'a>(children: &mut ElemChildren, data: &mut dyn FnMut() -> Vec<&'a str>) {
+    let mut list = Vec::new();
+    leaves(children, &mut list);
+    let wanted = |leaf: &str| leaf.chars().any(char::is_uppercase);
+    if !list
+        .iter()
+        .any(|(leaf, editable)| *editable && wanted(leaf))
+    {
+        return;
+    }
+    let fields: Vec<Vec<char>> = data()
+        .iter()
+        .filter(|d| d.contains(' ') && d.chars().any(char::is_uppercase))
+        .map(|d| d.chars().collect())
+        .collect();
+    for (leaf, editable) in list {
+        if !editable || !wanted(leaf) {
+            continue;
+        }
+        let mut chars: Vec<char> = leaf.chars().collect();
+        let mut changed = false;
+        for field in &fields {
+            let n = field.len();
+            let mut start = 0;
+            while start + n <= chars.len() {
+                let window = &chars[start..start + n];
+                let same = window
+                    .iter()
+                    .zip(field)
+                    .all(|(a, b)| a == b || a.to_lowercase().eq(b.to_lowercase()));
+                if same {
+                    for (c, f) in chars[start..start + n].iter_mut().zip(field) {
+                        if f.is_uppercase() && *c != *f {
+                            *c = *f;
+                            changed = true;
+                        }
+                    }
+                    start += n;
+                } else {
+                    start += 1;
+                }
+            }
+        }
+        if changed {
+            *leaf = chars.into_iter().collect();
+        }
+    }
 }
 
 /// `BJPsych`, `eLife`, `mRNA`: capitals after the first letter, next to lower-case letters.
@@ -138,11 +243,14 @@ fn restore_mixed_case<'a>(children: &mut ElemChildren, data: &mut dyn FnMut() ->
         return;
     }
     let data = data();
-    let originals: std::collections::BTreeMap<String, &str> = data
+    let words: std::collections::BTreeSet<&str> = data
         .iter()
         .flat_map(|d| d.split(|c: char| !c.is_alphanumeric()))
+        .collect();
+    let originals: std::collections::BTreeMap<String, &str> = words
+        .iter()
         .filter(|w| is_mixed_case(w))
-        .map(|w| (w.to_lowercase(), w))
+        .map(|w| (w.to_lowercase(), *w))
         .collect();
     if originals.is_empty() {
         return;
@@ -154,8 +262,12 @@ fn restore_mixed_case<'a>(children: &mut ElemChildren, data: &mut dyn FnMut() ->
         let mut out = String::with_capacity(leaf.len());
         let mut word = String::new();
         let flush = |word: &mut String, out: &mut String| {
+            // A word the data itself spells this way (a name, `Alexslemonade-Docs-Bot`
+            // beside the title's `AlexsLemonade`) stays as it is.
             match originals.get(&word.to_lowercase()) {
-                Some(orig) if *orig != word.as_str() => out.push_str(orig),
+                Some(orig) if *orig != word.as_str() && !words.contains(word.as_str()) => {
+                    out.push_str(orig)
+                }
                 _ => out.push_str(word),
             }
             word.clear();
@@ -360,6 +472,20 @@ mod tests {
         let mut c = ElemChildren(vec![text("Bjpsych Open and Elife, not Open")]);
         repair_tree(&mut c, &|| vec!["BJPsych Open", "eLife", "OPEN"]);
         assert_eq!(plain(&c), "BJPsych Open and eLife, not Open");
+    }
+
+    #[test]
+    fn title_case_keeps_the_datas_capitals() {
+        let title = "Journal of the Royal Statistical Society: Series A (Statistics in Society)";
+        let mut c = ElemChildren(vec![text(
+            "Journal of the Royal Statistical Society: Series a (Statistics in Society), 1",
+        )]);
+        repair_tree(&mut c, &|| vec![title]);
+        assert_eq!(plain(&c), format!("{title}, 1"));
+        // A field the style put in lower case stays so.
+        let mut c = ElemChildren(vec![text("series a")]);
+        repair_tree(&mut c, &|| vec!["Series A"]);
+        assert_eq!(plain(&c), "series a");
     }
 
     #[test]

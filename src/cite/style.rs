@@ -81,6 +81,9 @@ pub struct Styler {
     /// locators, never on the works themselves or on other citations: [`CiteCache`] can
     /// share renderings between pages.
     numbers_only: bool,
+    /// For styles that disambiguate citations by adding names (APA): the style whose
+    /// bibliography glia uses, with a citation that never does. See [`list_style`].
+    list_style: Option<IndependentStyle>,
 }
 
 /// In-text citations of numeric styles, rendered once per site for each distinct shape
@@ -163,7 +166,7 @@ impl Styler {
     /// Parses CSL XML; `origin` names it in errors.
     pub fn from_xml(xml: &str, origin: &str) -> Result<Styler, Diagnostic> {
         let xml = repair::rewrite_style_xml(xml);
-        let style = IndependentStyle::from_xml(&xml).map_err(|e| {
+        let mut style = IndependentStyle::from_xml(&xml).map_err(|e| {
             let dependent = xml.contains("rel=\"independent-parent\"");
             let d = Diagnostic::error("style-file", format!("cannot use CSL style: {e}"))
                 .in_file(origin);
@@ -176,6 +179,7 @@ impl Styler {
                 d
             }
         })?;
+        repair::patch_style(&mut style);
         let numeric = style.info.category.iter().any(|c| {
             matches!(
                 c,
@@ -217,7 +221,9 @@ impl Styler {
                 s
             });
         let numbers_only = citations_only.is_some() && numbers_only(&style);
+        let list_style = list_style(&xml, &style);
         Ok(Styler {
+            list_style,
             citations_only,
             style,
             locales,
@@ -353,7 +359,16 @@ impl Styler {
                 item, None, None, false, None,
             )]));
         }
-        for shape in shapes {
+        // The author's locators are text, never rich text (`p. <i>4</i>` prints as typed).
+        let text_only: Vec<Shape> = shapes
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|(n, l)| (*n, super::rich::text_only(l)))
+                    .collect()
+            })
+            .collect();
+        for shape in &text_only {
             let items = shape
                 .iter()
                 .map(|(n, locator)| {
@@ -526,15 +541,25 @@ impl Styler {
         // Which source items went into each request, so results map back to prefixes,
         // suffixes and keys (hayagriva reports items by their index in the request).
         let mut requested: Vec<Vec<&CiteItem>> = Vec::new();
-        for c in citations {
+        // The author's locators are text, never rich text (`p. <i>4</i>` prints as typed).
+        let locators: Vec<Vec<String>> = citations
+            .iter()
+            .map(|c| {
+                c.items
+                    .iter()
+                    .map(|i| super::rich::text_only(&i.locator))
+                    .collect()
+            })
+            .collect();
+        for (c, c_locators) in citations.iter().zip(&locators) {
             let mut items = Vec::new();
             let mut names_only = Vec::new();
             let mut used = Vec::new();
-            for ci in &c.items {
+            for (ci, ci_locator) in c.items.iter().zip(c_locators) {
                 let Some(entry) = bib.entry(&ci.key) else {
                     continue;
                 };
-                let (locator, _) = split_locator(&ci.locator);
+                let (locator, _) = split_locator(ci_locator);
                 // pandoc's author-in-text form is "Smith et al. (2020, p. 3)" in author-date
                 // styles: the names alone, then the citation without them. Numeric styles
                 // print no names in citations, so there it is just the citation, as in pandoc.
@@ -590,8 +615,14 @@ impl Styler {
             formatted.push(self.citation(bib, c, used, names, result.citation));
         }
 
-        let entries = rendered
-            .bibliography
+        let bibliography = match &self.list_style {
+            Some(list) => {
+                let keys = first_cited(bib, citations.iter());
+                self.reference_list(list, &keys, bib)
+            }
+            None => rendered.bibliography,
+        };
+        let entries = bibliography
             .map(|b| {
                 b.items
                     .into_iter()
@@ -623,37 +654,69 @@ impl Styler {
         }
     }
 
+    /// The reference list of the works `keys` under `list`, the style of [`list_style`], each
+    /// work cited once, on its own, in the order given. hayagriva hands out year suffixes in
+    /// order of citation, so with the document's order of first citation the list's `2020a`
+    /// is the citations' `2020a` (citeproc orders suffixes by the list instead).
+    fn reference_list(
+        &self,
+        list: &IndependentStyle,
+        keys: &[&str],
+        bib: &Bibliography,
+    ) -> Option<hayagriva::RenderedBibliography> {
+        let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
+            BibliographyDriver::new();
+        for entry in keys.iter().filter_map(|k| bib.entry(k)) {
+            driver.citation(CitationRequest::new(
+                vec![CitationItem::with_entry(&entry.item)],
+                list,
+                self.locale(),
+                &self.locales,
+                None,
+            ));
+        }
+        driver
+            .finish(BibliographyRequest::new(list, self.locale(), &self.locales))
+            .bibliography
+    }
+
     /// Reference-list entries for the given keys (the site-wide index), in the order given,
     /// without numbers. Unknown keys are skipped.
     pub fn format_entries(&self, bib: &Bibliography, keys: &[&str]) -> Vec<FormattedEntry> {
         let run = || {
-            let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
-                BibliographyDriver::new();
-            let items = keys
-                .iter()
-                .filter_map(|key| bib.entry(key))
-                .map(|e| CitationItem::with_entry(&e.item));
-            let request = |items| {
-                CitationRequest::new(items, &self.style, self.locale(), &self.locales, None)
-            };
-            if self.citations_only.is_some() {
-                // Entries that depend on nothing else (numeric styles): one citation of them
-                // all puts every entry in the bibliography in this order, with one citation
-                // to lay out instead of one per entry, which are thrown away.
-                driver.citation(request(items.collect()));
-            } else {
-                // hayagriva disambiguates (2020a, 2020b) only between separate citations.
-                for item in items {
-                    driver.citation(request(vec![item]));
+            let bibliography = match &self.list_style {
+                Some(list) => self.reference_list(list, keys, bib),
+                None => {
+                    let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
+                        BibliographyDriver::new();
+                    let items = keys
+                        .iter()
+                        .filter_map(|key| bib.entry(key))
+                        .map(|e| CitationItem::with_entry(&e.item));
+                    let request = |items| {
+                        CitationRequest::new(items, &self.style, self.locale(), &self.locales, None)
+                    };
+                    if self.citations_only.is_some() {
+                        // Entries that depend on nothing else (numeric styles): one citation of
+                        // them all puts every entry in the bibliography in this order, with one
+                        // citation to lay out instead of one per entry, which are thrown away.
+                        driver.citation(request(items.collect()));
+                    } else {
+                        // hayagriva disambiguates (2020a, 2020b) only between separate citations.
+                        for item in items {
+                            driver.citation(request(vec![item]));
+                        }
+                    }
+                    driver
+                        .finish(BibliographyRequest::new(
+                            &self.style,
+                            self.locale(),
+                            &self.locales,
+                        ))
+                        .bibliography
                 }
-            }
-            let rendered = driver.finish(BibliographyRequest::new(
-                &self.style,
-                self.locale(),
-                &self.locales,
-            ));
-            let mut by_key: std::collections::BTreeMap<String, FormattedEntry> = rendered
-                .bibliography
+            };
+            let mut by_key: std::collections::BTreeMap<String, FormattedEntry> = bibliography
                 .map(|b| b.items)
                 .unwrap_or_default()
                 .into_iter()
@@ -679,6 +742,34 @@ impl Styler {
         };
         catch_unwind(AssertUnwindSafe(run)).unwrap_or_default()
     }
+}
+
+/// hayagriva 0.10 lays out a bibliography entry with the name forms its citations were given
+/// to tell them apart (`for_bibliography` keeps the citation's `NameDisambiguation` state), so
+/// two APA works by "Cuijpers, Karyotaki, et al." and "Cuijpers, Smith, et al." of one year
+/// were listed as "Cuijpers, Karyotaki, et al. (2019)" where a reference list must give every
+/// author, as citeproc does. A reference list never depends on how citations are told apart
+/// except for year suffixes, so for styles that add names or given names to citations, the
+/// list comes from this copy of the style, whose citation is the author (initials, all names)
+/// and year, disambiguated by year suffix only: works with the same authors and year still get
+/// `2020a`/`2020b`, works that differ in any author do not, which is citeproc's outcome.
+/// `None` for styles that do not add names (Vancouver, AMA), or when the copy fails to parse.
+fn list_style(xml: &str, style: &IndependentStyle) -> Option<IndependentStyle> {
+    let c = &style.citation;
+    if style.bibliography.is_none() || !(c.disambiguate_add_names || c.disambiguate_add_givenname) {
+        return None;
+    }
+    let start = xml.find("<citation")?;
+    let end = xml[start..].find("</citation>")? + start + "</citation>".len();
+    let citation = format!(
+        "<citation disambiguate-add-year-suffix=\"{}\"><layout><group delimiter=\", \">\
+         <names variable=\"author\"><name initialize-with=\". \"/><substitute>\
+         <names variable=\"editor\"/><text variable=\"title\"/></substitute></names>\
+         <date variable=\"issued\"><date-part name=\"year\"/></date></group></layout></citation>",
+        c.disambiguate_add_year_suffix
+    );
+    let xml = format!("{}{citation}{}", &xml[..start], &xml[end..]);
+    IndependentStyle::from_xml(&xml).ok()
 }
 
 /// The language of one of hayagriva's archived locales without decoding it: each is a CBOR
@@ -963,6 +1054,9 @@ fn data_strings(r: &Reference) -> Vec<&str> {
         &r.publisher,
         &r.place,
         &r.edition,
+        &r.number,
+        &r.version,
+        &r.genre,
         &r.doi,
         &r.url,
     ]
@@ -1043,12 +1137,14 @@ fn write_elem(out: &mut String, e: &Elem, cite: Option<&CiteCtx>, in_link: bool)
         (Some(ElemMeta::Entry(i)), Some(ctx)) if !e.children.is_empty() => {
             if let Some(item) = ctx.items.get(*i) {
                 if !item.prefix.is_empty() {
-                    write_formatted(out, &format!("{} ", item.prefix), &ctx.formatting);
+                    let prefix = super::rich::text_only(&item.prefix);
+                    write_formatted(out, &format!("{prefix} "), &ctx.formatting);
                 }
                 let _ = write!(out, "<a href=\"#{}\">", esc(&anchor_id(&item.key)));
                 write_children(out, &e.children, cite, true);
                 out.push_str("</a>");
                 if let (_, Some(suffix)) = split_locator(&item.locator) {
+                    let suffix = super::rich::text_only(suffix);
                     write_formatted(out, &format!(", {suffix}"), &ctx.formatting);
                 }
             } else {
@@ -1087,7 +1183,9 @@ fn write_formatted(out: &mut String, text: &str, f: &hayagriva::Formatting) {
         VerticalAlign::Sub => open(out, "<sub>", "</sub>"),
         _ => {}
     }
-    push_esc(out, text);
+    // Reference strings may carry CSL rich text (`<i>`, `<sup>`…): those tags become
+    // elements, everything else is escaped.
+    super::rich::push_html(out, text);
     for end in close.iter().rev() {
         out.push_str(end);
     }
@@ -1096,7 +1194,7 @@ fn write_formatted(out: &mut String, text: &str, f: &hayagriva::Formatting) {
 fn write_plain(out: &mut String, children: &[ElemChild]) {
     for child in children {
         match child {
-            ElemChild::Text(t) => out.push_str(&t.text),
+            ElemChild::Text(t) => out.push_str(&super::rich::to_plain(&t.text)),
             ElemChild::Markup(m) => out.push_str(m),
             ElemChild::Link { text, .. } => out.push_str(&text.text),
             ElemChild::Transparent { .. } => {}
@@ -1213,6 +1311,9 @@ mod tests {
         let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
         assert!(texts[0].contains("(2020a)"), "{texts:?}");
         assert!(texts[1].contains("(2020b)"), "{texts:?}");
+        // Same family name, other initials: no suffix, every author in full (hayagriva#413).
+        assert_eq!(texts[2], "Smith, B. (2021). Other. J.");
+        assert_eq!(texts[3], "Smith, C. (2021). More. J.");
     }
 
     #[test]

@@ -93,7 +93,7 @@ fn bracketed(text: &str, open: usize) -> Option<(Citation, usize)> {
     let end = closing_bracket(text, open)?;
     let inner = &text[open + 1..end - 1];
     let mut items = Vec::new();
-    for part in inner.split(';') {
+    for part in inner.split(';').flat_map(split_glued_keys) {
         items.push(bracket_item(part)?);
     }
     Some((
@@ -104,6 +104,24 @@ fn bracketed(text: &str, open: usize) -> Option<(Citation, usize)> {
         },
         end,
     ))
+}
+
+/// `@a,@b` (a comma where pandoc wants `;`): pandoc reads the second key as a citation inside
+/// the first one's suffix, so both works are cited; glia cites them side by side, which is
+/// what the author meant. A comma before anything but a key is a locator's (`@a, p. 3`).
+fn split_glued_keys(part: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, _) in part.match_indices(',') {
+        let next = part[i + 1..].trim_start();
+        let next = next.strip_prefix('-').unwrap_or(next);
+        if next.starts_with('@') && part[start..i].contains('@') {
+            out.push(&part[start..i]);
+            start = i + 1;
+        }
+    }
+    out.push(&part[start..]);
+    out
 }
 
 /// One `;`-separated part of a bracketed citation; `None` when it holds no key, which makes the
@@ -322,6 +340,32 @@ mod tests {
             assert!(found[0].author_in_text);
             assert_eq!(found[0].items[0].key, "a");
         }
+    }
+
+    #[test]
+    fn real_world_key_shapes_from_epimethods() {
+        // `[@a,@b]` without a space (machinelearning6a.qmd): both works are cited.
+        let c = one("[@steyerberg2001internal,@steyerberg2019overfitting]");
+        let keys: Vec<_> = c.items.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["steyerberg2001internal", "steyerberg2019overfitting"]
+        );
+        assert_eq!(one("[@a, p. 3]").items, vec![item("a", "", "p. 3", false)]);
+        // A key followed by a colon, a hyphenated capitalised key, a cite glued to a period.
+        let text = "@hossain2022association: [DOI: 10.1/x]. See @Cross-validation. Extensions.[@vinny2021critical]";
+        let keys: Vec<_> = find_citations(text)
+            .into_iter()
+            .map(|c| c.items[0].key.clone())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "hossain2022association",
+                "Cross-validation",
+                "vinny2021critical"
+            ]
+        );
     }
 
     #[test]

@@ -272,34 +272,36 @@ fn is_inline(end: TagEnd) -> bool {
     )
 }
 
-/// Removes bracketed citations and unresolved footnote markers, with the space before them.
+/// Removes bracketed citations (as [`crate::cite::find_citations`] reads them) and unresolved
+/// footnote markers, with the space before them.
 fn strip_citations(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(open) = rest.find('[') {
-        let after = &rest[open + 1..];
-        if let Some(close) = after.find(']') {
-            let inner = &after[..close];
-            if !inner.contains('[') && is_citation(inner) {
-                out.push_str(rest[..open].trim_end());
-                rest = &after[close + 1..];
-                continue;
+    let mut cut: Vec<std::ops::Range<usize>> = crate::cite::find_citations(s)
+        .into_iter()
+        .filter(|c| !c.author_in_text)
+        .map(|c| c.range)
+        .collect();
+    let mut from = 0;
+    while let Some(open) = s[from..].find("[^").map(|i| from + i) {
+        match s[open..].find(']') {
+            Some(close) if !s[open + 1..open + close].contains('[') => {
+                cut.push(open..open + close + 1);
+                from = open + close + 1;
             }
+            _ => from = open + 2,
         }
-        out.push_str(&rest[..=open]);
-        rest = after;
     }
-    out.push_str(rest);
+    cut.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for r in cut {
+        if r.start < last {
+            continue;
+        }
+        out.push_str(s[last..r.start].trim_end());
+        last = r.end;
+    }
+    out.push_str(&s[last..]);
     out
-}
-
-fn is_citation(inner: &str) -> bool {
-    let t = inner.trim();
-    t.starts_with('^')
-        || t.split(';').any(|part| {
-            part.split_whitespace()
-                .any(|w| w.starts_with('@') || w.starts_with("-@"))
-        })
 }
 
 /// Up to and including the first full stop, question or exclamation mark that ends a sentence:

@@ -71,10 +71,12 @@ impl Doc {
 
 /// Parses the body of a page. `offset` is where the body starts in `text`, the whole file.
 pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Diagnostic>) {
-    let mut events: Vec<Spanned> = Parser::new_ext(body, options())
+    let events: Vec<Spanned> = Parser::new_ext(body, options())
         .into_offset_iter()
         .map(|(ev, r)| (ev.into_static(), r.start + offset..r.end + offset))
         .collect();
+    // `[[@a; @b]](url)` is pandoc's link around a citation, not a glossary link.
+    let mut events = super::citations::unwiki_citations(events);
     let mut diags = Vec::new();
     let headings = assign_heading_ids(&mut events, file, text, &mut diags);
     let mut doc = Doc {
@@ -104,7 +106,7 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
     // Citations become placeholders before anything records text, so `[@key]` is never
     // counted, searched or linked as prose.
     // Every pandoc citation, `[@key]` or `@key`, has an `@`.
-    let (events, citations) = super::citations::mark(events, b'@', |text| {
+    let (events, citations) = super::citations::mark(events, text, b'@', |text| {
         crate::cite::find_citations(text)
             .into_iter()
             .map(|c| (c.range.clone(), c))

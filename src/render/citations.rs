@@ -53,13 +53,36 @@ impl<'a> Substitutions<'a> {
         match event {
             Event::InlineHtml(h) => placeholder_index(h)
                 .and_then(|k| self.citations.get(k))
-                .map(|c| Event::InlineHtml(CowStr::Borrowed(c))),
+                .map(|c| match crate::parse::citations::is_in_link(h) {
+                    // Inside a link's text: the citation's own links would nest.
+                    true => Event::InlineHtml(CowStr::Boxed(without_links(c).into())),
+                    false => Event::InlineHtml(CowStr::Borrowed(c)),
+                }),
             Event::Html(h) if h.trim() == MARKER => {
                 self.list.map(|list| Event::Html(CowStr::Borrowed(list)))
             }
             _ => None,
         }
     }
+}
+
+/// A formatted citation without its `<a …>`/`</a>` tags, for a citation written inside a
+/// link's text. The HTML is glia's own (every reference string in it is escaped), so `<a`
+/// only ever starts one of its links.
+fn without_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = [rest.find("<a "), rest.find("</a>")]
+        .into_iter()
+        .flatten()
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Formats the citations of `pages` (indexes into `site.pages`) as one document.
@@ -416,6 +439,7 @@ pub fn page_reference(site: &Site, i: usize) -> Reference {
             .collect(),
         editors: Vec::new(),
         container: Some(c.title.clone()),
+        container_short: None,
         issued: date,
         volume: None,
         issue: None,
@@ -423,6 +447,9 @@ pub fn page_reference(site: &Site, i: usize) -> Reference {
         publisher: c.publisher.clone(),
         place: None,
         edition: None,
+        number: None,
+        version: None,
+        genre: None,
         doi: None,
         pmid: None,
         pmcid: None,
@@ -496,7 +523,10 @@ pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
             super::search::SearchDoc {
                 url: format!("{base}#{}", anchor_id(k)),
                 title: "References".into(),
-                heading: r.title.clone().unwrap_or_else(|| k.clone()),
+                heading: r
+                    .title
+                    .as_deref()
+                    .map_or_else(|| k.clone(), crate::cite::rich::to_plain),
                 text: format!(
                     "{}. {}",
                     authors.join(", "),

@@ -321,6 +321,11 @@ fn nav_and_footer(
     (nav, footer)
 }
 
+/// The route of the search page.
+pub fn search_route() -> Route {
+    Route::page("search")
+}
+
 fn has_feed(site: &Site) -> bool {
     !site.offline && site.config.base_url.is_some()
 }
@@ -331,7 +336,7 @@ fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
     Urls {
         home: home.relative_from(from, site.link_style),
         root,
-        search: Route::page("search").relative_from(from, site.link_style),
+        search: search_route().relative_from(from, site.link_style),
         search_js: Route::file(SEARCH_JS).relative_from(from, site.link_style),
         css: Route::file(SITE_CSS).relative_from(from, site.link_style),
         syntax_css: has_code.then(|| Route::file(SYNTAX_CSS).relative_from(from, site.link_style)),
@@ -606,7 +611,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         Urls {
             home: base.clone(),
             root: base.clone(),
-            search: abs(&Route::page("search")),
+            search: abs(&search_route()),
             search_js: format!("{base}{SEARCH_JS}"),
             css: format!("{base}{SITE_CSS}"),
             syntax_css: None,

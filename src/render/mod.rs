@@ -134,6 +134,20 @@ impl Renderer {
     /// is rendered and then dropped: `glia build` writes pages while others render, so the
     /// whole site is never in memory at once (the returned `files` are then empty).
     pub fn render_site_to(&self, site: &Site, sink: Option<Sink<'_>>) -> Rendered {
+        // Every file written must be on resolve's list of outputs, or the collision check
+        // there would not have seen it (`resolve::outputs::planned`).
+        let planned = |f: &OutFile| {
+            debug_assert!(
+                site.outputs.contains(&f.path),
+                "render wrote {}, which resolve::outputs::planned does not list",
+                f.path
+            );
+        };
+        let checked = |f: &OutFile| {
+            planned(f);
+            sink.map_or(Ok(()), |s| s(f))
+        };
+        let sink: Option<Sink<'_>> = sink.is_some().then_some(&checked as Sink<'_>);
         // The articles are many small tasks; the glossary page, the listings and the search
         // index are a few large ones, each mostly sequential. Started first, on a thread of
         // their own, they finish while the articles are still being shared out, instead of
@@ -207,7 +221,10 @@ impl Renderer {
             });
         }
         let files = match hand_over(files, sink) {
-            Ok(f) => f,
+            Ok(f) => {
+                f.iter().for_each(planned);
+                f
+            }
             Err(d) => {
                 diags.extend(d);
                 Vec::new()
@@ -423,7 +440,7 @@ impl Renderer {
         site: &Site,
     ) -> (Vec<Result<OutFile, Diagnostic>>, search::SearchIndex) {
         let spec = context::Synthetic {
-            route: Route::page("search"),
+            route: context::search_route(),
             title: "Search",
             summary: "Search every article, glossary term and reference on this site.",
             absolute: false,

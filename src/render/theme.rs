@@ -34,6 +34,10 @@ pub struct Theme {
 impl Theme {
     pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
         let dir = root.join("themes").join(name);
+        if let Some(d) = crate::load::refuse_symlinked_dir(root, &dir) {
+            diags.push(d);
+            return None;
+        }
         // A theme folder is laid over the built-in theme, file by file: a site can copy and
         // change one template without copying the rest.
         let mut theme = if dir.is_dir() {
@@ -72,16 +76,17 @@ impl Theme {
                 }
                 let name = rel_path(&overrides, entry.path());
                 let origin = rel_path(root, entry.path());
-                match std::fs::read(entry.path())
-                    .map_err(|e| e.to_string())
-                    .and_then(|b| crate::load::decode_utf8(&origin, &b).map_err(|d| d.message))
-                {
-                    Ok(text) => {
-                        theme
-                            .templates
-                            .insert(name, TemplateSource { origin, text });
+                match crate::load::read_source(entry.path(), &origin) {
+                    Ok(f) => {
+                        theme.templates.insert(
+                            name,
+                            TemplateSource {
+                                origin,
+                                text: f.text,
+                            },
+                        );
                     }
-                    Err(e) => diags.push(Diagnostic::error("unreadable", e).in_file(origin)),
+                    Err(d) => diags.push(d),
                 }
             }
         }
@@ -122,10 +127,10 @@ fn from_folder(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Theme {
         }
         let in_theme = rel_path(dir, entry.path());
         let origin = rel_path(root, entry.path());
-        let bytes = match std::fs::read(entry.path()) {
+        let bytes = match crate::load::read_bytes(entry.path(), &origin) {
             Ok(b) => b,
-            Err(e) => {
-                diags.push(Diagnostic::error("unreadable", e.to_string()).in_file(origin));
+            Err(d) => {
+                diags.push(d);
                 continue;
             }
         };

@@ -212,7 +212,11 @@ pub fn page_works<'a>(
 
 fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {
     match StyleChoice::parse(&config.citation_style)? {
-        StyleChoice::File(path) => Styler::load(&StyleChoice::File(root.join(path))),
+        // Read through load's one file reader: inside the site, no symbolic link, size capped.
+        StyleChoice::File(path) => {
+            let src = crate::load::read_named(root, &path.to_string_lossy(), "citation_style")?;
+            Styler::from_xml(&src.text, &src.rel)
+        }
         choice => Styler::load(&choice),
     }
 }

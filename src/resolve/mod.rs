@@ -12,13 +12,14 @@ use rayon::prelude::*;
 
 pub mod citations;
 pub mod glossary;
+pub mod outputs;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{closest, did_you_mean, Diagnostic};
+use crate::diagnostics::{closest, did_you_mean, display_name, Diagnostic};
 use crate::load::{Asset, Kind};
 use crate::parse::frontmatter::Date;
 use crate::parse::ParsedPage;
-use crate::url::{is_safe_url, join_relative, scheme, LinkStyle, Route};
+use crate::url::{is_safe_url, join_relative, scheme, slug_problem, LinkStyle, Route};
 
 /// A page placed in the site.
 #[derive(Debug, Clone)]
@@ -57,11 +58,15 @@ pub struct Site {
     pub citations: citations::CitationIndex,
     /// Content paths of drafts left out of this build (links to them get a precise error).
     pub drafts: BTreeSet<String>,
+    /// Every output path this build writes ([`outputs::planned`]), each from one producer.
+    pub outputs: BTreeSet<String>,
 }
 
 pub struct Options {
     pub drafts: bool,
     pub link_style: LinkStyle,
+    /// The theme's static files' output paths, which must not clash with the site's own.
+    pub theme_files: Vec<String>,
 }
 
 pub fn resolve(
@@ -114,31 +119,6 @@ pub fn resolve(
         .collect();
     pages.sort_by(|a, b| a.page.content_path.cmp(&b.page.content_path));
 
-    // Two pages may not land on one URL (a `slug` repeated, or `a.md` beside `a/_index.md`).
-    let mut seen: BTreeMap<Route, usize> = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        if p.page.kind == Kind::Term {
-            continue; // definitions share the glossary page
-        }
-        if let Some(&first) = seen.get(&p.route) {
-            let other = &pages[first].page;
-            let span = key_span(&p.page, "slug");
-            diags.push(
-                Diagnostic::error(
-                    "duplicate-url",
-                    format!(
-                        "this page and {} would both be written to {}",
-                        other.file, p.route
-                    ),
-                )
-                .at(&p.page.file, &p.page.text, span)
-                .with_help("give one of them a different `slug` in its front-matter"),
-            );
-        } else {
-            seen.insert(p.route.clone(), i);
-        }
-    }
-
     let by_path: BTreeMap<String, usize> = pages
         .iter()
         .enumerate()
@@ -188,25 +168,28 @@ pub fn resolve(
     diags.extend(glossary_diags);
     diags.extend(citation_diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
-    (
-        Site {
-            config,
-            pages,
-            assets,
-            static_files,
-            link_style: opts.link_style,
-            offline: opts.link_style == LinkStyle::Offline,
-            by_path,
-            home,
-            articles,
-            build_date,
-            has_code,
-            glossary,
-            citations,
-            drafts,
-        },
-        diags,
-    )
+    let mut site = Site {
+        config,
+        pages,
+        assets,
+        static_files,
+        link_style: opts.link_style,
+        offline: opts.link_style == LinkStyle::Offline,
+        by_path,
+        home,
+        articles,
+        build_date,
+        has_code,
+        glossary,
+        citations,
+        drafts,
+        outputs: BTreeSet::new(),
+    };
+    // Every output path has one producer: a page, a file or a page glia generates.
+    let planned = outputs::planned(&site, &opts.theme_files);
+    diags.extend(outputs::collisions(&site, &planned));
+    site.outputs = planned.into_iter().map(|o| o.path).collect();
+    (site, diags)
 }
 
 /// Orders each section's pages and the site's articles (weight, then newest first, then
@@ -361,10 +344,37 @@ fn parent_dir(path: &str) -> String {
 }
 
 /// The pretty-URL route of a page: its content path without `.md`, the last segment replaced
-/// by `slug` if one is given.
+/// by `slug` if one is given. Every segment must pass the slug rules ([`slug_problem`]),
+/// whether it was written in `slug:` or taken from a file or folder name.
 fn route_for(page: &ParsedPage, diags: &mut Vec<Diagnostic>) -> Route {
     let path = page.content_path.trim_end_matches(".md");
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    // The names from files that reach the URL: the folders, and the file's own name unless a
+    // `slug:` replaces it (`_index` never does; glossary terms all share the glossary's URL).
+    let fixed = matches!(page.kind, Kind::Term | Kind::Glossary);
+    let own_name = matches!(page.kind, Kind::Article | Kind::Page) && page.fm.slug.is_none();
+    let from_files = dir
+        .split('/')
+        .filter(|s| !s.is_empty() && !fixed)
+        .chain(own_name.then_some(name));
+    for segment in from_files {
+        if let Some(why) = slug_problem(segment) {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-file-name",
+                    format!(
+                        "`{}` cannot be part of a URL: {why}",
+                        display_name(segment)
+                    ),
+                )
+                .in_file(&page.file)
+                .with_help(
+                    "rename the file or folder with letters, digits and hyphens, e.g. `esketamine-nasal-spray.md`",
+                ),
+            );
+            break;
+        }
+    }
     let name = match page.kind {
         Kind::Home => return Route::page(""),
         Kind::Section => return Route::page(dir),
@@ -372,19 +382,16 @@ fn route_for(page: &ParsedPage, diags: &mut Vec<Diagnostic>) -> Route {
         _ => name,
     };
     let name = match &page.fm.slug {
-        Some(slug) => {
-            let ok = !slug.is_empty()
-                && slug
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
-                && !slug.starts_with('.');
-            if ok {
-                slug.clone()
-            } else {
+        Some(slug) => match slug_problem(slug) {
+            None => slug.clone(),
+            Some(why) => {
                 diags.push(
                     Diagnostic::error(
                         "invalid-slug",
-                        format!("slug `{slug}` cannot be a URL segment"),
+                        format!(
+                            "slug `{}` cannot be a URL segment: {why}",
+                            display_name(slug)
+                        ),
                     )
                     .at(&page.file, &page.text, key_span(page, "slug"))
                     .with_help(
@@ -393,7 +400,7 @@ fn route_for(page: &ParsedPage, diags: &mut Vec<Diagnostic>) -> Route {
                 );
                 name.to_string()
             }
-        }
+        },
         None => name.to_string(),
     };
     if dir.is_empty() {

@@ -61,6 +61,9 @@ const summary = {
   failedRequests: [],
   httpErrors: [],
   consoleErrors: [],
+  // Content-Security-Policy: pages without the theme's policy, and anything it refused.
+  cspMissing: [],
+  cspViolations: [],
   pageErrors: [],
   foreignRequests: [],
   accessibility: [],
@@ -83,7 +86,9 @@ function samePage(a, b) {
 }
 
 async function axeCheck(page) {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated, not added as a <script>: the theme's Content-Security-Policy refuses inline
+  // scripts, and the checker must not need the page to allow them.
+  await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     // preload: false, or axe fetches the stylesheets with XMLHttpRequest, which file:// refuses
     // (a console error of the checker's own, not the site's).
@@ -102,6 +107,12 @@ async function axeCheck(page) {
 
 async function visited(page, response) {
   summary.visited.push(page.url());
+  const csp = await page.evaluate(() => {
+    const m = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+    return m ? m.content : null;
+  });
+  if (!csp || !/(^|;)\s*script-src 'self'\s*(;|$)/.test(csp)) summary.cspMissing.push(page.url());
+  summary.cspViolations.push(...(await page.evaluate(() => window.__cspViolations.splice(0))));
   if (response && !response.ok() && startUrl.protocol !== "file:") {
     throw new Error(`${page.url()} answered HTTP ${response.status()}`);
   }
@@ -153,6 +164,15 @@ async function run() {
       inScope(route.request().url()) ? route.continue() : route.abort("blockedbyclient"),
     );
 
+    // Every refusal of the Content-Security-Policy, recorded in the page as it happens.
+    await context.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener("securitypolicyviolation", (e) => {
+        window.__cspViolations.push(
+          `${e.effectiveDirective} refused ${e.blockedURI || "inline"} on ${document.location.href} (${e.sourceFile}:${e.lineNumber})`,
+        );
+      });
+    });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on("console", (msg) => {
       if (msg.type() === "error") {
@@ -268,6 +288,8 @@ if (summary.error) problems.push(`error: ${summary.error}`);
 if (summary.failedRequests.length) problems.push("failed requests");
 if (summary.httpErrors.length) problems.push("HTTP error responses");
 if (summary.consoleErrors.length) problems.push("console errors");
+if (summary.cspMissing.length) problems.push("pages without the theme's Content-Security-Policy");
+if (summary.cspViolations.length) problems.push("Content-Security-Policy violations");
 if (summary.pageErrors.length) problems.push("uncaught page errors");
 if (summary.foreignRequests.length) problems.push("requests outside the site");
 if (summary.accessibility.length) problems.push("serious accessibility violations (axe-core)");

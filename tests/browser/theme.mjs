@@ -104,9 +104,31 @@ async function newPage(opts = {}) {
     fail(`request leaves the site: ${u}`);
     return route.abort();
   });
+  // Every refusal of the theme's Content-Security-Policy fails the run, on any page.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      if (window.__expectCspViolation) {
+        window.__sawCspViolation = true;
+        return;
+      }
+      console.error(`CSP violation: ${e.effectiveDirective} refused ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
   const page = await context.newPage();
   page.on("pageerror", (e) => fail(`page error on ${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (expectCspViolation) return;
+    if (/CSP violation|Content Security Policy/.test(m.text())) fail(`${page.url()}: ${m.text()}`);
+  });
   return { context, page };
+}
+
+/** Set while the CSP check provokes a violation on purpose. */
+let expectCspViolation = false;
+const AXE_SOURCE = await readFile(AXE, "utf8");
+/** axe-core, evaluated rather than added as a <script>, which the CSP would refuse. */
+async function injectAxe(page) {
+  await page.evaluate(AXE_SOURCE);
 }
 
 try {
@@ -129,7 +151,7 @@ try {
         if (t !== "dark") fail(`${name}: a remembered dark choice did not set data-theme (got ${t})`);
       }
       if (name === "search") await page.waitForSelector("#search-page-results li", { timeout: 5000 }).catch(() => fail("search: no results for 'ketamine'"));
-      await page.addScriptTag({ path: AXE });
+      await injectAxe(page);
       const result = await page.evaluate(
         (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
         TAGS,
@@ -147,6 +169,31 @@ try {
         if (!lang) fail(`${name}: <html> has no lang`);
       }
     }
+    await context.close();
+  }
+
+  // The Content-Security-Policy: every page type declares it and is enforced by it (an inline
+  // script added to the page does not run, and its refusal is seen: the check above works).
+  {
+    const { context, page } = await newPage();
+    for (const [name, url] of PAGES) {
+      await page.goto(ORIGIN + url);
+      const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? "");
+      if (!/(^|;)\s*script-src 'self'\s*(;|$)/.test(csp)) fail(`${name}: no script-src 'self' policy (${csp})`);
+    }
+    expectCspViolation = true;
+    const ran = await page.evaluate(async () => {
+      window.__expectCspViolation = true;
+      const s = document.createElement("script");
+      s.textContent = "window.__inlineRan = true;";
+      document.head.appendChild(s);
+      await new Promise((r) => setTimeout(r, 100));
+      window.__expectCspViolation = false;
+      return [window.__inlineRan === true, window.__sawCspViolation === true];
+    });
+    expectCspViolation = false;
+    if (ran[0]) fail("CSP: an inline script ran");
+    if (!ran[1]) fail("CSP: refusing an inline script was not reported, so violations would go unseen");
     await context.close();
   }
 
@@ -189,7 +236,7 @@ try {
     await page.fill("#site-search-q", "ketamine");
     await page.waitForSelector("#site-search-results [role=option]");
     await page.keyboard.press("ArrowDown");
-    await page.addScriptTag({ path: AXE });
+    await injectAxe(page);
     const open = await page.evaluate(
       (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
       TAGS,

@@ -1,27 +1,40 @@
 /* glia colour-scheme toggle. Without a choice the page follows prefers-color-scheme; the
-   button sets data-theme on <html> and remembers it in localStorage when that is allowed
-   (an inline script in <head> applies it before the first paint). */
+   button sets data-theme on <html> and remembers it in localStorage when that is allowed.
+   Loaded (not deferred) in <head>, so the remembered choice applies before the first paint;
+   the button is wired once the document is parsed. A file, not an inline script, so the
+   theme's Content-Security-Policy can forbid inline scripts. */
 (function () {
   "use strict";
   var html = document.documentElement, KEY = "glia-theme";
-  var button = document.querySelector(".theme-toggle");
-  if (!button) return;
-  var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
-  function current() {
-    var t = html.getAttribute("data-theme");
-    if (t === "light" || t === "dark") return t;
-    return media && media.matches ? "dark" : "light";
+  try {
+    var saved = localStorage.getItem(KEY);
+    if (saved === "light" || saved === "dark") html.setAttribute("data-theme", saved);
+  } catch (e) { /* storage off: follow the system scheme */ }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", wire);
+  } else {
+    wire();
   }
-  function show() {
-    button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
-  }
-  button.addEventListener("click", function () {
-    var next = current() === "dark" ? "light" : "dark";
-    html.setAttribute("data-theme", next);
-    try { localStorage.setItem(KEY, next); } catch (e) { /* storage off: this page only */ }
+  function wire() {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    function current() {
+      var t = html.getAttribute("data-theme");
+      if (t === "light" || t === "dark") return t;
+      return media && media.matches ? "dark" : "light";
+    }
+    function show() {
+      button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
+    }
+    button.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      html.setAttribute("data-theme", next);
+      try { localStorage.setItem(KEY, next); } catch (e) { /* storage off: this page only */ }
+      show();
+    });
+    if (media && media.addEventListener) media.addEventListener("change", show);
+    button.hidden = false;
     show();
-  });
-  if (media && media.addEventListener) media.addEventListener("change", show);
-  button.hidden = false;
-  show();
+  }
 })();

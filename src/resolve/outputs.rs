@@ -1,0 +1,260 @@
+//! Every file a build writes, each with the one thing that writes it.
+//!
+//! Pages, the files beside them, content assets, `static/` files, the theme's files and the
+//! pages glia generates (search, references, tags, feeds…) all land in one output folder. If two
+//! of them claim one path, one silently replaces the other, and a page vanishes. So resolve lists
+//! every output path once ([`planned`]) and one rule ([`collisions`]) refuses any path with two
+//! producers, and any file path that another output needs as a folder (`slug: index.html`).
+//!
+//! Render checks in debug builds (every test) that each file it writes is on this list, so a
+//! generated page added later without a line here fails the first test that builds a site.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::{display_name, Diagnostic};
+use crate::load::Kind;
+
+use super::{key_span, Site};
+
+/// What writes an output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Producer {
+    /// A page (an index into `Site::pages`).
+    Page(usize),
+    /// A content asset (an index into `Site::assets`).
+    Asset(usize),
+    /// A file under `static/` (an index into `Site::static_files`).
+    Static(usize),
+    /// A file written beside page `i` (its "Cite this page" downloads).
+    BesidePage(usize),
+    /// A file of the theme's `static/` folder.
+    Theme,
+    /// A page or file glia makes itself; says which.
+    Generated(&'static str),
+}
+
+/// One output path and what writes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Output {
+    pub path: String,
+    pub producer: Producer,
+}
+
+/// The "Cite this page" files beside every article (`render::citations::cite_files`).
+pub const CITE_FILES: [&str; 3] = ["cite.bib", "cite.ris", "cite.json"];
+/// The whole bibliography beside the reference index (`render::citations::bibliography_files`).
+pub const BIBLIOGRAPHY_FILES: [&str; 2] = ["bibliography.bib", "bibliography.json"];
+
+/// Every file the build of `site` writes. `theme_files` are the theme's static files' paths.
+/// The one list of generated outputs: a new generated page gets its line here.
+pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
+    use Producer::*;
+    let mut out = Vec::new();
+    let mut add = |path: String, producer: Producer| out.push(Output { path, producer });
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.page.kind == Kind::Term {
+            continue; // definitions are all on the glossary page
+        }
+        add(p.route.as_str().to_string(), Page(i));
+        if p.page.kind == Kind::Article {
+            let dir = p.route.as_str().trim_end_matches("index.html");
+            for f in CITE_FILES {
+                add(format!("{dir}{f}"), BesidePage(i));
+            }
+        }
+    }
+    for (i, a) in site.assets.iter().enumerate() {
+        add(a.out.clone(), Asset(i));
+    }
+    for (i, a) in site.static_files.iter().enumerate() {
+        add(a.out.clone(), Static(i));
+    }
+    for f in theme_files {
+        add(f.clone(), Theme);
+    }
+    add("404.html".into(), Generated("the “page not found” page"));
+    add(
+        crate::render::context::search_route().as_str().into(),
+        Generated("the search page"),
+    );
+    add(
+        crate::render::search::INDEX_FILE.into(),
+        Generated("the search index"),
+    );
+    if site.has_code {
+        add(
+            crate::render::context::SYNTAX_CSS.into(),
+            Generated("the code highlighting stylesheet"),
+        );
+    }
+    if !site.citations.cited_in.is_empty() {
+        let route = super::citations::route();
+        add(route.as_str().into(), Generated("the reference index"));
+        if !site.citations.bibliography.is_empty() {
+            let dir = route.as_str().trim_end_matches("index.html");
+            for f in BIBLIOGRAPHY_FILES {
+                add(format!("{dir}{f}"), Generated("the bibliography download"));
+            }
+        }
+    }
+    let tags = crate::render::listing::tags(site);
+    if !tags.is_empty() {
+        let index = crate::render::listing::index_route();
+        add(index.as_str().into(), Generated("the topics page"));
+        for slug in tags.keys() {
+            let route = crate::render::listing::tag_route(slug);
+            add(route.as_str().into(), Generated("a topic page"));
+        }
+    }
+    if !site.offline {
+        add("sitemap.xml".into(), Generated("the sitemap"));
+        add("atom.xml".into(), Generated("the Atom feed"));
+        add("robots.txt".into(), Generated("robots.txt"));
+    }
+    out
+}
+
+/// The one rule: every output path has exactly one producer, and no output is written where
+/// another needs a folder. Each clash is an error on the source file behind it, naming the
+/// other.
+pub fn collisions(site: &Site, outputs: &[Output]) -> Vec<Diagnostic> {
+    let mut by_path: BTreeMap<&str, Vec<Producer>> = BTreeMap::new();
+    for o in outputs {
+        by_path.entry(o.path.as_str()).or_default().push(o.producer);
+    }
+    let mut diags = Vec::new();
+    // A clash between two sources is reported once, not again for each file beside them.
+    let mut reported: BTreeSet<(Producer, Producer)> = BTreeSet::new();
+    let mut report = |first: Producer, other: Producer| {
+        let (a, b) = (owner(first), owner(other));
+        reported.insert((a.min(b), a.max(b)))
+    };
+    for (path, producers) in &by_path {
+        let mut producers = producers.clone();
+        producers.sort_by_key(|p| rank(site, *p));
+        producers.dedup();
+        if let [first, rest @ ..] = &producers[..] {
+            for other in rest {
+                if report(*first, *other) {
+                    diags.push(clash(
+                        site,
+                        *first,
+                        *other,
+                        format!("would both be written to {}", display_name(path)),
+                    ));
+                }
+            }
+        }
+    }
+    // A file where another output needs a folder (`articles/index.html` as a file, and
+    // `articles/index.html/index.html` for a page with `slug: index.html`).
+    for (path, producers) in &by_path {
+        let mut at = 0;
+        while let Some(slash) = path[at..].find('/') {
+            let folder = &path[..at + slash];
+            at += slash + 1;
+            let Some(file_producers) = by_path.get(folder) else {
+                continue;
+            };
+            if !report(producers[0], file_producers[0]) {
+                break;
+            }
+            diags.push(clash(
+                site,
+                producers[0],
+                file_producers[0],
+                format!(
+                    "needs {} to be a folder, but it is a file",
+                    display_name(folder)
+                ),
+            ));
+            break;
+        }
+    }
+    diags
+}
+
+/// The source a producer stands for: a page for the files beside it.
+fn owner(p: Producer) -> Producer {
+    match p {
+        Producer::BesidePage(i) => Producer::Page(i),
+        p => p,
+    }
+}
+
+/// Which producer a clash is reported on: the one an editor can change, with a position if
+/// possible (a page's `slug:` line first); between equals, the later file.
+fn rank(site: &Site, p: Producer) -> (u8, std::cmp::Reverse<Producer>) {
+    let r = match p {
+        Producer::Page(i) if site.pages[i].page.fm.slug.is_some() => 0,
+        Producer::Page(i) if !is_generated(site, i) => 1,
+        Producer::Asset(_) | Producer::Static(_) => 2,
+        Producer::BesidePage(_) | Producer::Page(_) => 3,
+        Producer::Theme => 4,
+        Producer::Generated(_) => 5,
+    };
+    (r, std::cmp::Reverse(p))
+}
+
+/// A page glia made because the content has none (the home page, the glossary page).
+fn is_generated(site: &Site, i: usize) -> bool {
+    site.pages[i].page.text.is_empty() && site.pages[i].page.yaml_offset == 0
+}
+
+fn describe(site: &Site, p: Producer) -> String {
+    match p {
+        Producer::Page(i) if is_generated(site, i) => {
+            format!("the {} glia generates", kind_name(site.pages[i].page.kind))
+        }
+        Producer::Page(i) => display_name(&site.pages[i].page.file).into_owned(),
+        Producer::Asset(i) => format!("content/{}", display_name(&site.assets[i].out)),
+        Producer::Static(i) => format!("static/{}", display_name(&site.static_files[i].out)),
+        Producer::BesidePage(i) => format!(
+            "the “Cite this page” download of {}",
+            display_name(&site.pages[i].page.file)
+        ),
+        Producer::Theme => "a file of the theme's static/ folder".into(),
+        Producer::Generated(what) => format!("{what}, which glia generates"),
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Home => "home page",
+        Kind::Glossary => "glossary page",
+        Kind::Section => "section page",
+        _ => "page",
+    }
+}
+
+/// The error for `first` clashing with `other`, placed on `first`'s file.
+fn clash(site: &Site, first: Producer, other: Producer, what: String) -> Diagnostic {
+    let message = format!(
+        "{} and {} {what}",
+        describe(site, first),
+        describe(site, other)
+    );
+    let d = Diagnostic::error("duplicate-url", message);
+    match first {
+        Producer::Page(i) | Producer::BesidePage(i) if !is_generated(site, i) => {
+            let page = &site.pages[i].page;
+            let d = if page.fm.slug.is_some() {
+                d.at(&page.file, &page.text, key_span(page, "slug"))
+            } else {
+                d.in_file(&page.file)
+            };
+            d.with_help(
+                "give the page another `slug` in its front-matter, or rename or move its file",
+            )
+        }
+        Producer::Asset(i) => d
+            .in_file(format!("content/{}", site.assets[i].out))
+            .with_help("rename or move one of them: an output path can have only one source"),
+        Producer::Static(i) => d
+            .in_file(format!("static/{}", site.static_files[i].out))
+            .with_help(
+                "rename or move the file; to replace a theme file, put it in themes/<name>/static/",
+            ),
+        _ => d.with_help("rename or move one of them: an output path can have only one source"),
+    }
+}
