@@ -20,6 +20,13 @@
 //! goes); and any change outside articles and pages — a template, `site.yaml`, a glossary
 //! term, a bibliography, the disclaimer (in every footer), a file added or removed.
 //! `tests/incremental.rs` compares patched output with a full build, byte for byte.
+//!
+//! Errors are the whole site's, never only the last edit's: what serve reports is what
+//! `glia build` would report for the files as they are now. A patch that fails leaves the last
+//! good build untouched, and the pages it tried stay *pending*: every later update patches
+//! them again along with what changed (so a valid edit to another page cannot hide them),
+//! and reports the errors of every pending page, not only the first. Once a full compile has
+//! failed, every update compiles everything until one succeeds.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -47,6 +54,12 @@ pub enum Rebuild {
 pub struct Session {
     opts: BuildOptions,
     last: Option<Last>,
+    /// Pages whose files differ from `last` because a patch that included them failed. Their
+    /// errors are the site's only errors, since the patch checks reach no other page.
+    pending: BTreeSet<usize>,
+    /// The last full compile failed: its errors may lie anywhere, so only another full
+    /// compile can tell whether they are fixed.
+    broken: bool,
     /// Wall time of each step of the last rebuild, for serve's report and the benchmark.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -71,6 +84,8 @@ impl Session {
         Session {
             opts,
             last: None,
+            pending: BTreeSet::new(),
+            broken: false,
             timings: Vec::new(),
         }
     }
@@ -78,9 +93,13 @@ impl Session {
     /// Compiles the whole site and remembers it. `None` when it has errors.
     pub fn full(&mut self) -> (Option<Rebuild>, Diagnostics) {
         let (compiled, diags) = site::compile(&self.opts);
+        // A full compile sees every file as it is now, so nothing is pending after it.
+        self.pending.clear();
         let Some(c) = compiled else {
+            self.broken = true;
             return (None, diags);
         };
+        self.broken = false;
         self.timings = c.timings.clone();
         let mut assets = c.site.static_files.clone();
         assets.extend(c.site.assets.iter().cloned());
@@ -99,13 +118,20 @@ impl Session {
     }
 
     /// Rebuilds after the files `changed` (absolute paths) were edited: a patch where the
-    /// edits allow one, else a full compile. `None` when the sources have errors; the last
-    /// good build is then kept for the next attempt.
+    /// edits allow one, else a full compile. `None` when the sources have errors (every
+    /// error of the site, as `glia build` would report them); the last good build is then
+    /// kept for the next attempt.
     pub fn update(&mut self, changed: &[PathBuf]) -> (Option<Rebuild>, Diagnostics) {
-        let mut warnings = Diagnostics::new();
         self.timings.clear();
+        if self.broken {
+            return self.full();
+        }
+        let mut warnings = Diagnostics::new();
         match self.patch(changed, &mut warnings) {
-            Ok(files) => (Some(Rebuild::Patch(files)), warnings),
+            Ok(files) => {
+                self.pending.clear();
+                (Some(Rebuild::Patch(files)), warnings)
+            }
             Err(Refused::Errors(d)) => {
                 let mut diags = Diagnostics::new();
                 diags.extend(d);
@@ -130,22 +156,22 @@ impl Session {
             timings.push((name, lap.elapsed()));
             lap = Instant::now();
         };
-        let mut edits = Vec::new();
+        // The pages a failed patch left pending are read again with the new edits.
+        let mut edits = self.pending.clone();
         for path in changed {
             match source_of(&last.site, &root, path) {
                 Source::Page(i) => {
-                    if !edits.contains(&i) {
-                        edits.push(i);
-                    }
+                    edits.insert(i);
                 }
                 Source::Nothing => {}
                 Source::Other => return Err(Refused::Full),
             }
         }
-        edits.sort_unstable();
         let mut undo = Vec::new();
         let mut glossary_dirty = false;
         let mut rendered = Vec::new();
+        // Every page is tried, so the errors of all of them are reported at once.
+        let mut errors = Vec::new();
         for &i in &edits {
             match patch_page(&mut last.site, &root, i, warnings) {
                 Ok(None) => {}
@@ -154,13 +180,23 @@ impl Session {
                     rendered.push(i);
                     undo.push((i, old));
                 }
-                Err(e) => {
+                Err(Refused::Errors(d)) => errors.extend(d),
+                Err(Refused::Full) => {
                     for (i, old) in undo.into_iter().rev() {
                         old.restore(&mut last.site, i);
                     }
-                    return Err(e);
+                    return Err(Refused::Full);
                 }
             }
+        }
+        if !errors.is_empty() {
+            for (i, old) in undo.into_iter().rev() {
+                old.restore(&mut last.site, i);
+            }
+            // Warnings of the pages that did patch are the build's too.
+            errors.extend(std::mem::take(warnings).sorted());
+            self.pending = edits;
+            return Err(Refused::Errors(errors));
         }
         if rendered.is_empty() {
             return Ok(Vec::new());
@@ -199,6 +235,7 @@ impl Session {
                 for (i, old) in undo.into_iter().rev() {
                     old.restore(&mut last.site, i);
                 }
+                self.pending = edits;
                 return Err(Refused::Errors(d));
             }
         };

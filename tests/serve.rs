@@ -3,103 +3,17 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+#[path = "common/serve.rs"]
+mod serving;
 
-use common::{site, write, KillOnDrop, GLIA};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+
+use common::{site, write};
+use serving::{get, serve, serve_on, wait_for};
 
 const ARTICLE: &str = "---\ntitle: A\n---\n\nOriginal words here.\n";
-
-struct Server {
-    _child: KillOnDrop,
-    addr: String,
-    /// Where the server's temporary build folder lives (its TMPDIR).
-    tmp: PathBuf,
-}
-
-/// Starts `glia serve` on `root` on a free port and waits for it to say where it listens.
-fn serve(root: &Path, tmp: &Path) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    serve_on(root, tmp, port).0
-}
-
-/// Starts `glia serve` asking for `port`; also returns what it printed before listening.
-fn serve_on(root: &Path, tmp: &Path, port: u16) -> (Server, Vec<String>) {
-    let mut child = Command::new(GLIA)
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--port",
-            &port.to_string(),
-        ])
-        .env("TMPDIR", tmp)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let out = child.stdout.take().unwrap();
-    let child = KillOnDrop(child);
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut said = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = rx.recv_timeout(left).expect("glia serve did not start");
-        if let Some(url) = line.split("at http://").nth(1) {
-            let addr = url.split('/').next().unwrap().to_string();
-            let server = Server {
-                _child: child,
-                addr,
-                tmp: tmp.to_path_buf(),
-            };
-            return (server, said);
-        }
-        said.push(line);
-    }
-}
-
-/// A raw HTTP/1.1 GET, so the path reaches the server exactly as written.
-fn get(addr: &str, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, text)
-}
-
-fn wait_for(what: &str, timeout: Duration, mut ok: impl FnMut() -> bool) -> Duration {
-    let start = Instant::now();
-    while !ok() {
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    start.elapsed()
-}
 
 #[test]
 fn edits_show_up_errors_overlay_the_last_good_page_and_clear_when_fixed() {

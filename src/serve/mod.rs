@@ -203,9 +203,6 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         changed: Condvar::new(),
     });
     let (listener, addr) = bind(opts.bind, opts.port)?;
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| format!("cannot start the server: {e}"))?;
-    let server = Arc::new(server);
     let url = format!("http://{addr}/");
     // Absolute links (canonical, feed, sitemap, the 404 page) point at the preview, not at
     // the published site, and a site without a `base_url` can still be previewed.
@@ -229,15 +226,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         );
     }
     println!("serving {} at {url} (Ctrl-C to stop)", opts.root.display());
-    for _ in 0..4 {
-        let server = Arc::clone(&server);
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            while let Ok(req) = server.recv() {
-                http::handle(&shared, req);
-            }
-        });
-    }
+    http::spawn(listener, Arc::clone(&shared));
     if opts.open {
         open_browser(&url);
     }
