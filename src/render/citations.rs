@@ -505,10 +505,7 @@ pub fn bibliography_files(site: &Site) -> Vec<super::OutFile> {
 pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
     let root = Route::page("");
     let base = route().relative_from(&root, site.link_style);
-    site.citations
-        .cited_in
-        .keys()
-        .filter_map(|k| site.citations.bibliography.get(k).map(|r| (k, r)))
+    indexed(site)
         .map(|(k, r)| {
             let authors: Vec<String> = r
                 .authors
@@ -536,6 +533,20 @@ pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
             }
         })
         .collect()
+}
+
+/// How many documents [`search_docs`] makes, without making them (for the search index's
+/// planned files).
+pub fn search_doc_count(site: &Site) -> usize {
+    indexed(site).count()
+}
+
+/// The entries of the reference index the search index holds: every cited key with an entry.
+fn indexed(site: &Site) -> impl Iterator<Item = (&String, &Reference)> {
+    site.citations
+        .cited_in
+        .keys()
+        .filter_map(|k| site.citations.bibliography.get(k).map(|r| (k, r)))
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@ pub struct SearchDoc {
 /// indexed as entries of the glossary page).
 pub fn page_documents(site: &Site, i: usize) -> Vec<SearchDoc> {
     let p = &site.pages[i];
-    if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
+    if page_document_count(site, i) == 0 {
         return Vec::new();
     }
     let url = p.route.relative_from(&Route::page(""), site.link_style);
@@ -112,16 +112,31 @@ pub fn page_documents(site: &Site, i: usize) -> Vec<SearchDoc> {
     docs
 }
 
+/// How many documents [`page_documents`] makes of page `i`: one per section, or one for a page
+/// without sections; none for the glossary and its definitions.
+fn page_document_count(site: &Site, i: usize) -> usize {
+    let p = &site.pages[i];
+    if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
+        0
+    } else {
+        p.page.doc.sections.len().max(1)
+    }
+}
+
+/// The glossary's page and its terms, each one document, when the site has a glossary.
+fn glossary_terms(site: &Site) -> Option<(usize, &[crate::glossary::Term])> {
+    let &gp = site.by_path.get("glossary/_index.md")?;
+    Some((gp, site.glossary.glossary.terms()))
+}
+
 fn glossary_documents(site: &Site) -> Vec<SearchDoc> {
     let glossary_url =
         crate::resolve::glossary::route().relative_from(&Route::page(""), site.link_style);
-    let Some(&gp) = site.by_path.get("glossary/_index.md") else {
+    let Some((gp, terms)) = glossary_terms(site) else {
         return Vec::new();
     };
     let title = &site.pages[gp].page.fm.title;
-    site.glossary
-        .glossary
-        .terms()
+    terms
         .iter()
         .map(|t| {
             let definition = site
@@ -306,23 +321,12 @@ impl SearchIndex {
 
     /// How many term shards the index has: it follows the number of documents only.
     pub fn term_shards(&self) -> usize {
-        (self.rows.len() / DOCS_PER_TERM_SHARD)
-            .max(1)
-            .next_power_of_two()
+        term_shard_count(self.rows.len())
     }
 
     /// The first group of each snippet shard.
     fn snippet_shard_starts(&self) -> Vec<usize> {
-        let mut starts = Vec::new();
-        let mut docs = DOCS_PER_SNIPPET_SHARD;
-        for (g, group) in self.groups.iter().enumerate() {
-            if docs >= DOCS_PER_SNIPPET_SHARD {
-                starts.push(g);
-                docs = 0;
-            }
-            docs += group.docs.len();
-        }
-        starts
+        snippet_shard_starts(self.groups.iter().map(|g| g.docs.len()))
     }
 
     /// The paths of the term shards the theme loads for `query`: for each word, the shard of
@@ -408,7 +412,7 @@ impl SearchIndex {
             }
             js.push_str("];\n");
             out.push(super::OutFile {
-                path: format!("{SHARD_DIR}/d{k}.js"),
+                path: snippet_shard_path(k),
                 bytes: js.into_bytes(),
             });
         }
@@ -416,8 +420,50 @@ impl SearchIndex {
     }
 }
 
+/// The paths of every file of `site`'s index, as [`SearchIndex::files`] writes them, from the
+/// number of documents of each result group alone: for `resolve::outputs::planned`, before
+/// anything is rendered.
+pub fn planned_files(site: &Site) -> Vec<String> {
+    let pages = (0..site.pages.len()).map(|i| page_document_count(site, i));
+    let glossary = glossary_terms(site).map_or(0, |(_, terms)| terms.len());
+    let references = super::citations::search_doc_count(site);
+    let sizes: Vec<usize> = pages
+        .chain(std::iter::repeat_n(1, glossary + references))
+        .filter(|&n| n > 0)
+        .collect();
+    let shards = term_shard_count(sizes.iter().sum());
+    let snippets = snippet_shard_starts(sizes.iter().copied()).len();
+    std::iter::once(INDEX_FILE.to_string())
+        .chain((0..shards).map(term_shard_path))
+        .chain((0..snippets).map(snippet_shard_path))
+        .collect()
+}
+
+/// The number of term shards of an index of `docs` documents.
+fn term_shard_count(docs: usize) -> usize {
+    (docs / DOCS_PER_TERM_SHARD).max(1).next_power_of_two()
+}
+
+/// The first group of each snippet shard, given each group's number of documents.
+fn snippet_shard_starts(sizes: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut docs = DOCS_PER_SNIPPET_SHARD;
+    for (g, size) in sizes.enumerate() {
+        if docs >= DOCS_PER_SNIPPET_SHARD {
+            starts.push(g);
+            docs = 0;
+        }
+        docs += size;
+    }
+    starts
+}
+
 fn term_shard_path(k: usize) -> String {
     format!("{SHARD_DIR}/t{k}.js")
+}
+
+fn snippet_shard_path(k: usize) -> String {
+    format!("{SHARD_DIR}/d{k}.js")
 }
 
 /// The term shard of `word` among `shards`: FNV-1a over the code points of its first
