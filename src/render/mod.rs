@@ -10,7 +10,6 @@ pub mod feeds;
 pub mod jsonld;
 pub mod listing;
 pub mod search;
-mod splice;
 pub mod theme;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
@@ -27,7 +26,6 @@ use crate::resolve::glossary::link_bases;
 use crate::resolve::Site;
 use crate::url::Route;
 use citations::Substitutions;
-use splice::{Splicer, Stash};
 use theme::Theme;
 
 /// A file of the finished site, relative to the output root.
@@ -69,7 +67,6 @@ pub struct Renderer {
     tera: tera::Tera,
     theme: Theme,
     highlighter: Highlighter,
-    splicer: Splicer,
 }
 
 pub const REQUIRED_TEMPLATES: [&str; 11] = [
@@ -115,7 +112,6 @@ impl Renderer {
         }
         if diags.is_empty() {
             Ok(Renderer {
-                splicer: Splicer::new(theme.templates.values().map(|t| t.text.as_str())),
                 tera,
                 theme,
                 highlighter: Highlighter::new(),
@@ -346,26 +342,9 @@ impl Renderer {
             Kind::Glossary => "glossary.html",
             Kind::Page | Kind::Term => "page.html",
         };
-        let mut stash = Stash::default();
-        for (field, text) in big_strings(&mut ctx) {
-            stash.keep(&self.splicer, field, text);
-        }
-        let mut file = self
+        let file = self
             .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
             .map_err(|d| vec![d])?;
-        if !stash.is_empty() {
-            match stash.splice(&file.bytes) {
-                Some(bytes) => file.bytes = bytes,
-                None => {
-                    for (_, text) in big_strings(&mut ctx) {
-                        stash.put_back(text);
-                    }
-                    file = self
-                        .render_template_sized(template, &ctx, &page.route, PAGE_MARKUP_HINT)
-                        .map_err(|d| vec![d])?;
-                }
-            }
-        }
         files.push(file);
         Ok(files)
     }
@@ -556,26 +535,6 @@ impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
         }
         Some((i, self.subs.replace(ev).unwrap_or_else(|| lend(ev))))
     }
-}
-
-/// A page context's big HTML strings, named by field, which render splices into tera's output
-/// rather than passing through it (see [`splice`]).
-fn big_strings<'c>(ctx: &'c mut context::Context<'_>) -> Vec<(&'static str, &'c mut String)> {
-    let page = &mut ctx.page;
-    let mut fields = vec![
-        ("content", &mut page.content),
-        ("terms_html", &mut page.terms_html),
-    ];
-    fields.extend(page.references.as_mut().map(|s| ("references", s)));
-    fields.extend(page.json_ld.as_mut().map(|s| ("json_ld", s)));
-    let terms = (ctx.glossary.iter_mut())
-        .flat_map(|g| &mut g.letters)
-        .flat_map(|l| &mut l.terms);
-    for t in terms {
-        fields.push(("definition", &mut t.definition));
-        fields.push(("appears_in", &mut t.appears_in));
-    }
-    fields
 }
 
 /// `event` borrowing its text instead of copying it.
