@@ -296,7 +296,8 @@ impl Diagnostics {
         self.items.iter()
     }
 
-    /// `2 errors, 5 warnings in 14 files`.
+    /// `2 errors, 5 warnings in 14 files`; with nothing to report, just `0 errors, 0 warnings`
+    /// ("in 0 files" read as if nothing had been checked).
     pub fn summary(&self) -> String {
         let plural = |n: usize, word: &str| {
             if n == 1 {
@@ -318,7 +319,11 @@ impl Diagnostics {
         if notes > 0 {
             parts.push(plural(notes, "note"));
         }
-        format!("{} in {}", parts.join(", "), plural(files.len(), "file"))
+        if files.is_empty() {
+            parts.join(", ")
+        } else {
+            format!("{} in {}", parts.join(", "), plural(files.len(), "file"))
+        }
     }
 }
 

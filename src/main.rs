@@ -351,8 +351,15 @@ fn build(args: BuildArgs) -> ExitCode {
                     eprintln!("{stage:>8}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
                 }
             }
+            // Pretty URLs (`articles/x/`) open a folder listing from disk: say which build
+            // gives a copy that opens from disk, where the editor is looking.
+            let use_hint = if report.offline {
+                "open index.html from disk"
+            } else {
+                "serve it over HTTP; for a copy to open from disk, build with --offline"
+            };
             println!(
-                "built {} pages ({} files) in {:.2} s → {}",
+                "built {} pages ({} files) in {:.2} s → {} ({use_hint})",
                 thousands(report.pages),
                 thousands(report.files),
                 report.elapsed.as_secs_f64(),

@@ -66,6 +66,8 @@ pub struct BuildReport {
     pub files: usize,
     pub elapsed: Duration,
     pub output: PathBuf,
+    /// Written to open from disk (`--offline` or `offline: true`): links name `index.html`.
+    pub offline: bool,
     /// Warnings and notes (a successful build has no errors).
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -227,6 +229,7 @@ pub fn build_with(
         files: files + all_assets.len(),
         elapsed: start.elapsed(),
         output,
+        offline: compiled.site.offline,
         diagnostics: diags.sorted(),
         timings: {
             let mut t = compiled.timings;

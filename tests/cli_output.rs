@@ -34,6 +34,21 @@ fn a_build_outside_a_terminal_prints_one_summary_line_and_no_progress_bar() {
 }
 
 #[test]
+fn the_summary_line_says_which_build_opens_from_disk() {
+    // Pretty URLs (`articles/a/`) show a folder listing from file://: the line tells an editor
+    // that only --offline gives a copy to open from disk, and that an --offline copy does.
+    let fx = fixture(UNCITED);
+    let pretty = stdout(&fx.cli(&[]));
+    assert!(
+        pretty.contains("for a copy to open from disk, build with --offline"),
+        "{pretty}"
+    );
+    let offline = stdout(&fx.cli(&["--offline"]));
+    assert!(offline.contains("(open index.html from disk)"), "{offline}");
+    assert!(!offline.contains("build with --offline"), "{offline}");
+}
+
+#[test]
 fn quiet_prints_nothing_on_success_and_only_errors_on_failure() {
     let fx = fixture(UNCITED);
     let out = fx.cli(&["--quiet"]);
