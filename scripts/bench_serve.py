@@ -30,7 +30,23 @@ import time
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.environ.get("GLIA_SHARED", os.path.join(os.path.dirname(REPO), "shared"))
+
+
+def shared_dir():
+    """The shared benchmark folder: $GLIA_SHARED, else `shared/` beside the main checkout (the
+    checkout that owns the git folder, so that a `git worktree` elsewhere finds it too)."""
+    if os.environ.get("GLIA_SHARED"):
+        return os.environ["GLIA_SHARED"]
+    try:
+        git = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                             cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        main = os.path.dirname(git)
+    except (OSError, subprocess.CalledProcessError):
+        main = REPO
+    return os.path.join(os.path.dirname(main), "shared")
+
+
+SHARED = shared_dir()
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
 GLIA = os.path.join(TARGET, "release", "glia")
 
@@ -64,7 +80,7 @@ def run(args, work):
             check=True, stdout=subprocess.DEVNULL)
     articles = sorted(os.listdir(os.path.join(site, "content", "articles")))
     articles = [a for a in articles if a.endswith(".md") and a != "_index.md"]
-    # serve builds into a temporary folder: put it in memory too, as bench.py does with its
+    # serve builds into a temporary folder: put it in memory too, as scripts/bench does with its
     # output, since the disk is not what is being measured.
     env = dict(os.environ, TMPDIR=work)
     proc = subprocess.Popen([GLIA, "serve", "--root", site, "--port", "0"], stdout=subprocess.PIPE,

@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Asset, Kind, SourceFile};
 use crate::parse;
-use crate::render::search::{self, SearchIndex};
+use crate::render::search::SearchIndex;
 use crate::render::{citations as render_citations, OutFile, Renderer};
 use crate::resolve::{self, Site};
 use crate::site::{self, BuildOptions};
@@ -262,7 +262,7 @@ impl Session {
             last.search =
                 SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site));
         }
-        files.push(search::index_file(&last.search));
+        files.extend(last.search.files());
         mark("search");
         Ok(files)
     }

@@ -36,7 +36,27 @@ fn the_bundle_unzips_into_a_working_offline_copy() {
         .collect();
     assert!(names.iter().any(|n| n == "START-HERE.html"), "{names:?}");
     assert!(names.iter().any(|n| n == "index.html"));
-    assert!(names.iter().any(|n| n == "search-index.js"));
+    // Search works from the unzipped copy: every shard the manifest names is in the zip.
+    let mut manifest = String::new();
+    archive
+        .by_name("search-index.js")
+        .unwrap()
+        .read_to_string(&mut manifest)
+        .unwrap();
+    let field = |key: &str| {
+        let rest = &manifest[manifest.find(&format!("\"{key}\":")).unwrap() + key.len() + 3..];
+        rest[..rest.find([',', '}']).unwrap()]
+            .trim_matches('"')
+            .to_string()
+    };
+    let term_shards: usize = field("shards").parse().unwrap();
+    let snippet_shards = field("chunks").split(',').count();
+    let shards = (0..term_shards)
+        .map(|k| format!("search-index/t{k}.js"))
+        .chain((0..snippet_shards).map(|k| format!("search-index/d{k}.js")));
+    for shard in shards {
+        assert!(names.contains(&shard), "{shard} is not in {names:?}");
+    }
     // An offline copy has no sitemap or feed: they need the site's public address.
     assert!(!names.iter().any(|n| n == "sitemap.xml"));
 

@@ -188,7 +188,9 @@ fn a_body_edit_patches_the_article_and_the_search_index_only() {
         kind,
         Kind::Patch(vec![
             "articles/a/index.html".to_string(),
-            "search-index.js".to_string()
+            // The search index's term and snippet shards; its manifest is unchanged.
+            "search-index/t0.js".to_string(),
+            "search-index/d0.js".to_string()
         ])
     );
     s.assert_same_as_build(&fx, "a body edit");

@@ -249,7 +249,11 @@ fn a_large_site_is_split_into_small_linked_pages() {
     }
     assert_eq!(seen.len(), WORKS);
     assert!(seen.values().all(|&n| n == 1));
-    let search = out.text("search-index.js");
+    // Result URLs live in the snippet shards (`search-index/d<N>.js`).
+    let search: String = (out.files().iter())
+        .filter(|f| f.starts_with("search-index/d"))
+        .map(|f| out.text(f))
+        .collect();
     let ref_urls: Vec<&str> = search
         .match_indices("references/")
         .map(|(i, _)| {

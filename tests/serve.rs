@@ -11,6 +11,7 @@ use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
 use common::{site, write};
+use glia::render::search;
 use serving::{get, serve, serve_on, wait_for};
 
 const ARTICLE: &str = "---\ntitle: A\n---\n\nOriginal words here.\n";
@@ -101,6 +102,76 @@ fn edits_show_up_errors_overlay_the_last_good_page_and_clear_when_fixed() {
         more.push_str(&String::from_utf8_lossy(&buf[..n]));
     }
     drop(server);
+}
+
+/// The number in `"key":N` of the search manifest.
+fn manifest_number(manifest: &str, key: &str) -> usize {
+    let at = manifest.find(&format!("\"{key}\":")).expect(key) + key.len() + 3;
+    let digits: String = manifest[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+#[test]
+fn search_finds_a_word_added_by_a_one_article_rebuild() {
+    // Enough articles for more than one term shard, so the word's shard is one of several.
+    let articles: Vec<(String, String)> = (0..140)
+        .map(|i| {
+            (
+                format!("content/articles/a{i}.md"),
+                format!("---\ntitle: Article {i}\n---\n\nWords of article {i}.\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = articles
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let s = site(&files);
+    let tmp = tempfile::tempdir().unwrap();
+    let server = serve(s.path(), tmp.path());
+    let (status, manifest) = get(&server.addr, &format!("/{}", search::INDEX_FILE));
+    assert_eq!(status, 200, "{manifest}");
+    let shards = manifest_number(&manifest, "shards");
+    assert!(shards > 1, "{manifest}");
+
+    let word = "zygomorphic";
+    let stem = search::stem(word);
+    let shard = format!(
+        "/{}/t{}.js",
+        search::SHARD_DIR,
+        search::shard_of(&stem, shards)
+    );
+    assert!(!get(&server.addr, &shard).1.contains(&format!("\"{stem}\"")));
+
+    write(
+        s.path(),
+        "content/articles/a7.md",
+        &format!("---\ntitle: Article 7\n---\n\nWords of article 7, now {word}.\n"),
+    );
+    assert!(server.next_rebuild().starts_with("rebuilt"));
+    let (status, body) = get(&server.addr, &shard);
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains(&format!("\"{stem}\"")),
+        "the rebuilt index's shard {shard} has \"{stem}\": {body}"
+    );
+    // The manifest still names the same shards, and every one of them is served.
+    let (_, after) = get(&server.addr, &format!("/{}", search::INDEX_FILE));
+    assert_eq!(manifest_number(&after, "shards"), shards);
+    for k in 0..shards {
+        let path = format!("/{}/t{k}.js", search::SHARD_DIR);
+        assert_eq!(get(&server.addr, &path).0, 200, "{path}");
+    }
+    // The snippet shard with the article's new text is served too.
+    let snippets = (0..)
+        .map(|k| get(&server.addr, &format!("/{}/d{k}.js", search::SHARD_DIR)))
+        .take_while(|(status, _)| *status == 200)
+        .filter(|(_, body)| body.contains(word))
+        .count();
+    assert_eq!(snippets, 1, "one snippet shard holds the new sentence");
 }
 
 #[test]

@@ -16,9 +16,8 @@ use crate::diagnostics::Diagnostic;
 /// `NMDA\nreceptor` alike, where variants would only cover the casings someone thought of.
 ///
 /// Cost is linear in the text whatever the number of terms: one folding pass, one walk over the
-/// words (each hashed into a filter of the names' first words), an anchored leftmost-longest
-/// Aho–Corasick search at each word the filter lets through (so "NMDA receptor" wins over
-/// "NMDA"), and per candidate a few O(1) checks. A glossary with a name that begins with
+/// words, an anchored leftmost-longest Aho–Corasick search at each word start (so "NMDA
+/// receptor" wins over "NMDA"), and per candidate a few O(1) checks. A glossary with a name that begins with
 /// punctuation is searched by the automaton over every byte instead. When a candidate fails a check (it ends inside a word, or its capitals differ from an
 /// abbreviation's), the next shorter name starting at the same place is tried with an anchored
 /// search confined to the candidate, so the extra work is bounded by the length of the longest
@@ -28,9 +27,9 @@ pub struct Matcher {
     /// `None` for an empty glossary.
     ac: Option<AhoCorasick>,
     patterns: Vec<Pattern>,
-    /// The first words of the names, when every name begins with a word character (so no
-    /// match can begin inside a word); `None` otherwise.
-    first_words: Option<FirstWords>,
+    /// Whether every name begins with a word character, so that no match can begin inside a
+    /// word and the search runs only at word starts.
+    word_starts: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -63,8 +62,7 @@ impl Matcher {
         Matcher::build(glossary, true)
     }
 
-    /// `walk_word_starts`: use [`FirstWords`] and anchored searches when every name begins a
-    /// word (tests turn it off to compare with the automaton's search over every byte).
+    /// `walk_word_starts`: search only at word starts when every name begins a word (tests turn it off to compare with the automaton's search over every byte).
     #[allow(clippy::result_large_err, reason = "as for `new`")]
     fn build(glossary: &Glossary, walk_word_starts: bool) -> Result<Matcher, Diagnostic> {
         let mut keys = Vec::new();
@@ -83,11 +81,10 @@ impl Matcher {
         if keys.is_empty() {
             return Ok(Matcher::default());
         }
-        let first_words = (walk_word_starts
+        let word_starts = walk_word_starts
             && keys
                 .iter()
-                .all(|k| k.chars().next().is_some_and(is_word_char)))
-        .then(|| FirstWords::new(&keys));
+                .all(|k| k.chars().next().is_some_and(is_word_char));
         let ac = AhoCorasick::builder()
             // The contiguous NFA: its transitions for 500 terms fit in about 280 KiB, which
             // stays in cache. A DFA (about 5 MiB anchored, 9 MiB with unanchored starts) or a
@@ -99,7 +96,7 @@ impl Matcher {
             .match_kind(MatchKind::LeftmostLongest)
             // Walking from word starts needs only anchored searches, so only anchored starts
             // are built; the search over every byte needs both.
-            .start_kind(if first_words.is_some() {
+            .start_kind(if word_starts {
                 StartKind::Anchored
             } else {
                 StartKind::Both
@@ -114,7 +111,7 @@ impl Matcher {
         Ok(Matcher {
             ac: Some(ac),
             patterns,
-            first_words,
+            word_starts,
         })
     }
 
@@ -141,9 +138,10 @@ impl Matcher {
             token: TokenCache::default(),
             out: Vec::new(),
         };
-        match &self.first_words {
-            Some(first_words) => search.walk_word_starts(first_words),
-            None => search.everywhere(),
+        if self.word_starts {
+            search.walk_word_starts();
+        } else {
+            search.everywhere();
         }
         search.out
     }
@@ -200,14 +198,11 @@ struct Search<'m, 's> {
 }
 
 impl<'m> Search<'m, '_> {
-    /// When every name begins a word, a match can only begin at a word start, and only at one
-    /// whose word is some name's first word. The text is walked word by word, each word's
-    /// hash looked up in [`FirstWords`], and the automaton runs (anchored) only where the
-    /// lookup says a name may begin. The unanchored search it replaces stepped the automaton
-    /// at every byte of prose, about 47 instructions a byte with 500 terms; the walk costs a
-    /// few, and the automaton then runs at one word in five on the benchmark corpus (whose
-    /// names are made of its own vocabulary), most of them matches.
-    fn walk_word_starts(&mut self, first_words: &FirstWords) {
+    /// When every name begins a word, a match can only begin at a word start. The text is
+    /// walked word by word and the automaton runs anchored at each word start, where it
+    /// mostly stops at the first byte. The unanchored search it replaces stepped the
+    /// automaton at every byte of prose.
+    fn walk_word_starts(&mut self) {
         let hay = self.folded.s.as_bytes();
         let mut i = 0;
         while i < hay.len() {
@@ -226,13 +221,8 @@ impl<'m> Search<'m, '_> {
                     continue;
                 }
             }
-            // The word, hashed as it is walked.
             let start = i;
-            let mut hash = FirstWords::SEED;
-            i = word_end(hay, i, |b| hash = FirstWords::step(hash, b));
-            if !first_words.may_begin(hash) {
-                continue;
-            }
+            i = word_end(hay, i);
             let at = Input::new(hay).range(start..).anchored(Anchored::Yes);
             let Ok(Some(longest)) = self.ac.try_find(at) else {
                 continue;
@@ -248,7 +238,7 @@ impl<'m> Search<'m, '_> {
                         .next_back()
                         .is_some_and(is_word_char)
                     {
-                        i = word_end(hay, i, |_| {});
+                        i = word_end(hay, i);
                     }
                 }
             }
@@ -259,7 +249,7 @@ impl<'m> Search<'m, '_> {
     /// with punctuation.
     fn everywhere(&mut self) {
         let hay: &str = &self.folded.s;
-        let names_start_words = self.matcher.first_words.is_some();
+        let names_start_words = self.matcher.word_starts;
         let mut pos = 0;
         while pos < hay.len() {
             let Ok(Some(first)) = self.ac.try_find(Input::new(hay).range(pos..)) else {
@@ -321,22 +311,16 @@ impl<'m> Search<'m, '_> {
     }
 }
 
-/// Where the word characters from byte `i` of `s` end; each of their bytes goes to `each`.
-fn word_end(s: &[u8], mut i: usize, mut each: impl FnMut(u8)) -> usize {
+/// Where the word characters from byte `i` of `s` end.
+fn word_end(s: &[u8], mut i: usize) -> usize {
     while let Some(&b) = s.get(i) {
         match BYTE_CLASS[usize::from(b)] {
-            WORD => {
-                each(b);
-                i += 1;
-            }
+            WORD => i += 1,
             NOT_WORD => break,
             _ => {
                 let (word, len) = word_char_at(s, i);
                 if !word {
                     break;
-                }
-                for &b in &s[i..(i + len).min(s.len())] {
-                    each(b);
                 }
                 i += len;
             }
@@ -381,54 +365,6 @@ const BYTE_CLASS: [u8; 256] = {
     }
     t
 };
-
-/// The set of words that begin some name, as a 64 Kibit hash filter (8 KiB, which stays in
-/// the first-level cache): a word not in it begins no name, a word in it very probably
-/// does. Words are hashed with their ASCII letters lowercased, as the automaton ignores ASCII
-/// case (other letters are already folded in both the names and the text).
-#[derive(Debug, Clone)]
-struct FirstWords {
-    bits: Box<[u64]>,
-}
-
-impl FirstWords {
-    const BITS: u32 = 16;
-    const SEED: u32 = 0x811c_9dc5;
-
-    fn new(keys: &[&str]) -> FirstWords {
-        let mut bits = vec![0u64; (1 << Self::BITS) / 64].into_boxed_slice();
-        for key in keys {
-            let end = key
-                .char_indices()
-                .find(|&(_, c)| !is_word_char(c))
-                .map_or(key.len(), |(i, _)| i);
-            let hash = key.as_bytes()[..end]
-                .iter()
-                .fold(Self::SEED, |h, &b| Self::step(h, b));
-            let slot = Self::slot(hash);
-            bits[slot / 64] |= 1 << (slot % 64);
-        }
-        FirstWords { bits }
-    }
-
-    /// FNV-1a, one byte, with bit 5 set: that lowercases ASCII letters, and as names and
-    /// text are hashed alike, what it does to other bytes (digits keep it already) only
-    /// makes a few more words collide, which the automaton then rules out.
-    fn step(hash: u32, b: u8) -> u32 {
-        (hash ^ u32::from(b | 0x20)).wrapping_mul(0x0100_0193)
-    }
-
-    fn slot(hash: u32) -> usize {
-        (hash.wrapping_mul(0x9e37_79b1) >> (32 - Self::BITS)) as usize
-    }
-
-    fn may_begin(&self, hash: u32) -> bool {
-        let slot = Self::slot(hash);
-        self.bits
-            .get(slot / 64)
-            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
-    }
-}
 
 fn starts_inside_word(s: &str, at: usize) -> bool {
     s[..at].chars().next_back().is_some_and(is_word_char)
@@ -699,9 +635,9 @@ mod tests {
             ("ttt", "term: treatment-resistant depression"),
         ];
         let m = matcher(&entries);
-        assert!(m.first_words.is_some());
+        assert!(m.word_starts);
         let everywhere = Matcher::build(&glossary(&entries), false).unwrap();
-        assert!(everywhere.first_words.is_none());
+        assert!(!everywhere.word_starts);
         let pieces = [
             "NMDA",
             "nmda",

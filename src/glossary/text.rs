@@ -62,13 +62,7 @@ impl<'t> Folded<'t> {
                             .get(i + 1)
                             .is_some_and(|&n| !n.is_ascii() || is_space(n))))
         };
-        let next_change = |from: usize| {
-            if ascii_case {
-                (from..bytes.len()).find(|&i| changes(i))
-            } else {
-                next_change(bytes, from, changes)
-            }
-        };
+        let next_change = |from: usize| (from..bytes.len()).find(|&i| changes(i));
         let Some(first) = next_change(0) else {
             return Folded {
                 s: Cow::Borrowed(text),
@@ -151,35 +145,6 @@ impl<'t> Folded<'t> {
             Some(u.orig + u.orig_len + (i - u.folded - u.folded_len))
         }
     }
-}
-
-/// The first byte from `from` on for which `changes` holds, where `changes` is
-/// [`Folded::fold`]'s test without ASCII case: nothing in plain ASCII prose changes but
-/// control characters, double spaces and a space before a non-ASCII character (which may be
-/// white). Eight bytes are checked at a time with word arithmetic, since most of prose is
-/// that; a word that may hold one goes byte by byte.
-fn next_change(bytes: &[u8], from: usize, changes: impl Fn(usize) -> bool) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while let Some(&[b0, b1, b2, b3, b4, b5, b6, b7, next]) = bytes.get(i..i + 9) {
-        let w = u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]);
-        // Any byte >= 0x80, or < 0x20 (tabs, newlines and the other controls).
-        let unusual = (w & HIGH) | (w.wrapping_sub(0x20 * ONES) & !w & HIGH);
-        // Bytes that may be spaces (a flag can also sit just above a real one).
-        let x = w ^ (0x20 * ONES);
-        let spaces = x.wrapping_sub(ONES) & !x & HIGH;
-        let last_space_before_unusual = spaces >> 63 == 1 && (!next.is_ascii() || next <= b' ');
-        if unusual == 0 && spaces & (spaces >> 8) == 0 && !last_space_before_unusual {
-            i += 8;
-            continue;
-        }
-        if let Some(j) = (i..i + 8).find(|&j| changes(j)) {
-            return Some(j);
-        }
-        i += 8;
-    }
-    (i..bytes.len()).find(|&j| changes(j))
 }
 
 /// Typographic apostrophes and hyphens, as smart punctuation or a careful author writes them,
@@ -447,9 +412,8 @@ mod tests {
         }
     }
 
-    /// The search form's eight-bytes-at-a-time scan (`next_change`) against folding one
-    /// character at a time, on generated texts with spaces, controls and non-ASCII characters
-    /// at every position of the eight-byte words.
+    /// The search form against folding one character at a time, on generated texts with
+    /// spaces, controls and non-ASCII characters anywhere.
     #[test]
     fn search_folding_agrees_with_character_by_character_folding() {
         let pieces = [

@@ -496,7 +496,6 @@ impl<'s> ReferenceIndex<'s> {
     }
 }
 
-
 /// A reference describing page `i` itself, for "Cite this page".
 pub fn page_reference(site: &Site, i: usize) -> Reference {
     let p = &site.pages[i];
@@ -591,10 +590,7 @@ pub fn bibliography_files(site: &Site) -> Vec<super::OutFile> {
 /// Search documents for the reference index: each work, findable by title and authors.
 pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
     let urls = index_entry_urls(site, &Route::page(""));
-    site.citations
-        .cited_in
-        .keys()
-        .filter_map(|k| site.citations.bibliography.get(k).map(|r| (k, r)))
+    indexed(site)
         .map(|(k, r)| {
             let authors: Vec<String> = r
                 .authors
@@ -622,6 +618,20 @@ pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
             }
         })
         .collect()
+}
+
+/// How many documents [`search_docs`] makes, without making them (for the search index's
+/// planned files).
+pub fn search_doc_count(site: &Site) -> usize {
+    indexed(site).count()
+}
+
+/// The entries of the reference index the search index holds: every cited key with an entry.
+fn indexed(site: &Site) -> impl Iterator<Item = (&String, &Reference)> {
+    site.citations
+        .cited_in
+        .keys()
+        .filter_map(|k| site.citations.bibliography.get(k).map(|r| (k, r)))
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ mod figures;
 pub mod jsonld;
 pub mod listing;
 pub mod search;
-mod splice;
 pub mod theme;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
@@ -28,7 +27,6 @@ use crate::resolve::glossary::link_bases;
 use crate::resolve::Site;
 use crate::url::Route;
 use citations::Substitutions;
-use splice::{Splicer, Stash};
 use theme::Theme;
 
 /// A file of the finished site, relative to the output root.
@@ -89,7 +87,6 @@ pub struct Renderer {
     tera: tera::Tera,
     theme: Theme,
     highlighter: Highlighter,
-    splicer: Splicer,
 }
 
 pub const REQUIRED_TEMPLATES: [&str; 14] = [
@@ -138,7 +135,6 @@ impl Renderer {
         }
         if diags.is_empty() {
             Ok(Renderer {
-                splicer: Splicer::new(theme.templates.values().map(|t| t.text.as_str())),
                 tera,
                 theme,
                 highlighter: Highlighter::new(),
@@ -442,39 +438,12 @@ impl Renderer {
                 _ => {}
             }
             ctx.pager = paged.pager;
-            files.push(self.render_spliced(template, &mut ctx, &paged.route)?);
+            files.push(
+                self.render_template_sized(template, &ctx, &paged.route, PAGE_MARKUP_HINT)
+                    .map_err(|d| vec![d])?,
+            );
         }
         Ok(files)
-    }
-
-    /// Renders `ctx` with `template`, its big strings spliced in after tera (see [`splice`]).
-    fn render_spliced(
-        &self,
-        template: &str,
-        ctx: &mut context::Context<'_>,
-        route: &Route,
-    ) -> Result<OutFile, Vec<Diagnostic>> {
-        let mut stash = Stash::default();
-        for (field, text) in big_strings(ctx) {
-            stash.keep(&self.splicer, field, text);
-        }
-        let mut file = self
-            .render_template_sized(template, &*ctx, route, PAGE_MARKUP_HINT)
-            .map_err(|d| vec![d])?;
-        if !stash.is_empty() {
-            match stash.splice(&file.bytes) {
-                Some(bytes) => file.bytes = bytes,
-                None => {
-                    for (_, text) in big_strings(ctx) {
-                        stash.put_back(text);
-                    }
-                    file = self
-                        .render_template_sized(template, &*ctx, route, PAGE_MARKUP_HINT)
-                        .map_err(|d| vec![d])?;
-                }
-            }
-        }
-        Ok(file)
     }
 
     /// The reference index (paginated) and the whole bibliography, if anything is cited.
@@ -628,10 +597,8 @@ impl Renderer {
         };
         let ctx = context::synthetic_context(site, &spec);
         let index = search::SearchIndex::of_site(site, citations::search_docs(site));
-        let files = vec![
-            self.render_template("search.html", &ctx, &spec.route),
-            Ok(search::index_file(&index)),
-        ];
+        let mut files = vec![self.render_template("search.html", &ctx, &spec.route)];
+        files.extend(index.files().into_iter().map(Ok));
         (files, index)
     }
 
@@ -744,25 +711,6 @@ impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
         }
         Some((i, self.subs.replace(ev).unwrap_or_else(|| lend(ev))))
     }
-}
-
-/// A page context's big HTML strings, named by field, which render splices into tera's output
-/// rather than passing through it (see [`splice`]).
-fn big_strings<'c>(ctx: &'c mut context::Context<'_>) -> Vec<(&'static str, &'c mut String)> {
-    let page = &mut ctx.page;
-    let mut fields = vec![
-        ("content", &mut page.content),
-        ("terms_html", &mut page.terms_html),
-    ];
-    fields.extend(page.references.as_mut().map(|s| ("references", s)));
-    fields.extend(page.json_ld.as_mut().map(|s| ("json_ld", s)));
-    let terms = (ctx.glossary.iter_mut())
-        .flat_map(|g| &mut g.letters)
-        .flat_map(|l| &mut l.terms);
-    for t in terms {
-        fields.push(("definition", &mut t.definition));
-    }
-    fields
 }
 
 /// `event` borrowing its text instead of copying it.

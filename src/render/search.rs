@@ -1,15 +1,31 @@
 //! The search index: built here at build time, searched by the theme's plain JavaScript.
 //!
-//! It must work opened from disk, where browsers refuse `fetch()`, so the index is a
-//! JavaScript file (`search-index.js`) that the page adds as a `<script>` when the reader
-//! first focuses the search box. It is an inverted index of folded, lightly stemmed words with
-//! compact postings, plus a short snippet per section; the JavaScript applies the same
-//! [`fold`] and [`stem`] rules to queries (keep them in step with `static/js/search.js`).
+//! It must work opened from disk, where browsers refuse `fetch()`, so every part of the index
+//! is a JavaScript file that the page adds as a `<script>`. It is an inverted index of folded,
+//! lightly stemmed words with compact postings, plus a short snippet per section; the
+//! JavaScript applies the same [`fold`] and [`stem`] rules to queries (keep them in step with
+//! `static/js/search.js`).
+//!
+//! A query loads only what it needs, so the index is split in three:
+//! - `search-index.js`, the manifest, loaded on first focus of a search box: how many term
+//!   shards there are, how many sections each result group has, and where each snippet shard
+//!   starts. A few bytes per page.
+//! - `search-index/t<N>.js`, the term shards: each word's postings, in the shard that
+//!   [`shard_of`] the word's first [`PREFIX`] characters names (a hash, so a shard's name
+//!   never depends on which words exist). A query word loads the shard of its prefix, which
+//!   holds every word that begins with it, so prefix matching still works from [`PREFIX`]
+//!   characters on; a shorter query word matches whole words only.
+//! - `search-index/d<N>.js`, the snippet shards: title, URL, heading and snippet of the
+//!   sections of consecutive result groups, loaded for the results shown.
 //!
 //! Documents are sections of pages (so a result can link to the heading it came from),
-//! glossary entries, and entries of the reference index.
+//! glossary entries, and entries of the reference index. The sections of one page form one
+//! group, which the JavaScript shows as one result; every other document is a group of its
+//! own. The number of term shards follows the number of documents and the snippet shards
+//! follow the groups' sizes, both of which an edit that `glia serve` patches cannot change,
+//! so a patched index writes the same files as a full build.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -19,7 +35,19 @@ use crate::load::Kind;
 use crate::resolve::Site;
 use crate::url::Route;
 
+/// The manifest, the one file a page loads before the reader types.
 pub const INDEX_FILE: &str = "search-index.js";
+/// The folder of the shards, beside the manifest.
+pub const SHARD_DIR: &str = "search-index";
+
+/// Characters of a word that choose its term shard; shorter query words match whole words.
+pub const PREFIX: usize = 3;
+/// One term shard per this many documents (rounded up to a power of two): about 15 KB of
+/// postings each at 10,000 articles.
+const DOCS_PER_TERM_SHARD: usize = 64;
+/// A snippet shard holds whole groups, starting a new shard once it has this many documents:
+/// about 10 KB each, so the twenty results of a query load a few hundred KB at most.
+const DOCS_PER_SNIPPET_SHARD: usize = 32;
 
 /// Characters of text kept per section for result snippets.
 const SNIPPET_CHARS: usize = 180;
@@ -29,6 +57,7 @@ const IN_TITLE: u32 = 1;
 const IN_HEADING: u32 = 2;
 
 /// A document the index can return.
+#[derive(Clone)]
 pub struct SearchDoc {
     /// Site-root-relative URL, with `#anchor` when the document is a section.
     pub url: String,
@@ -39,22 +68,11 @@ pub struct SearchDoc {
     pub keywords: String,
 }
 
-/// The documents of the whole site, in a stable order.
-pub fn documents(site: &Site, extra: Vec<SearchDoc>) -> Vec<SearchDoc> {
-    let mut docs = Vec::new();
-    for i in 0..site.pages.len() {
-        docs.extend(page_documents(site, i));
-    }
-    docs.extend(glossary_documents(site));
-    docs.extend(extra);
-    docs
-}
-
 /// The documents of page `i`: one per section (none for glossary definitions, which are
 /// indexed as entries of the glossary page).
 pub fn page_documents(site: &Site, i: usize) -> Vec<SearchDoc> {
     let p = &site.pages[i];
-    if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
+    if page_document_count(site, i) == 0 {
         return Vec::new();
     }
     let url = p.route.relative_from(&Route::page(""), site.link_style);
@@ -94,16 +112,31 @@ pub fn page_documents(site: &Site, i: usize) -> Vec<SearchDoc> {
     docs
 }
 
+/// How many documents [`page_documents`] makes of page `i`: one per section, or one for a page
+/// without sections; none for the glossary and its definitions.
+fn page_document_count(site: &Site, i: usize) -> usize {
+    let p = &site.pages[i];
+    if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
+        0
+    } else {
+        p.page.doc.sections.len().max(1)
+    }
+}
+
+/// The glossary's page and its terms, each one document, when the site has a glossary.
+fn glossary_terms(site: &Site) -> Option<(usize, &[crate::glossary::Term])> {
+    let &gp = site.by_path.get("glossary/_index.md")?;
+    Some((gp, site.glossary.glossary.terms()))
+}
+
 fn glossary_documents(site: &Site) -> Vec<SearchDoc> {
     let glossary_url =
         crate::resolve::glossary::route().relative_from(&Route::page(""), site.link_style);
-    let Some(&gp) = site.by_path.get("glossary/_index.md") else {
+    let Some((gp, terms)) = glossary_terms(site) else {
         return Vec::new();
     };
     let title = &site.pages[gp].page.fm.title;
-    site.glossary
-        .glossary
-        .terms()
+    terms
         .iter()
         .map(|t| {
             let definition = site
@@ -124,42 +157,32 @@ fn glossary_documents(site: &Site) -> Vec<SearchDoc> {
         .collect()
 }
 
-/// The index as the file the theme loads.
-pub fn index_file(index: &SearchIndex) -> super::OutFile {
-    super::OutFile {
-        path: INDEX_FILE.into(),
-        bytes: index.to_js().into_bytes(),
-    }
-}
-
-/// The index as the JavaScript the theme loads.
-pub fn index_js(docs: &[SearchDoc]) -> String {
-    SearchIndex::new(docs).to_js()
-}
-
 /// Words of one document with where they were found, sorted by word.
 type DocWords = Vec<(String, u32)>;
 
+/// A result group: a page's sections, or one other document.
+struct Group {
+    title: String,
+    docs: std::ops::Range<usize>,
+}
+
 /// The index in a form that can be patched: `glia serve` replaces one page's documents after
-/// an edit and writes the file again without re-reading the other pages.
+/// an edit and writes the files again without re-reading the other pages.
 ///
-/// Every piece of the output is kept ready-made (each document's row, each word's postings),
-/// so a patch re-encodes only the words and rows the edit touched and the rest is copied.
+/// Each document's row and each word's postings are kept ready-made, so a patch re-encodes
+/// only the words and rows the edit touched and the rest is copied.
 pub struct SearchIndex {
-    titles_json: String,
-    /// Title → position in the titles table (documents refer to titles by position).
-    title_ids: BTreeMap<String, usize>,
+    groups: Vec<Group>,
+    /// Each document's `[url, heading, snippet]`.
     rows: Vec<String>,
-    /// Each document's title, by position in the titles table.
-    title_of: Vec<usize>,
     words: Vec<DocWords>,
     /// Word → (document, flags), by document.
     postings: BTreeMap<String, Vec<(usize, u32)>>,
     /// Word → its `"word":"postings"` entry.
     encoded: BTreeMap<String, String>,
-    /// Page index → its documents (empty for pages without any, and when built from a bare
-    /// list of documents).
-    page_docs: Vec<std::ops::Range<usize>>,
+    /// Page index → its group (none for pages without documents, and when built from bare
+    /// groups of documents).
+    page_groups: Vec<Option<usize>>,
 }
 
 impl SearchIndex {
@@ -169,31 +192,41 @@ impl SearchIndex {
             .into_par_iter()
             .map(|i| page_documents(site, i))
             .collect();
-        let mut docs = Vec::new();
-        let mut page_docs = Vec::with_capacity(per_page.len());
+        let mut page_groups = Vec::with_capacity(per_page.len());
+        let mut groups = Vec::with_capacity(per_page.len() + extra.len());
         for d in per_page {
-            page_docs.push(docs.len()..docs.len() + d.len());
-            docs.extend(d);
+            page_groups.push((!d.is_empty()).then_some(groups.len()));
+            if !d.is_empty() {
+                groups.push(d);
+            }
         }
-        docs.extend(glossary_documents(site));
-        docs.extend(extra);
-        let mut index = SearchIndex::new(&docs);
-        index.page_docs = page_docs;
+        groups.extend(glossary_documents(site).into_iter().map(|d| vec![d]));
+        groups.extend(extra.into_iter().map(|d| vec![d]));
+        let mut index = SearchIndex::new(&groups);
+        index.page_groups = page_groups;
         index
     }
 
     /// Re-reads page `i` after an edit. Returns false, changing nothing, when the edit cannot
-    /// be patched in (its number of sections or its title changed): rebuild the index then.
+    /// be patched in (its number of sections changed): rebuild the index then.
     pub fn update_page(&mut self, site: &Site, i: usize) -> bool {
-        let Some(range) = self.page_docs.get(i).cloned() else {
+        let Some(Some(g)) = self.page_groups.get(i).copied() else {
             return false;
         };
         let docs = page_documents(site, i);
-        docs.len() == range.len() && self.replace(range.start, &docs)
+        let range = self.groups[g].docs.clone();
+        if docs.len() != range.len() {
+            return false;
+        }
+        self.groups[g].title = docs[0].title.clone();
+        self.replace(range.start, &docs);
+        true
     }
 
-    pub fn new(docs: &[SearchDoc]) -> SearchIndex {
-        let words: Vec<DocWords> = docs.par_iter().map(doc_words).collect();
+    /// The index of `groups` of documents, each shown as one result; empty groups are left out.
+    pub fn new(groups: &[Vec<SearchDoc>]) -> SearchIndex {
+        let docs: Vec<&SearchDoc> = groups.iter().flatten().collect();
+        let words: Vec<DocWords> = docs.par_iter().map(|d| doc_words(d)).collect();
         // Gathered in a hash map, borrowing the words, then sorted once: a site has millions
         // of (word, document) pairs, and finding each in an ordered map of tens of thousands
         // of words compared strings some fifteen times per pair (a fifth of a whole build).
@@ -209,52 +242,35 @@ impl SearchIndex {
             .into_iter()
             .map(|(w, list)| (w.to_string(), list))
             .collect();
-        let mut titles: Vec<&str> = Vec::new();
-        let mut title_ids: BTreeMap<String, usize> = BTreeMap::new();
-        let mut rows = Vec::with_capacity(docs.len());
-        let mut title_of = Vec::with_capacity(docs.len());
-        for d in docs {
-            let id = match title_ids.get(d.title.as_str()) {
-                Some(&id) => id,
-                None => {
-                    titles.push(d.title.as_str());
-                    title_ids.insert(d.title.clone(), titles.len() - 1);
-                    titles.len() - 1
+        let rows = docs.par_iter().map(|d| row(d)).collect();
+        let mut start = 0;
+        let groups = groups
+            .iter()
+            .filter(|g| !g.is_empty())
+            .map(|g| {
+                start += g.len();
+                Group {
+                    title: g[0].title.clone(),
+                    docs: start - g.len()..start,
                 }
-            };
-            rows.push(row(d, id));
-            title_of.push(id);
-        }
-        let titles_json =
-            script_safe(serde_json::to_string(&titles).unwrap_or_else(|_| "[]".into()));
+            })
+            .collect();
         let encoded = postings
             .par_iter()
             .map(|(w, list)| (w.clone(), encode(w, list)))
             .collect();
         SearchIndex {
-            titles_json,
-            title_ids,
+            groups,
             rows,
-            title_of,
             words,
             postings,
             encoded,
-            page_docs: Vec::new(),
+            page_groups: Vec::new(),
         }
     }
 
-    /// Replaces documents `at..at + docs.len()` with `docs`. Returns false, changing nothing,
-    /// when that cannot be a patch: the range is out of bounds or a title changed (titles are
-    /// numbered in order of first use, so a changed one could renumber others).
-    fn replace(&mut self, at: usize, docs: &[SearchDoc]) -> bool {
-        let same_titles = self.title_of.get(at..at + docs.len()).is_some_and(|ids| {
-            ids.iter()
-                .zip(docs)
-                .all(|(&id, d)| self.title_ids.get(&d.title) == Some(&id))
-        });
-        if !same_titles {
-            return false;
-        }
+    /// Replaces documents `at..at + docs.len()` (in bounds) with `docs`.
+    fn replace(&mut self, at: usize, docs: &[SearchDoc]) {
         // Only words whose postings change are re-encoded: an edit that adds a sentence
         // touches a few words, while re-encoding every word of the page would re-encode the
         // site-long postings of its most common words.
@@ -285,7 +301,7 @@ impl SearchIndex {
                 }
                 touched.push(w.clone());
             }
-            self.rows[n] = row(d, self.title_ids[&d.title]);
+            self.rows[n] = row(d);
         }
         touched.sort_unstable();
         touched.dedup();
@@ -301,36 +317,163 @@ impl SearchIndex {
                 }
             }
         }
-        true
     }
 
-    pub fn to_js(&self) -> String {
-        const HEAD: &str = "window.gliaSearchIndex={\"titles\":";
-        let len = HEAD.len()
-            + self.titles_json.len()
-            + 32
-            + self.rows.iter().map(|r| r.len() + 1).sum::<usize>()
-            + self.encoded.values().map(|e| e.len() + 1).sum::<usize>();
-        let mut out = String::with_capacity(len);
-        out.push_str(HEAD);
-        out.push_str(&self.titles_json);
-        out.push_str(",\"docs\":[");
-        for (n, r) in self.rows.iter().enumerate() {
-            if n > 0 {
-                out.push(',');
+    /// How many term shards the index has: it follows the number of documents only.
+    pub fn term_shards(&self) -> usize {
+        term_shard_count(self.rows.len())
+    }
+
+    /// The first group of each snippet shard.
+    fn snippet_shard_starts(&self) -> Vec<usize> {
+        snippet_shard_starts(self.groups.iter().map(|g| g.docs.len()))
+    }
+
+    /// The paths of the term shards the theme loads for `query`: for each word, the shard of
+    /// its stem and of the word as typed (they can differ: "ties" stems to "ty").
+    pub fn query_shards(&self, query: &str) -> BTreeSet<String> {
+        let n = self.term_shards();
+        let folded = fold(query);
+        words_of(&folded)
+            .flat_map(|w| [stem(w), w.to_string()])
+            .map(|w| term_shard_path(shard_of(&w, n)))
+            .collect()
+    }
+
+    /// Every file of the index: the manifest, then the term shards, then the snippet shards.
+    pub fn files(&self) -> Vec<super::OutFile> {
+        let n = self.term_shards();
+        let starts = self.snippet_shard_starts();
+        let mut out = Vec::with_capacity(1 + n + starts.len());
+
+        let mut sizes = String::with_capacity(self.groups.len() * 2);
+        for (k, g) in self.groups.iter().enumerate() {
+            if k > 0 {
+                sizes.push(',');
             }
-            out.push_str(r);
+            sizes.push_str(&base36(g.docs.len() as u64));
         }
-        out.push_str("],\"terms\":{");
-        for (n, e) in self.encoded.values().enumerate() {
-            if n > 0 {
-                out.push(',');
+        let mut chunks = String::new();
+        let mut prev = 0;
+        for (k, &s) in starts.iter().enumerate() {
+            if k > 0 {
+                chunks.push(',');
             }
-            out.push_str(e);
+            chunks.push_str(&base36((s - prev) as u64));
+            prev = s;
         }
-        out.push_str("}};\n");
+        out.push(super::OutFile {
+            path: INDEX_FILE.into(),
+            bytes: format!(
+                "window.gliaSearchIndex={{\"prefix\":{PREFIX},\"shards\":{n},\"sizes\":\"{sizes}\",\"chunks\":\"{chunks}\",\"t\":{{}},\"d\":{{}}}};\n"
+            )
+            .into_bytes(),
+        });
+
+        let mut shards: Vec<Vec<&str>> = vec![Vec::new(); n];
+        for (w, e) in &self.encoded {
+            shards[shard_of(w, n)].push(e);
+        }
+        for (k, entries) in shards.iter().enumerate() {
+            let mut js = format!("window.gliaSearchIndex.t[{k}]={{");
+            js.reserve(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 4);
+            for (i, e) in entries.iter().enumerate() {
+                if i > 0 {
+                    js.push(',');
+                }
+                js.push_str(e);
+            }
+            js.push_str("};\n");
+            out.push(super::OutFile {
+                path: term_shard_path(k),
+                bytes: js.into_bytes(),
+            });
+        }
+
+        for (k, &first) in starts.iter().enumerate() {
+            let end = starts.get(k + 1).copied().unwrap_or(self.groups.len());
+            let mut js = format!("window.gliaSearchIndex.d[{k}]=[");
+            for (i, g) in self.groups[first..end].iter().enumerate() {
+                if i > 0 {
+                    js.push(',');
+                }
+                js.push('[');
+                js.push_str(&script_safe(
+                    serde_json::Value::from(g.title.as_str()).to_string(),
+                ));
+                js.push_str(",[");
+                for (j, d) in g.docs.clone().enumerate() {
+                    if j > 0 {
+                        js.push(',');
+                    }
+                    js.push_str(&self.rows[d]);
+                }
+                js.push_str("]]");
+            }
+            js.push_str("];\n");
+            out.push(super::OutFile {
+                path: snippet_shard_path(k),
+                bytes: js.into_bytes(),
+            });
+        }
         out
     }
+}
+
+/// The paths of every file of `site`'s index, as [`SearchIndex::files`] writes them, from the
+/// number of documents of each result group alone: for `resolve::outputs::planned`, before
+/// anything is rendered.
+pub fn planned_files(site: &Site) -> Vec<String> {
+    let pages = (0..site.pages.len()).map(|i| page_document_count(site, i));
+    let glossary = glossary_terms(site).map_or(0, |(_, terms)| terms.len());
+    let references = super::citations::search_doc_count(site);
+    let sizes: Vec<usize> = pages
+        .chain(std::iter::repeat_n(1, glossary + references))
+        .filter(|&n| n > 0)
+        .collect();
+    let shards = term_shard_count(sizes.iter().sum());
+    let snippets = snippet_shard_starts(sizes.iter().copied()).len();
+    std::iter::once(INDEX_FILE.to_string())
+        .chain((0..shards).map(term_shard_path))
+        .chain((0..snippets).map(snippet_shard_path))
+        .collect()
+}
+
+/// The number of term shards of an index of `docs` documents.
+fn term_shard_count(docs: usize) -> usize {
+    (docs / DOCS_PER_TERM_SHARD).max(1).next_power_of_two()
+}
+
+/// The first group of each snippet shard, given each group's number of documents.
+fn snippet_shard_starts(sizes: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut docs = DOCS_PER_SNIPPET_SHARD;
+    for (g, size) in sizes.enumerate() {
+        if docs >= DOCS_PER_SNIPPET_SHARD {
+            starts.push(g);
+            docs = 0;
+        }
+        docs += size;
+    }
+    starts
+}
+
+fn term_shard_path(k: usize) -> String {
+    format!("{SHARD_DIR}/t{k}.js")
+}
+
+fn snippet_shard_path(k: usize) -> String {
+    format!("{SHARD_DIR}/d{k}.js")
+}
+
+/// The term shard of `word` among `shards`: FNV-1a over the code points of its first
+/// [`PREFIX`] characters. `search.js` computes the same.
+pub fn shard_of(word: &str, shards: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in word.chars().take(PREFIX) {
+        h = (h ^ c as u32).wrapping_mul(0x0100_0193);
+    }
+    h as usize % shards
 }
 
 fn doc_words(d: &SearchDoc) -> DocWords {
@@ -352,10 +495,10 @@ fn doc_words(d: &SearchDoc) -> DocWords {
     merged
 }
 
-/// One document's row: `[url, title id, heading, snippet]`.
-fn row(d: &SearchDoc, title_id: usize) -> String {
+/// One document's row: `[url, heading, snippet]` (its group holds the title).
+fn row(d: &SearchDoc) -> String {
     let snippet: String = d.text.chars().take(SNIPPET_CHARS).collect();
-    let json = serde_json::json!([d.url, title_id, d.heading, snippet]).to_string();
+    let json = serde_json::json!([d.url, d.heading, snippet]).to_string();
     script_safe(json)
 }
 
@@ -410,12 +553,14 @@ const STOP: &[&str] = &[
 /// The searchable words of `s`: folded, stemmed, without stop words.
 pub fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
     let folded = fold(s);
+    words_of(&folded).map(stem).collect::<Vec<_>>().into_iter()
+}
+
+/// The words of folded text, without stop words (not yet stemmed).
+fn words_of(folded: &str) -> impl Iterator<Item = &str> {
     folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !STOP.contains(w))
-        .map(stem)
-        .collect::<Vec<_>>()
-        .into_iter()
 }
 
 /// Lower case without diacritics, so "Über" and "uber" meet.
@@ -476,37 +621,91 @@ mod tests {
         assert_eq!(t, ["ketamine", "infusion"]);
     }
 
-    #[test]
-    fn index_is_a_script_that_cannot_be_closed_early() {
-        let docs = vec![SearchDoc {
-            url: "a/".into(),
-            title: "</script> Ketamine".into(),
-            heading: String::new(),
-            text: "infusions".into(),
-            keywords: String::new(),
-        }];
-        let js = index_js(&docs);
-        assert!(js.starts_with("window.gliaSearchIndex="));
-        assert!(!js.contains("</script>"));
-        assert!(js.contains("\"infusion\":\"0\""), "{js}");
-        assert!(js.contains("\"ketamine\":\"1\""), "title flag: {js}");
-    }
-
-    #[test]
-    fn a_patched_index_is_the_index_of_the_patched_documents() {
-        let doc = |title: &str, heading: &str, text: &str| SearchDoc {
+    fn doc(title: &str, heading: &str, text: &str) -> SearchDoc {
+        SearchDoc {
             url: format!("{}/", title.to_lowercase()),
             title: title.into(),
             heading: heading.into(),
             text: text.into(),
             keywords: String::new(),
-        };
+        }
+    }
+
+    fn all_js(index: &SearchIndex) -> String {
+        index
+            .files()
+            .into_iter()
+            .map(|f| format!("// {}\n{}", f.path, String::from_utf8(f.bytes).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn index_is_scripts_that_cannot_be_closed_early() {
+        let index = SearchIndex::new(&[vec![doc("</script> Ketamine", "", "infusions")]]);
+        let files = index.files();
+        assert_eq!(files[0].path, INDEX_FILE);
+        let manifest = String::from_utf8(files[0].bytes.clone()).unwrap();
+        assert!(
+            manifest.starts_with("window.gliaSearchIndex={"),
+            "{manifest}"
+        );
+        // One document: one term shard, one snippet shard.
+        assert_eq!(files.len(), 3);
+        let js = all_js(&index);
+        assert!(!js.contains("</script>"), "{js}");
+        assert!(js.contains("\"infusion\":\"0\""), "{js}");
+        assert!(js.contains("\"ketamine\":\"1\""), "title flag: {js}");
+    }
+
+    #[test]
+    fn a_word_is_in_the_shard_of_its_prefix() {
+        let text: Vec<String> = (0..2000).map(|i| format!("w{i:04}")).collect();
+        let docs: Vec<Vec<SearchDoc>> = text
+            .chunks(10)
+            .map(|c| vec![doc("T", "", &c.join(" "))])
+            .collect();
+        let index = SearchIndex::new(&docs);
+        // 200 documents → 4 term shards.
+        assert_eq!(index.term_shards(), 4);
+        for f in index.files() {
+            let js = String::from_utf8(f.bytes).unwrap();
+            let Some(k) = f.path.strip_prefix("search-index/t") else {
+                continue;
+            };
+            let k: usize = k.trim_end_matches(".js").parse().unwrap();
+            for w in text.iter().filter(|w| js.contains(&format!("\"{w}\""))) {
+                assert_eq!(shard_of(w, 4), k, "{w} in {}", f.path);
+            }
+        }
+        assert_eq!(
+            index.query_shards("W0123 the"),
+            BTreeSet::from([term_shard_path(shard_of("w01", 4))])
+        );
+    }
+
+    #[test]
+    fn sections_of_a_page_share_a_group_and_snippet_shard() {
+        let page: Vec<SearchDoc> = (0..3)
+            .map(|i| doc("Ketamine", &format!("Part {i}"), "Blood pressure."))
+            .collect();
+        let index = SearchIndex::new(&[page, vec![doc("Glossary", "TMS", "Magnets.")]]);
+        let js = all_js(&index);
+        assert!(js.contains("\"sizes\":\"3,1\""), "{js}");
+        assert!(js.contains("\"chunks\":\"0\""), "{js}");
+        assert!(
+            js.contains("[\"Ketamine\",[[\"ketamine/\",\"Part 0\",\"Blood pressure.\"],"),
+            "{js}"
+        );
+    }
+
+    #[test]
+    fn a_patched_index_is_the_index_of_the_patched_documents() {
         let mut docs = vec![
             doc("Ketamine", "", "Ketamine infusions for depression."),
             doc("Ketamine", "Safety", "Blood pressure is checked."),
             doc("TMS", "", "Magnetic pulses </script> for depression."),
         ];
-        let mut index = SearchIndex::new(&docs);
+        let mut index = SearchIndex::new(&[docs.clone()]);
         // Words leave (pressure), arrive (pulse, safety as text) and change flags (safety).
         let patch = [
             doc("Ketamine", "Monitoring", "Pulse and safety are checked."),
@@ -516,11 +715,8 @@ mod tests {
                 "Magnetic pulses for depression </script>, daily.",
             ),
         ];
-        assert!(index.replace(1, &patch));
+        index.replace(1, &patch);
         docs.splice(1.., patch);
-        assert_eq!(index.to_js(), SearchIndex::new(&docs).to_js());
-        // A title that would renumber the titles table is not patched.
-        assert!(!index.replace(0, &[doc("Esketamine", "", "Nasal spray.")]));
-        assert_eq!(index.to_js(), SearchIndex::new(&docs).to_js());
+        assert_eq!(all_js(&index), all_js(&SearchIndex::new(&[docs])));
     }
 }

@@ -109,10 +109,9 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
         crate::render::context::search_route().as_str().into(),
         Generated("the search page"),
     );
-    add(
-        crate::render::search::INDEX_FILE.into(),
-        Generated("the search index"),
-    );
+    for f in crate::render::search::planned_files(site) {
+        add(f, Generated("the search index"));
+    }
     if site.has_code {
         add(
             crate::render::context::SYNTAX_CSS.into(),

@@ -121,6 +121,9 @@ async function visited(page, response) {
   return (h1 || "").trim();
 }
 
+// Search index scripts requested, relative to the site root.
+const searchScripts = new Set();
+
 async function run() {
   const profile = mkdtempSync(join(tmpdir(), "glia-e2e-profile-"));
   let context;
@@ -145,6 +148,8 @@ async function run() {
 
     context.on("request", (req) => {
       summary.requests++;
+      const m = /\/search-index(\.js|\/[td]\d+\.js)$/.exec(new URL(req.url()).pathname);
+      if (m) searchScripts.add(m[0].slice(1));
       if (!inScope(req.url())) summary.foreignRequests.push(req.url());
     });
     context.on("requestfailed", (req) => {
@@ -229,6 +234,24 @@ async function run() {
       .locator(RESULT)
       .evaluateAll((as) => as.map((a) => ({ href: a.getAttribute("href"), text: a.textContent.trim() })));
     step("search", { word, results: results.length, first: results[0] });
+    // The sharded index: the manifest, then only the term shards of what was typed (one per
+    // prefix of up to `prefix` letters, stemmed and as typed) and the snippet shards of the
+    // results shown, never the whole index.
+    const layout = await page.evaluate(() => ({
+      prefix: window.gliaSearchIndex.prefix,
+      shards: window.gliaSearchIndex.shards,
+    }));
+    const loaded = [...searchScripts].sort();
+    const terms = loaded.filter((s) => /\/t\d+\.js$/.test(s));
+    const snippets = loaded.filter((s) => /\/d\d+\.js$/.test(s));
+    step("search scripts", { layout, loaded });
+    if (!loaded.includes("search-index.js")) throw new Error("search did not load search-index.js");
+    if (terms.length < 1 || terms.length > Math.min(layout.shards, 2 * layout.prefix)) {
+      throw new Error(`typing "${word}" loaded ${terms.length} of ${layout.shards} term shards: ${terms}`);
+    }
+    if (snippets.length < 1 || snippets.length > results.length) {
+      throw new Error(`${results.length} results loaded ${snippets.length} snippet shards: ${snippets}`);
+    }
 
     // 4. The first result.
     const target = await firstResult.evaluate((a) => a.href);

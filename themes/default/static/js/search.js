@@ -1,6 +1,9 @@
-/* glia search: plain JavaScript, no network requests. The index is a script file added on
-   first focus, because browsers refuse fetch() on pages opened from disk. fold() and stem()
-   mirror src/render/search.rs: keep them in step. */
+/* glia search: plain JavaScript, no network requests. The index is script files added as
+   needed, because browsers refuse fetch() on pages opened from disk: the manifest
+   (search-index.js) on first focus, then the term shard of each query word's first letters
+   and the snippet shards of the results shown (src/render/search.rs writes them and
+   describes the format). fold(), stem() and the shard of a word mirror src/render/search.rs:
+   keep them in step. */
 (function () {
   "use strict";
   var root = document.documentElement.getAttribute("data-root") || "./";
@@ -27,21 +30,69 @@
       return w && STOP.indexOf(" " + w + " ") < 0;
     });
   }
+  var loaded = {}, waiting = {};
+  /* Adds the script `src` (relative to the site root) once; `done` runs when it has loaded,
+     or failed (a missing shard then reads as empty). */
+  function script(src, done) {
+    if (loaded[src]) return done();
+    if (waiting[src]) return waiting[src].push(done);
+    waiting[src] = [done];
+    var s = document.createElement("script");
+    s.src = root + src;
+    s.onload = s.onerror = function () {
+      var w = waiting[src];
+      loaded[src] = true;
+      delete waiting[src];
+      w.forEach(function (f) { f(); });
+    };
+    document.head.appendChild(s);
+  }
+  function scripts(srcs, done) {
+    var left = srcs.length;
+    if (!left) return done();
+    srcs.forEach(function (src) { script(src, function () { if (--left === 0) done(); }); });
+  }
+  var idx = null, groupStart = null, chunkStart = null;
+  /* The manifest: per result group its number of sections, and the first group of each
+     snippet shard, both as base-36 numbers (the latter as gaps). */
   function load(done) {
-    if (window.gliaSearchIndex) return done();
-    if (!loading) {
-      loading = [];
-      var s = document.createElement("script");
-      s.src = root + "search-index.js";
-      s.onload = function () { loading.forEach(function (f) { f(); }); };
-      document.head.appendChild(s);
+    script("search-index.js", function () {
+      if (!window.gliaSearchIndex) return;
+      if (!idx) {
+        idx = window.gliaSearchIndex;
+        groupStart = [0];
+        idx.sizes.split(",").forEach(function (n) { groupStart.push(groupStart[groupStart.length - 1] + parseInt(n, 36)); });
+        chunkStart = [];
+        var at = 0;
+        idx.chunks.split(",").forEach(function (n) { at += parseInt(n, 36); chunkStart.push(at); });
+      }
+      done();
+    });
+  }
+  /* The last i with list[i] <= v. */
+  function below(list, v) {
+    var lo = 0, hi = list.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (list[mid] <= v) lo = mid; else hi = mid - 1;
     }
-    loading.push(done);
+    return lo;
+  }
+  /* FNV-1a over the code points of the first `prefix` characters. */
+  function shard(w) {
+    var h = 0x811c9dc5, cs = Array.from(w).slice(0, idx.prefix);
+    for (var i = 0; i < cs.length; i++) h = Math.imul(h ^ cs[i].codePointAt(0), 0x01000193) >>> 0;
+    return h % idx.shards;
+  }
+  /* A query word is looked up as stemmed and as typed ("ties" stems to "ty"). */
+  function forms(w) {
+    var st = stem(w);
+    return st === w ? [w] : [st, w];
   }
   var decoded = {};
-  function postings(term) {
+  function postings(term, encoded) {
     if (decoded[term]) return decoded[term];
-    var out = [], doc = 0, parts = window.gliaSearchIndex.terms[term].split(",");
+    var out = [], doc = 0, parts = encoded.split(",");
     for (var i = 0; i < parts.length; i++) {
       var v = parseInt(parts[i], 36);
       doc += Math.floor(v / 4);
@@ -49,32 +100,63 @@
     }
     return (decoded[term] = out);
   }
-  /* Every query word must match (as a word prefix); title hits rank above headings, headings
-     above body text, exact words above prefixes. */
-  function search(q) {
-    var idx = window.gliaSearchIndex, qs = words(q), keys = Object.keys(idx.terms), scores = null;
-    if (!qs.length) return [];
+  /* Every query word must match in the same section (as a word prefix, from `prefix`
+     characters on; a shorter word matches whole words only); title hits rank above headings,
+     headings above body text, exact words above prefixes. The sections of one page are one
+     result, ranked and linked by its best section. */
+  function rank(qs) {
+    var scores = null;
     for (var i = 0; i < qs.length; i++) {
       var raw = qs[i], st = stem(raw), found = {};
-      for (var k = 0; k < keys.length; k++) {
-        var key = keys[k];
-        if (key.lastIndexOf(st, 0) !== 0 && key.lastIndexOf(raw, 0) !== 0) continue;
-        var exact = key === st || key === raw, list = postings(key);
-        for (var j = 0; j < list.length; j++) {
-          var f = list[j][1], sc = (f & 1 ? 10 : 0) + (f & 2 ? 5 : 0) + 1;
-          if (exact) sc *= 2;
-          found[list[j][0]] = Math.max(found[list[j][0]] || 0, sc);
+      forms(raw).forEach(function (f) {
+        var terms = idx.t[shard(f)] || {}, whole = Array.from(f).length < idx.prefix;
+        for (var key in terms) {
+          if (whole ? key !== f : key.lastIndexOf(f, 0) !== 0) continue;
+          var exact = key === st || key === raw, list = postings(key, terms[key]);
+          for (var j = 0; j < list.length; j++) {
+            var fl = list[j][1], sc = (fl & 1 ? 10 : 0) + (fl & 2 ? 5 : 0) + 1;
+            if (exact) sc *= 2;
+            found[list[j][0]] = Math.max(found[list[j][0]] || 0, sc);
+          }
         }
-      }
+      });
       if (scores === null) scores = found;
       else for (var d in scores) scores[d] = d in found ? scores[d] + found[d] : -1;
     }
-    var res = [];
-    for (var d2 in scores) if (scores[d2] > 0) res.push([+d2, scores[d2]]);
-    res.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-    return res.slice(0, 20).map(function (r) {
-      var doc = idx.docs[r[0]];
-      return { url: href(doc[0]), title: idx.titles[doc[1]], heading: doc[2], snippet: doc[3] };
+    var groups = {}, res = [];
+    for (var d2 in scores) {
+      var doc = +d2, score = scores[d2];
+      if (score <= 0) continue;
+      var g = below(groupStart, doc), best = groups[g];
+      if (!best) groups[g] = { group: g, doc: doc, score: score, sections: 1 };
+      else {
+        best.sections++;
+        if (score > best.score || (score === best.score && doc < best.doc)) { best.doc = doc; best.score = score; }
+      }
+    }
+    for (var g2 in groups) res.push(groups[g2]);
+    res.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return res.slice(0, 20);
+  }
+  /* Runs `q` and hands `done` its results, loading the shards it needs first. */
+  function search(q, done) {
+    var qs = words(q);
+    if (!qs.length) return done([]);
+    load(function () {
+      var need = {};
+      qs.forEach(function (w) { forms(w).forEach(function (f) { need["search-index/t" + shard(f) + ".js"] = true; }); });
+      scripts(Object.keys(need), function () {
+        var top = rank(qs), chunks = {};
+        top.forEach(function (r) { chunks["search-index/d" + below(chunkStart, r.group) + ".js"] = true; });
+        scripts(Object.keys(chunks), function () {
+          done(top.map(function (r) {
+            var k = below(chunkStart, r.group), entry = (idx.d[k] || [])[r.group - chunkStart[k]];
+            if (!entry) return null;
+            var row = entry[1][r.doc - groupStart[r.group]];
+            return { url: href(row[0]), title: entry[0], heading: row[1], snippet: row[2], more: r.sections - 1 };
+          }).filter(Boolean));
+        });
+      });
     });
   }
   function href(u) {
@@ -107,6 +189,7 @@
       li.innerHTML = '<a href="' + esc(r.url) + '"' +
         (listbox ? ' role="option" tabindex="-1" id="' + list.id + "-" + i + '"' : "") + '><span class="sr-title">' + esc(r.title) + "</span>" +
         (r.heading ? ' <span class="sr-heading">› ' + esc(r.heading) + "</span>" : "") +
+        (r.more ? ' <span class="sr-more">(+' + r.more + (r.more === 1 ? " section)" : " sections)") + "</span>" : "") +
         (r.snippet ? '<span class="sr-snippet">' + highlight(r.snippet, q) + "…</span>" : "") + "</a>";
       list.appendChild(li);
     });
@@ -129,10 +212,11 @@
       input.setAttribute("aria-activedescendant", items[active].id);
       items[active].scrollIntoView({ block: "nearest" });
     }
+    var seq = 0;
     function run() {
-      var q = input.value.trim();
-      load(function () {
-        var r = q ? search(q) : [];
+      var q = input.value.trim(), mine = ++seq;
+      search(q, function (r) {
+        if (mine !== seq) return; /* a later keystroke's query owns the list */
         render(list, r, q, status);
         active = -1;
         input.removeAttribute("aria-activedescendant");
@@ -159,7 +243,7 @@
     var input = document.getElementById("search-page-q");
     if (input) input.value = q;
     if (!q) return;
-    load(function () { render(box, search(q), q, document.getElementById("search-page-status")); });
+    search(q, function (r) { render(box, r, q, document.getElementById("search-page-status")); });
   }
   document.addEventListener("keydown", function (e) {
     var t = e.target, tag = t && t.tagName;
