@@ -4,8 +4,9 @@
 //
 //   node scripts/search-bytes.mjs PUBLIC_DIR WORD...
 //
-// Prints one JSON line per word: {"query", "results", "scripts", "bytes"}, where scripts are
-// the index files loaded (the manifest included) and bytes their total size.
+// Prints one JSON line per word: {"query", "results", "scripts", "bytes", "snippets"}, where
+// scripts are the index files loaded (the manifest included), bytes their total size and
+// snippets the results' HTML.
 
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -82,7 +83,8 @@ async function measure(query) {
     await new Promise((r) => setTimeout(r, 5));
   }
   const bytes = loaded.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-  return { query, results: results.children.length, scripts: loaded, bytes };
+  const snippets = results.children.map((li) => li.innerHTML);
+  return { query, results: results.children.length, scripts: loaded, bytes, snippets };
 }
 
 for (const q of queries) console.log(JSON.stringify(await measure(q)));

@@ -74,8 +74,13 @@ fn build_site(tmp: &Path, extra: &[&str]) -> PathBuf {
 /// Runs `node e2e.mjs <url>`, killing it after [`BROWSER_TIMEOUT`], and panics with its JSON
 /// summary unless it passed.
 fn run_e2e(url: &str) {
+    run_script("e2e.mjs", url);
+}
+
+/// Runs `node <script> <url>` from `tests/browser` as [`run_e2e`] does.
+fn run_script(script: &str, url: &str) {
     let mut child = Command::new("node")
-        .arg(browser_dir().join("e2e.mjs"))
+        .arg(browser_dir().join(script))
         .arg(url)
         .current_dir(browser_dir())
         .env("CHROMIUM", chromium())
@@ -143,6 +148,34 @@ fn offline_copy_works_from_disk() {
         .unwrap();
     let out = build_site(tmp.path(), &["--offline"]);
     run_e2e(&file_url(&out.join("index.html")));
+}
+
+/// A glossary term on a phone: a tap shows its definition in place, Escape hides it, a second
+/// tap (or a tap with JavaScript off) goes to the term's page; hover and focus still work. See
+/// `tests/browser/glossary.mjs`.
+#[test]
+#[ignore = "needs chromium and npm packages (tests/browser)"]
+fn a_tapped_glossary_term_shows_its_definition() {
+    require_tools();
+    let tmp = tempfile::Builder::new()
+        .prefix("glia-browser-")
+        .tempdir()
+        .unwrap();
+    let out = build_site(tmp.path(), &["--offline"]);
+    let site = Out { dir: out.clone() };
+    let article = site
+        .html_files()
+        .into_iter()
+        .filter(|f| f.starts_with("articles/") && f.matches('/').count() == 2)
+        .find(|f| {
+            !select(
+                &site.html(f),
+                ".prose a.gloss-term[aria-describedby]",
+            )
+            .is_empty()
+        })
+        .expect("an article of the network's site links a glossary term");
+    run_script("glossary.mjs", &file_url(&out.join(article)));
 }
 
 #[test]

@@ -273,6 +273,7 @@ pub fn sections(events: &[Spanned], headings: &[Heading]) -> Vec<SectionText> {
     let mut heading_no = 0;
     let mut in_heading = false;
     let mut in_code = false;
+    let mut skipped = false;
     for (ev, _) in events {
         match ev {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -291,10 +292,18 @@ pub fn sections(events: &[Spanned], headings: &[Heading]) -> Vec<SectionText> {
             Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
+            // A citation placeholder (inline HTML) left out leaves the space before it:
+            // "during treatment [@a]. The" must read "during treatment. The".
+            Event::InlineHtml(_) => skipped = true,
             Event::Text(t) | Event::Code(t) if !in_heading && !in_code => {
                 if let Some(s) = out.last_mut() {
+                    if skipped && t.starts_with(['.', ',', ';', ':', '!', '?', ')']) {
+                        let trimmed = s.text.trim_end().len();
+                        s.text.truncate(trimmed);
+                    }
                     s.text.push_str(t);
                 }
+                skipped = false;
             }
             Event::SoftBreak
             | Event::HardBreak

@@ -47,10 +47,12 @@ pub const PREFIX: usize = 3;
 const DOCS_PER_TERM_SHARD: usize = 64;
 /// A snippet shard holds whole groups, starting a new shard once it has this many documents:
 /// about 10 KB each, so the twenty results of a query load a few hundred KB at most.
-const DOCS_PER_SNIPPET_SHARD: usize = 32;
+const DOCS_PER_SNIPPET_SHARD: usize = 16;
 
-/// Characters of text kept per section for result snippets.
-const SNIPPET_CHARS: usize = 180;
+/// Characters of text kept per section, cut at a word, from which the JavaScript shows a
+/// snippet around the first word the query matched: a word further into a long section than
+/// this is found but not shown.
+const SNIPPET_SOURCE_CHARS: usize = 600;
 
 /// Where a word was found, as bit flags; the JavaScript ranks title and heading hits first.
 const IN_TITLE: u32 = 1;
@@ -495,11 +497,33 @@ fn doc_words(d: &SearchDoc) -> DocWords {
     merged
 }
 
-/// One document's row: `[url, heading, snippet]` (its group holds the title).
+/// One document's row: `[url, heading, text]` (its group holds the title), the text cut at
+/// a word boundary with "…" when longer than [`SNIPPET_SOURCE_CHARS`].
 fn row(d: &SearchDoc) -> String {
-    let snippet: String = d.text.chars().take(SNIPPET_CHARS).collect();
+    let snippet = cut_at_word(&d.text, SNIPPET_SOURCE_CHARS);
     let json = serde_json::json!([d.url, d.heading, snippet]).to_string();
     script_safe(json)
+}
+
+/// `text` cut to at most `chars` characters (plus "…") at the last whitespace before the
+/// limit, never inside a word; unchanged when it is short enough.
+fn cut_at_word(text: &str, chars: usize) -> std::borrow::Cow<'_, str> {
+    let Some((limit, _)) = text.char_indices().nth(chars) else {
+        return text.into();
+    };
+    // The limit itself may fall on a space, which ends the last whole word.
+    let head = &text[..limit];
+    let end = if text[limit..].starts_with(char::is_whitespace) {
+        limit
+    } else {
+        head.rfind(char::is_whitespace).unwrap_or(0)
+    };
+    let kept = text[..end].trim_end();
+    if kept.is_empty() {
+        // One word longer than the limit: cut it at a character rather than show nothing.
+        return format!("{head}…").into();
+    }
+    format!("{kept}…").into()
 }
 
 /// One word's entry: postings as base-36 gaps between document numbers, each shifted left by
@@ -597,7 +621,78 @@ pub fn stem(w: &str) -> String {
     } else if s.len() >= 6 && s.ends_with("ed") {
         s.truncate(s.len() - 2);
     }
-    s
+    spelling(&s)
+}
+
+/// Endings after "our" that keep the British spelling a variant of the American one:
+/// "behavioural", "favourable", "colourful"; "our" alone ends "tumour" (plurals and "-ed",
+/// "-ing" are stemmed off first).
+const OUR_ENDINGS: &[&str] = &[
+    "", "al", "ally", "able", "ably", "ite", "ful", "less", "hood", "er", "ism", "ist", "y",
+];
+
+/// British medical spellings folded to the American ones, on a stemmed ASCII word, so
+/// "anaesthesia" and "anesthesia" meet. Each rule is narrow enough to leave unrelated words
+/// apart:
+/// - "ae" → "e" everywhere: haem-, paediatric, aetiology, leukaemia (and "aerial" → "erial",
+///   which meets nothing);
+/// - "oe" → "e" at the start (oedema, oesophagus, oestrogen), before "a" or "o" (diarrhoea,
+///   dyspnoea, homoeopathy) and in "coel", "foet" (coeliac, foetal), so "does", "shoe",
+///   "poet" stay apart from "des", "she", "pet";
+/// - "iz"/"yz" → "is"/"ys" after at least three letters, before "e", "a", "i" or at the end
+///   (organize, organization, randomized → "randomiz", analyze), so "size" and "prize" stay;
+/// - "our" → "or" after at least two letters at the end or before an ending of
+///   [`OUR_ENDINGS`] (behaviour, behavioural, tumour, odour), so "four", "hour", "your",
+///   "pour" and "journal" stay.
+///
+/// `search.js`'s `spelling` is the same rules: keep them in step.
+pub fn spelling(w: &str) -> String {
+    let b = w.as_bytes();
+    let mut out = String::with_capacity(w.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        let after = b.get(i + 2).copied();
+        if c == b'a' && next == Some(b'e') {
+            out.push('e');
+            i += 2;
+            continue;
+        }
+        if c == b'o' && next == Some(b'e') {
+            let fold = i == 0
+                || matches!(after, Some(b'a' | b'o'))
+                || (i == 1 && matches!((b[0], after), (b'c', Some(b'l')) | (b'f', Some(b't'))));
+            if fold {
+                out.push('e');
+                i += 2;
+                continue;
+            }
+        }
+        if (c == b'i' || c == b'y')
+            && next == Some(b'z')
+            && i >= 3
+            && matches!(after, None | Some(b'e' | b'a' | b'i'))
+        {
+            out.push(c as char);
+            out.push('s');
+            i += 2;
+            continue;
+        }
+        if c == b'o'
+            && next == Some(b'u')
+            && after == Some(b'r')
+            && i >= 2
+            && OUR_ENDINGS.contains(&&w[i + 3..])
+        {
+            out.push_str("or");
+            out.push_str(&w[i + 3..]);
+            return out;
+        }
+        out.push(c as char);
+        i += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -612,6 +707,58 @@ mod tests {
         assert_eq!(stem("monitoring"), "monitor");
         assert_eq!(stem("monitored"), "monitor");
         assert_eq!(stem("status"), "status");
+    }
+
+    #[test]
+    fn british_spellings_meet_american_ones() {
+        let same = [
+            ("anaesthesia", "anesthesia"),
+            ("haemorrhage", "hemorrhage"),
+            ("paediatric", "pediatric"),
+            ("oesophagus", "esophagus"),
+            ("oedema", "edema"),
+            ("diarrhoea", "diarrhea"),
+            ("coeliac", "celiac"),
+            ("foetal", "fetal"),
+            ("homoeopathy", "homeopathy"),
+            ("organise", "organize"),
+            ("organised", "organized"),
+            ("organising", "organizing"),
+            ("organisation", "organization"),
+            ("randomisations", "randomizations"),
+            ("analyse", "analyze"),
+            ("behaviour", "behavior"),
+            ("behavioural", "behavioral"),
+            ("tumours", "tumors"),
+            ("favourite", "favorite"),
+            ("odour", "odor"),
+        ];
+        for (gb, us) in same {
+            assert_eq!(stem(gb), stem(us), "{gb} / {us}");
+        }
+        // Unrelated words stay apart.
+        let apart = [
+            ("does", "des"),
+            ("shoe", "she"),
+            ("poet", "pet"),
+            ("four", "for"),
+            ("hour", "hor"),
+            ("pour", "por"),
+            ("journal", "jornal"),
+            ("size", "sise"),
+            ("prize", "prise"),
+        ];
+        for (a, b) in apart {
+            assert_ne!(stem(a), stem(b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn snippet_text_is_cut_between_words() {
+        assert_eq!(cut_at_word("short text", 600), "short text");
+        assert_eq!(cut_at_word("ketamine infusions help", 14), "ketamine…");
+        assert_eq!(cut_at_word("ketamine infusions help", 8), "ketamine…");
+        assert_eq!(cut_at_word("ketamine", 4), "keta…");
     }
 
     #[test]

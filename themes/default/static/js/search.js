@@ -23,7 +23,31 @@
     else if (/s$/.test(s) && !/(ss|us|is)$/.test(s)) s = s.slice(0, -1);
     if (s.length >= 7 && /ing$/.test(s)) s = s.slice(0, -3);
     else if (s.length >= 6 && /ed$/.test(s)) s = s.slice(0, -2);
-    return s;
+    return spelling(s);
+  }
+  var OUR = " al ally able ably ite ful less hood er ism ist y ";
+  /* British spellings folded to American ones (anaesthesia, oedema, organise, behaviour):
+     the rules of spelling() in src/render/search.rs, which says why each is this narrow. */
+  function spelling(w) {
+    var out = "", i = 0;
+    while (i < w.length) {
+      var c = w[i], next = w[i + 1], after = w[i + 2];
+      if (c === "a" && next === "e") { out += "e"; i += 2; continue; }
+      if (c === "o" && next === "e" && (i === 0 || after === "a" || after === "o" ||
+          (i === 1 && ((w[0] === "c" && after === "l") || (w[0] === "f" && after === "t"))))) {
+        out += "e"; i += 2; continue;
+      }
+      if ((c === "i" || c === "y") && next === "z" && i >= 3 &&
+          (after === undefined || after === "e" || after === "a" || after === "i")) {
+        out += c + "s"; i += 2; continue;
+      }
+      var rest = w.slice(i + 3);
+      if (c === "o" && next === "u" && after === "r" && i >= 2 && (rest === "" || OUR.indexOf(" " + rest + " ") >= 0)) {
+        return out + "or" + rest;
+      }
+      out += c; i++;
+    }
+    return out;
   }
   function words(q) {
     return fold(q).split(/[^\p{L}\p{N}]+/u).filter(function (w) {
@@ -169,12 +193,31 @@
   function esc(s) {
     return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
+  /* Whether the text word `w` is one the query words `qs` (stemmed) match: as written or
+     stemmed, so "anaesthesia" matches a search for "anesthesia". */
+  function matches(w, qs) {
+    var f = fold(w).replace(/[^\p{L}\p{N}]/gu, ""), st = f && stem(f);
+    for (var i = 0; i < qs.length; i++) if (f && (f.lastIndexOf(qs[i], 0) === 0 || st.lastIndexOf(qs[i], 0) === 0)) return true;
+    return false;
+  }
+  var SNIPPET = 180, BEFORE = 60;
+  /* About SNIPPET characters of a section's text around the first word the query matches (its
+     start when none does), cut between words, "…" where text was left out. */
+  function excerpt(text, q) {
+    var qs = words(q).map(stem), ws = text.split(/\s+/).filter(Boolean), at = [], pos = 0, hit = 0;
+    ws.forEach(function (w) { pos = text.indexOf(w, pos); at.push(pos); pos += w.length; });
+    for (var i = 0; i < ws.length; i++) if (matches(ws[i], qs)) { hit = i; break; }
+    var first = hit;
+    while (first > 0 && at[hit] - at[first - 1] <= BEFORE) first--;
+    var last = first;
+    while (last + 1 < ws.length && at[last + 1] + ws[last + 1].length - at[first] <= SNIPPET) last++;
+    var out = ws.slice(first, last + 1).join(" ");
+    return (first > 0 ? "…" : "") + out + (last + 1 < ws.length && out.slice(-1) !== "…" ? "…" : "");
+  }
   function highlight(text, q) {
     var qs = words(q).map(stem);
     return text.split(/(\s+)/).map(function (w) {
-      var f = fold(w).replace(/[^\p{L}\p{N}]/gu, "");
-      for (var i = 0; i < qs.length; i++) if (f && f.lastIndexOf(qs[i], 0) === 0) return "<mark>" + esc(w) + "</mark>";
-      return esc(w);
+      return matches(w, qs) ? "<mark>" + esc(w) + "</mark>" : esc(w);
     }).join("");
   }
   /* In the header's listbox each result link is itself the option (an option may not contain
@@ -190,7 +233,7 @@
         (listbox ? ' role="option" tabindex="-1" id="' + list.id + "-" + i + '"' : "") + '><span class="sr-title">' + esc(r.title) + "</span>" +
         (r.heading ? ' <span class="sr-heading">› ' + esc(r.heading) + "</span>" : "") +
         (r.more ? ' <span class="sr-more">(+' + r.more + (r.more === 1 ? " section)" : " sections)") + "</span>" : "") +
-        (r.snippet ? '<span class="sr-snippet">' + highlight(r.snippet, q) + "…</span>" : "") + "</a>";
+        (r.snippet ? '<span class="sr-snippet">' + highlight(excerpt(r.snippet, q), q) + "</span>" : "") + "</a>";
       list.appendChild(li);
     });
     if (status) status.textContent = q ? results.length + (results.length === 1 ? " result" : " results") + " for " + q : "";

@@ -1,4 +1,6 @@
-/* glia colour-scheme toggle. Without a choice the page follows prefers-color-scheme; the
+/* glia theme behaviour: the colour-scheme toggle, and glossary definitions on a tap.
+
+   Colour scheme. Without a choice the page follows prefers-color-scheme; the
    button sets data-theme on <html> and remembers it in localStorage when that is allowed.
    Loaded (not deferred) in <head>, so the remembered choice applies before the first paint;
    the button is wired once the document is parsed. A file, not an inline script, so the
@@ -15,6 +17,7 @@
   } else {
     wire();
   }
+  glossary();
   function wire() {
     var button = document.querySelector(".theme-toggle");
     if (!button) return;
@@ -40,5 +43,48 @@
     if (media && media.addEventListener) media.addEventListener("change", show);
     button.hidden = false;
     show();
+  }
+  /* Glossary terms (<span class="gloss"><a class="gloss-term" aria-describedby> + the
+     tooltip). Hover and focus show the definition with CSS alone; a phone has neither, so a
+     tap on a term shows its definition in place and a second tap on it follows the link to
+     the term's page (the first tap alone, without JavaScript). A tap elsewhere closes it.
+     Escape hides whatever definition is showing, even under the pointer or focus, until the
+     pointer leaves or focus moves (WCAG 1.4.13: dismissible). Listeners on the document, so
+     they work before the body is parsed. */
+  function glossary() {
+    var touch = false;
+    function wrapper(el) {
+      return el && el.closest ? el.closest(".gloss") : null;
+    }
+    function closeAll(except) {
+      Array.prototype.forEach.call(document.querySelectorAll(".gloss-open"), function (g) {
+        if (g !== except) g.classList.remove("gloss-open");
+      });
+    }
+    document.addEventListener("pointerdown", function (e) {
+      touch = e.pointerType === "touch" || e.pointerType === "pen";
+    }, true);
+    document.addEventListener("click", function (e) {
+      var g = wrapper(e.target), term = g && e.target.closest(".gloss-term");
+      closeAll(g);
+      if (!term || !touch || !term.hasAttribute("aria-describedby")) return;
+      if (g.classList.contains("gloss-open") && !g.classList.contains("gloss-hide")) return;
+      e.preventDefault();
+      g.classList.remove("gloss-hide");
+      g.classList.add("gloss-open");
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      Array.prototype.forEach.call(document.querySelectorAll(".gloss-open, .gloss:hover, .gloss:focus-within"), function (g) {
+        g.classList.remove("gloss-open");
+        g.classList.add("gloss-hide");
+      });
+    });
+    function unhide(e) {
+      var g = wrapper(e.target);
+      if (g && !g.contains(e.relatedTarget)) g.classList.remove("gloss-hide");
+    }
+    document.addEventListener("mouseout", unhide);
+    document.addEventListener("focusout", unhide);
   }
 })();
