@@ -179,6 +179,10 @@ pub struct FrontMatter {
     /// Diagnostic codes `glia check` should not report for this page (`[uncited-claims]`).
     #[serde(default, deserialize_with = "one_or_many")]
     pub allow: Vec<String>,
+    /// The pages shown as "Related", by their Markdown files (`[other.md]`), instead of the
+    /// automatic list (`resolve::related`).
+    #[serde(default)]
+    pub related: Option<Vec<String>>,
 }
 
 /// Accepts `authors: A` as well as `authors: [A, B]`: both are natural to write. A visitor

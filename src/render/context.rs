@@ -104,6 +104,8 @@ pub struct PageCtx {
     pub section: Option<Link>,
     pub prev: Option<Link>,
     pub next: Option<Link>,
+    /// The "Related" pages (`resolve::related`), on the page's first listing page only.
+    pub related: Vec<ListItem>,
     /// For the home page and sections: the pages listed.
     pub children: Vec<ListItem>,
     pub has_code: bool,
@@ -429,6 +431,10 @@ pub fn page_context_at<'s>(
         section: p.section.map(|s| link(site, from, s)),
         prev: p.prev.map(|s| link(site, from, s)),
         next: p.next.map(|s| link(site, from, s)),
+        related: match site.related.get(i) {
+            Some(list) if first => list.iter().map(|&r| list_item(site, from, r)).collect(),
+            _ => Vec::new(),
+        },
         // Render fills in the listing's page.
         children: Vec::new(),
         has_code: p.page.doc.has_code,
@@ -666,6 +672,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         section: None,
         prev: None,
         next: None,
+        related: Vec::new(),
         children: Vec::new(),
         has_code: false,
         terms_html: String::new(),

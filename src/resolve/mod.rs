@@ -14,6 +14,7 @@ pub mod citations;
 pub mod glossary;
 mod mistyped;
 pub mod outputs;
+pub mod related;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{closest, did_you_mean, display_name, Diagnostic};
@@ -57,6 +58,8 @@ pub struct Site {
     pub has_code: bool,
     pub glossary: glossary::GlossaryIndex,
     pub citations: citations::CitationIndex,
+    /// Each page's "Related" pages (`related.rs`); empty for most pages that are not articles.
+    pub related: Vec<Vec<usize>>,
     /// Content paths of drafts left out of this build (links to them get a precise error).
     pub drafts: BTreeSet<String>,
     /// Every output path this build writes ([`outputs::planned`]), each from one producer.
@@ -181,6 +184,17 @@ pub fn resolve(
     );
     diags.extend(glossary_diags);
     diags.extend(citation_diags);
+    let (related, related_diags) = related::compute(
+        &pages,
+        &related::Inputs {
+            articles: &articles,
+            terms_by_page: &glossary.used_by_page,
+            cited_in: &citations.cited_in,
+            by_path: &by_path,
+            drafts: &drafts,
+        },
+    );
+    diags.extend(related_diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
     let mut site = Site {
         config,
@@ -196,6 +210,7 @@ pub fn resolve(
         has_code,
         glossary,
         citations,
+        related,
         drafts,
         outputs: BTreeSet::new(),
     };
