@@ -13,7 +13,13 @@
 //! - an article's front-matter (title, dates, weight, summary, …): also the home page and
 //!   section listings (every page of them), the article's old and new neighbours, the tag
 //!   and audience pages, the reference index, the glossary's A–Z page, the pages of the
-//!   terms it uses, and the feeds, all of which show it.
+//!   terms it uses, and the feeds, all of which show it;
+//! - either of the two above when they can change "Related" lists (`resolve::related`: an
+//!   article's tags, `related:` or glossary terms): every list is computed again, which is
+//!   cheap next to a render since it reads only inverted lists, and the pages whose list
+//!   changed are rendered, with every page listing the article when its front-matter
+//!   changed (its title and summary show there). A `related:` value naming no page is an
+//!   error of the patch, as it is of a build.
 //!
 //! Everything else compiles the whole site again, exactly as `glia build` would: a change to
 //! headings (other pages link to them), citation keys, code blocks (the site's highlighting
@@ -205,6 +211,46 @@ impl Session {
         if rendered.is_empty() {
             return Ok(Vec::new());
         }
+        // Related lists follow tags, glossary terms and cited works (citation keys are fixed
+        // in a patch): after a front-matter edit or a change in the terms used, every list is
+        // computed again, and the pages whose list changed are rendered, with the pages that
+        // list an edited article by title when its front-matter changed.
+        let mut related_before = None;
+        let mut related_changed = Vec::new();
+        if undo
+            .iter()
+            .any(|(i, old)| old.front_matter || last.site.glossary.used_by_page[*i] != old.used)
+        {
+            let site = &last.site;
+            let (related, d) = resolve::related::compute(
+                &site.pages,
+                &resolve::related::Inputs {
+                    articles: &site.articles,
+                    terms_by_page: &site.glossary.used_by_page,
+                    cited_in: &site.citations.cited_in,
+                    by_path: &site.by_path,
+                    drafts: &site.drafts,
+                },
+            );
+            if d.iter().any(Diagnostic::is_error) {
+                for (i, old) in undo.into_iter().rev() {
+                    old.restore(&mut last.site, i);
+                }
+                let mut errors = d;
+                errors.extend(std::mem::take(warnings).sorted());
+                self.pending = edits;
+                return Err(Refused::Errors(errors));
+            }
+            related_changed = (0..related.len())
+                .filter(|&p| {
+                    related[p] != site.related[p]
+                        || undo
+                            .iter()
+                            .any(|(i, old)| old.front_matter && related[p].contains(i))
+                })
+                .collect();
+            related_before = Some(std::mem::replace(&mut last.site.related, related));
+        }
         mark("parse+resolve");
         let site = &last.site;
         // A front-matter edit shows wherever the article is listed or named.
@@ -236,6 +282,7 @@ impl Session {
                 site.glossary.definitions.get(slug).copied()
             }));
         }
+        which.extend(related_changed);
         let which: Vec<usize> = which.into_iter().collect();
         let mut rendered_files = last.renderer.render_pages(site, &which);
         if listings {
@@ -249,6 +296,9 @@ impl Session {
             Err(d) => {
                 for (i, old) in undo.into_iter().rev() {
                     old.restore(&mut last.site, i);
+                }
+                if let Some(related) = related_before {
+                    last.site.related = related;
                 }
                 self.pending = edits;
                 return Err(Refused::Errors(d));

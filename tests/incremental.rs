@@ -412,3 +412,48 @@ fn term_pages_follow_edits_and_a_listing_page_that_comes_or_goes_needs_a_full_bu
     ));
     s.assert_same_as_build(&fx, "a retitled article on a term's pages");
 }
+
+/// "Related" lists name other articles by title and follow their tags and terms: an edit to
+/// one article's title or tags changes the pages of articles that are not its neighbours or
+/// listings, and a patch renders them as a full build does.
+#[test]
+fn related_lists_follow_title_and_tag_edits() {
+    let fx = fixture();
+    // Articles sharing the tag `ketamine` with a, dated so that some are not a's neighbours.
+    for (name, date) in [("c", "2026-02-01"), ("d", "2026-03-01"), ("e", "2026-04-01")] {
+        fx.write(
+            &format!("content/articles/{name}.md"),
+            format!("---\ntitle: \"Article {name}\"\ndate: {date}\ntags: [ketamine]\n---\nText.\n"),
+        );
+    }
+    let mut s = Served::start(&fx);
+    let listed_in_e = s.files["articles/e/index.html"].clone();
+    assert!(
+        String::from_utf8_lossy(&listed_in_e).contains(">Ketamine</a>"),
+        "e's related list should name a"
+    );
+    let retitled = article("Ketamine infusions", "ketamine", A_BODY);
+    assert!(matches!(
+        s.edit(&fx, "content/articles/a.md", &retitled).unwrap(),
+        Kind::Patch(_)
+    ));
+    s.assert_same_as_build(&fx, "a new title of a related article");
+    // b takes the tag: the lists of c, d and e now have b.
+    let b = article("Esketamine", "esketamine, ketamine", B_BODY);
+    assert!(matches!(
+        s.edit(&fx, "content/articles/b.md", &b).unwrap(),
+        Kind::Patch(_)
+    ));
+    s.assert_same_as_build(&fx, "a tag shared with related articles");
+    // `related:` naming no page is an error of the patch; naming one replaces the list.
+    let chosen = |list: &str| retitled.replacen("---\n", &format!("---\nrelated: [{list}]\n"), 1);
+    let err = s
+        .edit(&fx, "content/articles/a.md", &chosen("nope.md"))
+        .unwrap_err();
+    assert!(err.contains("broken-related"), "{err}");
+    assert!(matches!(
+        s.edit(&fx, "content/articles/a.md", &chosen("e.md")).unwrap(),
+        Kind::Patch(_)
+    ));
+    s.assert_same_as_build(&fx, "a related: list");
+}
