@@ -167,13 +167,7 @@ fn a_tapped_glossary_term_shows_its_definition() {
         .html_files()
         .into_iter()
         .filter(|f| f.starts_with("articles/") && f.matches('/').count() == 2)
-        .find(|f| {
-            !select(
-                &site.html(f),
-                ".prose a.gloss-term[aria-describedby]",
-            )
-            .is_empty()
-        })
+        .find(|f| !select(&site.html(f), ".prose a.gloss-term[aria-describedby]").is_empty())
         .expect("an article of the network's site links a glossary term");
     run_script("glossary.mjs", &file_url(&out.join(article)));
 }

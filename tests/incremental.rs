@@ -420,7 +420,11 @@ fn term_pages_follow_edits_and_a_listing_page_that_comes_or_goes_needs_a_full_bu
 fn related_lists_follow_title_and_tag_edits() {
     let fx = fixture();
     // Articles sharing the tag `ketamine` with a, dated so that some are not a's neighbours.
-    for (name, date) in [("c", "2026-02-01"), ("d", "2026-03-01"), ("e", "2026-04-01")] {
+    for (name, date) in [
+        ("c", "2026-02-01"),
+        ("d", "2026-03-01"),
+        ("e", "2026-04-01"),
+    ] {
         fx.write(
             &format!("content/articles/{name}.md"),
             format!("---\ntitle: \"Article {name}\"\ndate: {date}\ntags: [ketamine]\n---\nText.\n"),
@@ -452,7 +456,8 @@ fn related_lists_follow_title_and_tag_edits() {
         .unwrap_err();
     assert!(err.contains("broken-related"), "{err}");
     assert!(matches!(
-        s.edit(&fx, "content/articles/a.md", &chosen("e.md")).unwrap(),
+        s.edit(&fx, "content/articles/a.md", &chosen("e.md"))
+            .unwrap(),
         Kind::Patch(_)
     ));
     s.assert_same_as_build(&fx, "a related: list");

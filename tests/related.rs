@@ -141,7 +141,9 @@ fn an_unknown_related_path_is_an_error_at_the_value() {
         "content/articles/a.md",
         "---\ntitle: A\ntags: [x, y]\nrelated: [e.md, bb.md]\n---\nAbout sleep.\n",
     )]);
-    let diags = fx.build().expect_err("an unknown related page must fail the build");
+    let diags = fx
+        .build()
+        .expect_err("an unknown related page must fail the build");
     let d = diags
         .iter()
         .find(|d| d.code == "broken-related")

@@ -142,7 +142,9 @@ fn long_section_text_is_cut_at_a_word() {
         .iter()
         .find(|t| t.starts_with("word word"))
         .unwrap_or_else(|| panic!("no snippet of the long page: {texts:?}"));
-    let kept = t.strip_suffix('…').unwrap_or_else(|| panic!("no ellipsis: {t:?}"));
+    let kept = t
+        .strip_suffix('…')
+        .unwrap_or_else(|| panic!("no ellipsis: {t:?}"));
     assert!(
         kept.split(' ').all(|w| w == "word" || w == "ketamine"),
         "a word was cut: {t:?}"
@@ -162,7 +164,11 @@ fn js_search(out: &Out, queries: &[&str]) -> Vec<serde_json::Value> {
         .args(queries)
         .output()
         .unwrap();
-    assert!(o.status.success(), "search-bytes.mjs failed: {}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "search-bytes.mjs failed: {}",
+        stderr(&o)
+    );
     stdout(&o)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

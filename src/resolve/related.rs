@@ -194,10 +194,9 @@ fn chosen(
                     did_you_mean(t, pages.filter(|p| p.ends_with(".md")))
                 });
                 let help = match near {
-                    Some(s) => format!(
-                        "did you mean `{}`?",
-                        relative_source(&page.content_path, s)
-                    ),
+                    Some(s) => {
+                        format!("did you mean `{}`?", relative_source(&page.content_path, s))
+                    }
                     None => "name the page's .md file, relative to this page as a Markdown link \
                              to it would be"
                         .into(),
@@ -215,4 +214,40 @@ fn chosen(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_is_read_only_around_the_article() {
+        // One tag on 1,000 articles: article 500 scores only the LIST_CAP around it, and
+        // the ties go to the first of those.
+        let list: Vec<usize> = (0..1000).collect();
+        let got = best(500, &[(TAG_WEIGHT, &list)]);
+        let start = 500 - LIST_CAP / 2;
+        assert_eq!(got, (start..start + MAX_RELATED).collect::<Vec<_>>());
+        // At the ends the window stays LIST_CAP wide.
+        assert_eq!(best(0, &[(TAG_WEIGHT, &list)]), [1, 2, 3, 4, 5]);
+        let last = best(999, &[(TAG_WEIGHT, &list)]);
+        assert_eq!(last[0], 1000 - LIST_CAP);
+    }
+
+    #[test]
+    fn scores_add_up_and_ties_go_to_the_first_page() {
+        let tag = [1, 2, 3];
+        let work = [1, 3];
+        let term = [1, 2, 3, 4];
+        let got = best(
+            1,
+            &[
+                (TAG_WEIGHT, &tag),
+                (WORK_WEIGHT, &work),
+                (TERM_WEIGHT, &term),
+            ],
+        );
+        // 3: 3 + 2 + 1; 2: 3 + 1; 4: 1.
+        assert_eq!(got, [3, 2, 4]);
+    }
 }
