@@ -1,5 +1,7 @@
 //! The `glia` command line. Thin: parses arguments and prints; the work is in the library.
 
+#![allow(unused_crate_dependencies)] // the library uses the package's dependencies
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

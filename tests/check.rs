@@ -1,5 +1,7 @@
 //! `glia check`: each rule in human and JSON form, `--allow`, and exit codes.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use common::{glia, repo_root, site, stdout, SMALL_SITE_YAML};

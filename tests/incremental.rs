@@ -3,6 +3,8 @@
 //! edit to an article's body must be a patch of that article (plus what depends on it), not a
 //! whole build.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -1,5 +1,7 @@
 //! `glia init` and `glia new article`.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use common::{glia, stdout};

@@ -4,10 +4,6 @@
 //! this module walks hayagriva's result tree and writes HTML itself: every string from a
 //! reference is escaped here, and formatting becomes elements and classes a theme can style.
 
-// Styles are loaded once per build: the size of the rare error value does not matter, and
-// returning the project's plain `Diagnostic` keeps callers simple.
-#![allow(clippy::result_large_err)]
-
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;

@@ -303,32 +303,7 @@ fn nav_and_footer(
     from: &Route,
     url_for: &dyn Fn(&Route) -> String,
 ) -> (Vec<Link>, Vec<Link>) {
-    let mut top: Vec<&SitePage> = site
-        .pages
-        .iter()
-        .filter(|p| {
-            !p.page.content_path.contains('/')
-                || matches!(p.page.kind, Kind::Section | Kind::Glossary)
-        })
-        .filter(|p| {
-            matches!(p.page.kind, Kind::Page | Kind::Glossary)
-                || (p.page.kind == Kind::Section && p.section == site.home)
-        })
-        .collect();
-    // Sections first, then the glossary, then standalone pages (about), each by weight.
-    let rank = |k: Kind| match k {
-        Kind::Section => 0,
-        Kind::Glossary => 1,
-        _ => 2,
-    };
-    top.sort_by(|a, b| {
-        let wa = a.page.fm.weight.unwrap_or(i64::MAX);
-        let wb = b.page.fm.weight.unwrap_or(i64::MAX);
-        rank(a.page.kind)
-            .cmp(&rank(b.page.kind))
-            .then(wa.cmp(&wb))
-            .then_with(|| a.page.fm.title.cmp(&b.page.fm.title))
-    });
+    let top: Vec<&SitePage> = site.menu.iter().map(|&i| &site.pages[i]).collect();
     let mk = |p: &SitePage| Link {
         title: p.page.fm.title.clone(),
         url: url_for(&p.route),

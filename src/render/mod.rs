@@ -496,7 +496,7 @@ impl Renderer {
             absolute: false,
         };
         let mut ctx = context::synthetic_context(site, &spec);
-        ctx.tags = Some(listing::tags_context(site, &spec.route, None));
+        ctx.tags = Some(listing::tags_context(site, &tags, &spec.route, None));
         out.extend(pass_on(
             self.render_template("tags.html", &ctx, &spec.route),
             sink,
@@ -517,6 +517,7 @@ impl Renderer {
                 let mut ctx = context::synthetic_context(site, &spec);
                 ctx.tags = Some(listing::tags_context(
                     site,
+                    &tags,
                     &spec.route,
                     Some((slug, paged.items)),
                 ));

@@ -51,6 +51,8 @@ pub struct Site {
     pub home: Option<usize>,
     /// All articles, in display order.
     pub articles: Vec<usize>,
+    /// The top-level pages every page's header and footer link to, in [`menu`] order.
+    pub menu: Vec<usize>,
     /// Date shown as "Last updated" in every footer: from `SOURCE_DATE_EPOCH`, else the newest content date, so
     /// identical input gives identical output.
     pub build_date: Option<Date>,
@@ -182,6 +184,7 @@ pub fn resolve(
     diags.extend(glossary_diags);
     diags.extend(citation_diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
+    let menu = menu(&pages, home);
     let mut site = Site {
         config,
         pages,
@@ -192,6 +195,7 @@ pub fn resolve(
         by_path,
         home,
         articles,
+        menu,
         build_date,
         has_code,
         glossary,
@@ -235,6 +239,39 @@ fn favicon_problem(site: &Site) -> Option<Diagnostic> {
     )
     .with_help(help);
     Some(site.config.at_setting("favicon", d))
+}
+
+/// The pages of the site's menu, in order: top-level sections, then the glossary, then
+/// standalone pages (about, the disclaimer), each by weight, then title. Only front-matter
+/// outside articles decides it, which `glia serve` never patches: computed once here rather
+/// than on each of the site's pages.
+fn menu(pages: &[SitePage], home: Option<usize>) -> Vec<usize> {
+    let mut top: Vec<usize> = (0..pages.len())
+        .filter(|&i| {
+            let p = &pages[i];
+            match p.page.kind {
+                Kind::Section => p.section == home,
+                Kind::Glossary => true,
+                Kind::Page => !p.page.content_path.contains('/'),
+                _ => false,
+            }
+        })
+        .collect();
+    let rank = |k: Kind| match k {
+        Kind::Section => 0,
+        Kind::Glossary => 1,
+        _ => 2,
+    };
+    top.sort_by(|&a, &b| {
+        let (a, b) = (&pages[a].page, &pages[b].page);
+        let wa = a.fm.weight.unwrap_or(i64::MAX);
+        let wb = b.fm.weight.unwrap_or(i64::MAX);
+        rank(a.kind)
+            .cmp(&rank(b.kind))
+            .then(wa.cmp(&wb))
+            .then_with(|| a.fm.title.cmp(&b.fm.title))
+    });
+    top
 }
 
 /// Orders each section's pages and the site's articles (weight, then newest first, then
