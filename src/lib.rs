@@ -17,6 +17,7 @@ pub mod load;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod review;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
