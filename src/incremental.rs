@@ -18,8 +18,9 @@
 //! Everything else compiles the whole site again, exactly as `glia build` would: a change to
 //! headings (other pages link to them), citation keys, code blocks (the site's highlighting
 //! stylesheet), a slug, a draft flag or inline references; a front-matter edit that changes
-//! the site's newest date ("Last updated" on every page) or its set of tags (a tag page comes or
-//! goes) or adds or removes a page of a topic's or an audience's listing, or a change in the
+//! the site's newest date ("Last updated" on every page), its set of tags (a tag page comes or
+//! goes) or an article's `image:`, or adds or removes a page of a topic's or an audience's
+//! listing; an edit on a later day than the last build (reviews fall due); or a change in the
 //! terms a page uses that adds or removes a page of a term's "Appears in"; and any change
 //! outside articles and pages — a template, `site.yaml`, a glossary term, a bibliography, the
 //! disclaimer (in every footer), a file added or removed.
@@ -154,6 +155,11 @@ impl Session {
         let Some(last) = self.last.as_mut() else {
             return Err(Refused::Full);
         };
+        // Which reviews are overdue depends on the day: once it has changed, every page
+        // showing a review (articles, the home page) may differ from the last build.
+        if crate::review::today() != last.site.today {
+            return Err(Refused::Full);
+        }
         let timings = &mut self.timings;
         let mut lap = Instant::now();
         let mut mark = |name: &'static str| {
@@ -407,13 +413,14 @@ fn patch_page(
     let front_matter = new.text[..new.body_offset] != old.text[..old.body_offset];
     // Only an article's title, dates, tags, summary and the like can be patched in: they
     // show in listings, which are rendered again. A slug or draft flag moves or removes the
-    // page, inline references change the bibliography, and a page's title is in every
-    // page's navigation.
+    // page, inline references change the bibliography, a page's title is in every
+    // page's navigation, and an `image:` must name a published file (resolve's check).
     let fm_patchable = !front_matter
         || (old.kind == Kind::Article
             && new.fm.slug == old.fm.slug
             && new.fm.draft == old.fm.draft
-            && new.fm.references == old.fm.references);
+            && new.fm.references == old.fm.references
+            && new.fm.image == old.fm.image);
     let same_shape = fm_patchable
         && new.doc.headings == old.doc.headings
         && new.doc.has_code == old.doc.has_code

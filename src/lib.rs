@@ -8,16 +8,21 @@
 // The stages, in the order data flows through them.
 /// Stage 1: the one reader of input files (walk, classification, size and symlink rules).
 pub mod load;
+
 /// Stage 2: front-matter, YAML errors and Markdown events, page by page.
 pub mod parse;
-/// Stage 4: pages and site-wide files through the theme's templates.
-pub mod render;
+
 /// Stage 3: the site as a whole: routes, links, citations, glossary links, outputs.
 pub mod resolve;
-/// The stages run in order for `build`, `check`, `bundle` and `serve`.
-pub mod site;
+
+/// Stage 4: pages and site-wide files through the theme's templates.
+pub mod render;
+
 /// Stage 5: atomic output (staging folder, one-step swap, leftovers).
 pub mod write;
+
+/// The stages run in order for `build`, `check`, `bundle` and `serve`.
+pub mod site;
 
 // Engines the stages call.
 /// Citations: pandoc syntax, reference loaders, CSL formatting, exports.
@@ -44,6 +49,8 @@ pub mod config;
 pub mod diagnostics;
 /// The one HTML escaper.
 pub mod html;
+/// "Today" (one reading per build) and when a page's review falls due.
+pub mod review;
 /// `Route`: the only code that spells URLs.
 pub mod url;
 

@@ -278,10 +278,7 @@ fn check(args: CheckArgs) -> ExitCode {
         drafts: args.drafts,
         ..BuildOptions::default()
     };
-    let opts = glia::check::Options {
-        allow: args.allow,
-        today: glia::check::today(),
-    };
+    let opts = glia::check::Options { allow: args.allow };
     let outcome = glia::check::check(&build, &opts);
     let summary = outcome.diagnostics.summary();
     let failed = outcome.diagnostics.has_errors()

@@ -149,6 +149,35 @@ fn hard_reading_on_patient_pages_is_reported_with_the_longest_sentences() {
     assert!(json(s.path(), &[]).is_empty());
 }
 
+/// Issue 20, point 13: readability applies to every page whose audience includes patients, as
+/// README says, not only to articles: the about page and a section's introduction too.
+#[test]
+fn readability_applies_to_every_page_written_for_patients() {
+    let page =
+        |audience: &str| format!("---\ntitle: About\naudience: [{audience}]\n---\n\n{DENSE}\n");
+    let s = site(&[
+        ("content/about.md", &page("patients")),
+        ("content/articles/_index.md", &page("patients, clinicians")),
+        ("content/team.md", &page("clinicians")),
+    ]);
+    let d = json(s.path(), &[]);
+    let found: Vec<(&str, &str)> = d
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("readability", "content/about.md"),
+            ("readability", "content/articles/_index.md")
+        ]
+    );
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(3), Some(1))
+    );
+}
+
 #[test]
 fn figures_need_a_citation_in_their_paragraph() {
     let body = "Most people feel better.\nAbout 40% respond within 2 weeks.\n\n\

@@ -272,6 +272,41 @@ fn front_matter_edits_render_the_listings_not_the_whole_site() {
     s.assert_same_as_build(&fx, "a new newest date");
 }
 
+/// Issue 20, point 5: a review date edited into the past shows the overdue notice and leaves
+/// the home page's "Recently reviewed", as a full build of the same day would.
+#[test]
+fn a_review_falling_due_is_patched_like_a_full_build() {
+    let fx = fixture();
+    let mut s = Served::start(&fx);
+    let reviewed = |html: &[u8]| {
+        String::from_utf8_lossy(html).contains(">Ketamine</a> <span class=\"meta-inline\">reviewed")
+    };
+    assert!(reviewed(&s.files["index.html"]));
+    let overdue = a_with(A_BODY).replace("last_reviewed: 2026-06-01", "last_reviewed: 2020-06-01");
+    let Kind::Patch(paths) = s.edit(&fx, "content/articles/a.md", &overdue).unwrap() else {
+        panic!("a new review date should be patched in")
+    };
+    assert!(paths.contains(&"index.html".to_string()), "{paths:?}");
+    s.assert_same_as_build(&fx, "a review date in the past");
+    let page = String::from_utf8_lossy(&s.files["articles/a/index.html"]).into_owned();
+    assert!(page.contains("This page is due for review"), "{page}");
+    assert!(!reviewed(&s.files["index.html"]));
+    // A picture to share (`og:image`) must be a published file, which resolve checks: a
+    // missing one is reported, an existing one compiled in full.
+    let missing = overdue.replace("tags:", "image: nope.png\ntags:");
+    let err = s.edit(&fx, "content/articles/a.md", &missing).unwrap_err();
+    assert!(
+        err.contains("error[missing-image]: content/articles/a.md:5:8"),
+        "{err}"
+    );
+    let image = overdue.replace("tags:", "image: /img/favicon.svg\ntags:");
+    assert_eq!(
+        s.edit(&fx, "content/articles/a.md", &image).unwrap(),
+        Kind::Full
+    );
+    s.assert_same_as_build(&fx, "an image");
+}
+
 #[test]
 fn edits_beyond_the_body_compile_the_whole_site() {
     let fx = fixture();

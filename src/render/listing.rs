@@ -301,7 +301,15 @@ pub fn home_context(site: &Site, from: &Route) -> HomeCtx {
         topics,
         audiences,
         newest: by_date(&|i| site.pages[i].page.fm.date),
-        reviewed: by_date(&|i| site.pages[i].page.fm.last_reviewed),
+        // Only reviews still in date: an overdue page is not "recently reviewed", however
+        // recent its review is compared with the others'.
+        reviewed: by_date(&|i| {
+            let p = &site.pages[i].page;
+            let interval = site.config.review_interval_months;
+            crate::review::status(p.kind, &p.fm, interval, site.today)
+                .filter(|s| !s.overdue)
+                .and(p.fm.last_reviewed)
+        }),
     }
 }
 

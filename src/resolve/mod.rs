@@ -56,6 +56,9 @@ pub struct Site {
     /// Date shown as "Last updated" in every footer: from `SOURCE_DATE_EPOCH`, else the newest content date, so
     /// identical input gives identical output.
     pub build_date: Option<Date>,
+    /// The day the pages are rendered for ([`crate::review::today`]): which reviews are
+    /// overdue. `glia check` measures against the same date.
+    pub today: jiff::civil::Date,
     pub has_code: bool,
     pub glossary: glossary::GlossaryIndex,
     pub citations: citations::CitationIndex,
@@ -197,6 +200,7 @@ pub fn resolve(
         articles,
         menu,
         build_date,
+        today: crate::review::today(),
         has_code,
         glossary,
         citations,
@@ -208,6 +212,7 @@ pub fn resolve(
     diags.extend(outputs::collisions(&site, &planned));
     site.outputs = planned.into_iter().map(|o| o.path).collect();
     diags.extend(favicon_problem(&site));
+    diags.extend(image_problems(&site));
     (site, diags)
 }
 
@@ -216,29 +221,96 @@ pub fn resolve(
 fn favicon_problem(site: &Site) -> Option<Diagnostic> {
     let wanted = site.config.favicon.as_deref()?;
     let path = crate::render::context::favicon_path(&site.config);
-    if site.outputs.contains(path) {
+    let d = unpublished(site, "missing-favicon", "favicon", wanted, Some(path), "")?;
+    Some(site.config.at_setting("favicon", d))
+}
+
+/// `og_image:` in site.yaml and each page's `image:` must name a file the site publishes, as
+/// `favicon:` must: sites showing a link fetch the picture, and nothing else would notice it
+/// missing. Errors point at the value.
+fn image_problems(site: &Site) -> Vec<Diagnostic> {
+    use crate::render::context::og_image_path;
+    let mut diags = Vec::new();
+    if let Some(wanted) = site.config.og_image.as_deref() {
+        let path = og_image_path(&site.config, None);
+        if let Some(d) = unpublished(
+            site,
+            "missing-image",
+            "og_image",
+            wanted,
+            path.as_deref(),
+            "",
+        ) {
+            diags.push(site.config.at_setting("og_image", d));
+        }
+    }
+    for p in &site.pages {
+        let Some(wanted) = p.page.fm.image.as_deref() else {
+            continue;
+        };
+        let path = og_image_path(&site.config, Some(&p.page));
+        let from = &p.page.content_path;
+        if let Some(d) = unpublished(
+            site,
+            "missing-image",
+            "image",
+            wanted,
+            path.as_deref(),
+            from,
+        ) {
+            let yaml = &p.page.text[p.page.yaml_offset..p.page.body_offset];
+            let at = crate::config::value_span(yaml, "image", wanted.trim());
+            let span = p.page.yaml_offset + at.start..p.page.yaml_offset + at.end;
+            diags.push(d.at(&p.page.file, &p.page.text, span));
+        }
+    }
+    diags
+}
+
+/// Why setting `key`, written `wanted` and naming the output file `path` (`None`: it leads
+/// out of the site), is not a file the site publishes, or `None` when it is. `from` is the
+/// content path suggestions are written relative to (`""`: the site root).
+fn unpublished(
+    site: &Site,
+    code: &'static str,
+    key: &str,
+    wanted: &str,
+    path: Option<&str>,
+    from: &str,
+) -> Option<Diagnostic> {
+    if path.is_some_and(|p| site.outputs.contains(p)) {
         return None;
     }
     let images = site.outputs.iter().map(String::as_str).filter(|p| {
         let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
         ["png", "svg", "ico", "gif", "jpg", "jpeg", "webp"].contains(&ext)
     });
-    let help = match did_you_mean(path, images) {
-        Some(near) => format!("did you mean `{near}`?"),
+    let near = path.and_then(|p| did_you_mean(p, images));
+    let help = match near {
+        Some(near) if from.is_empty() => format!("did you mean `{near}`?"),
+        Some(near) => format!("did you mean `{}`?", relative_source(from, near)),
+        None if from.is_empty() => {
+            let shown = path.unwrap_or("images/x.png");
+            format!(
+                "put the file in `static/` and give its address in the site: `static/{shown}` \
+                 is `{key}: {shown}`"
+            )
+        }
         None => format!(
-            "put the icon in `static/` and give its address in the site: `static/{path}` is \
-             `favicon: {path}`"
+            "put the file beside the page (`{key}: picture.png`), or in `static/` and give its \
+             address from the site root (`{key}: /images/picture.png`)"
         ),
     };
-    let d = Diagnostic::error(
-        "missing-favicon",
-        format!(
-            "favicon `{}` is not a file the site publishes",
-            display_name(wanted)
-        ),
+    Some(
+        Diagnostic::error(
+            code,
+            format!(
+                "{key} `{}` is not a file the site publishes",
+                display_name(wanted)
+            ),
+        )
+        .with_help(help),
     )
-    .with_help(help);
-    Some(site.config.at_setting("favicon", d))
 }
 
 /// The pages of the site's menu, in order: top-level sections, then the glossary, then
@@ -371,23 +443,13 @@ fn generated_page(kind: Kind, content_path: &str, title: &str, summary: &str) ->
 /// The "Last updated" date every page shows: `SOURCE_DATE_EPOCH` if set, else the newest date in
 /// the content, so identical input gives identical output.
 pub fn build_date(pages: &[SitePage]) -> Option<Date> {
-    source_date_epoch().or_else(|| {
+    crate::review::source_date_epoch().map(Date).or_else(|| {
         pages
             .iter()
             .flat_map(|p| [p.page.fm.date, p.page.fm.updated, p.page.fm.last_reviewed])
             .flatten()
             .max()
     })
-}
-
-fn source_date_epoch() -> Option<Date> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    let ts = jiff::Timestamp::from_second(secs).ok()?;
-    Some(Date(ts.to_zoned(jiff::tz::TimeZone::UTC).date()))
 }
 
 /// The nearest folder above page `i` that has an `_index.md` (the home page at the top).

@@ -1,4 +1,4 @@
-/* glia colour-scheme toggle. Without a choice the page follows prefers-color-scheme; the
+/* glia colour-scheme toggle and print button. Without a choice the page follows prefers-color-scheme; the
    button sets data-theme on <html> and remembers it in localStorage when that is allowed.
    Loaded (not deferred) in <head>, so the remembered choice applies before the first paint;
    the button is wired once the document is parsed. A file, not an inline script, so the
@@ -16,6 +16,18 @@
     wire();
   }
   function wire() {
+    wirePrint();
+    wireToggle();
+  }
+  /* "Print this page" buttons start hidden: without this script they could do nothing. */
+  function wirePrint() {
+    var buttons = document.querySelectorAll(".print-button");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function () { window.print(); });
+      buttons[i].hidden = false;
+    }
+  }
+  function wireToggle() {
     var button = document.querySelector(".theme-toggle");
     if (!button) return;
     var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
