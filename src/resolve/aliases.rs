@@ -145,7 +145,7 @@ pub fn templates(
             Some(n) => format!("did you mean `{n}`? "),
             None => String::new(),
         };
-        help.push_str(&format!("the theme's templates: {}", listed.join(", ")));
+        help.push_str(&format!("the theme has: {}", listed.join(", ")));
         let span = value_spans(page, key, &[name.to_string()])[0].clone();
         diags.push(
             Diagnostic::error(
