@@ -428,16 +428,17 @@ fn aliases_and_templates_compile_the_whole_site_and_feeds_follow_edits() {
     s.assert_same_as_build(&fx, "the first build");
     // With whole articles in the feeds, a body edit shows in them too.
     let body = A_BODY.replace("is an anaesthetic", "is an anaesthetic medicine");
-    let Kind::Patch(paths) = s.edit(&fx, "content/articles/a.md", &a_with(&body)).unwrap() else {
+    let Kind::Patch(paths) = s
+        .edit(&fx, "content/articles/a.md", &a_with(&body))
+        .unwrap()
+    else {
         panic!("a body edit should be patched in")
     };
     for feed in ["atom.xml", "tags/ketamine/atom.xml"] {
         assert!(paths.contains(&feed.to_string()), "{feed} not in {paths:?}");
     }
     s.assert_same_as_build(&fx, "a body edit with full-content feeds");
-    let front = |extra: &str| {
-        a_with(&body).replacen("date:", &format!("{extra}date:"), 1)
-    };
+    let front = |extra: &str| a_with(&body).replacen("date:", &format!("{extra}date:"), 1);
     for (what, contents) in [
         ("an alias", front("aliases: [/old-ketamine/]\n")),
         // The redirect page shows the title it leads to.

@@ -115,7 +115,10 @@ fn two_pages_with_one_alias_is_an_error_at_the_later_alias() {
     let fx = site(&[]);
     fx.write(
         "content/articles/b.md",
-        ARTICLE_B.replace("tags: [ect, ketamine]\n", "tags: [ect]\naliases: /esk.html\n"),
+        ARTICLE_B.replace(
+            "tags: [ect, ketamine]\n",
+            "tags: [ect]\naliases: /esk.html\n",
+        ),
     );
     let err = build_errors(&fx);
     let d = assert_error_at(&err, Some("duplicate-url"), "content/articles/b.md:6:10");
@@ -186,7 +189,10 @@ fn sections_and_topics_have_their_own_feeds_linked_from_their_pages() {
         atom_entries(&out.text("articles/atom.xml")),
         ["About TMS", "ECT & you", "Esketamine nasal spray"]
     );
-    assert_eq!(atom_entries(&out.text("articles/tms/atom.xml")), ["About TMS"]);
+    assert_eq!(
+        atom_entries(&out.text("articles/tms/atom.xml")),
+        ["About TMS"]
+    );
     assert_eq!(
         atom_entries(&out.text("tags/ketamine/atom.xml")),
         ["ECT & you", "Esketamine nasal spray"]
@@ -257,7 +263,10 @@ fn an_offline_copy_has_no_feeds() {
 #[test]
 fn an_unknown_feeds_setting_is_an_error() {
     let fx = site(&[]);
-    fx.write("site.yaml", format!("{SITE_YAML}feeds:\n  full_text: true\n"));
+    fx.write(
+        "site.yaml",
+        format!("{SITE_YAML}feeds:\n  full_text: true\n"),
+    );
     let err = build_errors(&fx);
     assert!(err.contains("full_content"), "{err}");
 }
@@ -331,11 +340,15 @@ fn the_sitemap_lists_topics_audiences_and_every_page_of_the_reference_index() {
     let bib = (1..=5)
         .map(|n| format!("@article{{w{n}, title={{Work {n}}}, author={{Doe, J.}}, year={{2020}}, journal={{J}}}}\n"))
         .collect::<String>();
-    let fx = site(&[("content/references/refs.bib", Box::leak(bib.into_boxed_str()))]);
+    let fx = site(&[(
+        "content/references/refs.bib",
+        Box::leak(bib.into_boxed_str()),
+    )]);
     fx.write("site.yaml", format!("{SITE_YAML}paginate: 2\n"));
     fx.write(
         "content/articles/b.md",
-        ARTICLE_B.replace("Body of B.", "Cites [@w1; @w2; @w3; @w4; @w5].")
+        ARTICLE_B
+            .replace("Body of B.", "Cites [@w1; @w2; @w3; @w4; @w5].")
             .replace("tags:", "audience: [patients]\ntags:"),
     );
     let out = fx.build_ok();
@@ -361,7 +374,10 @@ fn the_sitemap_lists_topics_audiences_and_every_page_of_the_reference_index() {
     }
     for loc in &locs {
         let file = loc.strip_prefix("https://example.org/").unwrap();
-        assert!(out.exists(&format!("{file}index.html")), "{loc} was not built");
+        assert!(
+            out.exists(&format!("{file}index.html")),
+            "{loc} was not built"
+        );
     }
     let mut sorted = locs.clone();
     sorted.sort();

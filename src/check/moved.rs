@@ -83,11 +83,16 @@ pub fn check(site: &Site, root: &Path, output: &Path) -> Vec<Diagnostic> {
         diags.push(match near {
             Some(&(_, i)) => {
                 let page = &site.pages[i].page;
-                let at = if page.fm.slug.is_some() { "slug" } else { "title" };
-                d.at(&page.file, &page.text, key_span(page, at)).with_help(format!(
-                    "if this page moved from there, add `aliases: [/{old}]` to its \
+                let at = if page.fm.slug.is_some() {
+                    "slug"
+                } else {
+                    "title"
+                };
+                d.at(&page.file, &page.text, key_span(page, at))
+                    .with_help(format!(
+                        "if this page moved from there, add `aliases: [/{old}]` to its \
                      front-matter, so old links and search results still reach it"
-                ))
+                    ))
             }
             None => d.in_file(rel.clone()).with_help(format!(
                 "add `aliases: [/{old}]` to the front-matter of the page that replaced it, so \

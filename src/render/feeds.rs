@@ -125,10 +125,15 @@ pub fn render(
         bytes: sitemap(site, base).into_bytes(),
     }];
     let feeds = feeds(site);
-    out.extend(feeds.par_iter().map(|f| OutFile {
-        path: f.path.as_str().into(),
-        bytes: atom(site, base, f, content).into_bytes(),
-    }).collect::<Vec<_>>());
+    out.extend(
+        feeds
+            .par_iter()
+            .map(|f| OutFile {
+                path: f.path.as_str().into(),
+                bytes: atom(site, base, f, content).into_bytes(),
+            })
+            .collect::<Vec<_>>(),
+    );
     out.push(OutFile {
         path: "robots.txt".into(),
         bytes: format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n").into_bytes(),

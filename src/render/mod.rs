@@ -469,7 +469,9 @@ impl Renderer {
     /// An article's whole text for a feed entry (`feeds: {full_content: true}`): its body and
     /// reference list, links relative to the article as on its page.
     fn feed_content(&self, site: &Site, i: usize) -> Option<String> {
-        let (mut html, after, _) = self.page_body(site, i, &site.pages[i].page.doc.events).ok()?;
+        let (mut html, after, _) = self
+            .page_body(site, i, &site.pages[i].page.doc.events)
+            .ok()?;
         html.push_str(after.as_deref().unwrap_or_default());
         Some(html)
     }

@@ -65,7 +65,11 @@ pub fn redirects(pages: &[SitePage], diags: &mut Vec<Diagnostic>) -> Vec<Redirec
         let spans = value_spans(page, "aliases", &page.fm.aliases);
         for (j, alias) in page.fm.aliases.iter().enumerate() {
             match alias_route(alias) {
-                Ok(from) => out.push(Redirect { from, to: i, alias: j }),
+                Ok(from) => out.push(Redirect {
+                    from,
+                    to: i,
+                    alias: j,
+                }),
                 Err(why) => diags.push(
                     Diagnostic::error(
                         "invalid-alias",
@@ -95,9 +99,7 @@ pub fn alias_route(alias: &str) -> Result<Route, String> {
         return Err("names a host: an alias is a path on this site, not an address".into());
     }
     if a.contains(['?', '#']) {
-        return Err(
-            "has a query or fragment, which a redirect page cannot be found by".into(),
-        );
+        return Err("has a query or fragment, which a redirect page cannot be found by".into());
     }
     let path = a.trim_matches('/');
     if path.is_empty() {
@@ -105,7 +107,9 @@ pub fn alias_route(alias: &str) -> Result<Route, String> {
     }
     for seg in path.split('/') {
         if seg == ".." || seg == "." {
-            return Err(format!("contains `{seg}`: aliases are written from the site's root"));
+            return Err(format!(
+                "contains `{seg}`: aliases are written from the site's root"
+            ));
         }
         if let Some(why) = slug_problem(seg) {
             return Err(format!("cannot be an address: `{seg}`: {why}"));
@@ -195,8 +199,14 @@ mod tests {
 
     #[test]
     fn alias_routes() {
-        assert_eq!(alias_route("/old/path/").unwrap().as_str(), "old/path/index.html");
-        assert_eq!(alias_route("old/path").unwrap().as_str(), "old/path/index.html");
+        assert_eq!(
+            alias_route("/old/path/").unwrap().as_str(),
+            "old/path/index.html"
+        );
+        assert_eq!(
+            alias_route("old/path").unwrap().as_str(),
+            "old/path/index.html"
+        );
         assert_eq!(alias_route("/old.html").unwrap().as_str(), "old.html");
         for bad in [
             "/",

@@ -363,7 +363,10 @@ fn clash(site: &Site, first: Producer, other: Producer, what: String) -> Diagnos
                 Producer::Generated(_) => format!(
                     "rename or move the file: glia writes this one itself (only {} can be \
                      replaced by a file of the same path in static/)",
-                    REPLACEABLE.join(" and ")
+                    {
+                        let (last, rest) = REPLACEABLE.split_last().unwrap_or((&"", &[]));
+                        format!("{} and {last}", rest.join(", "))
+                    }
                 ),
                 _ => "rename or move the file; to replace a theme file, put it in \
                       themes/<name>/static/"
