@@ -333,6 +333,21 @@ fn an_unknown_template_is_an_error_at_the_value_with_the_closest_name() {
     assert_eq!(err.matches("error[unknown-template]").count(), 2, "{err}");
 }
 
+#[test]
+fn page_template_on_a_page_that_is_not_a_section_is_an_error() {
+    let fx = site(&[]);
+    fx.write(
+        "content/articles/b.md",
+        ARTICLE_B.replace("date:", "page_template: article.html\ndate:"),
+    );
+    let err = build_errors(&fx);
+    let d = assert_error_at(&err, Some("misplaced-key"), "content/articles/b.md:3:1");
+    assert!(
+        d.contains("use `template: article.html` for this page alone"),
+        "{d}"
+    );
+}
+
 // ---- the sitemap ----
 
 #[test]

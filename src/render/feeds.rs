@@ -145,7 +145,7 @@ pub fn render(
 /// only repeat its list), the topics and audience pages, and every page of the reference
 /// index (each lists different works). Redirect pages and the 404 and search pages are not
 /// pages to index. Each with its last change where it has one.
-pub fn sitemap_entries(site: &Site) -> Vec<(Route, Option<crate::parse::frontmatter::Date>)> {
+fn sitemap_entries(site: &Site) -> Vec<(Route, Option<crate::parse::frontmatter::Date>)> {
     let mut entries: Vec<(Route, Option<crate::parse::frontmatter::Date>)> = (site.pages.iter())
         .map(|p| (p.route.clone(), p.page.fm.updated.or(p.page.fm.date)))
         .collect();

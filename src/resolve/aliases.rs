@@ -167,6 +167,24 @@ pub fn templates(
         .map(|p| {
             let t = p.page.fm.page_template.as_deref()?;
             if p.page.kind != Kind::Section && p.page.kind != Kind::Home {
+                // It would silently do nothing: say where it belongs.
+                diags.push(
+                    Diagnostic::error(
+                        "misplaced-key",
+                        "`page_template` sets the template of a section's pages, and this is \
+                         not a section",
+                    )
+                    .at(
+                        &p.page.file,
+                        &p.page.text,
+                        key_span(&p.page, "page_template"),
+                    )
+                    .with_help(format!(
+                        "use `template: {}` for this page alone, or move `page_template` to \
+                         its section's `_index.md`",
+                        display_name(t)
+                    )),
+                );
                 return None;
             }
             check(&p.page, "page_template", t, diags).then_some(t)
