@@ -72,6 +72,17 @@ pub struct SiteConfig {
     pub crisis: Option<CrisisConfig>,
     #[serde(default)]
     pub crisis_tags: Vec<String>,
+    #[serde(default)]
+    pub feeds: FeedsConfig,
+}
+
+/// The Atom feeds: the site's (`atom.xml`), each section's and each topic's.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedsConfig {
+    /// Entries carry the article's whole text, not only its summary.
+    #[serde(default)]
+    pub full_content: bool,
 }
 
 /// What the crisis box says and where it sends readers.

@@ -13,14 +13,16 @@
 //! - an article's front-matter (title, dates, weight, summary, …): also the home page and
 //!   section listings (every page of them), the article's old and new neighbours, the tag
 //!   and audience pages, the reference index, the glossary's A–Z page, the pages of the
-//!   terms it uses, and the feeds, all of which show it.
+//!   terms it uses, and the feeds, all of which show it (with `feeds: {full_content: true}`
+//!   the feeds show an article's body too, so a body edit renders all of these as well).
 //!
 //! Everything else compiles the whole site again, exactly as `glia build` would: a change to
 //! headings (other pages link to them), citation keys, code blocks (the site's highlighting
-//! stylesheet), a slug, a draft flag or inline references; a front-matter edit that changes
-//! the site's newest date ("Last updated" on every page), its set of tags (a tag page comes or
-//! goes) or an article's `image:`, or adds or removes a page of a topic's or an audience's
-//! listing; an edit on a later day than the last build (reviews fall due); or a change in the
+//! stylesheet), a slug, a draft flag, inline references, aliases or a template; a
+//! front-matter edit that changes the site's newest date ("Last updated" on every page), its
+//! set of tags (a tag page comes or goes) or an article's `image:`, or adds or removes a page
+//! of a topic's or an audience's listing; an edit on a later day than the last build (reviews
+//! fall due); or a change in the
 //! terms a page uses that adds or removes a page of a term's "Appears in"; and any change
 //! outside articles and pages — a template, `site.yaml`, a glossary term, a bibliography, the
 //! disclaimer (in every footer), a file added or removed.
@@ -214,7 +216,11 @@ impl Session {
         mark("parse+resolve");
         let site = &last.site;
         // A front-matter edit shows wherever the article is listed or named.
-        let listings = undo.iter().any(|(_, old)| old.front_matter);
+        // Feeds with whole articles show an article's body too.
+        let full_content = site.config.feeds.full_content;
+        let listings = undo.iter().any(|(i, old)| {
+            old.front_matter || (full_content && site.pages[*i].page.kind == Kind::Article)
+        });
         let mut which: BTreeSet<usize> = rendered.iter().copied().collect();
         if listings {
             for (i, old) in &undo {
@@ -415,12 +421,18 @@ fn patch_page(
     // show in listings, which are rendered again. A slug or draft flag moves or removes the
     // page, inline references change the bibliography, a page's title is in every
     // page's navigation, and an `image:` must name a published file (resolve's check).
+    // Aliases add or remove redirect pages (which show the title), and a template changes
+    // what the page is rendered with: both compile everything.
     let fm_patchable = !front_matter
         || (old.kind == Kind::Article
             && new.fm.slug == old.fm.slug
             && new.fm.draft == old.fm.draft
             && new.fm.references == old.fm.references
-            && new.fm.image == old.fm.image);
+            && new.fm.image == old.fm.image
+            && new.fm.aliases.is_empty()
+            && old.fm.aliases.is_empty()
+            && new.fm.template == old.fm.template
+            && new.fm.page_template == old.fm.page_template);
     let same_shape = fm_patchable
         && new.doc.headings == old.doc.headings
         && new.doc.has_code == old.doc.has_code

@@ -61,5 +61,3 @@ use mimalloc as _;
 // Dev-dependencies of the integration tests, which the library's unit tests see too.
 #[cfg(test)]
 use proptest as _;
-#[cfg(test)]
-use roxmltree as _;

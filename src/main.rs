@@ -156,6 +156,10 @@ struct CheckArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// The output folder of the last build (default `<root>/public`): addresses its
+    /// sitemap.xml lists that this build no longer has are reported (`moved-without-alias`).
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -276,6 +280,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let build = BuildOptions {
         root: args.root,
         drafts: args.drafts,
+        output: args.output,
         ..BuildOptions::default()
     };
     let opts = glia::check::Options { allow: args.allow };

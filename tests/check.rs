@@ -337,3 +337,64 @@ fn the_network_site_passes_check_with_warnings_denied() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_renamed_slug_without_an_alias_is_a_warning_when_the_last_build_listed_it() {
+    let s = site(&[
+        (
+            "content/articles/esketamine.md",
+            &article(REVIEWED, "A short page. It says little."),
+        ),
+        (
+            "content/articles/gone.md",
+            &article(REVIEWED, "A short page. It says little."),
+        ),
+    ]);
+    let root = s.path().to_str().unwrap();
+    // No previous build: nothing to compare, nothing said.
+    let (out, text) = check(s.path(), &["--deny-warnings"]);
+    assert!(out.status.success(), "{text}");
+    let built = glia(&["build", "--root", root]);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    // The slug changes; another page is removed.
+    common::write(
+        s.path(),
+        "content/articles/esketamine.md",
+        &article(
+            &format!("{REVIEWED}slug: esketamine-nasal-spray\n"),
+            "A short page. It says little.",
+        ),
+    );
+    std::fs::remove_file(s.path().join("content/articles/gone.md")).unwrap();
+    let (out, text) = check(s.path(), &["--deny-warnings"]);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains(
+            "warning[moved-without-alias]: content/articles/esketamine.md:4:1: /articles/esketamine/ \
+             was in the previous build's sitemap, but no page or alias is there now"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("add `aliases: [/articles/esketamine/]` to its front-matter"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning[moved-without-alias]: public/sitemap.xml: /articles/gone/"),
+        "{text}"
+    );
+    // With the alias, the old address still leads somewhere.
+    common::write(
+        s.path(),
+        "content/articles/esketamine.md",
+        &article(
+            &format!("{REVIEWED}slug: esketamine-nasal-spray\naliases: [/articles/esketamine/]\n"),
+            "A short page. It says little.",
+        ),
+    );
+    let (_, text) = check(s.path(), &["--allow", "moved-without-alias"]);
+    assert!(!text.contains("moved-without-alias"), "{text}");
+    let (_, text) = check(s.path(), &[]);
+    assert!(!text.contains("/articles/esketamine/ was"), "{text}");
+    assert!(text.contains("/articles/gone/ was"), "{text}");
+}

@@ -449,3 +449,55 @@ fn term_pages_follow_edits_and_a_listing_page_that_comes_or_goes_needs_a_full_bu
     ));
     s.assert_same_as_build(&fx, "a retitled article on a term's pages");
 }
+
+#[test]
+fn aliases_and_templates_compile_the_whole_site_and_feeds_follow_edits() {
+    let fx = fixture();
+    fx.write(
+        "site.yaml",
+        format!("{SITE_YAML}glossary:\n  link: first\nfeeds:\n  full_content: true\n"),
+    );
+    fx.write(
+        "templates/wide.html",
+        "{% extends \"base.html\" %}{% block main %}<div class=\"wide\">{{ page.content | safe }}</div>{% endblock main %}",
+    );
+    let mut s = Served::start(&fx);
+    s.assert_same_as_build(&fx, "the first build");
+    // With whole articles in the feeds, a body edit shows in them too.
+    let body = A_BODY.replace("is an anaesthetic", "is an anaesthetic medicine");
+    let Kind::Patch(paths) = s
+        .edit(&fx, "content/articles/a.md", &a_with(&body))
+        .unwrap()
+    else {
+        panic!("a body edit should be patched in")
+    };
+    for feed in ["atom.xml", "tags/ketamine/atom.xml"] {
+        assert!(paths.contains(&feed.to_string()), "{feed} not in {paths:?}");
+    }
+    s.assert_same_as_build(&fx, "a body edit with full-content feeds");
+    let front = |extra: &str| a_with(&body).replacen("date:", &format!("{extra}date:"), 1);
+    for (what, contents) in [
+        ("an alias", front("aliases: [/old-ketamine/]\n")),
+        // The redirect page shows the title it leads to.
+        (
+            "a new title of an aliased page",
+            front("aliases: [/old-ketamine/]\n").replace("\"Ketamine\"", "\"Ketamine infusions\""),
+        ),
+        ("a template", front("template: wide.html\n")),
+    ] {
+        let kind = s.edit(&fx, "content/articles/a.md", &contents).unwrap();
+        assert_eq!(kind, Kind::Full, "{what}");
+        s.assert_same_as_build(&fx, what);
+    }
+    // The alias is gone again, and so is its redirect page.
+    assert!(!s.files.contains_key("old-ketamine/index.html"));
+    let kind = s
+        .edit(
+            &fx,
+            "content/articles/_index.md",
+            "---\ntitle: Articles\npage_template: wide.html\n---\n",
+        )
+        .unwrap();
+    assert_eq!(kind, Kind::Full);
+    s.assert_same_as_build(&fx, "a section's page_template");
+}

@@ -3,6 +3,8 @@
 //! links to it (`og:image`), and back-links of works cited many times. Each test builds a
 //! real site and reads the HTML with a parser.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use common::*;

@@ -8,6 +8,7 @@
 mod claims;
 mod incomplete_reference;
 mod missing_alt;
+mod moved;
 mod placeholder;
 mod prose;
 mod readability;
@@ -54,6 +55,8 @@ pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
     let compiled_ok = compiled.is_some();
     if let Some(c) = &compiled {
         diags.extend(run(&c.site));
+        // The previous build's sitemap, if the output folder still has it.
+        diags.extend(moved::check(&c.site, &build.root, &build.output_dir()));
     }
     let pages = compiled.as_ref().map(|c| &c.site.pages[..]).unwrap_or(&[]);
     let kept = diags

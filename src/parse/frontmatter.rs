@@ -190,6 +190,17 @@ pub struct FrontMatter {
     /// Diagnostic codes `glia check` should not report for this page (`[uncited-claims]`).
     #[serde(default, deserialize_with = "one_or_many")]
     pub allow: Vec<String>,
+    /// Old addresses of this page (`/old/path/`): each gets a redirect page, and the site a
+    /// `_redirects` line (`resolve::aliases`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub aliases: Vec<String>,
+    /// Another template of the theme for this page (`template: wide.html`).
+    #[serde(default)]
+    pub template: Option<String>,
+    /// On a section's `_index.md`: the template of the pages in it (and in its subsections
+    /// that set none), as Zola names it.
+    #[serde(default)]
+    pub page_template: Option<String>,
 }
 
 /// A clinician who reviewed a page: a name alone, or with their role and credentials.

@@ -281,6 +281,9 @@ pub struct Urls {
     pub tags: Option<String>,
     /// The Atom feed; absent in offline builds, which have none.
     pub feed: Option<String>,
+    /// The feed of this page's own list, on a section or topic page with one
+    /// (`articles/atom.xml`, `tags/<slug>/atom.xml`).
+    pub page_feed: Option<String>,
 }
 
 /// Everything a page template receives.
@@ -402,7 +405,7 @@ pub fn search_route() -> Route {
 }
 
 fn has_feed(site: &Site) -> bool {
-    !site.offline && site.config.base_url.is_some()
+    super::feeds::has_feeds(site)
 }
 
 fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
@@ -420,6 +423,7 @@ fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
         tags: has_tags(site)
             .then(|| super::listing::index_route().relative_from(from, site.link_style)),
         feed: has_feed(site).then(|| Route::file(FEED).relative_from(from, site.link_style)),
+        page_feed: None,
     }
 }
 
@@ -504,9 +508,13 @@ pub fn page_context_at<'s>(
         }),
     };
     let rel = |r: &Route| r.relative_from(from, site.link_style);
+    let mut urls = urls(site, from, p.page.doc.has_code);
+    if has_feed(site) {
+        urls.page_feed = super::feeds::section_feed(site, i).map(|f| rel(&f));
+    }
     Context {
         site: site_ctx(site),
-        urls: urls(site, from, p.page.doc.has_code),
+        urls,
         page,
         nav,
         footer,
@@ -737,6 +745,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
             favicon: format!("{base}{}", favicon_path(&site.config)),
             tags: has_tags(site).then(|| abs(&super::listing::index_route())),
             feed: has_feed(site).then(|| format!("{base}{FEED}")),
+            page_feed: None,
         }
     } else {
         urls(site, from, false)

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 
+pub mod aliases;
 pub mod citations;
 pub mod glossary;
 mod mistyped;
@@ -34,6 +35,9 @@ pub struct SitePage {
     /// For articles: neighbours within their section, in display order.
     pub prev: Option<usize>,
     pub next: Option<usize>,
+    /// The theme template this page is rendered with when not its kind's (`template:`, or
+    /// its section's `page_template:`), checked to exist.
+    pub template: Option<String>,
 }
 
 /// The whole site after resolving: what render reads, read-only.
@@ -66,6 +70,8 @@ pub struct Site {
     pub drafts: BTreeSet<String>,
     /// Every output path this build writes ([`outputs::planned`]), each from one producer.
     pub outputs: BTreeSet<String>,
+    /// Every page's old addresses (`aliases:`), in page order.
+    pub redirects: Vec<aliases::Redirect>,
 }
 
 pub struct Options {
@@ -76,6 +82,8 @@ pub struct Options {
     pub link_style: LinkStyle,
     /// The theme's static files' output paths, which must not clash with the site's own.
     pub theme_files: Vec<String>,
+    /// The theme's template names, which `template:` and `page_template:` choose from.
+    pub templates: Vec<String>,
 }
 
 pub fn resolve(
@@ -123,6 +131,7 @@ pub fn resolve(
                 children: Vec::new(),
                 prev: None,
                 next: None,
+                template: None,
             }
         })
         .collect();
@@ -145,6 +154,11 @@ pub fn resolve(
         p.section = s;
     }
     let articles = arrange(&mut pages);
+    let templates = aliases::templates(&pages, &opts.templates, &mut diags);
+    for (p, t) in pages.iter_mut().zip(templates) {
+        p.template = t;
+    }
+    let redirects = aliases::redirects(&pages, &mut diags);
 
     // Links are rewritten in parallel: each page only reads the others' routes and headings.
     let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = {
@@ -206,6 +220,7 @@ pub fn resolve(
         citations,
         drafts,
         outputs: BTreeSet::new(),
+        redirects,
     };
     // Every output path has one producer: a page, a file or a page glia generates.
     let planned = outputs::planned(&site, &opts.theme_files);
