@@ -7,6 +7,8 @@
 //!
 //!   cargo run --release --example floor -- ROOT OUT
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{html, Parser};

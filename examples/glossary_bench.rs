@@ -3,6 +3,8 @@
 //! Run with `cargo run --release --example glossary_bench`. The text is generated
 //! deterministically (a small linear congruential generator), so runs are comparable.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

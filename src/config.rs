@@ -39,7 +39,12 @@ pub struct SiteConfig {
     /// `content/`), e.g. `images/logo.png`. Default: the theme's `img/favicon.svg`.
     #[serde(default)]
     pub favicon: Option<String>,
-    /// Where the values of settings checked later are written (`citation_style`, `favicon`),
+    /// The picture shared with links to the site's pages (`og:image`), unless a page names its
+    /// own (`image:`): the address of a file the site publishes, e.g. `images/share.png`.
+    #[serde(default)]
+    pub og_image: Option<String>,
+    /// Where the values of settings checked later are written (`citation_style`, `favicon`,
+    /// `og_image`),
     /// so errors found when `site.yaml` is no longer at hand still point at them.
     #[serde(skip)]
     pub value_at: std::collections::BTreeMap<&'static str, crate::diagnostics::Location>,
@@ -67,6 +72,17 @@ pub struct SiteConfig {
     pub crisis: Option<CrisisConfig>,
     #[serde(default)]
     pub crisis_tags: Vec<String>,
+    #[serde(default)]
+    pub feeds: FeedsConfig,
+}
+
+/// The Atom feeds: the site's (`atom.xml`), each section's and each topic's.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedsConfig {
+    /// Entries carry the article's whole text, not only its summary.
+    #[serde(default)]
+    pub full_content: bool,
 }
 
 /// What the crisis box says and where it sends readers.
@@ -186,6 +202,7 @@ impl SiteConfig {
         let later = [
             ("citation_style", Some(config.citation_style.clone())),
             ("favicon", config.favicon.clone()),
+            ("og_image", config.og_image.clone()),
         ];
         for (key, value) in later {
             let span = value_span(text, key, value.as_deref().unwrap_or("").trim());
@@ -300,8 +317,9 @@ pub fn base_url_problem(url: &str) -> Option<&'static str> {
     None
 }
 
-/// The span of the value of top-level key `key` in `text`, for pointing at it.
-fn value_span(text: &str, key: &str, value: &str) -> std::ops::Range<usize> {
+/// The span of the value of top-level key `key` in `text` (site.yaml, or a page's
+/// front-matter), for pointing at it.
+pub fn value_span(text: &str, key: &str, value: &str) -> std::ops::Range<usize> {
     let line_start = text
         .match_indices(&format!("{key}:"))
         .map(|(i, _)| i)

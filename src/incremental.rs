@@ -13,7 +13,8 @@
 //! - an article's front-matter (title, dates, weight, summary, …): also the home page and
 //!   section listings (every page of them), the article's old and new neighbours, the tag
 //!   and audience pages, the reference index, the glossary's A–Z page, the pages of the
-//!   terms it uses, and the feeds, all of which show it;
+//!   terms it uses, and the feeds, all of which show it (with `feeds: {full_content: true}`
+//!   the feeds show an article's body too, so a body edit renders all of these as well);
 //! - either of the two above when they can change "Related" lists (`resolve::related`: an
 //!   article's tags, `related:` or glossary terms): every list is computed again, which is
 //!   cheap next to a render since it reads only inverted lists, and the pages whose list
@@ -23,9 +24,11 @@
 //!
 //! Everything else compiles the whole site again, exactly as `glia build` would: a change to
 //! headings (other pages link to them), citation keys, code blocks (the site's highlighting
-//! stylesheet), a slug, a draft flag or inline references; a front-matter edit that changes
-//! the site's newest date ("Last updated" on every page) or its set of tags (a tag page comes or
-//! goes) or adds or removes a page of a topic's or an audience's listing, or a change in the
+//! stylesheet), a slug, a draft flag, inline references, aliases or a template; a
+//! front-matter edit that changes the site's newest date ("Last updated" on every page), its
+//! set of tags (a tag page comes or goes) or an article's `image:`, or adds or removes a page
+//! of a topic's or an audience's listing; an edit on a later day than the last build (reviews
+//! fall due); or a change in the
 //! terms a page uses that adds or removes a page of a term's "Appears in"; and any change
 //! outside articles and pages — a template, `site.yaml`, a glossary term, a bibliography, the
 //! disclaimer (in every footer), a file added or removed.
@@ -160,6 +163,11 @@ impl Session {
         let Some(last) = self.last.as_mut() else {
             return Err(Refused::Full);
         };
+        // Which reviews are overdue depends on the day: once it has changed, every page
+        // showing a review (articles, the home page) may differ from the last build.
+        if crate::review::today() != last.site.today {
+            return Err(Refused::Full);
+        }
         let timings = &mut self.timings;
         let mut lap = Instant::now();
         let mut mark = |name: &'static str| {
@@ -254,7 +262,11 @@ impl Session {
         mark("parse+resolve");
         let site = &last.site;
         // A front-matter edit shows wherever the article is listed or named.
-        let listings = undo.iter().any(|(_, old)| old.front_matter);
+        // Feeds with whole articles show an article's body too.
+        let full_content = site.config.feeds.full_content;
+        let listings = undo.iter().any(|(i, old)| {
+            old.front_matter || (full_content && site.pages[*i].page.kind == Kind::Article)
+        });
         let mut which: BTreeSet<usize> = rendered.iter().copied().collect();
         if listings {
             for (i, old) in &undo {
@@ -457,13 +469,20 @@ fn patch_page(
     let front_matter = new.text[..new.body_offset] != old.text[..old.body_offset];
     // Only an article's title, dates, tags, summary and the like can be patched in: they
     // show in listings, which are rendered again. A slug or draft flag moves or removes the
-    // page, inline references change the bibliography, and a page's title is in every
-    // page's navigation.
+    // page, inline references change the bibliography, a page's title is in every
+    // page's navigation, and an `image:` must name a published file (resolve's check).
+    // Aliases add or remove redirect pages (which show the title), and a template changes
+    // what the page is rendered with: both compile everything.
     let fm_patchable = !front_matter
         || (old.kind == Kind::Article
             && new.fm.slug == old.fm.slug
             && new.fm.draft == old.fm.draft
-            && new.fm.references == old.fm.references);
+            && new.fm.references == old.fm.references
+            && new.fm.image == old.fm.image
+            && new.fm.aliases.is_empty()
+            && old.fm.aliases.is_empty()
+            && new.fm.template == old.fm.template
+            && new.fm.page_template == old.fm.page_template);
     let same_shape = fm_patchable
         && new.doc.headings == old.doc.headings
         && new.doc.has_code == old.doc.has_code

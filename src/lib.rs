@@ -5,20 +5,59 @@
 //! A page is plain data handed from stage to stage; problems are [`diagnostics`] values
 //! collected along the way, never early exits.
 
-pub mod bundle;
-pub mod check;
-pub mod cite;
-pub mod config;
-pub mod diagnostics;
-pub mod glossary;
-pub mod html;
-pub mod incremental;
+// The stages, in the order data flows through them.
+/// Stage 1: the one reader of input files (walk, classification, size and symlink rules).
 pub mod load;
+
+/// Stage 2: front-matter, YAML errors and Markdown events, page by page.
 pub mod parse;
-pub mod render;
+
+/// Stage 3: the site as a whole: routes, links, citations, glossary links, outputs.
 pub mod resolve;
-pub mod scaffold;
-pub mod serve;
-pub mod site;
-pub mod url;
+
+/// Stage 4: pages and site-wide files through the theme's templates.
+pub mod render;
+
+/// Stage 5: atomic output (staging folder, one-step swap, leftovers).
 pub mod write;
+
+/// The stages run in order for `build`, `check`, `bundle` and `serve`.
+pub mod site;
+
+// Engines the stages call.
+/// Citations: pandoc syntax, reference loaders, CSL formatting, exports.
+pub mod cite;
+/// Glossary: entries, the term matcher, the linking pass.
+pub mod glossary;
+
+// Commands beyond `build`.
+/// `glia bundle`: the offline copy as one zip.
+pub mod bundle;
+/// `glia check`: editorial rules over the compiled site.
+pub mod check;
+/// `glia serve`'s rebuilds: what an edit touches, patched into the last good build.
+pub mod incremental;
+/// `glia init` and `glia new article`.
+pub mod scaffold;
+/// `glia serve`: file watching, the dev server, live reload.
+pub mod serve;
+
+// Utilities every stage uses.
+/// `site.yaml`'s schema and defaults.
+pub mod config;
+/// Problems as values with a file, line and column.
+pub mod diagnostics;
+/// The one HTML escaper.
+pub mod html;
+/// "Today" (one reading per build) and when a page's review falls due.
+pub mod review;
+/// `Route`: the only code that spells URLs.
+pub mod url;
+
+// Dependencies of the `glia` binary (src/main.rs), which shares the package's list.
+use clap as _;
+use indicatif as _;
+use mimalloc as _;
+// Dev-dependencies of the integration tests, which the library's unit tests see too.
+#[cfg(test)]
+use proptest as _;

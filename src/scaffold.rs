@@ -145,7 +145,7 @@ pub fn new_article(
          # updated: {today}\n\
          authors: [{author}]\n\
          # Fill these in once a clinician has reviewed the page (`glia check` reminds you):\n\
-         # reviewed_by: [Clinical Reviewer]\n\
+         # reviewed_by: [Clinical Reviewer]  # or a list of {{name: …, role: …, credentials: …}}\n\
          # last_reviewed: {today}\n\
          audience: [patients]                # patients, clinicians, students, researchers\n\
          tags: []\n\
@@ -154,6 +154,7 @@ pub fn new_article(
          # draft: true                       # left out of builds unless --drafts\n\
          # allow: [uncited-claims]           # silence a `glia check` rule for this page\n\
          # crisis: true                      # show the crisis box from site.yaml `crisis:`\n\
+         # image: cover.png                  # picture shown where the page is shared (og:image)\n\
          references: []                      # works cited only here; most live in content/references/\n\
          ---\n\n\
          {body}\n",

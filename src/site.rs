@@ -140,6 +140,10 @@ pub fn compile_to(
                 .as_ref()
                 .map(|t| t.static_files.keys().cloned().collect())
                 .unwrap_or_default(),
+            templates: theme
+                .as_ref()
+                .map(|t| t.templates.keys().cloned().collect())
+                .unwrap_or_default(),
         },
     );
     diags.extend(d);

@@ -1,6 +1,8 @@
 //! Bad input: every mistake fails the build with exit status 1, names the file, line and column
 //! on stderr, and leaves the previous output exactly as it was.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use common::*;

@@ -17,6 +17,8 @@
 //!
 //! Without chromium or the npm packages they fail with that hint; they never pass silently.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,5 +1,7 @@
 //! Building whole sites: the network's own site, the CLI, themes, URLs and Markdown features.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -1,5 +1,7 @@
 //! `glia bundle`: one zip holding the offline copy, which works wherever it is unzipped.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::io::Read;

@@ -1,5 +1,7 @@
 //! `glia check`: each rule in human and JSON form, `--allow`, and exit codes.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use common::{glia, repo_root, site, stdout, SMALL_SITE_YAML};
@@ -145,6 +147,35 @@ fn hard_reading_on_patient_pages_is_reported_with_the_longest_sentences() {
         &format!("{SMALL_SITE_YAML}readability:\n  max_grade: 40\n"),
     );
     assert!(json(s.path(), &[]).is_empty());
+}
+
+/// Issue 20, point 13: readability applies to every page whose audience includes patients, as
+/// README says, not only to articles: the about page and a section's introduction too.
+#[test]
+fn readability_applies_to_every_page_written_for_patients() {
+    let page =
+        |audience: &str| format!("---\ntitle: About\naudience: [{audience}]\n---\n\n{DENSE}\n");
+    let s = site(&[
+        ("content/about.md", &page("patients")),
+        ("content/articles/_index.md", &page("patients, clinicians")),
+        ("content/team.md", &page("clinicians")),
+    ]);
+    let d = json(s.path(), &[]);
+    let found: Vec<(&str, &str)> = d
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("readability", "content/about.md"),
+            ("readability", "content/articles/_index.md")
+        ]
+    );
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(3), Some(1))
+    );
 }
 
 #[test]
@@ -305,4 +336,65 @@ fn the_network_site_passes_check_with_warnings_denied() {
         "glia check --deny-warnings failed on the network's site:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn a_renamed_slug_without_an_alias_is_a_warning_when_the_last_build_listed_it() {
+    let s = site(&[
+        (
+            "content/articles/esketamine.md",
+            &article(REVIEWED, "A short page. It says little."),
+        ),
+        (
+            "content/articles/gone.md",
+            &article(REVIEWED, "A short page. It says little."),
+        ),
+    ]);
+    let root = s.path().to_str().unwrap();
+    // No previous build: nothing to compare, nothing said.
+    let (out, text) = check(s.path(), &["--deny-warnings"]);
+    assert!(out.status.success(), "{text}");
+    let built = glia(&["build", "--root", root]);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    // The slug changes; another page is removed.
+    common::write(
+        s.path(),
+        "content/articles/esketamine.md",
+        &article(
+            &format!("{REVIEWED}slug: esketamine-nasal-spray\n"),
+            "A short page. It says little.",
+        ),
+    );
+    std::fs::remove_file(s.path().join("content/articles/gone.md")).unwrap();
+    let (out, text) = check(s.path(), &["--deny-warnings"]);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains(
+            "warning[moved-without-alias]: content/articles/esketamine.md:4:1: /articles/esketamine/ \
+             was in the previous build's sitemap, but no page or alias is there now"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("add `aliases: [/articles/esketamine/]` to its front-matter"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning[moved-without-alias]: public/sitemap.xml: /articles/gone/"),
+        "{text}"
+    );
+    // With the alias, the old address still leads somewhere.
+    common::write(
+        s.path(),
+        "content/articles/esketamine.md",
+        &article(
+            &format!("{REVIEWED}slug: esketamine-nasal-spray\naliases: [/articles/esketamine/]\n"),
+            "A short page. It says little.",
+        ),
+    );
+    let (_, text) = check(s.path(), &["--allow", "moved-without-alias"]);
+    assert!(!text.contains("moved-without-alias"), "{text}");
+    let (_, text) = check(s.path(), &[]);
+    assert!(!text.contains("/articles/esketamine/ was"), "{text}");
+    assert!(text.contains("/articles/gone/ was"), "{text}");
 }

@@ -2,6 +2,8 @@
 //! places citations are and are not recognised, author–date styles, the site-wide reference
 //! index, "Cite this page" downloads, JSON-LD, and bad reference data.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,5 +1,7 @@
 //! Bad reference data must be reported with the entry's name, the right place and a hint.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 use glia::cite::{load_bibliography_file, load_inline_references, Bibliography, RefInput};
 use glia::diagnostics::{Diagnostic, Severity};
 

@@ -1,6 +1,8 @@
 //! The same works written as glia YAML, BibTeX and CSL-JSON must format identically: editors
 //! may bring references from any reference manager without the output changing.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 use std::path::Path;
 
 use glia::cite::{

@@ -9,6 +9,8 @@
 //!
 //! Run with `cargo test --test cite_pandoc -- --ignored` after `apt-get install -y pandoc`.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 use std::path::Path;
 use std::process::Command;
 

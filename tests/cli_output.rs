@@ -2,6 +2,8 @@
 //! terminal (no progress bar, no control characters), nothing but errors with `--quiet`, and
 //! stage timings with `--verbose`.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use common::*;

@@ -2,6 +2,8 @@
 //! (case, word boundaries, longest match), where terms are never linked, the glossary page,
 //! tooltips, the "Terms used on this page" panel, and bad glossary entries.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,6 +3,8 @@
 //! edit to an article's body must be a patch of that article (plus what depends on it), not a
 //! whole build.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::collections::BTreeMap;
@@ -270,6 +272,41 @@ fn front_matter_edits_render_the_listings_not_the_whole_site() {
     s.assert_same_as_build(&fx, "a new newest date");
 }
 
+/// Issue 20, point 5: a review date edited into the past shows the overdue notice and leaves
+/// the home page's "Recently reviewed", as a full build of the same day would.
+#[test]
+fn a_review_falling_due_is_patched_like_a_full_build() {
+    let fx = fixture();
+    let mut s = Served::start(&fx);
+    let reviewed = |html: &[u8]| {
+        String::from_utf8_lossy(html).contains(">Ketamine</a> <span class=\"meta-inline\">reviewed")
+    };
+    assert!(reviewed(&s.files["index.html"]));
+    let overdue = a_with(A_BODY).replace("last_reviewed: 2026-06-01", "last_reviewed: 2020-06-01");
+    let Kind::Patch(paths) = s.edit(&fx, "content/articles/a.md", &overdue).unwrap() else {
+        panic!("a new review date should be patched in")
+    };
+    assert!(paths.contains(&"index.html".to_string()), "{paths:?}");
+    s.assert_same_as_build(&fx, "a review date in the past");
+    let page = String::from_utf8_lossy(&s.files["articles/a/index.html"]).into_owned();
+    assert!(page.contains("This page is due for review"), "{page}");
+    assert!(!reviewed(&s.files["index.html"]));
+    // A picture to share (`og:image`) must be a published file, which resolve checks: a
+    // missing one is reported, an existing one compiled in full.
+    let missing = overdue.replace("tags:", "image: nope.png\ntags:");
+    let err = s.edit(&fx, "content/articles/a.md", &missing).unwrap_err();
+    assert!(
+        err.contains("error[missing-image]: content/articles/a.md:5:8"),
+        "{err}"
+    );
+    let image = overdue.replace("tags:", "image: /img/favicon.svg\ntags:");
+    assert_eq!(
+        s.edit(&fx, "content/articles/a.md", &image).unwrap(),
+        Kind::Full
+    );
+    s.assert_same_as_build(&fx, "an image");
+}
+
 #[test]
 fn edits_beyond_the_body_compile_the_whole_site() {
     let fx = fixture();
@@ -461,4 +498,56 @@ fn related_lists_follow_title_and_tag_edits() {
         Kind::Patch(_)
     ));
     s.assert_same_as_build(&fx, "a related: list");
+}
+
+#[test]
+fn aliases_and_templates_compile_the_whole_site_and_feeds_follow_edits() {
+    let fx = fixture();
+    fx.write(
+        "site.yaml",
+        format!("{SITE_YAML}glossary:\n  link: first\nfeeds:\n  full_content: true\n"),
+    );
+    fx.write(
+        "templates/wide.html",
+        "{% extends \"base.html\" %}{% block main %}<div class=\"wide\">{{ page.content | safe }}</div>{% endblock main %}",
+    );
+    let mut s = Served::start(&fx);
+    s.assert_same_as_build(&fx, "the first build");
+    // With whole articles in the feeds, a body edit shows in them too.
+    let body = A_BODY.replace("is an anaesthetic", "is an anaesthetic medicine");
+    let Kind::Patch(paths) = s
+        .edit(&fx, "content/articles/a.md", &a_with(&body))
+        .unwrap()
+    else {
+        panic!("a body edit should be patched in")
+    };
+    for feed in ["atom.xml", "tags/ketamine/atom.xml"] {
+        assert!(paths.contains(&feed.to_string()), "{feed} not in {paths:?}");
+    }
+    s.assert_same_as_build(&fx, "a body edit with full-content feeds");
+    let front = |extra: &str| a_with(&body).replacen("date:", &format!("{extra}date:"), 1);
+    for (what, contents) in [
+        ("an alias", front("aliases: [/old-ketamine/]\n")),
+        // The redirect page shows the title it leads to.
+        (
+            "a new title of an aliased page",
+            front("aliases: [/old-ketamine/]\n").replace("\"Ketamine\"", "\"Ketamine infusions\""),
+        ),
+        ("a template", front("template: wide.html\n")),
+    ] {
+        let kind = s.edit(&fx, "content/articles/a.md", &contents).unwrap();
+        assert_eq!(kind, Kind::Full, "{what}");
+        s.assert_same_as_build(&fx, what);
+    }
+    // The alias is gone again, and so is its redirect page.
+    assert!(!s.files.contains_key("old-ketamine/index.html"));
+    let kind = s
+        .edit(
+            &fx,
+            "content/articles/_index.md",
+            "---\ntitle: Articles\npage_template: wide.html\n---\n",
+        )
+        .unwrap();
+    assert_eq!(kind, Kind::Full);
+    s.assert_same_as_build(&fx, "a section's page_template");
 }

@@ -1,5 +1,7 @@
 //! `glia init` and `glia new article`.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use common::{glia, stdout};
@@ -119,7 +121,7 @@ fn new_articles_placeholder_text_is_a_check_warning_until_replaced() {
             ),
             (
                 file,
-                20,
+                21,
                 1,
                 warning,
                 "this line is still the placeholder from `glia new`".to_string()

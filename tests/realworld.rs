@@ -11,6 +11,8 @@
 //!
 //! The corpora live outside the repository; a test whose corpus is missing fails with a hint.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -6,6 +6,8 @@
 //! The site is made here by a small generator (synthetic words and works, no real studies),
 //! so the test needs nothing outside the repository.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -7,6 +7,8 @@
 //! benchmark corpus), so the test runs in seconds in a debug build; how the pages become
 //! documents is covered by the site-building tests.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

@@ -1,6 +1,8 @@
 //! `glia serve` end to end: live rebuilds, the error overlay, and refusing paths that lead
 //! out of the build folder. Each test runs the real binary on a free port.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 #[path = "common/serve.rs"]

@@ -13,6 +13,8 @@
 //! Without the tools they fail with that hint; they never pass silently. The browser test also
 //! rewrites the README's screenshots in `docs/screenshots/`.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::net::TcpListener;

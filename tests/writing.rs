@@ -1,6 +1,8 @@
 //! What editors write beyond plain prose: callouts and care cards, footnotes, images and
 //! figures, math. Each test builds a real site and reads the HTML with a parser.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use common::*;

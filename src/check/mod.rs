@@ -8,30 +8,28 @@
 mod claims;
 mod incomplete_reference;
 mod missing_alt;
+mod moved;
 mod placeholder;
 mod prose;
 mod readability;
-mod review;
 pub mod unsafe_html;
 mod urls;
 
 use std::collections::BTreeSet;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::load::Kind;
 use crate::parse::frontmatter::Audience;
 use crate::parse::ParsedPage;
 use crate::resolve::Site;
+use crate::review;
 use crate::site::{self, BuildOptions};
-
-pub use review::today;
 
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Codes not to report (`uncited-claim`; a plural such as `uncited-claims` works too).
+    /// Reviews are measured against the compiled site's `today` (`review::today`), the date
+    /// its pages were rendered with.
     pub allow: Vec<String>,
-    /// The date reviews are measured against.
-    pub today: jiff::civil::Date,
 }
 
 /// Everything check found, sorted by file and position.
@@ -56,7 +54,9 @@ pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
         .collect();
     let compiled_ok = compiled.is_some();
     if let Some(c) = &compiled {
-        diags.extend(run(&c.site, opts));
+        diags.extend(run(&c.site));
+        // The previous build's sitemap, if the output folder still has it.
+        diags.extend(moved::check(&c.site, &build.root, &build.output_dir()));
     }
     let pages = compiled.as_ref().map(|c| &c.site.pages[..]).unwrap_or(&[]);
     let kept = diags
@@ -71,7 +71,7 @@ pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
 }
 
 /// Runs the editorial rules on a compiled site.
-pub fn run(site: &Site, opts: &Options) -> Vec<Diagnostic> {
+pub fn run(site: &Site) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for p in &site.pages {
         let page = &p.page;
@@ -79,16 +79,13 @@ pub fn run(site: &Site, opts: &Options) -> Vec<Diagnostic> {
         uncited_claims(page, &mut diags);
         missing_alt::check(page, &mut diags);
         placeholder::check(page, &mut diags);
-        if page.kind == Kind::Article {
-            review_freshness(
-                page,
-                site.config.review_interval_months,
-                opts.today,
-                &mut diags,
-            );
-            if page.fm.audience.contains(&Audience::Patients) {
-                readability(page, site.config.readability.max_grade, &mut diags);
-            }
+        if review::applies(page.kind) {
+            review_freshness(page, site, &mut diags);
+        }
+        // Every page written for patients, whatever its kind: the about page and the home
+        // page's introduction are read by the same readers as the articles.
+        if page.fm.audience.contains(&Audience::Patients) {
+            readability(page, site.config.readability.max_grade, &mut diags);
         }
     }
     unused_terms(site, &mut diags);
@@ -130,42 +127,37 @@ fn external_urls(page: &ParsedPage, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn review_freshness(
-    page: &ParsedPage,
-    interval: u32,
-    today: jiff::civil::Date,
-    diags: &mut Vec<Diagnostic>,
-) {
-    match page.fm.last_reviewed {
-        None => diags.push(
+fn review_freshness(page: &ParsedPage, site: &Site, diags: &mut Vec<Diagnostic>) {
+    let interval = site.config.review_interval_months;
+    if page.fm.last_reviewed.is_none() {
+        diags.push(
             Diagnostic::warning("unreviewed", "this article has no `last_reviewed` date")
                 .at(&page.file, &page.text, key_span(page, "title"))
                 .with_help(
                     "once a clinician has reviewed it, add `last_reviewed: YYYY-MM-DD` \
                      (and `reviewed_by`) to the front-matter",
                 ),
-        ),
-        Some(reviewed) => {
-            let Some(due) = review::due(reviewed.0, interval) else {
-                return;
-            };
-            if due < today {
-                diags.push(
-                    Diagnostic::warning(
-                        "stale-review",
-                        format!(
-                            "last reviewed on {reviewed}, more than {interval} months ago \
-                             (the next review was due on {due})"
-                        ),
-                    )
-                    .at(&page.file, &page.text, key_span(page, "last_reviewed"))
-                    .with_help(
-                        "have the article reviewed again and update `last_reviewed`; the \
-                         interval is `review_interval_months` in site.yaml",
-                    ),
-                );
-            }
-        }
+        );
+    }
+    let Some(status) = review::status(page.kind, &page.fm, interval, site.today) else {
+        return;
+    };
+    if status.overdue {
+        let (reviewed, due) = (status.reviewed, status.due);
+        diags.push(
+            Diagnostic::warning(
+                "stale-review",
+                format!(
+                    "last reviewed on {reviewed}, more than {interval} months ago \
+                     (the next review was due on {due})"
+                ),
+            )
+            .at(&page.file, &page.text, key_span(page, "last_reviewed"))
+            .with_help(
+                "have the article reviewed again and update `last_reviewed`; the \
+                 interval is `review_interval_months` in site.yaml",
+            ),
+        );
     }
 }
 

@@ -4,11 +4,9 @@
 //! this module walks hayagriva's result tree and writes HTML itself: every string from a
 //! reference is escaped here, and formatting becomes elements and classes a theme can style.
 
-// Styles are loaded once per build: the size of the rare error value does not matter, and
-// returning the project's plain `Diagnostic` keeps callers simple.
-#![allow(clippy::result_large_err)]
-
 use std::fmt::Write as _;
+
+use crate::html::{escape, push_escaped};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
@@ -815,7 +813,7 @@ fn shape(bib: &Bibliography, c: &Citation, order: &[&str]) -> Shape {
 /// A citation none of whose keys is known: its keys as written, marked.
 fn missing_citation(c: &Citation) -> FormattedCitation {
     let keys: Vec<String> = c.items.iter().map(|i| i.key.clone()).collect();
-    let missing: Vec<String> = keys.iter().map(|k| esc(k)).collect();
+    let missing: Vec<String> = keys.iter().map(|k| escape(k)).collect();
     FormattedCitation {
         html: format!(
             "<span class=\"citation citation-missing\">[{}]</span>",
@@ -1082,14 +1080,6 @@ struct CiteCtx<'a> {
     formatting: hayagriva::Formatting,
 }
 
-fn esc(s: &str) -> String {
-    crate::html::escape(s)
-}
-
-fn push_esc(out: &mut String, s: &str) {
-    crate::html::push_escaped(out, s)
-}
-
 fn write_children(
     out: &mut String,
     children: &ElemChildren,
@@ -1104,11 +1094,11 @@ fn write_children(
 fn write_child(out: &mut String, child: &ElemChild, cite: Option<&CiteCtx>, in_link: bool) {
     match child {
         ElemChild::Text(t) => write_formatted(out, &t.text, &t.formatting),
-        ElemChild::Markup(m) => push_esc(out, m),
+        ElemChild::Markup(m) => push_escaped(out, m),
         ElemChild::Link { text, url } => {
             let safe = url.starts_with("https://") || url.starts_with("http://");
             if safe && !in_link {
-                let _ = write!(out, "<a class=\"csl-link\" href=\"{}\">", esc(url));
+                let _ = write!(out, "<a class=\"csl-link\" href=\"{}\">", escape(url));
                 write_formatted(out, &text.text, &text.formatting);
                 out.push_str("</a>");
             } else {
@@ -1139,7 +1129,7 @@ fn write_elem(out: &mut String, e: &Elem, cite: Option<&CiteCtx>, in_link: bool)
                     let prefix = super::rich::text_only(&item.prefix);
                     write_formatted(out, &format!("{prefix} "), &ctx.formatting);
                 }
-                let _ = write!(out, "<a href=\"#{}\">", esc(&anchor_id(&item.key)));
+                let _ = write!(out, "<a href=\"#{}\">", escape(&anchor_id(&item.key)));
                 write_children(out, &e.children, cite, true);
                 out.push_str("</a>");
                 if let (_, Some(suffix)) = split_locator(&item.locator) {

@@ -8,8 +8,8 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::entry::Glossary;
 use super::matcher::Matcher;
-use super::text::escape_html;
 use crate::diagnostics::Diagnostic;
+use crate::html::escape;
 use crate::html::push_escaped;
 
 /// Which occurrences of a term are linked automatically. Explicit links are honoured in every
@@ -60,12 +60,12 @@ impl LinkTable {
                 .terms()
                 .iter()
                 .map(|t| {
-                    let slug = escape_html(t.slug());
-                    let short = escape_html(&t.short);
+                    let slug = escape(t.slug());
+                    let short = escape(&t.short);
                     TermHtml {
-                        open_tail: format!(r#"{}""#, escape_html(&href(t.slug()))),
+                        open_tail: format!(r#"{}""#, escape(&href(t.slug()))),
                         close_tail: format!(r#"">{short}</span></span>"#),
-                        term: escape_html(t.term()),
+                        term: escape(t.term()),
                         slug,
                         short,
                     }

@@ -54,16 +54,11 @@ pub struct TermMatch<'m> {
 impl Matcher {
     /// Builds the automaton. Fails only if the names are too many for the automaton's state
     /// space, which no real glossary reaches; the error says so rather than panicking.
-    #[allow(
-        clippy::result_large_err,
-        reason = "built once per site; Diagnostic is the project's one error type"
-    )]
     pub fn new(glossary: &Glossary) -> Result<Matcher, Diagnostic> {
         Matcher::build(glossary, true)
     }
 
     /// `walk_word_starts`: search only at word starts when every name begins a word (tests turn it off to compare with the automaton's search over every byte).
-    #[allow(clippy::result_large_err, reason = "as for `new`")]
     fn build(glossary: &Glossary, walk_word_starts: bool) -> Result<Matcher, Diagnostic> {
         let mut keys = Vec::new();
         let mut patterns = Vec::new();

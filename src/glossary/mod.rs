@@ -42,4 +42,3 @@ pub use link::{
     link_terms, LinkContext, LinkEdit, LinkMode, LinkOutcome, LinkPieces, LinkTable, Linked, Mark,
 };
 pub use matcher::{Matcher, TermMatch};
-pub use text::escape_html;

@@ -214,11 +214,6 @@ fn looks_like_domain(t: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
 }
 
-/// Escapes text for use in HTML element content and in quoted attribute values alike.
-pub fn escape_html(s: &str) -> String {
-    crate::html::escape(s)
-}
-
 /// The first sentence of the first block of `markdown` that has text, as plain text without
 /// Markdown, HTML, footnote markers or citations such as `[@key]` and `[see @a; @b, p. 3]`.
 pub(crate) fn first_sentence(markdown: &str) -> String {
@@ -504,13 +499,5 @@ mod tests {
         );
         assert_eq!(first_sentence("No full stop"), "No full stop");
         assert_eq!(first_sentence("Dose 2.5 mg. Then"), "Dose 2.5 mg.");
-    }
-
-    #[test]
-    fn escapes_attributes_and_text() {
-        assert_eq!(
-            escape_html(r#"<a href="x">'&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;"
-        );
     }
 }

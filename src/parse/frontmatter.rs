@@ -96,6 +96,11 @@ impl Date {
     pub fn long(&self) -> String {
         self.0.strftime("%-d %B %Y").to_string()
     }
+
+    /// `2027-11-27` → `November 2027`, for dates readers need only roughly (a review due).
+    pub fn month_year(&self) -> String {
+        self.0.strftime("%B %Y").to_string()
+    }
 }
 
 impl fmt::Display for Date {
@@ -153,8 +158,9 @@ pub struct FrontMatter {
     pub updated: Option<Date>,
     #[serde(default, deserialize_with = "one_or_many")]
     pub authors: Vec<String>,
+    /// Who reviewed the page: names (`Dr A. Rivera`) or `{name, role, credentials}`.
     #[serde(default, deserialize_with = "one_or_many")]
-    pub reviewed_by: Vec<String>,
+    pub reviewed_by: Vec<Reviewer>,
     #[serde(default)]
     pub last_reviewed: Option<Date>,
     #[serde(default)]
@@ -176,6 +182,11 @@ pub struct FrontMatter {
     /// Shows the site's crisis box (`site.yaml` `crisis:`) on this page.
     #[serde(default)]
     pub crisis: bool,
+    /// The picture shared with links to this page (`og:image`): a file the site publishes,
+    /// written like an image in the page's Markdown (`hero.png` beside it, `/images/x.png`
+    /// from the site root). Default: `og_image:` in site.yaml.
+    #[serde(default)]
+    pub image: Option<String>,
     /// Diagnostic codes `glia check` should not report for this page (`[uncited-claims]`).
     #[serde(default, deserialize_with = "one_or_many")]
     pub allow: Vec<String>,
@@ -183,49 +194,155 @@ pub struct FrontMatter {
     /// automatic list (`resolve::related`).
     #[serde(default)]
     pub related: Option<Vec<String>>,
+    /// Old addresses of this page (`/old/path/`): each gets a redirect page, and the site a
+    /// `_redirects` line (`resolve::aliases`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub aliases: Vec<String>,
+    /// Another template of the theme for this page (`template: wide.html`).
+    #[serde(default)]
+    pub template: Option<String>,
+    /// On a section's `_index.md`: the template of the pages in it (and in its subsections
+    /// that set none), as Zola names it.
+    #[serde(default)]
+    pub page_template: Option<String>,
+}
+
+/// A clinician who reviewed a page: a name alone, or with their role and credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Reviewer {
+    pub name: String,
+    /// `Consultant psychiatrist`.
+    pub role: Option<String>,
+    /// `MD, MRCPsych`.
+    pub credentials: Option<String>,
+}
+
+impl Reviewer {
+    /// `Dr A. Rivera, MRCPsych, Consultant psychiatrist`: the name, then whatever else is given.
+    pub fn display(&self) -> String {
+        let mut parts = vec![self.name.as_str()];
+        parts.extend(self.credentials.as_deref());
+        parts.extend(self.role.as_deref());
+        parts.retain(|p| !p.trim().is_empty());
+        parts.join(", ")
+    }
+}
+
+/// The written form of a reviewer given in full; unknown keys are refused as everywhere.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewerFields {
+    name: String,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    credentials: Option<String>,
+}
+
+impl OneItem for Reviewer {
+    const EXPECTING: &'static str = "a name, `{name, role, credentials}`, or a list of them";
+    const MAP: bool = true;
+    fn from_text(s: String) -> Self {
+        Reviewer {
+            name: s,
+            ..Reviewer::default()
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Reviewer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Reviewer;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a name or `{name, role, credentials}`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Reviewer, E> {
+                Ok(Reviewer::from_text(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Reviewer, A::Error> {
+                let f =
+                    ReviewerFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Reviewer {
+                    name: f.name,
+                    role: f.role,
+                    credentials: f.credentials,
+                })
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// What [`one_or_many`] can collect: a text makes one item; a map makes one only when the
+/// item itself is written as a map.
+trait OneItem: Sized {
+    const EXPECTING: &'static str;
+    const MAP: bool = false;
+    fn from_text(s: String) -> Self;
+}
+
+impl OneItem for String {
+    const EXPECTING: &'static str = "a text or a list of texts";
+    fn from_text(s: String) -> Self {
+        s
+    }
 }
 
 /// Accepts `authors: A` as well as `authors: [A, B]`: both are natural to write. A visitor
 /// rather than an untagged enum, so a wrong shape (`tags: {a: 1}`) is reported at the value
 /// and said plainly, not as "did not match any variant of untagged enum".
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    struct OneOrMany;
-    impl<'de> serde::de::Visitor<'de> for OneOrMany {
-        type Value = Vec<String>;
+fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: OneItem + Deserialize<'de>,
+{
+    struct OneOrMany<T>(std::marker::PhantomData<T>);
+    impl<'de, T: OneItem + Deserialize<'de>> serde::de::Visitor<'de> for OneOrMany<T> {
+        type Value = Vec<T>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a text or a list of texts")
+            f.write_str(T::EXPECTING)
         }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<String>, E> {
-            Ok(vec![v.to_string()])
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<T>, E> {
+            Ok(vec![T::from_text(v.to_string())])
         }
         // `tags: 2026` is a tag named 2026, as it is in a list.
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<String>, E> {
-            Ok(vec![v.to_string()])
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<T>, E> {
+            Ok(vec![T::from_text(v.to_string())])
         }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<String>, E> {
-            Ok(vec![v.to_string()])
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<T>, E> {
+            Ok(vec![T::from_text(v.to_string())])
         }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<String>, E> {
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
             Ok(Vec::new())
         }
-        fn visit_none<E: serde::de::Error>(self) -> Result<Vec<String>, E> {
+        fn visit_none<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
             Ok(Vec::new())
         }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Vec<String>, D2::Error> {
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Vec<T>, D2::Error> {
             d.deserialize_any(self)
         }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(
-            self,
-            mut seq: A,
-        ) -> Result<Vec<String>, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+            if !T::MAP {
+                return Err(serde::de::Error::invalid_type(
+                    serde::de::Unexpected::Map,
+                    &self,
+                ));
+            }
+            Ok(vec![T::deserialize(
+                serde::de::value::MapAccessDeserializer::new(map),
+            )?])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
             let mut out = Vec::new();
-            while let Some(s) = seq.next_element::<String>()? {
+            while let Some(s) = seq.next_element::<T>()? {
                 out.push(s);
             }
             Ok(out)
         }
     }
-    d.deserialize_any(OneOrMany)
+    d.deserialize_any(OneOrMany(std::marker::PhantomData))
 }
 
 #[cfg(test)]
@@ -269,6 +386,25 @@ mod tests {
         assert!(fm("title: A\ntags:\n").unwrap().is_empty());
         let e = fm("title: A\ntags: {a: 1}\n").unwrap_err().to_string();
         assert!(e.contains("expected a text or a list of texts"), "{e}");
+    }
+
+    #[test]
+    fn reviewers_are_names_or_name_role_credentials() {
+        let fm = |y: &str| serde_yaml::from_str::<FrontMatter>(y).map(|f| f.reviewed_by);
+        assert_eq!(
+            fm("title: A\nreviewed_by: Panel\n").unwrap()[0].display(),
+            "Panel"
+        );
+        let full = "title: A\nreviewed_by:\n  - {name: Dr A. Rivera, role: Consultant psychiatrist}\n  - B\n";
+        let r = fm(full).unwrap();
+        assert_eq!(r[0].display(), "Dr A. Rivera, Consultant psychiatrist");
+        assert_eq!(r[1].name, "B");
+        let one = "title: A\nreviewed_by: {name: C, credentials: MD, role: Psychiatrist}\n";
+        assert_eq!(fm(one).unwrap()[0].display(), "C, MD, Psychiatrist");
+        let e = fm("title: A\nreviewed_by: [{name: C, rol: x}]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field `rol`"), "{e}");
     }
 
     #[test]

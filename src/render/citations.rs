@@ -263,24 +263,38 @@ pub fn identifier_links(r: &Reference) -> String {
     }
 }
 
-/// `↩` links back to each place the entry is cited: `↩ a b c` when there are several.
+/// Up to this many places, an entry's back-links are shown inline (`↩ a b c`); beyond it they
+/// are folded into "↩ cited 27 times", which opens to the list: a row of 27 letters reads as
+/// noise, and a reader wants the count before the places.
+const INLINE_BACKLINKS: usize = 5;
+
+/// `↩` links back to each place the entry is cited: `↩ a b c` when there are several, folded
+/// into a `<details>` when there are more than [`INLINE_BACKLINKS`].
 fn backlinks(places: &[usize]) -> String {
+    let letters = || {
+        let links: Vec<String> = places
+            .iter()
+            .enumerate()
+            .map(|(k, n)| {
+                let l = letter(k);
+                format!("<a href=\"#cite-{n}\" aria-label=\"Back to citation {l}\">{l}</a>")
+            })
+            .collect();
+        links.join(" ")
+    };
     match places {
         [] => String::new(),
         [one] => format!(
             " <span class=\"backlinks\"><a href=\"#cite-{one}\" aria-label=\"Back to the citation\">↩</a></span>"
         ),
-        many => {
-            let letters: Vec<String> = many
-                .iter()
-                .enumerate()
-                .map(|(k, n)| {
-                    let l = letter(k);
-                    format!("<a href=\"#cite-{n}\" aria-label=\"Back to citation {l}\">{l}</a>")
-                })
-                .collect();
-            format!(" <span class=\"backlinks\">↩ {}</span>", letters.join(" "))
+        few if few.len() <= INLINE_BACKLINKS => {
+            format!(" <span class=\"backlinks\">↩ {}</span>", letters())
         }
+        many => format!(
+            " <details class=\"backlinks\"><summary><span aria-hidden=\"true\">↩</span> cited {} times</summary>{}</details>",
+            many.len(),
+            letters()
+        ),
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::load::Kind;
-use crate::parse::frontmatter::Date;
+use crate::parse::frontmatter::{Date, Reviewer};
 use crate::parse::markdown::{toc, TocEntry};
 use crate::resolve::{Site, SitePage};
 use crate::url::Route;
@@ -21,6 +21,34 @@ pub const FAVICON: &str = "img/favicon.svg";
 pub fn favicon_path(config: &crate::config::SiteConfig) -> &str {
     config.favicon.as_deref().map_or(FAVICON, |f| {
         f.trim().trim_start_matches("./").trim_start_matches('/')
+    })
+}
+
+/// The output path of the picture shared with links to page `page` (`og:image`): its
+/// front-matter `image:`, read like an image in its Markdown (beside the page, or from the
+/// site root with a leading `/`), else site.yaml's `og_image:`. `None` when neither is set, or
+/// the address leads out of the site (an error resolve reports).
+pub fn og_image_path(
+    config: &crate::config::SiteConfig,
+    page: Option<&crate::parse::ParsedPage>,
+) -> Option<String> {
+    match page.and_then(|p| Some((p, p.fm.image.as_deref()?))) {
+        Some((p, image)) => crate::url::join_relative(&p.content_path, image.trim()),
+        None => crate::url::join_relative("", config.og_image.as_deref()?.trim()),
+    }
+}
+
+/// `og:image`'s URL on a page at `from`: absolute from `base_url` when there is one (sites
+/// reading it fetch it from anywhere), else relative.
+fn og_image_url(
+    site: &Site,
+    page: Option<&crate::parse::ParsedPage>,
+    from: &Route,
+) -> Option<String> {
+    let path = Route::file(og_image_path(&site.config, page)?);
+    Some(match site.config.base_url.as_deref() {
+        Some(base) => path.permalink(base),
+        None => path.relative_from(from, site.link_style),
     })
 }
 
@@ -51,6 +79,35 @@ impl From<Date> for DateCtx {
             iso: d.to_string(),
             long: d.long(),
         }
+    }
+}
+
+/// Where a page's review stands ([`crate::review::status`]).
+#[derive(Serialize)]
+pub struct ReviewCtx {
+    pub last: DateCtx,
+    pub due: DateCtx,
+    /// `November 2027`, the due date as readers are told it.
+    pub due_month: String,
+    /// The due date is past: the page says it may be out of date.
+    pub overdue: bool,
+}
+
+impl ReviewCtx {
+    fn of(site: &Site, p: &SitePage) -> Option<ReviewCtx> {
+        let fm = &p.page.fm;
+        let s = crate::review::status(
+            p.page.kind,
+            fm,
+            site.config.review_interval_months,
+            site.today,
+        )?;
+        Some(ReviewCtx {
+            last: Date(s.reviewed).into(),
+            due: Date(s.due).into(),
+            due_month: Date(s.due).month_year(),
+            overdue: s.overdue,
+        })
     }
 }
 
@@ -92,7 +149,12 @@ pub struct PageCtx {
     pub updated: Option<DateCtx>,
     pub last_reviewed: Option<DateCtx>,
     pub authors: Vec<String>,
+    /// Each reviewer as readers see them: `Dr A. Rivera, Consultant psychiatrist`.
     pub reviewed_by: Vec<String>,
+    /// The same reviewers, each `{ name, role, credentials }` (the last two may be absent).
+    pub reviewers: Vec<Reviewer>,
+    /// On reviewed pages (articles) with a `last_reviewed` date: when the review falls due.
+    pub review: Option<ReviewCtx>,
     pub audience: Vec<AudienceCtx>,
     pub tags: Vec<String>,
     /// The tags again, each linking to its tag page.
@@ -122,6 +184,9 @@ pub struct PageCtx {
     pub cite: Option<CiteLinks>,
     /// `article` or `website`, for OpenGraph.
     pub og_type: &'static str,
+    /// The picture shared with links to the page (`og:image`): front-matter `image:`, else
+    /// site.yaml `og_image:`; absolute with `base_url`.
+    pub image: Option<String>,
     /// The site's crisis box, on pages marked `crisis: true` or tagged with a crisis tag.
     pub crisis: Option<crate::config::CrisisConfig>,
 }
@@ -218,6 +283,9 @@ pub struct Urls {
     pub tags: Option<String>,
     /// The Atom feed; absent in offline builds, which have none.
     pub feed: Option<String>,
+    /// The feed of this page's own list, on a section or topic page with one
+    /// (`articles/atom.xml`, `tags/<slug>/atom.xml`).
+    pub page_feed: Option<String>,
 }
 
 /// Everything a page template receives.
@@ -305,32 +373,7 @@ fn nav_and_footer(
     from: &Route,
     url_for: &dyn Fn(&Route) -> String,
 ) -> (Vec<Link>, Vec<Link>) {
-    let mut top: Vec<&SitePage> = site
-        .pages
-        .iter()
-        .filter(|p| {
-            !p.page.content_path.contains('/')
-                || matches!(p.page.kind, Kind::Section | Kind::Glossary)
-        })
-        .filter(|p| {
-            matches!(p.page.kind, Kind::Page | Kind::Glossary)
-                || (p.page.kind == Kind::Section && p.section == site.home)
-        })
-        .collect();
-    // Sections first, then the glossary, then standalone pages (about), each by weight.
-    let rank = |k: Kind| match k {
-        Kind::Section => 0,
-        Kind::Glossary => 1,
-        _ => 2,
-    };
-    top.sort_by(|a, b| {
-        let wa = a.page.fm.weight.unwrap_or(i64::MAX);
-        let wb = b.page.fm.weight.unwrap_or(i64::MAX);
-        rank(a.page.kind)
-            .cmp(&rank(b.page.kind))
-            .then(wa.cmp(&wb))
-            .then_with(|| a.page.fm.title.cmp(&b.page.fm.title))
-    });
+    let top: Vec<&SitePage> = site.menu.iter().map(|&i| &site.pages[i]).collect();
     let mk = |p: &SitePage| Link {
         title: p.page.fm.title.clone(),
         url: url_for(&p.route),
@@ -364,7 +407,7 @@ pub fn search_route() -> Route {
 }
 
 fn has_feed(site: &Site) -> bool {
-    !site.offline && site.config.base_url.is_some()
+    super::feeds::has_feeds(site)
 }
 
 fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
@@ -382,6 +425,7 @@ fn urls(site: &Site, from: &Route, has_code: bool) -> Urls {
         tags: has_tags(site)
             .then(|| super::listing::index_route().relative_from(from, site.link_style)),
         feed: has_feed(site).then(|| Route::file(FEED).relative_from(from, site.link_style)),
+        page_feed: None,
     }
 }
 
@@ -421,7 +465,9 @@ pub fn page_context_at<'s>(
         updated: fm.updated.map(DateCtx::from),
         last_reviewed: fm.last_reviewed.map(DateCtx::from),
         authors: fm.authors.clone(),
-        reviewed_by: fm.reviewed_by.clone(),
+        reviewed_by: fm.reviewed_by.iter().map(Reviewer::display).collect(),
+        reviewers: fm.reviewed_by.clone(),
+        review: if first { ReviewCtx::of(site, p) } else { None },
         audience: audience(p),
         tags: fm.tags.clone(),
         tag_links: super::listing::tag_links(site, from, &fm.tags),
@@ -456,6 +502,7 @@ pub fn page_context_at<'s>(
         } else {
             "website"
         },
+        image: og_image_url(site, Some(&p.page), from),
         crisis: site.config.crisis.clone().filter(|_| {
             p.page.fm.crisis
                 || p.page.fm.tags.iter().any(|t| {
@@ -467,9 +514,13 @@ pub fn page_context_at<'s>(
         }),
     };
     let rel = |r: &Route| r.relative_from(from, site.link_style);
+    let mut urls = urls(site, from, p.page.doc.has_code);
+    if has_feed(site) {
+        urls.page_feed = super::feeds::section_feed(site, i).map(|f| rel(&f));
+    }
     Context {
         site: site_ctx(site),
-        urls: urls(site, from, p.page.doc.has_code),
+        urls,
         page,
         nav,
         footer,
@@ -658,6 +709,8 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         last_reviewed: None,
         authors: Vec::new(),
         reviewed_by: Vec::new(),
+        reviewers: Vec::new(),
+        review: None,
         audience: Vec::new(),
         tags: Vec::new(),
         tag_links: Vec::new(),
@@ -680,6 +733,11 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         references: None,
         cite: None,
         og_type: "website",
+        image: if spec.absolute {
+            og_image_path(&site.config, None).map(|p| format!("{base}{p}"))
+        } else {
+            og_image_url(site, None, from)
+        },
         crisis: None,
     };
     let urls = if spec.absolute {
@@ -694,6 +752,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
             favicon: format!("{base}{}", favicon_path(&site.config)),
             tags: has_tags(site).then(|| abs(&super::listing::index_route())),
             feed: has_feed(site).then(|| format!("{base}{FEED}")),
+            page_feed: None,
         }
     } else {
         urls(site, from, false)

@@ -82,7 +82,7 @@ pub fn for_page(site: &Site, i: usize, cited: &[String], terms: &DefinedTerms) -
                 last_reviewed: date(fm.last_reviewed),
                 name: &fm.title,
                 publisher,
-                reviewed_by: (!fm.reviewed_by.is_empty()).then(|| people(&fm.reviewed_by)),
+                reviewed_by: (!fm.reviewed_by.is_empty()).then(|| reviewers(&fm.reviewed_by)),
                 url,
             };
             // Serializing a typed value writes straight into the string; a `Value` tree would
@@ -200,14 +200,39 @@ fn insert_opt(m: &mut Map<String, Value>, key: &str, v: Option<Value>) {
 
 /// People named in front-matter; an entry naming a panel or team is an organisation.
 fn people(names: &[String]) -> Value {
+    Value::Array(names.iter().map(|n| person(n)).collect())
+}
+
+fn person(name: &str) -> Value {
+    let org = ["team", "panel", "network", "committee", "board", "group"]
+        .iter()
+        .any(|w| name.to_lowercase().contains(w));
+    json!({"@type": if org { "Organization" } else { "Person" }, "name": name})
+}
+
+/// Reviewers, with their role (`jobTitle`) and credentials (`honorificSuffix`, schema.org's
+/// place for "MD, MRCPsych") when given.
+fn reviewers(list: &[crate::parse::frontmatter::Reviewer]) -> Value {
     Value::Array(
-        names
-            .iter()
-            .map(|n| {
-                let org = ["team", "panel", "network", "committee", "board", "group"]
-                    .iter()
-                    .any(|w| n.to_lowercase().contains(w));
-                json!({"@type": if org { "Organization" } else { "Person" }, "name": n})
+        list.iter()
+            .map(|r| {
+                let given = |s: &Option<String>| {
+                    s.as_deref()
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(Value::from)
+                };
+                let (role, credentials) = (given(&r.role), given(&r.credentials));
+                if role.is_none() && credentials.is_none() {
+                    return person(&r.name);
+                }
+                // A role or credentials are a person's, whatever the name says.
+                let mut m = Map::new();
+                m.insert("@type".into(), json!("Person"));
+                m.insert("name".into(), json!(r.name));
+                insert_opt(&mut m, "jobTitle", role);
+                insert_opt(&mut m, "honorificSuffix", credentials);
+                Value::Object(m)
             })
             .collect(),
     )

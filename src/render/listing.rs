@@ -179,8 +179,8 @@ pub fn tag_dir(slug: &str) -> String {
 }
 
 /// Every tag used by an article: slug → (name as first written, articles in display order).
-pub fn tags(site: &Site) -> BTreeMap<String, (String, Vec<usize>)> {
-    let mut out: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+pub fn tags(site: &Site) -> Tags {
+    let mut out = Tags::new();
     for &a in &site.articles {
         for t in &site.pages[a].page.fm.tags {
             let slug = slugify(t);
@@ -188,7 +188,9 @@ pub fn tags(site: &Site) -> BTreeMap<String, (String, Vec<usize>)> {
                 continue;
             }
             let entry = out.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
-            if !entry.1.contains(&a) {
+            // Articles come one at a time, so a repeat of this one (a tag written twice, or
+            // two spellings of one slug) can only be the last entry.
+            if entry.1.last() != Some(&a) {
                 entry.1.push(a);
             }
         }
@@ -213,14 +215,18 @@ pub fn tag_links(site: &Site, from: &Route, names: &[String]) -> Vec<Link> {
         .collect()
 }
 
-/// The tag pages' context; on one tag's page, `current` is the tag and the articles of
-/// `items` (a range of its listing, from [`paginate`]).
+/// Every tag by slug, as [`tags`] gives them.
+pub type Tags = BTreeMap<String, (String, Vec<usize>)>;
+
+/// The tag pages' context, from the site's [`tags`] (counted once for all tag pages); on one
+/// tag's page, `current` is the tag and the articles of `items` (a range of its listing, from
+/// [`paginate`]).
 pub fn tags_context(
     site: &Site,
+    all_tags: &Tags,
     from: &Route,
     current: Option<(&str, std::ops::Range<usize>)>,
 ) -> TagsCtx {
-    let all_tags = tags(site);
     let all = all_tags
         .iter()
         .map(|(slug, (name, pages))| TagLink {
@@ -295,7 +301,15 @@ pub fn home_context(site: &Site, from: &Route) -> HomeCtx {
         topics,
         audiences,
         newest: by_date(&|i| site.pages[i].page.fm.date),
-        reviewed: by_date(&|i| site.pages[i].page.fm.last_reviewed),
+        // Only reviews still in date: an overdue page is not "recently reviewed", however
+        // recent its review is compared with the others'.
+        reviewed: by_date(&|i| {
+            let p = &site.pages[i].page;
+            let interval = site.config.review_interval_months;
+            crate::review::status(p.kind, &p.fm, interval, site.today)
+                .filter(|s| !s.overdue)
+                .and(p.fm.last_reviewed)
+        }),
     }
 }
 

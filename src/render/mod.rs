@@ -10,6 +10,7 @@ pub mod feeds;
 mod figures;
 pub mod jsonld;
 pub mod listing;
+pub mod redirects;
 pub mod search;
 pub mod theme;
 
@@ -156,13 +157,15 @@ impl Renderer {
     /// With a sink, each article's events are taken out of `site` and dropped once its page
     /// is written: nothing else reads them, and on a large site they are most of its memory.
     pub fn render_site_to(&self, site: &mut Site, sink: Option<Sink<'_>>) -> Rendered {
+        // Feeds with whole articles render them again, so they keep their events.
+        let keep = site.config.feeds.full_content && !site.offline;
         let taken = match sink {
-            Some(_) => (site.pages.iter_mut())
+            Some(_) if !keep => (site.pages.iter_mut())
                 .map(|p| {
                     (p.page.kind == Kind::Article).then(|| std::mem::take(&mut p.page.doc.events))
                 })
                 .collect(),
-            None => Vec::new(),
+            _ => Vec::new(),
         };
         self.render_all(site, taken, sink)
     }
@@ -256,6 +259,7 @@ impl Renderer {
                 bytes: bytes.clone(),
             });
         }
+        files.extend(redirects::render(site));
         if site.has_code {
             files.push(OutFile {
                 path: context::SYNTAX_CSS.into(),
@@ -318,7 +322,10 @@ impl Renderer {
         results.extend(self.render_tags(site, sink));
         results.extend(self.render_audiences(site, sink));
         if !site.offline {
-            match feeds::render(site) {
+            let content = |i: usize| self.feed_content(site, i);
+            let content: Option<&(dyn Fn(usize) -> Option<String> + Sync)> =
+                site.config.feeds.full_content.then_some(&content as _);
+            match feeds::render(site, content) {
                 Ok(f) => results.extend(f.into_iter().filter_map(|f| pass_on(Ok(f), sink))),
                 Err(d) => results.push(Err(d)),
             }
@@ -374,29 +381,17 @@ impl Renderer {
             };
             (html, after, cited.keys, Some(g))
         } else {
-            let cited = citations::format_pages(site, &[i], Some(events))?;
-            let (href_base, id_prefix) = link_bases(page, &page.route);
-            let subs = Substitutions {
-                citations: cited.citations.first().map_or(&[], Vec::as_slice),
-                list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
-                links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
-            };
-            let html = self.body_html(events, subs);
-            let after = if cited.list_at_marker {
-                None
-            } else {
-                cited.list_html
-            };
-            (html, after, cited.keys, None)
+            let (html, after, keys) = self.page_body(site, i, events)?;
+            (html, after, keys, None)
         };
-        let template = match page.page.kind {
+        let template = page.template.as_deref().unwrap_or(match page.page.kind {
             Kind::Home => "index.html",
             Kind::Section => "section.html",
             Kind::Article => "article.html",
             Kind::Glossary => "glossary.html",
             Kind::Term => "term.html",
             Kind::Page => "page.html",
-        };
+        });
         // The listing the page shows, paginated: a section's pages, a term's "Appears in".
         let listing: &[usize] = match page.page.kind {
             Kind::Home | Kind::Section => &page.children,
@@ -444,6 +439,41 @@ impl Renderer {
             );
         }
         Ok(files)
+    }
+
+    /// Page `i`'s body HTML with its citations filled in, the reference list when the page
+    /// did not place it itself, and the keys it cites.
+    fn page_body(
+        &self,
+        site: &Site,
+        i: usize,
+        events: &[Spanned],
+    ) -> Result<(String, Option<String>, Vec<String>), Vec<Diagnostic>> {
+        let page = &site.pages[i];
+        let cited = citations::format_pages(site, &[i], Some(events))?;
+        let (href_base, id_prefix) = link_bases(page, &page.route);
+        let subs = Substitutions {
+            citations: cited.citations.first().map_or(&[], Vec::as_slice),
+            list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
+            links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
+        };
+        let html = self.body_html(events, subs);
+        let after = if cited.list_at_marker {
+            None
+        } else {
+            cited.list_html
+        };
+        Ok((html, after, cited.keys))
+    }
+
+    /// An article's whole text for a feed entry (`feeds: {full_content: true}`): its body and
+    /// reference list, links relative to the article as on its page.
+    fn feed_content(&self, site: &Site, i: usize) -> Option<String> {
+        let (mut html, after, _) = self
+            .page_body(site, i, &site.pages[i].page.doc.events)
+            .ok()?;
+        html.push_str(after.as_deref().unwrap_or_default());
+        Some(html)
     }
 
     /// The reference index (paginated) and the whole bibliography, if anything is cited.
@@ -496,7 +526,7 @@ impl Renderer {
             absolute: false,
         };
         let mut ctx = context::synthetic_context(site, &spec);
-        ctx.tags = Some(listing::tags_context(site, &spec.route, None));
+        ctx.tags = Some(listing::tags_context(site, &tags, &spec.route, None));
         out.extend(pass_on(
             self.render_template("tags.html", &ctx, &spec.route),
             sink,
@@ -515,8 +545,13 @@ impl Renderer {
                     absolute: false,
                 };
                 let mut ctx = context::synthetic_context(site, &spec);
+                if feeds::has_feeds(site) {
+                    let feed = feeds::tag_feed(slug);
+                    ctx.urls.page_feed = Some(feed.relative_from(&spec.route, site.link_style));
+                }
                 ctx.tags = Some(listing::tags_context(
                     site,
+                    &tags,
                     &spec.route,
                     Some((slug, paged.items)),
                 ));

@@ -13,8 +13,8 @@ use super::SitePage;
 use crate::config::GlossaryLink;
 use crate::diagnostics::Diagnostic;
 use crate::glossary::{
-    escape_html, link_terms, Glossary, GlossaryEntry, LinkContext, LinkEdit, LinkMode, LinkOutcome,
-    LinkPieces, LinkTable, Matcher,
+    link_terms, Glossary, GlossaryEntry, LinkContext, LinkEdit, LinkMode, LinkOutcome, LinkPieces,
+    LinkTable, Matcher,
 };
 use crate::load::Kind;
 use crate::url::{LinkStyle, Route};
@@ -211,7 +211,10 @@ pub fn link_bases(p: &SitePage, shown_on: &Route) -> (String, String) {
         Some(_) => format!("{}-", term_slug(&p.page.content_path)),
         None => String::new(),
     };
-    (escape_html(&href_base), escape_html(&prefix))
+    (
+        crate::html::escape(&href_base),
+        crate::html::escape(&prefix),
+    )
 }
 
 /// A term's slug is its file name: `glossary/nmda-receptor.md` → `nmda-receptor`.

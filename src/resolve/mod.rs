@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 
+pub mod aliases;
 pub mod citations;
 pub mod glossary;
 mod mistyped;
@@ -35,6 +36,9 @@ pub struct SitePage {
     /// For articles: neighbours within their section, in display order.
     pub prev: Option<usize>,
     pub next: Option<usize>,
+    /// The theme template this page is rendered with when not its kind's (`template:`, or
+    /// its section's `page_template:`), checked to exist.
+    pub template: Option<String>,
 }
 
 /// The whole site after resolving: what render reads, read-only.
@@ -52,9 +56,14 @@ pub struct Site {
     pub home: Option<usize>,
     /// All articles, in display order.
     pub articles: Vec<usize>,
+    /// The top-level pages every page's header and footer link to, in [`menu`] order.
+    pub menu: Vec<usize>,
     /// Date shown as "Last updated" in every footer: from `SOURCE_DATE_EPOCH`, else the newest content date, so
     /// identical input gives identical output.
     pub build_date: Option<Date>,
+    /// The day the pages are rendered for ([`crate::review::today`]): which reviews are
+    /// overdue. `glia check` measures against the same date.
+    pub today: jiff::civil::Date,
     pub has_code: bool,
     pub glossary: glossary::GlossaryIndex,
     pub citations: citations::CitationIndex,
@@ -64,6 +73,8 @@ pub struct Site {
     pub drafts: BTreeSet<String>,
     /// Every output path this build writes ([`outputs::planned`]), each from one producer.
     pub outputs: BTreeSet<String>,
+    /// Every page's old addresses (`aliases:`), in page order.
+    pub redirects: Vec<aliases::Redirect>,
 }
 
 pub struct Options {
@@ -74,6 +85,8 @@ pub struct Options {
     pub link_style: LinkStyle,
     /// The theme's static files' output paths, which must not clash with the site's own.
     pub theme_files: Vec<String>,
+    /// The theme's template names, which `template:` and `page_template:` choose from.
+    pub templates: Vec<String>,
 }
 
 pub fn resolve(
@@ -121,6 +134,7 @@ pub fn resolve(
                 children: Vec::new(),
                 prev: None,
                 next: None,
+                template: None,
             }
         })
         .collect();
@@ -143,6 +157,11 @@ pub fn resolve(
         p.section = s;
     }
     let articles = arrange(&mut pages);
+    let templates = aliases::templates(&pages, &opts.templates, &mut diags);
+    for (p, t) in pages.iter_mut().zip(templates) {
+        p.template = t;
+    }
+    let redirects = aliases::redirects(&pages, &mut diags);
 
     // Links are rewritten in parallel: each page only reads the others' routes and headings.
     let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = {
@@ -196,6 +215,7 @@ pub fn resolve(
     );
     diags.extend(related_diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
+    let menu = menu(&pages, home);
     let mut site = Site {
         config,
         pages,
@@ -206,19 +226,23 @@ pub fn resolve(
         by_path,
         home,
         articles,
+        menu,
         build_date,
+        today: crate::review::today(),
         has_code,
         glossary,
         citations,
         related,
         drafts,
         outputs: BTreeSet::new(),
+        redirects,
     };
     // Every output path has one producer: a page, a file or a page glia generates.
     let planned = outputs::planned(&site, &opts.theme_files);
     diags.extend(outputs::collisions(&site, &planned));
     site.outputs = planned.into_iter().map(|o| o.path).collect();
     diags.extend(favicon_problem(&site));
+    diags.extend(image_problems(&site));
     (site, diags)
 }
 
@@ -227,29 +251,129 @@ pub fn resolve(
 fn favicon_problem(site: &Site) -> Option<Diagnostic> {
     let wanted = site.config.favicon.as_deref()?;
     let path = crate::render::context::favicon_path(&site.config);
-    if site.outputs.contains(path) {
+    let d = unpublished(site, "missing-favicon", "favicon", wanted, Some(path), "")?;
+    Some(site.config.at_setting("favicon", d))
+}
+
+/// `og_image:` in site.yaml and each page's `image:` must name a file the site publishes, as
+/// `favicon:` must: sites showing a link fetch the picture, and nothing else would notice it
+/// missing. Errors point at the value.
+fn image_problems(site: &Site) -> Vec<Diagnostic> {
+    use crate::render::context::og_image_path;
+    let mut diags = Vec::new();
+    if let Some(wanted) = site.config.og_image.as_deref() {
+        let path = og_image_path(&site.config, None);
+        if let Some(d) = unpublished(
+            site,
+            "missing-image",
+            "og_image",
+            wanted,
+            path.as_deref(),
+            "",
+        ) {
+            diags.push(site.config.at_setting("og_image", d));
+        }
+    }
+    for p in &site.pages {
+        let Some(wanted) = p.page.fm.image.as_deref() else {
+            continue;
+        };
+        let path = og_image_path(&site.config, Some(&p.page));
+        let from = &p.page.content_path;
+        if let Some(d) = unpublished(
+            site,
+            "missing-image",
+            "image",
+            wanted,
+            path.as_deref(),
+            from,
+        ) {
+            let yaml = &p.page.text[p.page.yaml_offset..p.page.body_offset];
+            let at = crate::config::value_span(yaml, "image", wanted.trim());
+            let span = p.page.yaml_offset + at.start..p.page.yaml_offset + at.end;
+            diags.push(d.at(&p.page.file, &p.page.text, span));
+        }
+    }
+    diags
+}
+
+/// Why setting `key`, written `wanted` and naming the output file `path` (`None`: it leads
+/// out of the site), is not a file the site publishes, or `None` when it is. `from` is the
+/// content path suggestions are written relative to (`""`: the site root).
+fn unpublished(
+    site: &Site,
+    code: &'static str,
+    key: &str,
+    wanted: &str,
+    path: Option<&str>,
+    from: &str,
+) -> Option<Diagnostic> {
+    if path.is_some_and(|p| site.outputs.contains(p)) {
         return None;
     }
     let images = site.outputs.iter().map(String::as_str).filter(|p| {
         let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
         ["png", "svg", "ico", "gif", "jpg", "jpeg", "webp"].contains(&ext)
     });
-    let help = match did_you_mean(path, images) {
-        Some(near) => format!("did you mean `{near}`?"),
+    let near = path.and_then(|p| did_you_mean(p, images));
+    let help = match near {
+        Some(near) if from.is_empty() => format!("did you mean `{near}`?"),
+        Some(near) => format!("did you mean `{}`?", relative_source(from, near)),
+        None if from.is_empty() => {
+            let shown = path.unwrap_or("images/x.png");
+            format!(
+                "put the file in `static/` and give its address in the site: `static/{shown}` \
+                 is `{key}: {shown}`"
+            )
+        }
         None => format!(
-            "put the icon in `static/` and give its address in the site: `static/{path}` is \
-             `favicon: {path}`"
+            "put the file beside the page (`{key}: picture.png`), or in `static/` and give its \
+             address from the site root (`{key}: /images/picture.png`)"
         ),
     };
-    let d = Diagnostic::error(
-        "missing-favicon",
-        format!(
-            "favicon `{}` is not a file the site publishes",
-            display_name(wanted)
-        ),
+    Some(
+        Diagnostic::error(
+            code,
+            format!(
+                "{key} `{}` is not a file the site publishes",
+                display_name(wanted)
+            ),
+        )
+        .with_help(help),
     )
-    .with_help(help);
-    Some(site.config.at_setting("favicon", d))
+}
+
+/// The pages of the site's menu, in order: top-level sections, then the glossary, then
+/// standalone pages (about, the disclaimer), each by weight, then title. Only front-matter
+/// outside articles decides it, which `glia serve` never patches: computed once here rather
+/// than on each of the site's pages.
+fn menu(pages: &[SitePage], home: Option<usize>) -> Vec<usize> {
+    let mut top: Vec<usize> = (0..pages.len())
+        .filter(|&i| {
+            let p = &pages[i];
+            match p.page.kind {
+                Kind::Section => p.section == home,
+                Kind::Glossary => true,
+                Kind::Page => !p.page.content_path.contains('/'),
+                _ => false,
+            }
+        })
+        .collect();
+    let rank = |k: Kind| match k {
+        Kind::Section => 0,
+        Kind::Glossary => 1,
+        _ => 2,
+    };
+    top.sort_by(|&a, &b| {
+        let (a, b) = (&pages[a].page, &pages[b].page);
+        let wa = a.fm.weight.unwrap_or(i64::MAX);
+        let wb = b.fm.weight.unwrap_or(i64::MAX);
+        rank(a.kind)
+            .cmp(&rank(b.kind))
+            .then(wa.cmp(&wb))
+            .then_with(|| a.fm.title.cmp(&b.fm.title))
+    });
+    top
 }
 
 /// Orders each section's pages and the site's articles (weight, then newest first, then
@@ -349,23 +473,13 @@ fn generated_page(kind: Kind, content_path: &str, title: &str, summary: &str) ->
 /// The "Last updated" date every page shows: `SOURCE_DATE_EPOCH` if set, else the newest date in
 /// the content, so identical input gives identical output.
 pub fn build_date(pages: &[SitePage]) -> Option<Date> {
-    source_date_epoch().or_else(|| {
+    crate::review::source_date_epoch().map(Date).or_else(|| {
         pages
             .iter()
             .flat_map(|p| [p.page.fm.date, p.page.fm.updated, p.page.fm.last_reviewed])
             .flatten()
             .max()
     })
-}
-
-fn source_date_epoch() -> Option<Date> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    let ts = jiff::Timestamp::from_second(secs).ok()?;
-    Some(Date(ts.to_zoned(jiff::tz::TimeZone::UTC).date()))
 }
 
 /// The nearest folder above page `i` that has an `_index.md` (the home page at the top).

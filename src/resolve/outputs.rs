@@ -31,6 +31,8 @@ pub enum Producer {
     Theme,
     /// A page or file glia makes itself; says which.
     Generated(&'static str),
+    /// The redirect page of an alias (an index into `Site::redirects`).
+    Alias(usize),
 }
 
 /// One output path and what writes it.
@@ -52,11 +54,16 @@ pub const BIBLIOGRAPHY_BIB: &str = "bibliography.bib";
 pub const BIBLIOGRAPHY_JSON: &str = "bibliography.json";
 pub const BIBLIOGRAPHY_FILES: [&str; 2] = [BIBLIOGRAPHY_BIB, BIBLIOGRAPHY_JSON];
 
+/// The redirects file of Netlify and Cloudflare Pages, written when a page has `aliases:`.
+pub const REDIRECTS: &str = "_redirects";
+
 /// Generated files a site replaces with its own file of the same path in `static/`, as Zola and
 /// Hugo users expect: the site's `static/robots.txt` or `static/404.html` is published and glia
-/// does not write its own. (A `templates/404.html` restyles the generated page instead.) Any
-/// other generated file clashes with a `static/` file of its path.
-pub const REPLACEABLE: [&str; 2] = ["404.html", "robots.txt"];
+/// does not write its own. (A `templates/404.html` restyles the generated page instead.) A
+/// site's own `static/_redirects` (rules of its own) is published instead of the one aliases
+/// make; the aliases' redirect pages are still written. Any other generated file clashes with
+/// a `static/` file of its path.
+pub const REPLACEABLE: [&str; 3] = ["404.html", "robots.txt", REDIRECTS];
 
 /// Whether the generated file at `path` gives way to the site's `static/` file there.
 pub fn replaced_by_static(site: &Site, path: &str) -> bool {
@@ -151,11 +158,19 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
             }
         }
     }
+    for (r, redirect) in site.redirects.iter().enumerate() {
+        add(redirect.from.as_str().into(), Alias(r));
+    }
     if !site.offline {
         add("sitemap.xml".into(), Generated("the sitemap"));
-        add("atom.xml".into(), Generated("the Atom feed"));
+        for feed in crate::render::feeds::feeds(site) {
+            add(feed.path.as_str().into(), Generated("an Atom feed"));
+        }
         if !replaced_by_static(site, "robots.txt") {
             add("robots.txt".into(), Generated("robots.txt"));
+        }
+        if !site.redirects.is_empty() && !replaced_by_static(site, REDIRECTS) {
+            add(REDIRECTS.into(), Generated("the redirects file"));
         }
     }
     out
@@ -261,6 +276,7 @@ fn owner(p: Producer) -> Producer {
 fn rank(site: &Site, p: Producer) -> (u8, std::cmp::Reverse<Producer>) {
     let r = match p {
         Producer::Page(i) if site.pages[i].page.fm.slug.is_some() => 0,
+        Producer::Alias(_) => 0,
         Producer::Page(i) if !is_generated(site, i) => 1,
         Producer::Asset(_) | Producer::Static(_) => 2,
         Producer::BesidePage(_) | Producer::Page(_) => 3,
@@ -289,6 +305,15 @@ fn describe(site: &Site, p: Producer) -> String {
         ),
         Producer::Theme => "a file of the theme's static/ folder".into(),
         Producer::Generated(what) => format!("{what}, which glia generates"),
+        Producer::Alias(r) => {
+            let redirect = &site.redirects[r];
+            let page = &site.pages[redirect.to].page;
+            format!(
+                "the alias `{}` of {}",
+                display_name(page.fm.aliases[redirect.alias].trim()),
+                display_name(&page.file)
+            )
+        }
     }
 }
 
@@ -321,6 +346,15 @@ fn clash(site: &Site, first: Producer, other: Producer, what: String) -> Diagnos
                 "give the page another `slug` in its front-matter, or rename or move its file",
             )
         }
+        Producer::Alias(r) => {
+            let redirect = &site.redirects[r];
+            let page = &site.pages[redirect.to].page;
+            let span = super::aliases::alias_span(page, redirect.alias);
+            d.at(&page.file, &page.text, span).with_help(
+                "remove the alias: an old address still in use by a page or file cannot \
+                 redirect",
+            )
+        }
         Producer::Asset(i) => d
             .in_file(format!("content/{}", site.assets[i].out))
             .with_help("rename or move one of them: an output path can have only one source"),
@@ -329,7 +363,10 @@ fn clash(site: &Site, first: Producer, other: Producer, what: String) -> Diagnos
                 Producer::Generated(_) => format!(
                     "rename or move the file: glia writes this one itself (only {} can be \
                      replaced by a file of the same path in static/)",
-                    REPLACEABLE.join(" and ")
+                    {
+                        let (last, rest) = REPLACEABLE.split_last().unwrap_or((&"", &[]));
+                        format!("{} and {last}", rest.join(", "))
+                    }
                 ),
                 _ => "rename or move the file; to replace a theme file, put it in \
                       themes/<name>/static/"

@@ -231,6 +231,28 @@ try {
     const back = (await page.locator("button.theme-toggle").innerText()).trim();
     if (!back.endsWith("Use dark theme")) fail(`toggle: the label in light is “${back}”, want “Use dark theme”`);
 
+    // The print button (issue 20, point 9): shown by theme.js, a click calls window.print, and
+    // print media hides it.
+    const print = page.locator("button.print-button");
+    if (!(await print.isVisible())) fail("print: the print button is not visible with JavaScript on");
+    else {
+      await page.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; });
+      await print.click();
+      if ((await page.evaluate(() => window.__printed)) !== 1) fail("print: a click did not call window.print");
+      await page.emulateMedia({ media: "print" });
+      if (await print.isVisible()) fail("print: the print button shows in print");
+      await page.emulateMedia({ media: "screen" });
+    }
+    // A work cited many times folds its back-links (issue 20, point 13); each is 24 px or more.
+    const folded = page.locator("details.backlinks").first();
+    if ((await folded.count()) === 0) fail("back-links: no folded back-links on the article");
+    else {
+      await folded.locator("summary").click();
+      const sizes = await folded.locator("a").evaluateAll((as) => as.map((a) => [a.getBoundingClientRect().width, a.getBoundingClientRect().height]));
+      const small = sizes.filter(([w, h]) => w < 24 || h < 24);
+      if (small.length) fail(`back-links: ${small.length} of ${sizes.length} targets are under 24 px (${JSON.stringify(small[0])})`);
+    }
+
     // Glossary tooltips open on keyboard focus (WCAG 1.4.13 / 2.1.1).
     const term = page.locator(".prose a.gloss-term").first();
     await term.focus();

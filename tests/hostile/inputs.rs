@@ -137,7 +137,7 @@ fn a_static_file_at_another_generated_files_path_says_what_can_be_replaced() {
     let d = assert_error_at(&err, Some("duplicate-url"), "static/sitemap.xml");
     assert!(d.contains("the sitemap"), "{d}");
     assert!(
-        d.contains("only 404.html and robots.txt can be replaced"),
+        d.contains("only 404.html, robots.txt and _redirects can be replaced"),
         "{d}"
     );
 }

@@ -11,6 +11,8 @@
 //! - `payloads`: script payloads, link schemes, YAML alias bombs and deep nesting, and the
 //!   property tests (generated inputs) for each parser.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 #[path = "../common/mod.rs"]
 mod common;
 

@@ -1,4 +1,5 @@
-/* glia theme behaviour: the colour-scheme toggle, and glossary definitions on a tap.
+/* glia theme behaviour: the colour-scheme toggle, the print button, and glossary definitions
+   on a tap.
 
    Colour scheme. Without a choice the page follows prefers-color-scheme; the
    button sets data-theme on <html> and remembers it in localStorage when that is allowed.
@@ -19,6 +20,18 @@
   }
   glossary();
   function wire() {
+    wirePrint();
+    wireToggle();
+  }
+  /* "Print this page" buttons start hidden: without this script they could do nothing. */
+  function wirePrint() {
+    var buttons = document.querySelectorAll(".print-button");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function () { window.print(); });
+      buttons[i].hidden = false;
+    }
+  }
+  function wireToggle() {
     var button = document.querySelector(".theme-toggle");
     if (!button) return;
     var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
