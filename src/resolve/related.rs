@@ -105,13 +105,16 @@ pub fn compute(pages: &[SitePage], inputs: &Inputs<'_>) -> (Vec<Vec<usize>>, Vec
 
     let mut related: Vec<Vec<usize>> = (0..pages.len())
         .into_par_iter()
-        .map(|a| {
-            if is_candidate[a] {
-                best(a, &features[a])
-            } else {
-                Vec::new()
-            }
-        })
+        .map_init(
+            || Scratch::new(pages.len()),
+            |scratch, a| {
+                if is_candidate[a] {
+                    best_in(a, &features[a], scratch)
+                } else {
+                    Vec::new()
+                }
+            },
+        )
         .collect();
     let mut diags = Vec::new();
     for (i, p) in pages.iter().enumerate() {
@@ -122,9 +125,34 @@ pub fn compute(pages: &[SitePage], inputs: &Inputs<'_>) -> (Vec<Vec<usize>>, Vec
     (related, diags)
 }
 
+/// Per-thread scores by page index, and the pages scored, reset after each article: adding
+/// to an array slot is much cheaper than hashing, and an article touches thousands.
+struct Scratch {
+    score: Vec<u32>,
+    touched: Vec<usize>,
+}
+
+impl Scratch {
+    fn new(pages: usize) -> Scratch {
+        Scratch {
+            score: vec![0; pages],
+            touched: Vec::new(),
+        }
+    }
+}
+
 /// The [`MAX_RELATED`] best-scoring articles sharing a feature with `a`.
+#[cfg(test)]
 fn best(a: usize, features: &[(u32, &[usize])]) -> Vec<usize> {
-    let mut score: HashMap<usize, u32> = HashMap::new();
+    let pages = features
+        .iter()
+        .flat_map(|(_, l)| l.iter())
+        .max()
+        .map_or(0, |m| m + 1);
+    best_in(a, features, &mut Scratch::new(pages.max(a + 1)))
+}
+
+fn best_in(a: usize, features: &[(u32, &[usize])], s: &mut Scratch) -> Vec<usize> {
     for &(w, list) in features {
         let window = if list.len() <= LIST_CAP {
             list
@@ -136,15 +164,27 @@ fn best(a: usize, features: &[(u32, &[usize])]) -> Vec<usize> {
         };
         for &b in window {
             if b != a {
-                *score.entry(b).or_default() += w;
+                if s.score[b] == 0 {
+                    s.touched.push(b);
+                }
+                s.score[b] += w;
             }
         }
     }
-    let mut ranked: Vec<(u32, usize)> = score.into_iter().map(|(b, s)| (s, b)).collect();
+    let score = &s.score;
     // Highest score first, then the first page in page order (source paths, sorted).
-    ranked.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-    ranked.truncate(MAX_RELATED);
-    ranked.into_iter().map(|(_, b)| b).collect()
+    let order = |x: &usize, y: &usize| score[*y].cmp(&score[*x]).then(x.cmp(y));
+    if s.touched.len() > MAX_RELATED {
+        s.touched.select_nth_unstable_by(MAX_RELATED - 1, order);
+    }
+    let mut out = s.touched[..s.touched.len().min(MAX_RELATED)].to_vec();
+    out.sort_unstable_by(order);
+    // Every slot the article touched is reset for the next one.
+    for &b in &s.touched {
+        s.score[b] = 0;
+    }
+    s.touched.clear();
+    out
 }
 
 /// The pages page `i`'s `related:` names, in order; an error for each that is no page.
