@@ -2,6 +2,8 @@
 //! works, at most five, never the article itself or a draft, ties by source path; replaced by
 //! front-matter `related: [other.md]`, whose unknown paths are errors at the value.
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use common::*;

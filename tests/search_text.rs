@@ -10,6 +10,8 @@
 //! cargo test --test search_text -- --include-ignored
 //! ```
 
+#![allow(unused_crate_dependencies)] // a test or example crate sees every dependency of the package
+
 mod common;
 
 use std::process::Command;
