@@ -2,9 +2,11 @@
 //!
 //! It must work opened from disk, where browsers refuse `fetch()`, so every part of the index
 //! is a JavaScript file that the page adds as a `<script>`. It is an inverted index of folded,
-//! lightly stemmed words with compact postings, plus a short snippet per section; the
-//! JavaScript applies the same [`fold`] and [`stem`] rules to queries (keep them in step with
-//! `static/js/search.js`).
+//! lightly stemmed words (British spellings folded to American ones, [`spelling`]) with
+//! compact postings, plus the start of each section's text, from which the JavaScript cuts a
+//! snippet around the word that matched; the JavaScript applies the same [`fold`] and
+//! [`stem`] rules to queries (keep them in step with `static/js/search.js`;
+//! `tests/search_text.rs` runs it against a built index).
 //!
 //! A query loads only what it needs, so the index is split in three:
 //! - `search-index.js`, the manifest, loaded on first focus of a search box: how many term
