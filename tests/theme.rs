@@ -18,7 +18,6 @@
 mod common;
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
@@ -27,22 +26,6 @@ use glia::site::{build, BuildOptions};
 /// The theme's budgets: the stylesheet and the theme's own scripts, uncompressed.
 const CSS_BUDGET: u64 = 30 * 1024;
 const JS_BUDGET: u64 = 20 * 1024;
-
-fn require_chromium() {
-    let c = chromium();
-    assert!(
-        c.is_file(),
-        "chromium not found at {} (set CHROMIUM to use another path)\nhint: apt-get install -y chromium",
-        c.display()
-    );
-}
-
-fn require_npm_packages(what: &str) {
-    assert!(
-        browser_dir().join("node_modules").join(what).is_dir(),
-        "tests/browser/node_modules/{what} is missing\nhint: (cd tests/browser && npm ci)"
-    );
-}
 
 /// Builds the network's site into a temporary folder, optionally for another base URL.
 fn build_network(base_url: Option<String>) -> tempfile::TempDir {
@@ -60,18 +43,6 @@ fn build_network(base_url: Option<String>) -> tempfile::TempDir {
         panic!("the network site does not build: {diags:#?}");
     }
     tmp
-}
-
-fn html_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .map(|e| e.into_path())
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]
@@ -166,33 +137,10 @@ fn every_page_type_is_accessible_in_both_colour_schemes() {
 #[test]
 #[ignore = "needs java and vnu-jar"]
 fn every_page_passes_the_nu_html_checker() {
-    let jar = browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
-    assert!(
-        jar.is_file(),
-        "{} is missing\nhint: (cd tests/browser && npm ci)",
-        jar.display()
-    );
-    let java = Command::new("java").arg("-version").output();
-    assert!(
-        java.is_ok_and(|o| o.status.success()),
-        "java not found\nhint: apt-get install -y openjdk-17-jre-headless"
-    );
     let tmp = build_network(None);
     let pages = html_files(&tmp.path().join("public"));
     assert!(pages.len() > 10, "only {} pages built", pages.len());
-    let out = Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .args(["--errors-only", "--format", "text"])
-        .args(&pages)
-        .output()
-        .expect("run java");
-    let report =
-        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && !report.contains("error:"),
-        "the Nu Html Checker found errors:\n{report}"
-    );
+    assert_valid_html(&pages);
 }
 
 #[test]

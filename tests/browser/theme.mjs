@@ -1,6 +1,7 @@
 // The default theme in Debian's chromium, run by tests/theme.rs (issue 7).
 //
 //   node theme.mjs --site DIR --port PORT [--screenshots DIR]
+//   node theme.mjs --site DIR --port PORT --pages name=/url/,name=/url/   (another site)
 //
 // Serves the built site DIR from a loopback HTTP server on PORT (the site must have been built
 // with base_url http://127.0.0.1:PORT/, so the 404 page's absolute links stay local), then for
@@ -33,7 +34,10 @@ const SHOTS = args.screenshots ? path.resolve(args.screenshots) : null;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
-const PAGES = [
+// `--pages name=/url/,…` checks those pages of another site (a fixture): accessibility, CSP
+// and reflow only, since the toggle, tooltip and screenshot checks read the network's pages.
+const FIXTURE = Boolean(args.pages);
+const PAGES = FIXTURE ? args.pages.split(",").map((p) => p.split("=")) : [
   ["home", "/"],
   ["article", "/articles/ketamine-therapy/"],
   ["section", "/articles/"],
@@ -209,7 +213,7 @@ try {
   }
 
   // The toggle: flips data-theme, the background follows, and the choice survives a reload.
-  {
+  if (!FIXTURE) {
     const { context, page } = await newPage({ colorScheme: "light" });
     await page.goto(ORIGIN + "/articles/ketamine-therapy/");
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -280,7 +284,7 @@ try {
   }
 
   // Screenshots for the README.
-  if (SHOTS) {
+  if (SHOTS && !FIXTURE) {
     await mkdir(SHOTS, { recursive: true });
     for (const [label, viewport] of [["390", { width: 390, height: 844 }], ["1280", { width: 1280, height: 800 }]]) {
       for (const scheme of ["light", "dark"]) {

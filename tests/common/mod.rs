@@ -34,6 +34,15 @@ impl Fixture {
         fx
     }
 
+    /// A copy of the site in `dir` (a folder under tests/fixtures/).
+    pub fn from_dir(dir: &Path) -> Fixture {
+        let fx = Fixture::empty();
+        for (rel, bytes) in walk(dir) {
+            fx.write(&rel, bytes);
+        }
+        fx
+    }
+
     /// A fixture with no files at all (not even `site.yaml`).
     pub fn empty() -> Fixture {
         let tmp = tempfile::Builder::new()
@@ -517,4 +526,65 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Panics with an install hint unless chromium is there (`CHROMIUM` or /usr/bin/chromium).
+pub fn require_chromium() {
+    let c = chromium();
+    assert!(
+        c.is_file(),
+        "chromium not found at {} (set CHROMIUM to use another path)\nhint: apt-get install -y chromium",
+        c.display()
+    );
+}
+
+/// Panics with an install hint unless `tests/browser/node_modules/<what>` is installed.
+pub fn require_npm_packages(what: &str) {
+    assert!(
+        browser_dir().join("node_modules").join(what).is_dir(),
+        "tests/browser/node_modules/{what} is missing\nhint: (cd tests/browser && npm ci)"
+    );
+}
+
+/// Every `.html` file under `dir`, sorted.
+pub fn html_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Runs the Nu Html Checker (vnu.jar from tests/browser's npm packages) over `pages` and
+/// panics with its report on any error, or with an install hint when java or the jar is
+/// missing.
+pub fn assert_valid_html(pages: &[PathBuf]) {
+    let jar = browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    assert!(
+        jar.is_file(),
+        "{} is missing\nhint: (cd tests/browser && npm ci)",
+        jar.display()
+    );
+    let java = std::process::Command::new("java").arg("-version").output();
+    assert!(
+        java.is_ok_and(|o| o.status.success()),
+        "java not found\nhint: apt-get install -y openjdk-17-jre-headless"
+    );
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "text"])
+        .args(pages)
+        .output()
+        .expect("run java");
+    let report =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && !report.contains("error:"),
+        "the Nu Html Checker found errors:\n{report}"
+    );
 }
