@@ -1,7 +1,8 @@
 //! The explainer features of issue 20 together, on one small site that uses every one of them
 //! (`tests/fixtures/features/`): callouts and care cards, the site's crisis box, footnotes,
 //! figures and decorative images, math, review status with structured reviewers, print and
-//! `og:image`, redirects, section and topic feeds, another template, and the sitemap.
+//! `og:image`, redirects, section and topic feeds, another template, "Related" articles, and the
+//! sitemap.
 //!
 //! The same site goes through axe-core, the CSP and reflow checks in chromium and through the
 //! Nu Html Checker (ignored without those tools, like tests/theme.rs).
@@ -167,6 +168,22 @@ fn every_feature_renders_on_the_fixture_site() {
         );
     }
     assert!(!sitemap.contains("old/every-feature"));
+
+    // "Related": the pages front-matter names, in its order; automatic on the others (the
+    // third article shares a tag and a glossary term with this one).
+    let related = |doc: &scraper::Html| -> Vec<String> {
+        select(doc, "nav.related li > a")
+            .iter()
+            .map(|a| attr(a, "href"))
+            .collect()
+    };
+    assert_eq!(related(&page), ["../third/", "../../about/"]);
+    let third = out.html("articles/third/index.html");
+    assert!(
+        related(&third).contains(&"../every-feature/".to_string()),
+        "{:?}",
+        related(&third)
+    );
 
     assert!(
         broken_relative_links(&out).is_empty(),

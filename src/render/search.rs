@@ -644,7 +644,7 @@ const OUR_ENDINGS: &[&str] = &[
 /// - "iz"/"yz" → "is"/"ys" after at least three letters, before "e", "a", "i" or at the end
 ///   (organize, organization, randomized → "randomiz", analyze), so "size" and "prize" stay;
 /// - "our" → "or" after at least two letters at the end or before an ending of
-///   [`OUR_ENDINGS`] (behaviour, behavioural, tumour, odour), so "four", "hour", "your",
+///   `OUR_ENDINGS` (behaviour, behavioural, tumour, odour), so "four", "hour", "your",
 ///   "pour" and "journal" stay.
 ///
 /// `search.js`'s `spelling` is the same rules: keep them in step.
