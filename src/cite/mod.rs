@@ -33,6 +33,7 @@
 //! - Unknown citation keys are the caller's to report (check [`Bibliography::get`] first);
 //!   the formatter skips them instead of failing.
 
+pub mod bibliography;
 pub mod export;
 mod latex;
 pub mod model;
@@ -41,9 +42,10 @@ pub mod rich;
 pub mod style;
 pub mod syntax;
 
+pub use bibliography::Bibliography;
 pub use model::{
-    declared_keys, load_bibliography_file, load_inline_references, Bibliography, Date, LoadedRef,
-    Name, RefInput, Reference,
+    declared_keys, load_bibliography_file, load_inline_references, Date, LoadedRef, Name, RefInput,
+    Reference,
 };
 pub use style::{
     anchor_id, CiteCache, EntryCache, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice,

@@ -19,7 +19,8 @@ use hayagriva::{
     ElemChild, ElemChildren, ElemMeta, LocatorPayload, SpecificLocator,
 };
 
-use super::model::{Bibliography, Name, Reference};
+use super::bibliography::Bibliography;
+use super::model::{Name, Reference};
 use super::repair;
 use super::syntax::{Citation, CiteItem};
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -1199,7 +1200,8 @@ fn normalise_space(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cite::model::{load_bibliography_file, Bibliography};
+    use crate::cite::bibliography::Bibliography;
+    use crate::cite::model::load_bibliography_file;
     use crate::cite::syntax::find_citations;
 
     fn bib(yaml: &str) -> Bibliography {
