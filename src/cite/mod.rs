@@ -28,6 +28,8 @@
 //!   http(s)-only URLs), so the formatter and exporters never see unchecked data.
 //! - hayagriva does the CSL work, but its HTML is neither escaped nor class-based, so
 //!   [`style`] writes HTML from hayagriva's result tree itself.
+//! - The module graph runs one way: [`model`] (types and readers) ← [`export`] (writers) ←
+//!   [`bibliography`] (the merge, which keeps each work's CSL-JSON for formatting) ← [`style`].
 //! - The bundled Vancouver, AMA and APA styles are the CSL project's files (see
 //!   `styles/LICENSE.md`): hayagriva's own Vancouver prints no authors.
 //! - Unknown citation keys are the caller's to report (check [`Bibliography::get`] first);
