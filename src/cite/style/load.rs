@@ -13,8 +13,8 @@ use hayagriva::citationberg::{
     CitationFormat, IndependentStyle, Locale, LocaleCode, StyleCategory,
 };
 
-use super::super::repair;
 use super::Styler;
+use crate::cite::repair;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 
 const VANCOUVER: &str = include_str!("../styles/vancouver.csl");
