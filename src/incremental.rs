@@ -307,8 +307,8 @@ fn source_of(site: &Site, root: &Path, path: &Path) -> Source {
         Some((content_path, i)) if path.is_file() => {
             let kind = site.pages[i].page.kind;
             // The disclaimer's first paragraph is in every page's footer.
-            let patchable =
-                kind == Kind::Article || (kind == Kind::Page && content_path != "disclaimer.md");
+            let patchable = kind == Kind::Article
+                || (kind == Kind::Page && content_path != crate::load::DISCLAIMER);
             if patchable {
                 Source::Page(i)
             } else {
@@ -361,7 +361,7 @@ fn rearrange(site: &mut Site, i: usize) {
     let pages = &site.pages;
     for list in site.glossary.appears_in.values_mut() {
         if list.contains(&i) {
-            list.sort_by(|&a, &b| (&pages[a].page.fm.title, a).cmp(&(&pages[b].page.fm.title, b)));
+            list.sort_by_key(|&p| resolve::glossary::appears_in_key(pages, p));
         }
     }
 }
@@ -544,8 +544,8 @@ fn set_appears_in(site: &mut Site, i: usize, before: &[usize]) {
     }
     for &t in now.iter().filter(|t| !before.contains(t)) {
         let list = appears_in.entry(terms[t].slug().to_string()).or_default();
-        let title = &pages[i].page.fm.title;
-        let at = list.partition_point(|&p| (&pages[p].page.fm.title, p) < (title, i));
+        let key = |p| resolve::glossary::appears_in_key(pages, p);
+        let at = list.partition_point(|&p| key(p) < key(i));
         list.insert(at, i);
     }
 }

@@ -29,6 +29,10 @@ pub enum Kind {
     Glossary,
 }
 
+/// The content path of the medical-information disclaimer: a page like any other, whose
+/// summary (or first paragraph) is also in every page's footer.
+pub const DISCLAIMER: &str = "disclaimer.md";
+
 /// A text file read into memory, named as the editor knows it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {

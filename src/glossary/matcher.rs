@@ -81,10 +81,9 @@ impl Matcher {
                 .iter()
                 .all(|k| k.chars().next().is_some_and(is_word_char));
         let ac = AhoCorasick::builder()
-            // The contiguous NFA: its transitions for 500 terms fit in about 280 KiB, which
-            // stays in cache. A DFA (about 5 MiB anchored, 9 MiB with unanchored starts) or a
-            // denser NFA took fewer instructions per search but no less time on the benchmark
-            // corpus (BENCHMARKS.md, session 13).
+            // The contiguous NFA: small enough to stay in cache. A DFA or a denser NFA takes
+            // fewer instructions per search but is many times larger, and was no faster on the
+            // benchmark corpus (BENCHMARKS.md, ledger).
             .kind(Some(AhoCorasickKind::ContiguousNFA))
             // Names are folded to lowercase; ignoring ASCII case here spares folding the text.
             .ascii_case_insensitive(true)

@@ -379,7 +379,7 @@ fn nav_and_footer(
     };
     let nav: Vec<Link> = top
         .iter()
-        .filter(|p| p.page.content_path != "disclaimer.md")
+        .filter(|p| p.page.content_path != crate::load::DISCLAIMER)
         .map(|p| mk(p))
         .collect();
     let mut nav: Vec<Link> = nav;

@@ -315,7 +315,7 @@ pub fn home_context(site: &Site, from: &Route) -> HomeCtx {
 
 /// The disclaimer from `content/disclaimer.md`: its summary, else its first paragraph.
 pub fn disclaimer(site: &Site, url_for: &dyn Fn(&Route) -> String) -> Option<Disclaimer> {
-    let &i = site.by_path.get("disclaimer.md")?;
+    let &i = site.by_path.get(crate::load::DISCLAIMER)?;
     let p = &site.pages[i];
     let text = match &p.page.fm.summary {
         Some(s) if !s.trim().is_empty() => s.trim().to_string(),

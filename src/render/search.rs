@@ -229,7 +229,7 @@ impl SearchIndex {
         let words: Vec<DocWords> = docs.par_iter().map(|d| doc_words(d)).collect();
         // Gathered in a hash map, borrowing the words, then sorted once: a site has millions
         // of (word, document) pairs, and finding each in an ordered map of tens of thousands
-        // of words compared strings some fifteen times per pair (a fifth of a whole build).
+        // of words would compare strings some fifteen times per pair.
         let mut by_word: HashMap<&str, Vec<(usize, u32)>> = HashMap::new();
         for (i, words) in words.iter().enumerate() {
             for (w, flags) in words {

@@ -71,6 +71,12 @@ pub fn term_route(slug: &str) -> Route {
 }
 
 /// Builds the glossary and finds every page's links to it.
+/// The order of every "Appears in" list: by page title, then by the page's place in `pages`.
+/// `glia serve` keeps patched lists in the same order.
+pub fn appears_in_key(pages: &[SitePage], p: usize) -> (&str, usize) {
+    (pages[p].page.fm.title.as_str(), p)
+}
+
 pub fn link_site(
     pages: &[SitePage],
     mode: GlossaryLink,
@@ -125,9 +131,9 @@ pub fn link_site(
         }
         used_by_page.push(used);
     }
-    // Each list is sorted by page title: rank the pages by title once, then sort by rank.
+    // Each list is in `appears_in_key` order: rank every page once, then sort by rank.
     let mut by_title: Vec<usize> = (0..pages.len()).collect();
-    by_title.sort_by(|&a, &b| pages[a].page.fm.title.cmp(&pages[b].page.fm.title));
+    by_title.sort_by_key(|&p| appears_in_key(pages, p));
     let mut rank = vec![0; pages.len()];
     for (r, &p) in by_title.iter().enumerate() {
         rank[p] = r;
