@@ -28,11 +28,14 @@
 //!   http(s)-only URLs), so the formatter and exporters never see unchecked data.
 //! - hayagriva does the CSL work, but its HTML is neither escaped nor class-based, so
 //!   [`style`] writes HTML from hayagriva's result tree itself.
+//! - The module graph runs one way: [`model`] (types and readers) ← [`export`] (writers) ←
+//!   [`bibliography`] (the merge, which keeps each work's CSL-JSON for formatting) ← [`style`].
 //! - The bundled Vancouver, AMA and APA styles are the CSL project's files (see
 //!   `styles/LICENSE.md`): hayagriva's own Vancouver prints no authors.
 //! - Unknown citation keys are the caller's to report (check [`Bibliography::get`] first);
 //!   the formatter skips them instead of failing.
 
+pub mod bibliography;
 pub mod export;
 mod latex;
 pub mod model;
@@ -41,9 +44,10 @@ pub mod rich;
 pub mod style;
 pub mod syntax;
 
+pub use bibliography::Bibliography;
 pub use model::{
-    declared_keys, load_bibliography_file, load_inline_references, Bibliography, Date, LoadedRef,
-    Name, RefInput, Reference,
+    declared_keys, load_bibliography_file, load_inline_references, Date, LoadedRef, Name, RefInput,
+    Reference,
 };
 pub use style::{
     anchor_id, CiteCache, EntryCache, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice,
