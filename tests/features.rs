@@ -11,7 +11,6 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::process::Command;
 
 use common::*;
@@ -221,14 +220,7 @@ fn the_fixture_site_passes_the_nu_html_checker() {
 #[test]
 #[ignore = "needs chromium and npm packages (tests/browser)"]
 fn the_fixture_site_is_accessible_in_both_colour_schemes() {
-    require_chromium();
-    require_npm_packages("playwright-core");
-    require_npm_packages("axe-core");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let fx = fixture();
     let base = format!("http://127.0.0.1:{port}/");
     build(&fx, &["--base-url", &base]);
@@ -241,19 +233,7 @@ fn the_fixture_site_is_accessible_in_both_colour_schemes() {
         "topic=/tags/fixtures/",
         "audience=/audiences/students/",
         "about=/about/",
-    ];
-    let status = Command::new("node")
-        .current_dir(browser_dir())
-        .arg("theme.mjs")
-        .arg("--site")
-        .arg(fx.output())
-        .args(["--port", &port.to_string()])
-        .args(["--pages", &pages.join(",")])
-        .env("CHROMIUM", chromium())
-        .status()
-        .expect("run node (hint: apt-get install -y nodejs npm)");
-    assert!(
-        status.success(),
-        "tests/browser/theme.mjs failed on the fixture (see above)"
-    );
+    ]
+    .join(",");
+    run_theme_checks(&fx.output(), port, &["--pages".as_ref(), pages.as_ref()]);
 }

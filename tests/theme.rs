@@ -17,7 +17,6 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::process::Command;
 
 use common::*;
@@ -108,29 +107,13 @@ fn tag_pages_list_their_articles_and_articles_link_their_tags() {
 #[test]
 #[ignore = "needs chromium and npm packages (tests/browser)"]
 fn every_page_type_is_accessible_in_both_colour_schemes() {
-    require_chromium();
-    require_npm_packages("playwright-core");
-    require_npm_packages("axe-core");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let tmp = build_network(Some(format!("http://127.0.0.1:{port}/")));
-    let status = Command::new("node")
-        .current_dir(browser_dir())
-        .arg("theme.mjs")
-        .arg("--site")
-        .arg(tmp.path().join("public"))
-        .args(["--port", &port.to_string()])
-        .arg("--screenshots")
-        .arg(repo_root().join("docs/screenshots"))
-        .env("CHROMIUM", chromium())
-        .status()
-        .expect("run node (hint: apt-get install -y nodejs npm)");
-    assert!(
-        status.success(),
-        "tests/browser/theme.mjs failed (see above)"
+    let shots = repo_root().join("docs/screenshots");
+    run_theme_checks(
+        &tmp.path().join("public"),
+        port,
+        &["--screenshots".as_ref(), shots.as_os_str()],
     );
 }
 

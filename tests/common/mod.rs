@@ -588,3 +588,35 @@ pub fn assert_valid_html(pages: &[PathBuf]) {
         "the Nu Html Checker found errors:\n{report}"
     );
 }
+
+/// A free loopback port for a test server.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+/// Runs `tests/browser/theme.mjs` (axe-core, CSP, reflow and the theme's own checks in
+/// chromium) on the built site in `site`, served on `port`, with `extra` arguments; panics
+/// with an install hint when a tool is missing, and when a check fails.
+pub fn run_theme_checks(site: &Path, port: u16, extra: &[&std::ffi::OsStr]) {
+    require_chromium();
+    require_npm_packages("playwright-core");
+    require_npm_packages("axe-core");
+    let status = Command::new("node")
+        .current_dir(browser_dir())
+        .arg("theme.mjs")
+        .arg("--site")
+        .arg(site)
+        .args(["--port", &port.to_string()])
+        .args(extra)
+        .env("CHROMIUM", chromium())
+        .status()
+        .expect("run node (hint: apt-get install -y nodejs npm)");
+    assert!(
+        status.success(),
+        "tests/browser/theme.mjs failed on {} (see above)",
+        site.display()
+    );
+}
