@@ -428,6 +428,19 @@ pub fn decode_utf8(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     }
 }
 
+/// The size in an image file's header (only the header is read). Under the same rules as
+/// [`read_bytes`]: never through a symbolic link, only a regular file. `None` for a file that is
+/// missing or not an image.
+pub fn image_size(path: &Path) -> Option<(u32, u32)> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let s = imagesize::reader_size(std::io::BufReader::new(file)).ok()?;
+    Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,23 @@ fn every_feature_renders_on_the_fixture_site() {
     assert_eq!(attr(&divider, "alt"), "");
     assert_eq!(attr(&divider, "loading"), "lazy");
 
+    // A large image: smaller copies beside it, named in a srcset with their widths.
+    let chart = one(&page, "img[src='../chart.png']");
+    assert_eq!(
+        attr(&chart, "srcset"),
+        "../chart-480w.png 480w, ../chart-960w.png 960w, ../chart-1440w.png 1440w, \
+         ../chart.png 1600w"
+    );
+    assert!(!attr(&chart, "sizes").is_empty());
+    for (w, h) in [(480, 270), (960, 540), (1440, 810)] {
+        let copy = out.read(&format!("articles/chart-{w}w.png"));
+        let size = imagesize::blob_size(&copy).expect("a PNG");
+        assert_eq!((size.width, size.height), (w, h), "chart-{w}w.png");
+    }
+    // Small images keep their one file.
+    assert!(!out.exists("articles/timeline-480w.png"));
+    assert!(select(&page, "img[src='../timeline.png'][srcset]").is_empty());
+
     // Math as MathML, no script.
     assert!(select(&page, "math[display='inline'] mfrac").len() == 1);
     assert!(select(&page, "math[display='block']").len() == 1);
@@ -189,6 +206,34 @@ fn every_feature_renders_on_the_fixture_site() {
         "{:?}",
         broken_relative_links(&out)
     );
+}
+
+/// An image whose header says it is large but whose data is broken: its copies cannot be
+/// made, so the build stops with an error at the file instead of publishing a srcset that
+/// names missing files.
+#[test]
+fn a_large_image_that_cannot_be_decoded_is_an_error_at_its_file() {
+    let fx = fixture();
+    let mut png = fx_bytes("content/articles/chart.png");
+    png.truncate(40); // the header (1600 × 900) and no pixel data
+    fx.write("content/articles/chart.png", png);
+    let out = run_cli(
+        &fx.root(),
+        &fx.output(),
+        &[],
+        &[("SOURCE_DATE_EPOCH", TODAY)],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[unreadable-image]: content/articles/chart.png"),
+        "{err}"
+    );
+    assert!(!fx.output().exists(), "nothing was published");
+}
+
+fn fx_bytes(rel: &str) -> Vec<u8> {
+    std::fs::read(repo_root().join("tests/fixtures/features").join(rel)).unwrap()
 }
 
 #[test]

@@ -248,18 +248,6 @@ fn img_attributes(html: &str) -> Option<Vec<(String, String)>> {
     attrs.iter().any(|(n, _)| n == "src").then_some(attrs)
 }
 
-/// The size in an image file's header. Under the same rules as `load::read_bytes`, the reader
-/// of whole input files: never through a symbolic link, only a regular file.
-fn header_size(path: &Path) -> Option<(u32, u32)> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.file_type().is_file() {
-        return None;
-    }
-    let file = std::fs::File::open(path).ok()?;
-    let s = imagesize::reader_size(std::io::BufReader::new(file)).ok()?;
-    Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?))
-}
-
 /// Reads the size of every image that is a file of the site (beside the page under
 /// `content/`, or under `static/`). Only the header is read. A file that is missing or not an
 /// image is left without a size: the resolve stage reports a missing file.
@@ -277,7 +265,7 @@ pub fn read_sizes(events: &mut [Spanned], root: &Path, content_path: &str) {
         };
         let size = ["content", "static"]
             .iter()
-            .find_map(|dir| header_size(&root.join(dir).join(&target)));
+            .find_map(|dir| crate::load::image_size(&root.join(dir).join(&target)));
         let mut meta = Meta::decode(id);
         meta.size = size;
         *id = meta.encode().into();

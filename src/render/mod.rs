@@ -7,7 +7,7 @@
 pub mod citations;
 pub mod context;
 pub mod feeds;
-mod figures;
+pub mod figures;
 pub mod jsonld;
 pub mod listing;
 pub mod redirects;
@@ -248,6 +248,12 @@ impl Renderer {
             Err(d) => diags.push(d),
         }
         for r in search_files {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        for r in figures::copy_files(site) {
             match r {
                 Ok(f) => files.push(f),
                 Err(d) => diags.push(d),

@@ -33,6 +33,8 @@ pub enum Producer {
     Generated(&'static str),
     /// The redirect page of an alias (an index into `Site::redirects`).
     Alias(usize),
+    /// A smaller copy of a large image, for `srcset` (`render::figures`); names the image.
+    ImageCopy(usize),
 }
 
 /// One output path and what writes it.
@@ -108,6 +110,12 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     }
     for f in theme_files {
         add(f.clone(), Theme);
+    }
+    let large = crate::render::figures::large_images(site);
+    for (n, (_, _, copies)) in large.iter().enumerate() {
+        for (_, path) in copies {
+            add(path.clone(), ImageCopy(n));
+        }
     }
     if !replaced_by_static(site, "404.html") {
         add("404.html".into(), Generated("the “page not found” page"));
@@ -279,7 +287,7 @@ fn rank(site: &Site, p: Producer) -> (u8, std::cmp::Reverse<Producer>) {
         Producer::Alias(_) => 0,
         Producer::Page(i) if !is_generated(site, i) => 1,
         Producer::Asset(_) | Producer::Static(_) => 2,
-        Producer::BesidePage(_) | Producer::Page(_) => 3,
+        Producer::BesidePage(_) | Producer::Page(_) | Producer::ImageCopy(_) => 3,
         Producer::Theme => 4,
         Producer::Generated(_) => 5,
     };
@@ -304,6 +312,14 @@ fn describe(site: &Site, p: Producer) -> String {
             display_name(&site.pages[i].page.file)
         ),
         Producer::Theme => "a file of the theme's static/ folder".into(),
+        Producer::ImageCopy(n) => {
+            let large = crate::render::figures::large_images(site);
+            let of = large.get(n).map_or("", |(rel, _, _)| rel.as_str());
+            format!(
+                "a smaller copy of {}, which glia makes for srcset",
+                display_name(of)
+            )
+        }
         Producer::Generated(what) => format!("{what}, which glia generates"),
         Producer::Alias(r) => {
             let redirect = &site.redirects[r];
