@@ -406,7 +406,8 @@ fn slug_replaces_the_last_url_segment() {
 #[test]
 fn assets_beside_an_article_are_copied_and_image_src_resolves() {
     let fx = Fixture::new(&small_site());
-    let png: &[u8] = b"\x89PNG\r\n\x1a\nnot really an image";
+    // A 2 × 2 PNG's header (small: no smaller copies are made) and no real pixel data.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x02\0\0\0\x02not really pixels";
     fx.write("content/articles/fig.png", png);
     fx.write(
         "content/articles/foo.md",
