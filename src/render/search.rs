@@ -164,6 +164,101 @@ fn glossary_documents(site: &Site) -> Vec<SearchDoc> {
 /// Words of one document with where they were found, sorted by word.
 type DocWords = Vec<(String, u32)>;
 
+/// Documents read for their words at once when the index is built: enough to keep both cores
+/// busy, few enough that their words as strings stay small next to the index.
+const WORDS_CHUNK: usize = 1024;
+
+/// An index being built, result group by result group: a site has millions of (document,
+/// word) pairs, each kept as a pair of numbers; a document's words are strings only while its
+/// chunk is being read.
+#[derive(Default)]
+struct Builder {
+    groups: Vec<Group>,
+    rows: Vec<String>,
+    words: Vec<Vec<(u32, u32)>>,
+    vocab: Vocab,
+    /// Word number → (document, flags), by document.
+    lists: Vec<Vec<(usize, u32)>>,
+}
+
+impl Builder {
+    /// Adds `groups` (empty ones are left out), reading their documents in parallel.
+    fn add(&mut self, groups: &[Vec<SearchDoc>]) {
+        let docs: Vec<&SearchDoc> = groups.iter().flatten().collect();
+        let found: Vec<(DocWords, String)> =
+            docs.par_iter().map(|d| (doc_words(d), row(d))).collect();
+        for g in groups.iter().filter(|g| !g.is_empty()) {
+            let first = self.groups.last().map_or(0, |last| last.docs.end);
+            self.groups.push(Group {
+                title: g[0].title.clone(),
+                docs: first..first + g.len(),
+            });
+        }
+        for (doc, row) in found {
+            let n = self.words.len();
+            let ids = self.vocab.number(doc);
+            for &(id, flags) in &ids {
+                let id = id as usize;
+                if self.lists.len() <= id {
+                    self.lists.resize_with(id + 1, Vec::new);
+                }
+                self.lists[id].push((n, flags));
+            }
+            self.words.push(ids);
+            self.rows.push(row);
+        }
+    }
+
+    fn finish(self) -> SearchIndex {
+        let postings: BTreeMap<String, Vec<(usize, u32)>> =
+            self.vocab.words.iter().cloned().zip(self.lists).collect();
+        let encoded = postings
+            .par_iter()
+            .map(|(w, list)| (w.clone(), encode(w, list)))
+            .collect();
+        SearchIndex {
+            groups: self.groups,
+            rows: self.rows,
+            words: self.words,
+            vocab: self.vocab,
+            postings,
+            encoded,
+            page_groups: Vec::new(),
+        }
+    }
+}
+
+/// Every word the index has seen, numbered in the order first seen.
+#[derive(Default)]
+struct Vocab {
+    ids: HashMap<String, u32>,
+    words: Vec<String>,
+}
+
+impl Vocab {
+    /// A document's words as numbers, sorted by number, with their flags.
+    fn number(&mut self, doc: DocWords) -> Vec<(u32, u32)> {
+        let mut ids: Vec<(u32, u32)> = doc
+            .into_iter()
+            .map(|(w, flags)| {
+                let id = match self.ids.get(&w) {
+                    Some(&id) => id,
+                    None => {
+                        // Four billion distinct words is beyond any site glia can load.
+                        let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+                        self.words.push(w.clone());
+                        self.ids.insert(w, id);
+                        id
+                    }
+                };
+                (id, flags)
+            })
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
 /// A result group: a page's sections, or one other document.
 struct Group {
     title: String,
@@ -179,7 +274,9 @@ pub struct SearchIndex {
     groups: Vec<Group>,
     /// Each document's `[url, heading, snippet]`.
     rows: Vec<String>,
-    words: Vec<DocWords>,
+    /// Each document's words, by number in `vocab`, sorted.
+    words: Vec<Vec<(u32, u32)>>,
+    vocab: Vocab,
     /// Word → (document, flags), by document.
     postings: BTreeMap<String, Vec<(usize, u32)>>,
     /// Word → its `"word":"postings"` entry.
@@ -192,21 +289,30 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// The index of a whole site: its pages' sections, the glossary and the references.
     pub fn of_site(site: &Site, extra: Vec<SearchDoc>) -> SearchIndex {
-        let per_page: Vec<Vec<SearchDoc>> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| page_documents(site, i))
-            .collect();
-        let mut page_groups = Vec::with_capacity(per_page.len());
-        let mut groups = Vec::with_capacity(per_page.len() + extra.len());
-        for d in per_page {
-            page_groups.push((!d.is_empty()).then_some(groups.len()));
-            if !d.is_empty() {
-                groups.push(d);
+        // The pages' documents a chunk at a time: each section's text is copied into its
+        // document, and only a chunk's copies exist at once.
+        let mut built = Builder::default();
+        let mut page_groups = Vec::with_capacity(site.pages.len());
+        let pages: Vec<usize> = (0..site.pages.len()).collect();
+        for chunk in pages.chunks(WORDS_CHUNK) {
+            let per_page: Vec<Vec<SearchDoc>> =
+                chunk.par_iter().map(|&i| page_documents(site, i)).collect();
+            let mut next = built.groups.len();
+            for d in &per_page {
+                page_groups.push((!d.is_empty()).then(|| {
+                    next += 1;
+                    next - 1
+                }));
             }
+            built.add(&per_page);
         }
-        groups.extend(glossary_documents(site).into_iter().map(|d| vec![d]));
-        groups.extend(extra.into_iter().map(|d| vec![d]));
-        let mut index = SearchIndex::new(&groups);
+        let glossary: Vec<Vec<SearchDoc>> = glossary_documents(site)
+            .into_iter()
+            .chain(extra)
+            .map(|d| vec![d])
+            .collect();
+        built.add(&glossary);
+        let mut index = built.finish();
         index.page_groups = page_groups;
         index
     }
@@ -229,48 +335,11 @@ impl SearchIndex {
 
     /// The index of `groups` of documents, each shown as one result; empty groups are left out.
     pub fn new(groups: &[Vec<SearchDoc>]) -> SearchIndex {
-        let docs: Vec<&SearchDoc> = groups.iter().flatten().collect();
-        let words: Vec<DocWords> = docs.par_iter().map(|d| doc_words(d)).collect();
-        // Gathered in a hash map, borrowing the words, then sorted once: a site has millions
-        // of (word, document) pairs, and finding each in an ordered map of tens of thousands
-        // of words would compare strings some fifteen times per pair.
-        let mut by_word: HashMap<&str, Vec<(usize, u32)>> = HashMap::new();
-        for (i, words) in words.iter().enumerate() {
-            for (w, flags) in words {
-                by_word.entry(w.as_str()).or_default().push((i, *flags));
-            }
+        let mut built = Builder::default();
+        for chunk in groups.chunks(WORDS_CHUNK) {
+            built.add(chunk);
         }
-        let mut sorted: Vec<(&str, Vec<(usize, u32)>)> = by_word.into_iter().collect();
-        sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let postings: BTreeMap<String, Vec<(usize, u32)>> = sorted
-            .into_iter()
-            .map(|(w, list)| (w.to_string(), list))
-            .collect();
-        let rows = docs.par_iter().map(|d| row(d)).collect();
-        let mut start = 0;
-        let groups = groups
-            .iter()
-            .filter(|g| !g.is_empty())
-            .map(|g| {
-                start += g.len();
-                Group {
-                    title: g[0].title.clone(),
-                    docs: start - g.len()..start,
-                }
-            })
-            .collect();
-        let encoded = postings
-            .par_iter()
-            .map(|(w, list)| (w.clone(), encode(w, list)))
-            .collect();
-        SearchIndex {
-            groups,
-            rows,
-            words,
-            postings,
-            encoded,
-            page_groups: Vec::new(),
-        }
+        built.finish()
     }
 
     /// Replaces documents `at..at + docs.len()` (in bounds) with `docs`.
@@ -278,38 +347,40 @@ impl SearchIndex {
         // Only words whose postings change are re-encoded: an edit that adds a sentence
         // touches a few words, while re-encoding every word of the page would re-encode the
         // site-long postings of its most common words.
-        let mut touched: Vec<String> = Vec::new();
+        let mut touched: Vec<u32> = Vec::new();
         for (k, d) in docs.iter().enumerate() {
             let n = at + k;
-            let new_words = doc_words(d);
+            let new_words = self.vocab.number(doc_words(d));
             let old_words = std::mem::replace(&mut self.words[n], new_words);
             let (old_words, new_words) = (&old_words, &self.words[n]);
-            for (w, _) in old_words {
-                if new_words.binary_search_by(|(x, _)| x.cmp(w)).is_err() {
-                    if let Some(list) = self.postings.get_mut(w) {
+            for &(id, _) in old_words {
+                if new_words.binary_search_by_key(&id, |&(x, _)| x).is_err() {
+                    if let Some(list) = self.postings.get_mut(&self.vocab.words[id as usize]) {
                         if let Ok(pos) = list.binary_search_by_key(&n, |&(doc, _)| doc) {
                             list.remove(pos);
                         }
                     }
-                    touched.push(w.clone());
+                    touched.push(id);
                 }
             }
-            for (w, flags) in new_words {
-                if old_words.binary_search(&(w.clone(), *flags)).is_ok() {
+            for &(id, flags) in new_words {
+                if old_words.binary_search(&(id, flags)).is_ok() {
                     continue;
                 }
-                let list = self.postings.entry(w.clone()).or_default();
+                let word = self.vocab.words[id as usize].clone();
+                let list = self.postings.entry(word).or_default();
                 match list.binary_search_by_key(&n, |&(doc, _)| doc) {
-                    Ok(pos) => list[pos].1 = *flags,
-                    Err(pos) => list.insert(pos, (n, *flags)),
+                    Ok(pos) => list[pos].1 = flags,
+                    Err(pos) => list.insert(pos, (n, flags)),
                 }
-                touched.push(w.clone());
+                touched.push(id);
             }
             self.rows[n] = row(d);
         }
         touched.sort_unstable();
         touched.dedup();
-        for w in touched {
+        for id in touched {
+            let w = self.vocab.words[id as usize].clone();
             match self.postings.get(&w) {
                 Some(list) if !list.is_empty() => {
                     let e = encode(&w, list);
