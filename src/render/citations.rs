@@ -529,32 +529,17 @@ pub fn page_reference(site: &Site, i: usize) -> Reference {
         date.map(|d| d.year.to_string()).unwrap_or_default()
     );
     Reference {
-        id,
-        kind: "webpage".into(),
         title: Some(fm.title.clone()),
         authors: fm
             .authors
             .iter()
             .map(|a| Name::Literal(a.clone()))
             .collect(),
-        editors: Vec::new(),
         container: Some(c.title.clone()),
-        container_short: None,
         issued: date,
-        volume: None,
-        issue: None,
-        pages: None,
         publisher: c.publisher.clone(),
-        place: None,
-        edition: None,
-        number: None,
-        version: None,
-        genre: None,
-        doi: None,
-        pmid: None,
-        pmcid: None,
         url: c.base_url.as_deref().map(|b| p.route.permalink(b)),
-        accessed: None,
+        ..Reference::empty(&id, "webpage")
     }
 }
 

@@ -43,7 +43,9 @@ pub struct Reference {
 }
 
 impl Reference {
-    pub(super) fn empty(id: &str, kind: &str) -> Reference {
+    /// A reference of type `kind` with nothing but its id: fill in what is known with
+    /// struct update syntax.
+    pub fn empty(id: &str, kind: &str) -> Reference {
         Reference {
             id: id.to_string(),
             kind: kind.to_string(),
