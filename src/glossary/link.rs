@@ -50,7 +50,9 @@ struct TermHtml {
 impl LinkTable {
     /// Links to `#slug`, each term's entry on one page.
     pub fn new(glossary: &Glossary) -> LinkTable {
-        LinkTable::with_hrefs(glossary, |slug| format!("#{slug}"))
+        LinkTable::with_hrefs(glossary, |slug| {
+            format!("#{}", crate::ids::glossary_entry(slug))
+        })
     }
 
     /// Links to `href(slug)`, a URL relative to the glossary's folder (each term's own page).
@@ -165,7 +167,7 @@ impl LinkPieces<'_> {
                 out.push_str(&h.open_tail);
                 if tip > 0 {
                     out.push_str(r#" aria-describedby=""#);
-                    self.push_id(tip, out);
+                    crate::ids::push_term_tip(self.id_prefix, tip, out);
                     out.push_str(r#"">"#);
                 } else {
                     out.push('>');
@@ -173,21 +175,11 @@ impl LinkPieces<'_> {
             }
             Mark::Close { .. } if tip > 0 => {
                 out.push_str(r#"</a><span class="gloss-tip" role="tooltip" id=""#);
-                self.push_id(tip, out);
+                crate::ids::push_term_tip(self.id_prefix, tip, out);
                 out.push_str(&h.close_tail);
             }
             _ => out.push_str("</a></span>"),
         }
-    }
-
-    /// A tooltip id, unique among the page's tooltips: `{id_prefix}gt_{n}`. The heading ids
-    /// glia makes from words and dashes never contain `_`, so they cannot collide with it
-    /// (`gt-slug-n` could); an id an author writes (`{#gt_1}`, a footnote `[^gt_1]`) still
-    /// can, as any id an author chooses can collide with a generated one.
-    fn push_id(&self, n: u32, out: &mut String) {
-        out.push_str(self.id_prefix);
-        out.push_str("gt_");
-        push_digits(out, n);
     }
 
     /// About how many bytes the links add to the body, to size its buffer.
@@ -205,24 +197,6 @@ impl LinkPieces<'_> {
                 Mark::Drop => 0,
             })
             .sum()
-    }
-}
-
-/// Writes `n` in decimal. (`write!` would go through the formatting machinery for each of a
-/// site's ~100,000 links.)
-fn push_digits(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut k = digits.len();
-    loop {
-        k -= 1;
-        digits[k] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[k..] {
-        out.push(char::from(d));
     }
 }
 

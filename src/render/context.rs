@@ -631,7 +631,7 @@ pub fn glossary_context(
         match letters.last_mut() {
             Some(group) if group.letter == first => group.terms.push(entry),
             _ => letters.push(LetterGroup {
-                id: format!("letter-{}", first.to_lowercase()),
+                id: crate::ids::letter(&first),
                 letter: first,
                 terms: vec![entry],
             }),

@@ -214,7 +214,7 @@ pub fn link_bases(p: &SitePage, shown_on: &Route) -> (String, String) {
     let href_base = Route::folder_from(DIR, shown_on);
     // Tooltip ids must be unique on the A–Z page, where every definition is shown.
     let prefix = match &p.page.term {
-        Some(_) => format!("{}-", term_slug(&p.page.content_path)),
+        Some(_) => crate::ids::term_tip_prefix(&term_slug(&p.page.content_path)),
         None => String::new(),
     };
     (
