@@ -13,7 +13,7 @@
 //! | `gt_N`, `SLUG-gt_N` | a glossary link's tooltip (`SLUG-` in a term's definition, which the A–Z page also shows) | `glossary::LinkPieces` |
 //! | `fn:N`, `fnref:N`, `fnref:N:K` | footnotes and their back-links | `parse::footnotes` |
 //! | `letter-x` | the A–Z page's and the reference index's letters | `render::context`, `render::citations` |
-//! | `SLUG` | a term's entry on the A–Z page (the theme writes `t.slug`) | `glossary::LinkTable::new` links to it |
+//! | `SLUG` | a term's entry on the A–Z page | the theme, from `t.slug` (its documented anchor); linked to by `glossary::LinkTable::new`, the search index and a term page's `glossary_url` |
 //!
 //! Heading ids made from text are slugs (letters, digits and `-`), so they never contain the
 //! `:` of a footnote id or the `_` of a tooltip id; an explicit heading id may not start like
@@ -51,7 +51,8 @@ pub fn term_tip_prefix(slug: &str) -> String {
     format!("{slug}-")
 }
 
-/// The id of term `slug`'s entry on the A–Z page.
+/// The id of term `slug`'s entry on the A–Z page: the slug itself, which themes are told is
+/// the anchor (`themes/README.md`) and resolve looks terms up by.
 pub fn glossary_entry(slug: &str) -> String {
     slug.to_string()
 }
