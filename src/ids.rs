@@ -173,6 +173,46 @@ mod tests {
         }
     }
 
+    /// Every id is spelt here only: a format string making one anywhere else in `src/` is a
+    /// second owner, which `is_generated` would not know about.
+    #[test]
+    fn no_other_module_spells_these_ids() {
+        let needles = [
+            "\"ref-{",
+            "\"cite-{",
+            "cite-tip-{",
+            "\"gt_\"",
+            "\"letter-{",
+            "\"fn:{",
+            "\"fnref:{",
+            "id=\\\"cite-",
+            "id=\\\"ref-",
+            "id=\\\"gt_",
+        ];
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+        let mut found = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("src/ids.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for n in needles.iter().filter(|n| text.contains(*n)) {
+                        found.push(format!("{}: {n}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "ids spelt outside src/ids.rs:\n{}",
+            found.join("\n")
+        );
+    }
+
     #[test]
     fn footnote_ids_are_kept_for_footnotes() {
         assert!(is_footnote(&footnote(1)));
