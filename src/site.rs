@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::search::SearchIndex;
-use crate::render::theme::Theme;
 use crate::render::{OutFile, Renderer, Sink};
 use crate::resolve::{self, Site};
 use crate::url::LinkStyle;
@@ -100,7 +99,7 @@ pub fn compile_to(
     if let Some(url) = &opts.base_url {
         inputs.config.base_url = Some(crate::config::normalize_base_url(url));
     }
-    let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
+    let theme = inputs.theme.take();
     mark("load");
     progress.stage("parsing", None);
     let all_pages: std::collections::BTreeSet<String> = inputs
@@ -111,7 +110,7 @@ pub fn compile_to(
     // Pages and the bibliography/style are independent: read them side by side.
     let ((parsed, d), preloaded) = rayon::join(
         || parse::parse_all(inputs.pages),
-        || resolve::citations::preload(&opts.root, &inputs.config, &inputs.bibliography),
+        || resolve::citations::preload(inputs.style.as_ref(), &inputs.bibliography),
     );
     diags.extend(d);
     // Pages that failed to parse (already reported), so links to them are not errors too.

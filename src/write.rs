@@ -28,7 +28,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::load::Asset;
 use crate::render::OutFile;
@@ -511,7 +510,7 @@ fn sources(root: &Path) -> Vec<PathBuf> {
         .map(|d| root.join(d))
         .collect();
     v.push(root.join(crate::config::FILE_NAME));
-    if let Ok(config) = SiteConfig::load(root) {
+    if let Ok(config) = crate::load::read_config(root) {
         v.extend(config.bibliography.iter().flatten().map(|f| root.join(f)));
         if let Ok(crate::cite::style::StyleSource::File(csl)) =
             crate::cite::style::StyleSource::parse(&config.citation_style)
