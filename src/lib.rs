@@ -53,6 +53,8 @@ pub mod html;
 pub mod review;
 /// `Route`: the only code that spells URLs.
 pub mod url;
+/// YAML read into typed settings, its errors as diagnostics placed in the file.
+pub mod yaml;
 
 // Dependencies of the `glia` binary (src/main.rs), which shares the package's list.
 use clap as _;
