@@ -377,7 +377,7 @@ pub fn to_html(events: &[(Event<'static>, Range<usize>)], pieces: LinkPieces<'_>
     let events = events
         .iter()
         .enumerate()
-        .map(|(i, (e, _))| (i, crate::render::lend(e)));
+        .map(|(i, (e, _))| (i, crate::html::lend(e)));
     let linked = Linked::new(events, pieces, &out);
     let _ = pulldown_cmark::html::write_html_fmt(crate::html::SharedString(&out), linked);
     out.into_inner()

@@ -12,9 +12,8 @@ pub mod jsonld;
 pub mod listing;
 pub mod redirects;
 pub mod search;
-pub mod theme;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::cell::RefCell;
 
 use rayon::prelude::*;
@@ -22,13 +21,13 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::glossary::Linked;
 use crate::load::Kind;
+use crate::load::Theme;
 use crate::parse::highlight::{self, Highlighter};
 use crate::parse::markdown::Spanned;
 use crate::resolve::glossary::link_bases;
 use crate::resolve::Site;
 use crate::url::Route;
 use citations::Substitutions;
-use theme::Theme;
 
 /// A file of the finished site, relative to the output root.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -750,22 +749,12 @@ impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
             let img = figures::image_html(ev, &mut self.events);
             return Some((i, Event::InlineHtml(img.into())));
         }
-        Some((i, self.subs.replace(ev).unwrap_or_else(|| lend(ev))))
-    }
-}
-
-/// `event` borrowing its text instead of copying it.
-pub(crate) fn lend<'a>(event: &'a Event<'_>) -> Event<'a> {
-    let b = |s: &'a CowStr<'_>| CowStr::Borrowed(s.as_ref());
-    match event {
-        Event::Text(s) => Event::Text(b(s)),
-        Event::Html(s) => Event::Html(b(s)),
-        Event::InlineHtml(s) => Event::InlineHtml(b(s)),
-        Event::Code(s) => Event::Code(b(s)),
-        Event::InlineMath(s) => Event::InlineMath(b(s)),
-        Event::DisplayMath(s) => Event::DisplayMath(b(s)),
-        Event::FootnoteReference(s) => Event::FootnoteReference(b(s)),
-        other => other.clone(),
+        Some((
+            i,
+            self.subs
+                .replace(ev)
+                .unwrap_or_else(|| crate::html::lend(ev)),
+        ))
     }
 }
 
