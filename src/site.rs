@@ -147,7 +147,7 @@ pub fn compile_to(
     );
     diags.extend(d);
     // Raw HTML that runs code: a warning here, an error in `glia check`.
-    diags.extend(crate::check::unsafe_html::scan_site(&site));
+    diags.extend(resolve::unsafe_html::scan_site(&site));
     mark("resolve");
     let Some(theme) = theme else {
         return (None, diags);

@@ -16,6 +16,7 @@ pub mod glossary;
 mod mistyped;
 pub mod outputs;
 pub mod related;
+pub mod unsafe_html;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{closest, did_you_mean, display_name, Diagnostic};

@@ -1116,14 +1116,14 @@ const HTML_PIECES: &[&str] = &[
 #[test]
 fn fuzz_unsafe_html_scanner() {
     fuzz("unsafe-html scanner", text_of(HTML_PIECES, 40), |html| {
-        let found = glia::check::unsafe_html::scan(&html);
+        let found = glia::resolve::unsafe_html::scan(&html);
         for (at, what) in &found {
             prop_assert!(
                 *at < html.len() && html.is_char_boundary(*at),
                 "{what} placed at {at}, outside {html:?}"
             );
         }
-        prop_assert_eq!(&found, &glia::check::unsafe_html::scan(&html));
+        prop_assert_eq!(&found, &glia::resolve::unsafe_html::scan(&html));
         Ok(())
     });
 }
