@@ -8,8 +8,8 @@
 use pulldown_cmark::{CowStr, Event};
 use serde::Serialize;
 
-use super::context::Link;
 use super::escape;
+use super::items::Link;
 use crate::cite::{anchor_id, export, Citation, FormattedDoc, Name, Reference};
 use crate::diagnostics::Diagnostic;
 use crate::glossary::LinkPieces;

@@ -8,10 +8,12 @@ pub mod citations;
 pub mod context;
 pub mod feeds;
 pub mod figures;
+pub mod items;
 pub mod jsonld;
 pub mod listing;
 pub mod redirects;
 pub mod search;
+pub mod terms;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::cell::RefCell;
@@ -356,7 +358,7 @@ impl Renderer {
         let mut files = Vec::new();
         let (html, refs, keys, glossary) = if page.page.kind == Kind::Glossary {
             // Every definition is on this page, so they share one reference list.
-            let order = context::glossary_order(site);
+            let order = terms::glossary_order(site);
             let cited = citations::format_pages(site, &order, None)?;
             let defs: std::collections::BTreeMap<usize, String> = order
                 .par_iter()
@@ -372,7 +374,7 @@ impl Renderer {
                     (d, self.body_html(&site.pages[d].page.doc.events, subs))
                 })
                 .collect();
-            let g = context::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
+            let g = terms::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
             let (href_base, id_prefix) = link_bases(page, &page.route);
             let subs = Substitutions {
                 links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
@@ -400,7 +402,7 @@ impl Renderer {
         // The listing the page shows, paginated: a section's pages, a term's "Appears in".
         let listing: &[usize] = match page.page.kind {
             Kind::Home | Kind::Section => &page.children,
-            Kind::Term => context::term_appears_in(site, i),
+            Kind::Term => terms::term_appears_in(site, i),
             _ => &[],
         };
         let pages = match page.page.kind {
@@ -429,11 +431,11 @@ impl Renderer {
             match page.page.kind {
                 Kind::Home | Kind::Section => {
                     ctx.page.children = (items.iter())
-                        .map(|&c| context::list_item(site, &paged.route, c))
+                        .map(|&c| items::list_item(site, &paged.route, c))
                         .collect();
                 }
                 Kind::Term => {
-                    ctx.term = context::term_page_context(site, i, &paged.route, paged.items);
+                    ctx.term = terms::term_page_context(site, i, &paged.route, paged.items);
                 }
                 _ => {}
             }
@@ -600,7 +602,7 @@ impl Renderer {
                     title: title.clone(),
                     url: None,
                     items: (articles.get(paged.items).unwrap_or_default().iter())
-                        .map(|&i| context::list_item(site, &spec.route, i))
+                        .map(|&i| items::list_item(site, &spec.route, i))
                         .collect(),
                 });
                 ctx.pager = paged.pager;

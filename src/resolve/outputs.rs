@@ -124,7 +124,8 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
         crate::render::context::search_route().as_str().into(),
         Generated("the search page"),
     );
-    for f in crate::render::search::planned_files(site) {
+    let references = crate::render::citations::search_doc_count(site);
+    for f in crate::render::search::planned_files(site, references) {
         add(f, Generated("the search index"));
     }
     if site.has_code {
