@@ -229,7 +229,6 @@ pub fn words(sentence: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::markdown;
 
     fn blocks_of(md: &str) -> Vec<Block> {
         blocks(&crate::parse::body(md, 0, "a.md", md).0.events, md)

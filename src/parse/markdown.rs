@@ -283,6 +283,8 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The passes and heading ids as a page's body gets them.
+    use crate::parse::{body as parse, Doc};
 
     fn doc(md: &str) -> Doc {
         parse(md, 0, "a.md", md).0
