@@ -12,17 +12,6 @@ const OPTS: Options = Options::ENABLE_WIKILINKS
     .union(Options::ENABLE_SMART_PUNCTUATION)
     .union(Options::ENABLE_DEFINITION_LIST);
 
-/// A deterministic stream of indexes below `n` (xorshift), for tests that compare two ways of
-/// doing a thing on many generated texts.
-pub(super) fn xorshift(mut state: u64) -> impl FnMut(usize) -> usize {
-    move |n| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    }
-}
-
 fn glossary() -> Glossary {
     let (g, d) = Glossary::build(vec![
         entry(
