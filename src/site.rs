@@ -11,7 +11,7 @@ use crate::render::search::SearchIndex;
 use crate::render::{OutFile, Renderer, Sink};
 use crate::resolve::{self, Site};
 use crate::url::LinkStyle;
-use crate::{load, parse, write};
+use crate::{load, parse, render, write};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -125,7 +125,7 @@ pub fn compile_to(
     } else {
         LinkStyle::Pretty
     };
-    let (site, d) = resolve::resolve(
+    let (mut site, d) = resolve::resolve(
         inputs.config,
         parsed,
         inputs.assets,
@@ -135,10 +135,6 @@ pub fn compile_to(
             drafts: opts.drafts,
             unparsed,
             link_style: style,
-            theme_files: theme
-                .as_ref()
-                .map(|t| t.static_files.keys().cloned().collect())
-                .unwrap_or_default(),
             templates: theme
                 .as_ref()
                 .map(|t| t.templates.keys().cloned().collect())
@@ -146,6 +142,12 @@ pub fn compile_to(
         },
     );
     diags.extend(d);
+    // Every output path has one producer: a page, a file or a page glia generates.
+    let theme_files: Vec<String> = theme
+        .as_ref()
+        .map(|t| t.static_files.keys().cloned().collect())
+        .unwrap_or_default();
+    diags.extend(render::outputs::plan(&mut site, &theme_files));
     // Raw HTML that runs code: a warning here, an error in `glia check`.
     diags.extend(resolve::unsafe_html::scan_site(&site));
     mark("resolve");
@@ -162,7 +164,6 @@ pub fn compile_to(
     if diags.has_errors() {
         return (None, diags);
     }
-    let mut site = site;
     progress.stage("rendering", Some(site.pages.len()));
     // With a sink, articles' events are dropped as their pages are written.
     let rendered = renderer.render_site_to(&mut site, sink);

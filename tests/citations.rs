@@ -864,7 +864,7 @@ fn whole_bibliography_downloads_parse_and_hold_every_entry() {
         .iter()
         .map(|h| resolve_relative(page, h).unwrap().unwrap().0)
         .collect();
-    let expected: BTreeSet<String> = glia::resolve::outputs::BIBLIOGRAPHY_FILES
+    let expected: BTreeSet<String> = glia::render::citations::BIBLIOGRAPHY_FILES
         .iter()
         .map(|f| format!("references/{f}"))
         .collect();

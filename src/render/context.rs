@@ -133,9 +133,9 @@ pub struct CiteLinks {
 impl Default for CiteLinks {
     fn default() -> Self {
         CiteLinks {
-            bibtex: crate::resolve::outputs::CITE_BIB,
-            ris: crate::resolve::outputs::CITE_RIS,
-            csl_json: crate::resolve::outputs::CITE_JSON,
+            bibtex: super::citations::CITE_BIB,
+            ris: super::citations::CITE_RIS,
+            csl_json: super::citations::CITE_JSON,
         }
     }
 }

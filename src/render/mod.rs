@@ -12,6 +12,7 @@ pub mod figures;
 pub mod items;
 pub mod jsonld;
 pub mod listing;
+pub mod outputs;
 pub mod redirects;
 pub mod search;
 mod templates;
@@ -220,7 +221,7 @@ impl Renderer {
             });
         }
         // The site's own `static/404.html` or `static/robots.txt` is published instead.
-        files.retain(|f| !crate::resolve::outputs::replaced_by_static(site, &f.path));
+        files.retain(|f| !outputs::replaced_by_static(site, &f.path));
         let files = match hand_over(files, sink) {
             Ok(f) => {
                 f.iter().for_each(planned);
