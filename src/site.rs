@@ -107,9 +107,10 @@ pub fn compile_to(
         .iter()
         .map(|p| p.content_path.clone())
         .collect();
+    let sizes = parse::images::Sizes::of(&inputs.assets, &inputs.static_files);
     // Pages and the bibliography/style are independent: read them side by side.
     let ((parsed, d), preloaded) = rayon::join(
-        || parse::parse_all(inputs.pages),
+        || parse::parse_all(inputs.pages, &sizes),
         || resolve::citations::preload(inputs.style.as_ref(), &inputs.bibliography),
     );
     diags.extend(d);

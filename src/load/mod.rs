@@ -4,9 +4,10 @@
 //! bibliographies, the CSL style `citation_style` names, the theme and the site's
 //! `templates/` (`theme.rs`), all through one reader with one set of rules (`read.rs`). Later
 //! stages get bytes with the paths they came from, and are functions of them. The exception is
-//! the files published as they are (`content/` assets, `static/`): they stay paths, copied by
-//! write and read by render only for the smaller copies of large images, because holding a
-//! large site's images in memory would cost more than the whole rest of a build.
+//! the files published as they are (`content/` assets, `static/`): only their headers are read
+//! here (images' sizes); they stay paths, copied by write and read by render only for the
+//! smaller copies of large images, because holding a large site's images in memory would cost
+//! more than the whole rest of a build.
 //!
 //! Walks `content/` and `static/` in sorted order (never in directory order, so output cannot
 //! depend on the file system) and classifies each file. Reading is all this stage does: nothing
@@ -18,6 +19,7 @@ pub mod theme;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::cite::{StyleChoice, StyleSource};
@@ -77,6 +79,9 @@ pub struct Asset {
     pub path: PathBuf,
     /// Where it lands, relative to the output root (`articles/figure.png`).
     pub out: String,
+    /// The size in the file's header, if it is an image ([`image_size`]), read once here for
+    /// the pages' `<img>` sizes and the smaller copies of large images.
+    pub size: Option<(u32, u32)>,
 }
 
 /// The CSL style `citation_style` names, as load found it.
@@ -153,6 +158,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
             assets.push(Asset {
                 path,
                 out: in_content,
+                size: None,
             });
             continue;
         }
@@ -182,9 +188,18 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
                 continue;
             }
             let out = rel.strip_prefix("static/").unwrap_or(&rel).to_string();
-            static_files.push(Asset { path, out });
+            static_files.push(Asset {
+                path,
+                out,
+                size: None,
+            });
         }
     }
+    // Only the header of each file is read, in parallel: a site can have thousands.
+    assets
+        .par_iter_mut()
+        .chain(static_files.par_iter_mut())
+        .for_each(|a| a.size = image_size(&a.path));
     let style = match read_style(root, &config) {
         Ok(s) => Some(s),
         Err(d) => {

@@ -40,9 +40,12 @@ pub struct ParsedPage {
 }
 
 /// Parses every page in parallel; the result keeps the input order (sorted by path).
-pub fn parse_all(pages: Vec<Page>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> =
-        pages.into_par_iter().map(parse_page).collect();
+/// `sizes` are the site's images' sizes, for the pages' `<img>`s.
+pub fn parse_all(pages: Vec<Page>, sizes: &images::Sizes) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
+    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = pages
+        .into_par_iter()
+        .map(|p| parse_page(p, sizes))
+        .collect();
     let mut parsed = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for (p, d) in results {
@@ -52,7 +55,7 @@ pub fn parse_all(pages: Vec<Page>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
     (parsed, diags)
 }
 
-pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+pub fn parse_page(page: Page, sizes: &images::Sizes) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let file = page.source.rel;
     let text = page.source.text;
     let split = match frontmatter::split(&file, &text) {
@@ -95,10 +98,7 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     }
     let (mut doc, d) = body(split.body, split.body_offset, &file, &text);
     diags.extend(d);
-    // The site root is the page's path less its path from the root (`content/…/a.md`).
-    if let Some(root) = page.source.path.ancestors().nth(file.split('/').count()) {
-        images::read_sizes(&mut doc.events, root, &page.content_path);
-    }
+    images::read_sizes(&mut doc.events, sizes, &page.content_path);
     let yaml_offset = split.yaml_offset;
     let body_offset = split.body_offset;
     (

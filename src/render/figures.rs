@@ -65,7 +65,7 @@ pub fn large_images<'s>(site: &'s Site) -> Vec<LargeImage<'s>> {
     named("content", &site.assets)
         .chain(named("static", &site.static_files))
         .map(|(rel, a)| {
-            let copies = smaller_copies(&a.out, crate::load::image_size(&a.path));
+            let copies = smaller_copies(&a.out, a.size);
             (rel, a, copies)
         })
         .filter(|(_, _, copies)| !copies.is_empty())
