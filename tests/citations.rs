@@ -857,7 +857,7 @@ fn whole_bibliography_downloads_parse_and_hold_every_entry() {
     assert_eq!(by_id["adams2019"]["type"], "book");
 
     // The index links exactly the files written (their names have one owner,
-    // `resolve::outputs`, which the template reads through its context).
+    // `render::citations`, which the template reads through its context).
     let page = "references/index.html";
     let doc = out.html(page);
     let targets: BTreeSet<String> = hrefs(&doc.root_element(), "a[download]")

@@ -126,11 +126,11 @@ impl Renderer {
         sink: Option<Sink<'_>>,
     ) -> Rendered {
         // Every file written must be on resolve's list of outputs, or the collision check
-        // there would not have seen it (`resolve::outputs::planned`).
+        // there would not have seen it (`outputs::planned`).
         let planned = |f: &OutFile| {
             debug_assert!(
                 site.outputs.contains(&f.path),
-                "render wrote {}, which resolve::outputs::planned does not list",
+                "render wrote {}, which render::outputs::planned does not list",
                 f.path
             );
         };

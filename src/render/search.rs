@@ -496,7 +496,7 @@ impl SearchIndex {
 }
 
 /// The paths of every file of `site`'s index, as [`SearchIndex::files`] writes them, from the
-/// number of documents of each result group alone: for `resolve::outputs::planned`, before
+/// number of documents of each result group alone: for `render::outputs::planned`, before
 /// anything is rendered. `references` is the reference index's number of documents
 /// (`citations::search_doc_count`).
 pub fn planned_files(site: &Site, references: usize) -> Vec<String> {
