@@ -214,3 +214,48 @@ fn same_family_name_and_year_are_told_apart_by_initials() {
     assert_eq!(entry_text(&doc, "smithb"), "Smith, B. (2021). Other. J.");
     assert_eq!(entry_text(&doc, "smithc"), "Smith, C. (2021). More. J.");
 }
+
+/// Page values hayagriva cannot read as page ranges, from OpenPBTA's PubMed/Crossref data
+/// (Kleihues 2002, Campbell 2017): citeproc prints a part that is not one range as written
+/// and joins a one-hyphen part with the style's range delimiter (AMA's is a hyphen).
+/// hayagriva printed an en dash for every hyphen (`215–25; discussion 226–9`, AMA's
+/// `1042–1056.e10`); repair.rs workaround 10, typst/hayagriva#529.
+#[test]
+fn text_page_values_print_as_citeproc_prints_them() {
+    let json = r#"[
+{"id": "kleihues2002", "type": "article-journal", "title": "The WHO classification of tumors of the nervous system",
+ "author": [{"family": "Kleihues", "given": "Paul"}], "container-title": "Journal of Neuropathology and Experimental Neurology",
+ "volume": "61", "issue": "3", "page": "215-25; discussion 226-9", "issued": {"date-parts": [[2002, 3]]}},
+{"id": "campbell2017", "type": "article-journal", "title": "Comprehensive Analysis of Hypermutation in Human Cancer",
+ "author": [{"family": "Campbell", "given": "Brittany B."}], "container-title": "Cell",
+ "volume": "171", "issue": "5", "page": "1042-1056.e10", "issued": {"date-parts": [[2017, 11]]}}
+]"#;
+    let (refs, diags) = load_bibliography_file("refs.json", json);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (bib, diags) = Bibliography::build(refs);
+    assert!(diags.is_empty(), "{diags:?}");
+    for (style, range) in [
+        (StyleChoice::Vancouver, "1042\u{2013}1056.e10"),
+        (StyleChoice::Ama, "1042-1056.e10"),
+        (StyleChoice::Apa, "1042\u{2013}1056.e10"),
+    ] {
+        let doc = format(&bib, &["kleihues2002", "campbell2017"], style.clone());
+        let text = |key: &str| {
+            doc.entries
+                .iter()
+                .find(|e| e.key == key)
+                .map(|e| e.text.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            text("kleihues2002").contains("215-25; discussion 226-9"),
+            "{style:?}: {}",
+            text("kleihues2002")
+        );
+        assert!(
+            text("campbell2017").contains(range),
+            "{style:?}: {}",
+            text("campbell2017")
+        );
+    }
+}

@@ -18,7 +18,8 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
 /// citeproc prints a straight apostrophe in the data as ’ ("Child’s Nervous System"), and
 /// splits initials written together ("Mark T.A." is "M. T. A.") where hayagriva keeps
 /// "T.A." as one word; the data is given to hayagriva in that form. An issue with a hyphen
-/// (`7-8`) is handed over as text (see [`super::repair::issue_as_written`]).
+/// (`7-8`) is handed over as text (see [`super::repair::issue_as_written`]), and a page value
+/// hayagriva cannot read as ranges with its hyphens marked ([`super::repair::pages_as_written`]).
 fn csl_value_for_formatting(r: &Reference) -> Value {
     let text = |s: &str| s.replace('\'', "\u{2019}");
     let given = |s: &str| {
@@ -36,6 +37,11 @@ fn csl_value_for_formatting(r: &Reference) -> Value {
     if let Some(Value::String(issue)) = v.get_mut("issue") {
         if let Some(as_text) = super::repair::issue_as_written(issue) {
             *issue = as_text;
+        }
+    }
+    if let Some(Value::String(pages)) = v.get_mut("page") {
+        if let Some(marked) = super::repair::pages_as_written(pages) {
+            *pages = marked;
         }
     }
     v

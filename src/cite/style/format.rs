@@ -88,7 +88,7 @@ impl Styler {
         };
         let _ = write!(html, "<span class=\"{class}\">");
         if let Some(mut names) = names {
-            repair::repair_tree(&mut names, &data);
+            repair::repair_tree(&mut names, &data, self.page_range_delimiter());
             write_children(&mut html, &names, Some(&ctx), false);
             html.push(' ');
         }
@@ -97,7 +97,7 @@ impl Styler {
             let suppress: Vec<bool> = used.iter().map(|i| in_text || i.suppress_author).collect();
             drop_suppressed_names(&mut result, &suppress);
         }
-        repair::repair_tree(&mut result, &data);
+        repair::repair_tree(&mut result, &data, self.page_range_delimiter());
         write_children(&mut html, &result, Some(&ctx), false);
         html.push_str("</span>");
         FormattedCitation { html, keys }
@@ -202,7 +202,7 @@ impl Styler {
                     .enumerate()
                     .map(|(i, mut item)| {
                         let data = || bib.get(&item.key).map(data_strings).unwrap_or_default();
-                        repair::repair_tree(&mut item.content, &data);
+                        repair::repair_tree(&mut item.content, &data, self.page_range_delimiter());
                         let mut html = String::new();
                         write_children(&mut html, &item.content, None, false);
                         let mut text = String::new();
@@ -296,7 +296,7 @@ impl Styler {
                 .into_iter()
                 .map(|mut item| {
                     let data = || bib.get(&item.key).map(data_strings).unwrap_or_default();
-                    repair::repair_tree(&mut item.content, &data);
+                    repair::repair_tree(&mut item.content, &data, self.page_range_delimiter());
                     let mut html = String::new();
                     write_children(&mut html, &item.content, None, false);
                     let mut text = String::new();

@@ -84,6 +84,26 @@ impl Styler {
         self.numeric
     }
 
+    /// The dash between the two pages of a range the style formats (its `page-range-format`;
+    /// the `page-range-delimiter` term, an en dash unless the style says otherwise), or `None`
+    /// when the style formats no page ranges and prints them as written. It decides how a
+    /// page value hayagriva keeps as text is printed (`repair`, workaround 10).
+    pub(super) fn page_range_delimiter(&self) -> Option<&str> {
+        use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
+        use hayagriva::citationberg::TermForm;
+        self.style.settings.page_range_format?;
+        let term = Term::Other(OtherTerm::PageRangeDelimiter);
+        Some(
+            self.style
+                .locale
+                .iter()
+                .chain(&self.locales)
+                .find_map(|l| l.term(term, TermForm::Long))
+                .and_then(|t| t.single())
+                .unwrap_or("\u{2013}"),
+        )
+    }
+
     pub(super) fn locale(&self) -> Option<LocaleCode> {
         Some(
             self.style
