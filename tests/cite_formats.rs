@@ -239,7 +239,7 @@ fn text_page_values_print_as_citeproc_prints_them() {
         (StyleChoice::Ama, "1042-1056.e10"),
         (StyleChoice::Apa, "1042\u{2013}1056.e10"),
     ] {
-        let doc = format(&bib, &["kleihues2002", "campbell2017"], style.clone());
+        let doc = format(&bib, &["kleihues2002", "campbell2017"], style);
         let text = |key: &str| {
             doc.entries
                 .iter()
@@ -256,6 +256,112 @@ fn text_page_values_print_as_citeproc_prints_them() {
             text("campbell2017").contains(range),
             "{style:?}: {}",
             text("campbell2017")
+        );
+    }
+}
+
+/// Works of one author and year, from the EpiMethods book's `ref.bib` (`../shared/realworld/`):
+/// four groups of them, cited in an order that is not the reference list's. citeproc gives
+/// each group's suffixes in the list's order (by title: "Available models" 2023a), in the
+/// citations and in the list alike. hayagriva 0.10.1 handed them out in order of citation
+/// (typst/hayagriva#330) and to at most three groups a document (typst/hayagriva#507, fixed
+/// upstream by #517, not yet released), so Karim's two 2025 works both read "(2025)".
+#[test]
+fn year_suffixes_follow_the_reference_list_in_every_group() {
+    let bibtex = r#"
+@misc{tuning,
+	title={Model Training and Tuning},
+	url={https://topepo.github.io/caret/model-training-and-tuning.html},
+	author={Kuhn, Max},
+	note={[Online; accessed 2023-05-15]},
+	date=2023,
+	year=2019,
+}
+@misc{models,
+	title={Available Models},
+	url={https://topepo.github.io/caret/available-models.html},
+	author={Kuhn, Max},
+	note={[Online; accessed 2023-05-15]},
+	date=2023,
+	year=2019,
+}
+@misc{anova,
+	title={One-way analysis of variance},
+	url={https://en.wikipedia.org/wiki/One-way_analysis_of_variance},
+	author={Wikipedia},
+	note={[Online; accessed 2023-05-15]},
+	date=2023,
+	year=2023,
+}
+@misc{coefd,
+	title={Coefficient of determination},
+	url={https://en.wikipedia.org/wiki/Coefficient_of_determination},
+	author={Wikipedia},
+	note={[Online; accessed 2023-05-15]},
+	date=2023,
+	year=2023,
+}
+@incollection{vittinghoff2011predictor,
+  author    = {Vittinghoff, Eric and Glidden, David V. and Shiboski, Stephen C. and McCulloch, Charles E.},
+  title     = {Predictor Selection},
+  booktitle = {Regression Methods in Biostatistics: Linear, Logistic, Survival, and Repeated Measures Models},
+  year      = {2011},
+  chapter   = {10},
+  publisher = {Springer}
+}
+@book{vittinghoff2011regression,
+  title={Regression methods in biostatistics: linear, logistic, survival, and repeated measures models},
+  author={Vittinghoff, Eric and Glidden, David V and Shiboski, Stephen C and McCulloch, Charles E},
+  year={2011},
+  publisher={Springer Science \& Business Media}
+}
+@Misc{svyTable1,
+  author = {Karim, Mohammad Ehsanul},
+  title = {svyTable1: Table 1 and diagnostics from complex survey designs},
+  year = {2025},
+  version = {0.1.0},
+  note = {R package},
+  url = {https://github.com/ehsanx/svyTable1},
+  accessed = {2025-10-13}
+}
+@article{karim2025high,
+  title={High-dimensional propensity score and its machine learning extensions in residual confounding control},
+  author={Karim, Mohammad Ehsanul},
+  journal={The American Statistician},
+  volume={79},
+  number={1},
+  pages={72--90},
+  year={2025},
+  publisher={Taylor \& Francis}
+}
+"#;
+    let (refs, diags) = load_bibliography_file("ref.bib", bibtex);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (bib, diags) = Bibliography::build(refs);
+    assert!(diags.is_empty(), "{diags:?}");
+    let want = [
+        ("tuning", "2023b"),
+        ("anova", "2023b"),
+        ("vittinghoff2011regression", "2011b"),
+        ("svyTable1", "2025b"),
+        ("models", "2023a"),
+        ("coefd", "2023a"),
+        ("vittinghoff2011predictor", "2011a"),
+        ("karim2025high", "2025a"),
+    ];
+    let keys: Vec<&str> = want.iter().map(|(k, _)| *k).collect();
+    let doc = format(&bib, &keys, StyleChoice::Apa);
+    for ((key, year), citation) in want.iter().zip(&doc.citations) {
+        assert!(
+            citation.html.contains(year),
+            "{key}: {year} in the citation {}",
+            citation.html
+        );
+        let entry = doc.entries.iter().find(|e| e.key == *key).expect("entry");
+        assert!(
+            entry.text.contains(&format!("({year})")),
+            "{key}: {year} in the entry {}",
+            entry.text
         );
     }
 }

@@ -37,14 +37,14 @@
 //!    typst/hayagriva#529 (inconsistent dashes); the open PR #533 would let data escape the
 //!    hyphen as `\-`, after which this can go.
 //! 10. A page value hayagriva cannot read as page ranges (`215-25; discussion 226-9`,
-//!    `1064-1072.e5`, `319-+`) is kept as text and every hyphen in it printed as an en dash
-//!    (`rendering/mod.rs`: `s.replace('-', "–")`). citeproc splits the value at `,` and `&`
-//!    as hayagriva does, joins the two pages of a part with one hyphen by the style's
-//!    `page-range-delimiter` when the style has a `page-range-format` (an en dash in Vancouver
-//!    and APA, a hyphen in AMA) and prints every other part as written. Such a value is handed over with a mark before each hyphen saying which of the
-//!    two it is, and the formatted entry turns the mark and hayagriva's dash back into what
-//!    citeproc prints. Same upstream issue as 9 (typst/hayagriva#529); to report: text pages
-//!    should keep their hyphens unless the part is a range the style formats.
+//!     `1064-1072.e5`, `319-+`) is kept as text and every hyphen in it printed as an en dash
+//!     (`rendering/mod.rs`: `s.replace('-', "–")`). citeproc splits the value at `,` and `&`
+//!     as hayagriva does, joins the two pages of a part with one hyphen by the style's
+//!     `page-range-delimiter` when the style has a `page-range-format` (an en dash in Vancouver
+//!     and APA, a hyphen in AMA) and prints every other part as written. Such a value is handed over with a mark before each hyphen saying which of the
+//!     two it is, and the formatted entry turns the mark and hayagriva's dash back into what
+//!     citeproc prints. Same upstream issue as 9 (typst/hayagriva#529); to report: text pages
+//!     should keep their hyphens unless the part is a range the style formats.
 
 use std::borrow::Cow;
 

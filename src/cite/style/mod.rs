@@ -38,7 +38,7 @@ pub struct Styler {
     numbers_only: bool,
     /// For styles that disambiguate citations by adding names (APA): the style whose
     /// bibliography glia uses, with a citation that never does. See `list_style` in [`load`].
-    list_style: Option<IndependentStyle>,
+    list_style: Option<load::ListStyle>,
 }
 
 /// One in-text citation, ready to replace its placeholder.
