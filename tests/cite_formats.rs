@@ -365,3 +365,42 @@ fn year_suffixes_follow_the_reference_list_in_every_group() {
         );
     }
 }
+
+/// BibTeX fields pandoc reads and glia dropped, from real exports: EndNote's `type = {Journal
+/// Article}` (`RN10758` of `tests/fixtures/realworld/hypertension-jabref.bib`) is CSL's genre,
+/// which APA prints in brackets; Google Scholar's `howpublished = {\url{…}}` (EpiMethods'
+/// `CDCfaq`) is where a web page was published, printed as its publisher.
+#[test]
+fn bibtex_type_and_howpublished_are_read_as_pandoc_reads_them() {
+    let text = format!(
+        "{}\n{}",
+        include_str!("fixtures/realworld/hypertension-jabref.bib"),
+        r#"@misc{CDCfaq,
+  author = {CDC},
+  title = {NHANES Web Tutorial Frequently Asked Questions (FAQs)},
+  year = 2023,
+  howpublished = {\url{https://wwwn.cdc.gov/nchs/nhanes/continuousnhanes/faq.aspx}},
+  note = {Online; accessed 2023-05-26}
+}"#
+    );
+    let (refs, _) = load_bibliography_file("refs.bib", &text);
+    let (bib, _) = Bibliography::build(refs);
+    let doc = format(&bib, &["RN10758", "CDCfaq"], StyleChoice::Apa);
+    let text = |key: &str| {
+        doc.entries
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| e.text.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        text("RN10758").contains("whitehall II study [Journal Article]. Hypertension, 55(4)"),
+        "{}",
+        text("RN10758")
+    );
+    assert_eq!(
+        text("CDCfaq"),
+        "CDC. (2023). NHANES web tutorial frequently asked questions (FAQs). \
+         https://wwwn.cdc.gov/nchs/nhanes/continuousnhanes/faq.aspx."
+    );
+}

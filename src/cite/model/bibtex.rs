@@ -434,13 +434,31 @@ fn bib_fields(r: &mut Reference, e: &biblatex::Entry) {
     // `number` is the issue; BibLaTeX's `issue` is a season ("Spring"), which pandoc ignores.
     r.issue = plain("number");
     // pandoc reads a BibTeX publisher as written ("Chapman and Hall/CRC", where hayagriva's
-    // BibLaTeX list gives "Chapman, Hall/CRC"), and falls back on the organisation.
+    // BibLaTeX list gives "Chapman, Hall/CRC"), and falls back on the organisation, and on
+    // `howpublished` ("Online", or a `\url{…}` Google Scholar writes for a web site), which
+    // it reads as a publisher too.
     if let Some(publisher) = plain("publisher")
         .or_else(|| plain("institution"))
         .or_else(|| plain("organization"))
         .or_else(|| plain("school"))
+        .or_else(|| plain("howpublished"))
     {
         r.publisher = Some(publisher);
+    }
+    // `type` is the kind of work within its entry type ("Technical report", EndNote's
+    // "Journal Article"), which pandoc reads as CSL's genre; `@phdthesis` and `@mastersthesis`
+    // say it by their entry type, and BibLaTeX's keys `phdthesis`/`mathesis` stand for it.
+    let kind = plain("type").or_else(|| match e.entry_type {
+        biblatex::EntryType::PhdThesis => Some("phdthesis".to_string()),
+        biblatex::EntryType::MastersThesis => Some("mathesis".to_string()),
+        _ => None,
+    });
+    if let Some(kind) = kind {
+        r.genre = Some(match kind.to_ascii_lowercase().as_str() {
+            "phdthesis" => "PhD thesis".to_string(),
+            "mathesis" | "mastersthesis" => "Master\u{2019}s thesis".to_string(),
+            _ => kind,
+        });
     }
     if let Some(volume) = plain("volume") {
         r.volume = Some(volume);
