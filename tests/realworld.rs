@@ -1044,7 +1044,8 @@ fn hypertension_jabref_apa() {
 }
 
 const ISI_URL: &str = "`url = {<Go to ISI>://WOS:… https://…}` (EndNote: two addresses, the first \
-     not a web address): pandoc prints it as written, glia leaves the field out";
+     not a web address): pandoc prints it as written, glia leaves it out with a `bad-url` warning at \
+     the field (a reference list links its URL, and only http(s) addresses are linked)";
 
 /// Differences of `hypertension-jabref.bib` from citeproc, each with its cause.
 #[rustfmt::skip]
