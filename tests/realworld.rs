@@ -341,7 +341,8 @@ const SUP: &str = "title with Unicode superscripts (`CD8⁺PD-1⁺`): pandoc rew
 const HYPHEN_INITIAL: &str = "hyphenated given name (`M.-A.`, `C.‐A.` with U+2010): hayagriva \
      drops the hyphen or the second initial where citeproc keeps `M-A`";
 const DROPPING_PARTICLE: &str = "mangled name with `dropping-particle: der` (README trap C2): \
-     glia's name model has no dropping particle and leaves it out";
+     citeproc prints a dropping particle after the given names (`Auwera GAV der`); glia's names \
+     keep particles in front of the family name (`der Auwera GAV`)";
 const ORG_AS_GIVEN: &str = "data set whose `given` holds two organisations (`Children's Brain \
      Tumor Network, Pediatric Neuro Oncology Consortium`): citeproc and hayagriva initialise \
      that string differently";
