@@ -404,3 +404,28 @@ fn bibtex_type_and_howpublished_are_read_as_pandoc_reads_them() {
          https://wwwn.cdc.gov/nchs/nhanes/continuousnhanes/faq.aspx."
     );
 }
+
+/// A title written with Unicode superscripts (OpenPBTA's Duchemann et al. 2022, "CD8⁺PD-1⁺ to
+/// CD4⁺PD-1⁺ ratio (PERLS)…"): citeproc reads them as superscript markup, so the entry reads
+/// "CD8+PD-1+" and shows the `+` raised; glia printed the characters.
+#[test]
+fn unicode_superscripts_in_titles_become_superscript_markup() {
+    let json = r#"[{"id": "duchemann2022", "type": "article-journal",
+ "title": "CD8⁺PD-1⁺ to CD4⁺PD-1⁺ ratio (PERLS) is associated with prognosis of patients with advanced NSCLC treated with PD-(L)1 blockers",
+ "author": [{"family": "Duchemann", "given": "Boris"}], "container-title": "Journal for ImmunoTherapy of Cancer",
+ "container-title-short": "J Immunother Cancer", "volume": "10", "issue": "2", "page": "e004012",
+ "issued": {"date-parts": [[2022, 2]]}}]"#;
+    let (refs, diags) = load_bibliography_file("refs.json", json);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (bib, _) = Bibliography::build(refs);
+    for style in styles() {
+        let doc = format(&bib, &["duchemann2022"], style);
+        let html = &doc.entries[0].html;
+        assert!(
+            html.contains(
+                "CD8<sup>+</sup>PD-1<sup>+</sup> to CD4<sup>+</sup>PD-1<sup>+</sup> ratio"
+            ),
+            "{style:?}: {html}"
+        );
+    }
+}
