@@ -336,8 +336,9 @@ fn openpbta(file: &str, style: Style, known: &[Known]) {
 // Causes of the differences that remain, each named once.
 const NBSP: &str = "given name written with a no-break space (`Jill\u{a0}P.`): citeproc takes it \
      for one word and prints it whole; hayagriva initialises it as the style asks";
-const HYPHEN_INITIAL: &str = "hyphenated given name (`M.-A.`, `C.‐A.` with U+2010): hayagriva \
-     drops the hyphen or the second initial where citeproc keeps `M-A`";
+const HYPHEN_INITIAL: &str = "hyphenated given name (`Marie-Anne`, `C.‐A.` with U+2010): \
+     Vancouver and AMA say `initialize-with-hyphen=\"false\"`, which hayagriva follows (`MA`) and \
+     pandoc 2.17 ignores (`M-A`); with U+2010 hayagriva drops the second initial (`C.` for `C. ‐A.`)";
 const DROPPING_PARTICLE: &str = "mangled name with `dropping-particle: der` (README trap C2): \
      citeproc prints a dropping particle after the given names (`Auwera GAV der`); glia's names \
      keep particles in front of the family name (`der Auwera GAV`)";
@@ -750,7 +751,7 @@ fn epimethods(style: Style, known: &[Known]) {
 }
 
 // Causes of the EpiMethods differences, each named once. Most are the input's own faults or
-// pandoc 2.17's; the rest are the formatter's (hayagriva's title case and disambiguation).
+// pandoc 2.17's; the rest are the formatter's (hayagriva's title case, an empty group's space).
 const PARTICLE: &str = "a BibTeX von part (`van der Laan`, `du Bois`, `van Buuren`): pandoc makes \
      it a dropping particle, which the style prints after the initials (`Laan MJ van der`); glia's \
      names have no particle field, so it stays before the family name, as NLM writes it";
