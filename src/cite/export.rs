@@ -17,8 +17,9 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
 /// The CSL-JSON glia hands hayagriva: [`csl_value`] with text as citeproc reads it. pandoc's
 /// citeproc prints a straight apostrophe in the data as ’ ("Child’s Nervous System"), Unicode
 /// superscripts as superscript markup ([`superscripts_as_markup`]), and
-/// splits initials written together ("Mark T.A." is "M. T. A.") where hayagriva keeps
-/// "T.A." as one word; the data is given to hayagriva in that form. An issue with a hyphen
+/// splits initials written together ("Mark T.A." is "M. T. A."; "C.‐A." with a U+2010 hyphen
+/// is "C. ‐A.") where hayagriva keeps "T.A." as one word and prints one initial for it; the data
+/// is given to hayagriva in that form. An issue with a hyphen
 /// (`7-8`) is handed over as text (see [`super::repair::issue_as_written`]), and a page value
 /// hayagriva cannot read as ranges with its hyphens marked ([`super::repair::pages_as_written`]).
 fn csl_value_for_formatting(r: &Reference) -> Value {
@@ -28,7 +29,11 @@ fn csl_value_for_formatting(r: &Reference) -> Value {
         let mut chars = s.chars().peekable();
         while let Some(c) = chars.next() {
             out.push(c);
-            if c == '.' && chars.peek().is_some_and(|n| n.is_uppercase()) {
+            if c == '.'
+                && chars
+                    .peek()
+                    .is_some_and(|n| n.is_uppercase() || *n == '\u{2010}')
+            {
                 out.push(' ');
             }
         }
