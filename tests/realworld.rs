@@ -335,7 +335,8 @@ fn openpbta(file: &str, style: Style, known: &[Known]) {
 
 // Causes of the differences that remain, each named once.
 const NBSP: &str = "given name written with a no-break space (`Jill\u{a0}P.`): citeproc takes it \
-     for one word and prints it whole; hayagriva initialises it as the style asks";
+     for one word and prints it whole (`Mesirov Jill P`); hayagriva initialises it as the three \
+     styles ask (`Mesirov JP`), which glia keeps on purpose";
 const HYPHEN_INITIAL: &str = "hyphenated given name (`Marie-Anne`): Vancouver and AMA say \
      `initialize-with-hyphen=\"false\"`, which hayagriva follows (`MA`) and pandoc 2.17 ignores (`M-A`)";
 const DROPPING_PARTICLE: &str = "mangled name with `dropping-particle: der` (README trap C2): \
@@ -768,14 +769,17 @@ const DOI_URL: &str = "`doi = {https://doi.org/…}`: pandoc prints the URL afte
      (`https://doi.org/https://doi.org/…`); glia keeps the DOI";
 const MONTH_NAME: &str = "`month = {October}`: pandoc ignores a month written as a braced \
      name; glia reads it";
-const OTHERS: &str = "`and others`: citeproc glues its `others` literal to the name before \
-     (`Califf, R. M.others.`); glia prints `& et al.`";
+const OTHERS: &str = "`and others`: in APA citeproc glues its `others` literal to the name \
+     before (`Califf, R. M.others.`), which glia does not copy; glia prints `& et al.` (Vancouver \
+     and AMA match: `et al.`)";
 const ONE_LETTER: &str = "an unprotected `R` becomes `r` in sentence case (pandoc's rule, both \
      sides); AMA's title case then leaves one-letter words in citeproc and capitalises them in \
      hayagriva (`Using r` / `Using R`)";
 const TITLE_CASE: &str = "hayagriva's title case capitalises `and` after a comma, `de`/`d’` in \
      a journal's name and braced text (`{{Extending the linear model…}}`, \
-     `{ehsanx/TMLEworkshop…}`), which CSL-JSON strings cannot protect; citeproc leaves them";
+     `{ehsanx/TMLEworkshop…}`); citeproc leaves them. hayagriva 0.10.1 reads every CSL-JSON \
+     string as one unprotected chunk and its `EntryLike` trait is private, so glia's CSL-JSON \
+     items cannot protect a word; only `hayagriva::Entry` (verbatim chunks) could";
 const AFTER_QUOTE: &str = "citeproc's title case capitalises a word after an opening `’` \
      (`’Tmle’`, `’Table 1’`); hayagriva does not";
 const EMPTY_AFFIX: &str = "an empty group between volume and date: hayagriva keeps its space \
