@@ -993,6 +993,53 @@ fn issue_ranges_apa() {
     issue_ranges(Style::Apa);
 }
 
+/// A real work whose volume is a range: the GROMACS paper (Abraham et al., SoftwareX 2015,
+/// volumes 1-2, doi:10.1016/j.softx.2015.06.001, as its Crossref record gives it), in the BibTeX
+/// shape Google Scholar exports. hayagriva printed the volume as a number range with an en dash
+/// (`1–2`, typst/hayagriva#529); citeproc prints it as written (`2015;1-2:19–25`).
+const VOLUME_RANGE: &str = "@article{abraham2015gromacs,
+  title = {{GROMACS}: High performance molecular simulations through multi-level parallelism from laptops to supercomputers},
+  author = {Abraham, Mark James and Murtola, Teemu and Schulz, Roland and P{\\'a}ll, Szil{\\'a}rd and Smith, Jeremy C. and Hess, Berk and Lindahl, Erik},
+  journal = {SoftwareX},
+  volume = {1-2},
+  pages = {19--25},
+  year = {2015},
+  doi = {10.1016/j.softx.2015.06.001}
+}
+";
+
+fn volume_range(style: Style) {
+    let keys = ["abraham2015gromacs".to_string()];
+    let corpus = Corpus {
+        name: "volume range",
+        file_name: "refs.bib",
+        text: VOLUME_RANGE,
+        keys: &keys,
+    };
+    let (matches, entries) = compare_corpus(&corpus, style, &[]);
+    assert_eq!(matches, entries);
+    let entry = &glia_entries(&corpus, style)[&keys[0]];
+    assert!(entry.contains("1-2"), "{style:?}: {entry}");
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn volume_range_vancouver() {
+    volume_range(Style::Vancouver);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn volume_range_ama() {
+    volume_range(Style::Ama);
+}
+
+#[test]
+#[ignore = "needs pandoc"]
+fn volume_range_apa() {
+    volume_range(Style::Apa);
+}
+
 // ---------------------------------------------------------------------------------------------
 // A reference manager's export from a public medical repository (tests/fixtures/realworld/,
 // see its README): JabRef, with entries imported from Google Scholar and EndNote.
