@@ -11,7 +11,6 @@ mod missing_alt;
 mod moved;
 mod placeholder;
 mod readability;
-pub mod unsafe_html;
 mod urls;
 
 // The page's prose is a parse-stage view; the rules read it as `super::prose`.
@@ -48,7 +47,7 @@ pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
     let mut diags: Vec<Diagnostic> = diags
         .into_iter()
         .map(|mut d| {
-            if d.code == unsafe_html::CODE {
+            if d.code == crate::resolve::unsafe_html::CODE {
                 d.severity = Severity::Error;
             }
             d

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::context::{list_item, Link, ListItem};
+use super::items::{list_item, Link, ListItem};
 use crate::parse::frontmatter::Audience;
 use crate::parse::markdown::slugify;
 use crate::resolve::Site;
