@@ -390,7 +390,7 @@ mod tests {
     }
 
     fn events(md: &str) -> Vec<Spanned> {
-        markdown::parse(md, 0, "a.md", md).0.events
+        crate::parse::body(md, 0, "a.md", md).0.events
     }
 
     #[test]
