@@ -49,6 +49,8 @@ pub mod config;
 pub mod diagnostics;
 /// The one HTML escaper.
 pub mod html;
+/// The theme's words (UI strings, dates) in the site's language.
+pub mod i18n;
 /// "Today" (one reading per build) and when a page's review falls due.
 pub mod review;
 /// `Route`: the only code that spells URLs.

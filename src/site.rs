@@ -101,6 +101,12 @@ pub fn compile_to(
         inputs.config.base_url = Some(crate::config::normalize_base_url(url));
     }
     let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
+    let strings = crate::i18n::Strings::load(
+        &opts.root,
+        &inputs.config.theme,
+        &inputs.config.language,
+        &mut diags,
+    );
     mark("load");
     progress.stage("parsing", None);
     let all_pages: std::collections::BTreeSet<String> = inputs
@@ -153,7 +159,7 @@ pub fn compile_to(
     let Some(theme) = theme else {
         return (None, diags);
     };
-    let renderer = match Renderer::new(theme) {
+    let renderer = match Renderer::new(theme, strings) {
         Ok(r) => r,
         Err(d) => {
             diags.extend(d);

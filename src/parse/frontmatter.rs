@@ -92,14 +92,15 @@ impl Date {
             .map_err(|_| format!("`{s}` is not a real calendar date"))
     }
 
-    /// `2026-11-05` → `5 November 2026`, the form readers see.
+    /// `2026-11-05` → `5 November 2026`, the form readers see, in English (templates write
+    /// dates in the site's language with the `date` filter, [`crate::i18n::date`]).
     pub fn long(&self) -> String {
-        self.0.strftime("%-d %B %Y").to_string()
+        crate::i18n::date::long(self.0, crate::i18n::Strings::english())
     }
 
     /// `2027-11-27` → `November 2027`, for dates readers need only roughly (a review due).
     pub fn month_year(&self) -> String {
-        self.0.strftime("%B %Y").to_string()
+        crate::i18n::date::month_year(self.0, crate::i18n::Strings::english())
     }
 }
 

@@ -9,6 +9,14 @@
   var root = document.documentElement.getAttribute("data-root") || "./";
   var offline = document.documentElement.getAttribute("data-offline") === "true";
   var loading = null;
+  /* The strings shown, in the page's language: <html data-i18n> holds the theme's strings
+     where they are not the English here (src/i18n). */
+  var ui = {};
+  try { ui = JSON.parse(document.documentElement.getAttribute("data-i18n") || "{}"); } catch (e) { /* English */ }
+  function say(key, n, one, other, q) {
+    var text = ui[key + (n === 1 ? "_one" : "_other")] || (n === 1 ? one : other);
+    return text.replace("{count}", n).replace("{query}", q || "");
+  }
   var STOP = " a an and are as at be by for from has in is it its of on or that the to was were with ";
 
   function fold(s) {
@@ -232,11 +240,11 @@
       li.innerHTML = '<a href="' + esc(r.url) + '"' +
         (listbox ? ' role="option" tabindex="-1" id="' + list.id + "-" + i + '"' : "") + '><span class="sr-title">' + esc(r.title) + "</span>" +
         (r.heading ? ' <span class="sr-heading">› ' + esc(r.heading) + "</span>" : "") +
-        (r.more ? ' <span class="sr-more">(+' + r.more + (r.more === 1 ? " section)" : " sections)") + "</span>" : "") +
+        (r.more ? ' <span class="sr-more">' + esc(say("search.more_sections", r.more, "(+{count} section)", "(+{count} sections)")) + "</span>" : "") +
         (r.snippet ? '<span class="sr-snippet">' + highlight(excerpt(r.snippet, q), q) + "</span>" : "") + "</a>";
       list.appendChild(li);
     });
-    if (status) status.textContent = q ? results.length + (results.length === 1 ? " result" : " results") + " for " + q : "";
+    if (status) status.textContent = q ? say("search.results", results.length, "{count} result for {query}", "{count} results for {query}", q) : "";
   }
   function setup(form) {
     var input = form.querySelector("input[name=q]"), list = form.querySelector(".search-results"),
