@@ -12,6 +12,7 @@
 //! [`date`], and render's own words through [`Strings::get`].
 
 pub mod date;
+pub mod text;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -304,12 +305,18 @@ fn embedded(lang: &str) -> Option<(String, String)> {
 
 /// Reads one strings file into `map` (later files win). Its shape errors are warnings placed
 /// in the file: the build goes on with the strings beneath.
-fn parse_into(map: &mut BTreeMap<String, Entry>, origin: &str, text: &str, diags: &mut Diagnostics) {
+fn parse_into(
+    map: &mut BTreeMap<String, Entry>,
+    origin: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) {
     let parsed: BTreeMap<String, serde_yaml::Value> = match serde_yaml::from_str(text) {
         Ok(Some(m)) => m,
         Ok(None) => return,
         Err(e) => {
-            let d = Diagnostic::warning("translation-file", format!("cannot read the strings: {e}"));
+            let d =
+                Diagnostic::warning("translation-file", format!("cannot read the strings: {e}"));
             diags.push(match e.location() {
                 Some(l) => d.at_location(
                     origin.to_string(),
@@ -332,7 +339,10 @@ fn parse_into(map: &mut BTreeMap<String, Entry>, origin: &str, text: &str, diags
                         "translation-file",
                         format!("`{key}` must be one line of text"),
                     )
-                    .at_location(origin.to_string(), crate::diagnostics::Location::at(line, 1))
+                    .at_location(
+                        origin.to_string(),
+                        crate::diagnostics::Location::at(line, 1),
+                    )
                     .with_help("write `key: text`, quoted if the text has `: ` or starts with `{`"),
                 );
                 continue;
@@ -414,8 +424,12 @@ mod tests {
         assert!(diags.is_empty());
         assert_eq!(s.script_strings(), None);
         assert_eq!(
-            s.format("pager.page_of", None, &[("current", "2".into()), ("total", "9".into())])
-                .as_deref(),
+            s.format(
+                "pager.page_of",
+                None,
+                &[("current", "2".into()), ("total", "9".into())]
+            )
+            .as_deref(),
             Some("Page 2 of 9")
         );
     }
@@ -473,7 +487,12 @@ mod tests {
             let lang = name.trim_end_matches(".yaml");
             let mut diags = Diagnostics::new();
             let mut m = BTreeMap::new();
-            parse_into(&mut m, &name, &String::from_utf8_lossy(file.contents()), &mut diags);
+            parse_into(
+                &mut m,
+                &name,
+                &String::from_utf8_lossy(file.contents()),
+                &mut diags,
+            );
             assert!(diags.is_empty(), "{name}");
             let missing: Vec<_> = en.map.keys().filter(|k| !m.contains_key(*k)).collect();
             assert!(missing.is_empty(), "{lang} lacks {missing:?}");
