@@ -221,3 +221,53 @@ fn the_themes_search_finds_spanish_words_with_or_without_accents() {
     let snippet = results[0]["snippets"][0].as_str().unwrap();
     assert!(snippet.contains("<mark>depresión</mark>"), "{snippet}");
 }
+
+/// `glia check --format json` on `fx`: one value per diagnostic.
+fn check_json(fx: &Fixture) -> Vec<serde_json::Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_glia"))
+        .args(["check", "--format", "json", "--root"])
+        .arg(fx.root())
+        .output()
+        .unwrap();
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn spanish_pages_for_patients_are_measured_with_inflesz() {
+    let dense = "---\ntitle: Metodologías\naudience: [patients]\n---\n\n\
+        Las metodologías psiquiátricas intervencionistas contemporáneas requieren evaluaciones \
+        multidisciplinarias exhaustivas, optimizaciones farmacológicas individualizadas y \
+        vigilancias neurocognitivas longitudinales sistemáticamente documentadas.\n";
+    let plain = "---\ntitle: La ketamina\naudience: [patients]\n---\n\n\
+        La ketamina es un medicamento. Se usa para la depresión. Le ayuda a sentirse mejor. \
+        Un médico la vigila a su lado.\n";
+    let fx = spanish_site(&[
+        ("content/articles/densa.md", dense),
+        ("content/articles/sencilla.md", plain),
+    ]);
+    let found: Vec<(String, String)> = check_json(&fx)
+        .iter()
+        .filter(|d| d["code"] == "readability")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "content/articles/densa.md");
+    assert!(found[0].1.starts_with("INFLESZ score "), "{}", found[0].1);
+    assert!(found[0].1.contains("Fernández-Huerta"), "{}", found[0].1);
+
+    // The limit is the site's: a low enough one accepts the dense page too.
+    fx.write(
+        "site.yaml",
+        "title: Red\ndescription: Sitio\nbase_url: https://example.org/\nlanguage: es\n\
+         readability:\n  min_inflesz: -1000\n",
+    );
+    assert!(!check_json(&fx).iter().any(|d| d["code"] == "readability"));
+}
