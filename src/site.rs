@@ -101,12 +101,12 @@ pub fn compile_to(
         inputs.config.base_url = Some(crate::config::normalize_base_url(url));
     }
     let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
-    let strings = crate::i18n::Strings::load(
+    let strings = std::sync::Arc::new(crate::i18n::Strings::load(
         &opts.root,
         &inputs.config.theme,
         &inputs.config.language,
         &mut diags,
-    );
+    ));
     mark("load");
     progress.stage("parsing", None);
     let all_pages: std::collections::BTreeSet<String> = inputs
@@ -150,6 +150,7 @@ pub fn compile_to(
                 .as_ref()
                 .map(|t| t.templates.keys().cloned().collect())
                 .unwrap_or_default(),
+            strings: strings.clone(),
         },
     );
     diags.extend(d);

@@ -36,10 +36,46 @@ fn spanish_site(extra: &[(&str, &str)]) -> Fixture {
     Fixture::new(&files)
 }
 
+const REFS: &str = "\
+- id: work1
+  type: article-journal
+  title: A test work
+  authors:
+    - {family: Tester, given: Tess}
+  container: Test Journal
+  year: 2020
+  url: https://example.org/work1
+";
+
 #[test]
 fn a_spanish_site_shows_the_theme_in_spanish() {
-    let fx = spanish_site(&[]);
+    let fx = spanish_site(&[
+        ("content/references/refs.yaml", REFS),
+        (
+            "content/articles/citada.md",
+            "---\ntitle: Citada\naudience: [patients]\nupdated: 2026-03-02\n---\nUn estudio [@work1].\n",
+        ),
+    ]);
     let out = fx.build_ok();
+    // What render writes itself: the reference list, the menu, the readers' badges, dates.
+    let cited = out.html("articles/citada/index.html");
+    assert_eq!(
+        text_of(&one(&cited, "#reference-list-title")),
+        "Referencias"
+    );
+    assert!(
+        text_of(&one(&cited, ".reference-list")).contains("Disponible en"),
+        "{}",
+        text_of(&one(&cited, ".reference-list"))
+    );
+    assert!(select(&cited, "nav[aria-label=Principal] a")
+        .iter()
+        .any(|a| text_of(a) == "Referencias"));
+    assert_eq!(text_of(&one(&cited, ".badge-patients")), "Pacientes");
+    assert!(text_of(&one(&cited, ".article-header .meta"))
+        .contains("Actualizado el 2 de marzo de 2026"));
+    let audience = out.html("audiences/patients/index.html");
+    assert_eq!(text_of(&one(&audience, "h1")), "Para pacientes");
     let doc = out.html("articles/ketamina/index.html");
     assert_eq!(attr(&one(&doc, "html"), "lang"), "es");
     assert_eq!(text_of(&one(&doc, ".skip-link")), "Saltar al contenido");

@@ -91,17 +91,6 @@ impl Date {
             .map(Date)
             .map_err(|_| format!("`{s}` is not a real calendar date"))
     }
-
-    /// `2026-11-05` → `5 November 2026`, the form readers see, in English (templates write
-    /// dates in the site's language with the `date` filter, [`crate::i18n::date`]).
-    pub fn long(&self) -> String {
-        crate::i18n::date::long(self.0, crate::i18n::Strings::english())
-    }
-
-    /// `2027-11-27` → `November 2027`, for dates readers need only roughly (a review due).
-    pub fn month_year(&self) -> String {
-        crate::i18n::date::month_year(self.0, crate::i18n::Strings::english())
-    }
 }
 
 impl fmt::Display for Date {
@@ -413,6 +402,5 @@ mod tests {
         assert!(Date::parse("2026-02-28").is_ok());
         assert!(Date::parse("2026-02-30").is_err());
         assert!(Date::parse("26-2-3").is_err());
-        assert_eq!(Date::parse("2026-11-05").unwrap().long(), "5 November 2026");
     }
 }

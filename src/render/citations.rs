@@ -212,8 +212,10 @@ fn reference_list(site: &Site, doc: &FormattedDoc) -> String {
             .sum::<usize>(),
     );
     out.push_str(
-        "<section class=\"references\" aria-labelledby=\"reference-list-title\">\n<h2 id=\"reference-list-title\">References</h2>\n",
+        "<section class=\"references\" aria-labelledby=\"reference-list-title\">\n<h2 id=\"reference-list-title\">",
     );
+    out.push_str(&escape(site.strings.get("references.title")));
+    out.push_str("</h2>\n");
     out.push_str(open);
     out.push('\n');
     for e in &doc.entries {
@@ -603,7 +605,7 @@ pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
                 .collect();
             super::search::SearchDoc {
                 url: urls.get(k).cloned().unwrap_or_default(),
-                title: "References".into(),
+                title: site.strings.get("references.title").into(),
                 heading: r
                     .title
                     .as_deref()

@@ -73,11 +73,12 @@ pub struct DateCtx {
     pub long: String,
 }
 
-impl From<Date> for DateCtx {
-    fn from(d: Date) -> Self {
+impl DateCtx {
+    /// `d` as templates get it, spelt out in the site's language ([`crate::i18n::date`]).
+    pub fn new(site: &Site, d: Date) -> DateCtx {
         DateCtx {
             iso: d.to_string(),
-            long: d.long(),
+            long: crate::i18n::date::long(d.0, &site.strings),
         }
     }
 }
@@ -103,9 +104,9 @@ impl ReviewCtx {
             site.today,
         )?;
         Some(ReviewCtx {
-            last: Date(s.reviewed).into(),
-            due: Date(s.due).into(),
-            due_month: Date(s.due).month_year(),
+            last: DateCtx::new(site, Date(s.reviewed)),
+            due: DateCtx::new(site, Date(s.due)),
+            due_month: crate::i18n::date::month_year(s.due, &site.strings),
             overdue: s.overdue,
         })
     }
@@ -121,7 +122,7 @@ pub struct Link {
 #[derive(Serialize)]
 pub struct AudienceCtx {
     pub key: String,
-    pub label: &'static str,
+    pub label: String,
 }
 
 /// A page as it appears in a listing.
@@ -325,7 +326,7 @@ fn site_ctx(site: &Site) -> SiteCtx<'_> {
         base_url: c.base_url.as_deref(),
         author: c.author.as_deref(),
         publisher: c.publisher.as_deref(),
-        build_date: site.build_date.map(DateCtx::from),
+        build_date: site.build_date.map(|d| DateCtx::new(site, d)),
         offline: site.offline,
     }
 }
@@ -346,22 +347,22 @@ pub fn list_item(site: &Site, from: &Route, i: usize) -> ListItem {
         title: p.page.fm.title.clone(),
         url: p.route.relative_from(from, site.link_style),
         summary: p.page.fm.summary.clone(),
-        date: p.page.fm.updated.or(p.page.fm.date).map(DateCtx::from),
+        date: (p.page.fm.updated.or(p.page.fm.date)).map(|d| DateCtx::new(site, d)),
         kind: p.page.kind,
-        audience: audience(p),
+        audience: audience(site, p),
         tags: p.page.fm.tags.clone(),
-        last_reviewed: p.page.fm.last_reviewed.map(DateCtx::from),
+        last_reviewed: p.page.fm.last_reviewed.map(|d| DateCtx::new(site, d)),
     }
 }
 
-fn audience(p: &SitePage) -> Vec<AudienceCtx> {
+fn audience(site: &Site, p: &SitePage) -> Vec<AudienceCtx> {
     p.page
         .fm
         .audience
         .iter()
-        .map(|a| AudienceCtx {
+        .map(|&a| AudienceCtx {
             key: format!("{a:?}").to_lowercase(),
-            label: a.label(),
+            label: super::listing::audience_label(site, a),
         })
         .collect()
 }
@@ -388,7 +389,7 @@ fn nav_and_footer(
     if !site.citations.cited_in.is_empty() {
         let r = crate::resolve::citations::route();
         nav.push(Link {
-            title: "References".into(),
+            title: site.strings.get("references.title").into(),
             url: url_for(&r),
             current: &r == from,
         });
@@ -461,14 +462,14 @@ pub fn page_context_at<'s>(
         } else {
             Vec::new()
         },
-        date: fm.date.map(DateCtx::from),
-        updated: fm.updated.map(DateCtx::from),
-        last_reviewed: fm.last_reviewed.map(DateCtx::from),
+        date: fm.date.map(|d| DateCtx::new(site, d)),
+        updated: fm.updated.map(|d| DateCtx::new(site, d)),
+        last_reviewed: fm.last_reviewed.map(|d| DateCtx::new(site, d)),
         authors: fm.authors.clone(),
         reviewed_by: fm.reviewed_by.iter().map(Reviewer::display).collect(),
         reviewers: fm.reviewed_by.clone(),
         review: if first { ReviewCtx::of(site, p) } else { None },
-        audience: audience(p),
+        audience: audience(site, p),
         tags: fm.tags.clone(),
         tag_links: super::listing::tag_links(site, from, &fm.tags),
         word_count: p.page.doc.word_count,

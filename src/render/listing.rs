@@ -129,6 +129,20 @@ pub fn audience_key(a: Audience) -> String {
     a.label().to_lowercase()
 }
 
+/// How readers are named in the site's language ("Patients", "Pacientes"): badges and titles.
+pub fn audience_label(site: &Site, a: Audience) -> String {
+    site.strings
+        .get(&format!("audience.{}", audience_key(a)))
+        .to_string()
+}
+
+/// The title of an audience's listing ("For patients", "Para pacientes").
+pub fn audience_title(site: &Site, a: Audience) -> String {
+    let named = [("audience", audience_label(site, a).to_lowercase())];
+    (site.strings.format("audience.page_title", None, &named))
+        .unwrap_or_else(|| format!("For {}", named[0].1))
+}
+
 /// The route of an audience's listing (`audiences/<key>/`).
 pub fn audience_route(a: Audience) -> Route {
     Route::page(&audience_dir(a))
@@ -278,7 +292,7 @@ pub fn home_context(site: &Site, from: &Route) -> HomeCtx {
     let audiences = AUDIENCES
         .into_iter()
         .map(|a| TagLink {
-            name: format!("For {}", a.label().to_lowercase()),
+            name: audience_title(site, a),
             slug: audience_key(a),
             url: audience_route(a).relative_from(from, site.link_style),
             count: audience_articles(site, a).len(),

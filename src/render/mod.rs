@@ -115,10 +115,12 @@ const PAGE_MARKUP_HINT: usize = 16 * 1024;
 
 impl Renderer {
     /// Compiles the theme's templates; syntax errors name the template file and line.
-    pub fn new(theme: Theme, strings: crate::i18n::Strings) -> Result<Renderer, Vec<Diagnostic>> {
+    pub fn new(
+        theme: Theme,
+        strings: std::sync::Arc<crate::i18n::Strings>,
+    ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let strings = std::sync::Arc::new(strings);
         strings.register(&mut tera);
         let mut diags = Vec::new();
         for name in REQUIRED_TEMPLATES {
@@ -586,13 +588,8 @@ impl Renderer {
             if articles.is_empty() {
                 continue;
             }
-            let named = [(
-                "audience",
-                self.strings
-                    .get(&format!("audience.{}", listing::audience_key(a)))
-                    .to_lowercase(),
-            )];
-            let title = self.text("audience.page_title", None, &named);
+            let named = [("audience", listing::audience_label(site, a).to_lowercase())];
+            let title = listing::audience_title(site, a);
             let summary = self.text("audience.page_summary", Some(articles.len()), &named);
             for paged in listing::paginate(site, &listing::audience_dir(a), articles.len()) {
                 let spec = context::Synthetic {

@@ -230,9 +230,9 @@ fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {
         StyleSource::File(path) => {
             let src = crate::load::read_named(root, &path.to_string_lossy(), "citation_style")
                 .map_err(at_setting)?;
-            Styler::from_xml(&src.text, &src.rel)
+            Styler::from_xml_in(&src.text, &src.rel, Some(&config.language))
         }
-        StyleSource::Builtin(choice) => Styler::load(&choice),
+        StyleSource::Builtin(choice) => Styler::load_in(&choice, Some(&config.language)),
     }
 }
 
