@@ -41,8 +41,8 @@ mod tests {
         let en = Strings::english();
         for s in ["2026-11-05", "2027-06-30", "2024-02-29", "1999-12-01"] {
             let d: jiff::civil::Date = s.parse().unwrap();
-            assert_eq!(long(d, &en), d.strftime("%-d %B %Y").to_string());
-            assert_eq!(month_year(d, &en), d.strftime("%B %Y").to_string());
+            assert_eq!(long(d, en), d.strftime("%-d %B %Y").to_string());
+            assert_eq!(month_year(d, en), d.strftime("%B %Y").to_string());
         }
     }
 
