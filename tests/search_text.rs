@@ -281,7 +281,7 @@ fn the_themes_spanish_stemmer_matches_the_rust_one_word_for_word() {
     assert!(words.len() > 5000, "{}", words.len());
     let mut child = Command::new("node")
         .arg(repo_root().join("scripts/stem-es.mjs"))
-        .arg(repo_root().join("themes/default/static/js/search.js"))
+        .arg(repo_root().join("themes/default/static/js/stem-es.js"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
