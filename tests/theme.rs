@@ -55,7 +55,11 @@ fn stylesheet_and_scripts_stay_within_budget() {
         css < CSS_BUDGET,
         "site.css is {css} bytes, budget {CSS_BUDGET}"
     );
-    let size = |name: &str| std::fs::metadata(theme.join("js").join(name)).unwrap().len();
+    let size = |name: &str| {
+        std::fs::metadata(theme.join("js").join(name))
+            .unwrap()
+            .len()
+    };
     let mut names: Vec<String> = std::fs::read_dir(theme.join("js"))
         .unwrap()
         .flatten()
