@@ -1,6 +1,6 @@
 //! How each language's words are searched: its stop words and its stemmer. English keeps the
 //! light stemmer of `render/search.rs`; Spanish uses Snowball's Spanish stemmer
-//! (`rust-stemmers`), which `search.js`'s `stemEs` mirrors step for step (the test in
+//! (`rust-stemmers`), which the theme's `js/stem-es.js` mirrors step for step (the test in
 //! `tests/search_text.rs` runs both over the same words).
 //!
 //! Words reach these rules already folded (lower case, no diacritics: `search::fold`), so a
