@@ -459,7 +459,7 @@ fn patch_page(
             text,
         },
     };
-    let (parsed, mut diags) = parse::parse_page(source);
+    let (parsed, mut diags) = parse::parse_page(source, &site.strings);
     let Some(new) = parsed else {
         return Err(Refused::Errors(diags));
     };

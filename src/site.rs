@@ -116,7 +116,7 @@ pub fn compile_to(
         .collect();
     // Pages and the bibliography/style are independent: read them side by side.
     let ((parsed, d), preloaded) = rayon::join(
-        || parse::parse_all(inputs.pages),
+        || parse::parse_all(inputs.pages, &strings),
         || resolve::citations::preload(&opts.root, &inputs.config, &inputs.bibliography),
     );
     diags.extend(d);

@@ -52,6 +52,10 @@ fn a_spanish_site_shows_the_theme_in_spanish() {
     let fx = spanish_site(&[
         ("content/references/refs.yaml", REFS),
         (
+            "content/articles/caja.md",
+            "---\ntitle: Caja\n---\n> [!WARNING]\n> No conduzca hoy.\n\nUna nota[^a].\n\n[^a]: La nota.\n",
+        ),
+        (
             "content/articles/citada.md",
             "---\ntitle: Citada\naudience: [patients]\nupdated: 2026-03-02\n---\nUn estudio [@work1].\n",
         ),
@@ -74,6 +78,20 @@ fn a_spanish_site_shows_the_theme_in_spanish() {
     assert_eq!(text_of(&one(&cited, ".badge-patients")), "Pacientes");
     assert!(text_of(&one(&cited, ".article-header .meta"))
         .contains("Actualizado el 2 de marzo de 2026"));
+    // What parse adds to the prose: a callout's title, the footnotes' labels.
+    let boxed = out.html("articles/caja/index.html");
+    assert_eq!(
+        text_of(&one(&boxed, ".callout-warning .callout-title")),
+        "Advertencia"
+    );
+    assert_eq!(
+        attr(&one(&boxed, "section.footnotes"), "aria-label"),
+        "Notas"
+    );
+    assert_eq!(
+        attr(&one(&boxed, ".footnote-back"), "aria-label"),
+        "Volver a la referencia 1"
+    );
     let audience = out.html("audiences/patients/index.html");
     assert_eq!(text_of(&one(&audience, "h1")), "Para pacientes");
     let doc = out.html("articles/ketamina/index.html");

@@ -73,7 +73,19 @@ impl Doc {
 }
 
 /// Parses the body of a page. `offset` is where the body starts in `text`, the whole file.
+/// The words glia adds (callout titles, footnote labels) are English: see [`parse_in`].
 pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Diagnostic>) {
+    parse_in(body, offset, file, text, crate::i18n::Strings::english())
+}
+
+/// [`parse`] with the words glia adds in the site's language.
+pub fn parse_in(
+    body: &str,
+    offset: usize,
+    file: &str,
+    text: &str,
+    strings: &crate::i18n::Strings,
+) -> (Doc, Vec<Diagnostic>) {
     let events: Vec<Spanned> = Parser::new_ext(body, options())
         .into_offset_iter()
         .map(|(ev, r)| (ev.into_static(), r.start + offset..r.end + offset))
@@ -81,8 +93,8 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
     // `[[@a; @b]](url)` is pandoc's link around a citation, not a glossary link.
     let mut events = super::citations::unwiki_citations(events);
     let mut diags = Vec::new();
-    super::callouts::apply(&mut events);
-    super::footnotes::apply(&mut events, file, text, &mut diags);
+    super::callouts::apply(&mut events, strings);
+    super::footnotes::apply(&mut events, file, text, strings, &mut diags);
     super::math::apply(&mut events, file, text, &mut diags);
     super::images::apply(&mut events);
     let headings = assign_heading_ids(&mut events, file, text, &mut diags);

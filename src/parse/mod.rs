@@ -39,9 +39,15 @@ pub struct ParsedPage {
 }
 
 /// Parses every page in parallel; the result keeps the input order (sorted by path).
-pub fn parse_all(pages: Vec<Page>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> =
-        pages.into_par_iter().map(parse_page).collect();
+/// `strings` are the theme's words in the site's language, for what parse adds to the prose.
+pub fn parse_all(
+    pages: Vec<Page>,
+    strings: &crate::i18n::Strings,
+) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
+    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = pages
+        .into_par_iter()
+        .map(|p| parse_page(p, strings))
+        .collect();
     let mut parsed = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for (p, d) in results {
@@ -51,7 +57,10 @@ pub fn parse_all(pages: Vec<Page>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
     (parsed, diags)
 }
 
-pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+pub fn parse_page(
+    page: Page,
+    strings: &crate::i18n::Strings,
+) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let file = page.source.rel;
     let text = page.source.text;
     let split = match frontmatter::split(&file, &text) {
@@ -92,7 +101,7 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
                 ),
         );
     }
-    let (mut doc, d) = markdown::parse(split.body, split.body_offset, &file, &text);
+    let (mut doc, d) = markdown::parse_in(split.body, split.body_offset, &file, &text, strings);
     diags.extend(d);
     // The site root is the page's path less its path from the root (`content/…/a.md`).
     if let Some(root) = page.source.path.ancestors().nth(file.split('/').count()) {
