@@ -602,8 +602,8 @@ fn page_text() -> impl Strategy<Value = String> {
 #[test]
 fn fuzz_front_matter() {
     fuzz("front-matter", page_text(), |text| {
-        let (parsed, diags) = glia::parse::parse_page(page(&text));
-        let (again, diags2) = glia::parse::parse_page(page(&text));
+        let (parsed, diags) = glia::parse::parse_page(page(&text), glia::i18n::Strings::english());
+        let (again, diags2) = glia::parse::parse_page(page(&text), glia::i18n::Strings::english());
         let show = |d: &[Diagnostic]| d.iter().map(ToString::to_string).collect::<Vec<_>>();
         prop_assert_eq!(show(&diags), show(&diags2));
         prop_assert_eq!(parsed.is_some(), again.is_some());
