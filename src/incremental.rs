@@ -502,7 +502,6 @@ fn patch_page(
         &site.pages[i],
         &site.glossary.glossary,
         &site.glossary.matcher,
-        &site.glossary.table,
         site.config.glossary.link,
     );
     diags.extend(d);

@@ -51,6 +51,9 @@ pub mod diagnostics;
 pub mod html;
 /// The theme's words (UI strings, dates) in the site's language.
 pub mod i18n;
+/// The ids glia writes into pages (references, citations, tooltips, footnotes, letters) and
+/// whether a `#fragment` is one of them.
+pub mod ids;
 /// "Today" (one reading per build) and when a page's review falls due.
 pub mod review;
 /// `Route`: the only code that spells URLs.

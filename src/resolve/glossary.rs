@@ -114,7 +114,7 @@ pub fn link_site(
     });
     let outcomes: Vec<(Vec<LinkEdit>, Vec<Diagnostic>, Vec<usize>)> = pages
         .par_iter()
-        .map(|p| link_page(p, &glossary, &matcher, &table, mode))
+        .map(|p| link_page(p, &glossary, &matcher, mode))
         .collect();
     let mut links_by_page = Vec::with_capacity(pages.len());
     // Per term, by index: a site with many terms used on many pages makes ~100,000 entries,
@@ -174,7 +174,6 @@ pub fn link_page(
     p: &SitePage,
     glossary: &Glossary,
     matcher: &Matcher,
-    table: &LinkTable,
     mode: GlossaryLink,
 ) -> (Vec<LinkEdit>, Vec<Diagnostic>, Vec<usize>) {
     let mode = match mode {
@@ -191,7 +190,6 @@ pub fn link_page(
     let ctx = LinkContext {
         glossary,
         matcher,
-        table,
         mode,
         exclude_slug: own.as_deref(),
         file: &p.page.file,
@@ -214,7 +212,7 @@ pub fn link_bases(p: &SitePage, shown_on: &Route) -> (String, String) {
     let href_base = Route::folder_from(DIR, shown_on);
     // Tooltip ids must be unique on the A–Z page, where every definition is shown.
     let prefix = match &p.page.term {
-        Some(_) => format!("{}-", term_slug(&p.page.content_path)),
+        Some(_) => crate::ids::term_tip_prefix(&term_slug(&p.page.content_path)),
         None => String::new(),
     };
     (
