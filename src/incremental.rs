@@ -459,7 +459,8 @@ fn patch_page(
             text,
         },
     };
-    let (parsed, mut diags) = parse::parse_page(source, &site.strings);
+    let sizes = parse::images::Sizes::of(&site.assets, &site.static_files);
+    let (parsed, mut diags) = parse::parse_page(source, &sizes, &site.strings);
     let Some(new) = parsed else {
         return Err(Refused::Errors(diags));
     };

@@ -8,11 +8,10 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::search::SearchIndex;
-use crate::render::theme::Theme;
 use crate::render::{OutFile, Renderer, Sink};
 use crate::resolve::{self, Site};
 use crate::url::LinkStyle;
-use crate::{load, parse, write};
+use crate::{load, parse, render, write};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -100,7 +99,7 @@ pub fn compile_to(
     if let Some(url) = &opts.base_url {
         inputs.config.base_url = Some(crate::config::normalize_base_url(url));
     }
-    let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
+    let theme = inputs.theme.take();
     let strings = std::sync::Arc::new(crate::i18n::Strings::load(
         &opts.root,
         &inputs.config.theme,
@@ -114,10 +113,17 @@ pub fn compile_to(
         .iter()
         .map(|p| p.content_path.clone())
         .collect();
+    let sizes = parse::images::Sizes::of(&inputs.assets, &inputs.static_files);
     // Pages and the bibliography/style are independent: read them side by side.
     let ((parsed, d), preloaded) = rayon::join(
-        || parse::parse_all(inputs.pages, &strings),
-        || resolve::citations::preload(&opts.root, &inputs.config, &inputs.bibliography),
+        || parse::parse_all(inputs.pages, &sizes, &strings),
+        || {
+            resolve::citations::preload(
+                inputs.style.as_ref(),
+                &inputs.config.language,
+                &inputs.bibliography,
+            )
+        },
     );
     diags.extend(d);
     // Pages that failed to parse (already reported), so links to them are not errors too.
@@ -132,7 +138,7 @@ pub fn compile_to(
     } else {
         LinkStyle::Pretty
     };
-    let (site, d) = resolve::resolve(
+    let (mut site, d) = resolve::resolve(
         inputs.config,
         parsed,
         inputs.assets,
@@ -142,10 +148,6 @@ pub fn compile_to(
             drafts: opts.drafts,
             unparsed,
             link_style: style,
-            theme_files: theme
-                .as_ref()
-                .map(|t| t.static_files.keys().cloned().collect())
-                .unwrap_or_default(),
             templates: theme
                 .as_ref()
                 .map(|t| t.templates.keys().cloned().collect())
@@ -154,8 +156,14 @@ pub fn compile_to(
         },
     );
     diags.extend(d);
+    // Every output path has one producer: a page, a file or a page glia generates.
+    let theme_files: Vec<String> = theme
+        .as_ref()
+        .map(|t| t.static_files.keys().cloned().collect())
+        .unwrap_or_default();
+    diags.extend(render::outputs::plan(&mut site, &theme_files));
     // Raw HTML that runs code: a warning here, an error in `glia check`.
-    diags.extend(crate::check::unsafe_html::scan_site(&site));
+    diags.extend(resolve::unsafe_html::scan_site(&site));
     mark("resolve");
     let Some(theme) = theme else {
         return (None, diags);
@@ -170,7 +178,6 @@ pub fn compile_to(
     if diags.has_errors() {
         return (None, diags);
     }
-    let mut site = site;
     progress.stage("rendering", Some(site.pages.len()));
     // With a sink, articles' events are dropped as their pages are written.
     let rendered = renderer.render_site_to(&mut site, sink);

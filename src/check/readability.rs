@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn plain_text_scores_low_and_dense_text_high() {
         let md = |s: &str| {
-            let d = crate::parse::markdown::parse(s, 0, "a.md", s).0;
+            let d = crate::parse::body(s, 0, "a.md", s).0;
             measure(&super::prose::blocks(&d.events, s), Language::English)
                 .unwrap()
                 .grade

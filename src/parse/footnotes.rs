@@ -173,7 +173,7 @@ pub fn apply(
 
 #[cfg(test)]
 mod tests {
-    use crate::parse::markdown::parse;
+    use crate::parse::body as parse;
 
     #[test]
     fn a_note_nobody_cites_is_a_warning_at_the_note() {

@@ -1,4 +1,7 @@
-//! Markdown → an owned event list plus what the page *uses* (headings, links, code).
+//! Markdown's events as every pass over them holds them ([`Spanned`]), the dialect
+//! ([`options`]), and what the page *uses*: headings and their ids, links, sections of text.
+//! The passes over the events (`callouts`, `footnotes`, `math`, `images`, `citations`) use
+//! this module; `parse::body` runs them in order.
 //!
 //! The events are kept (not rendered yet) because the resolve stage still has to rewrite links,
 //! and later passes (citations, glossary) need the whole site before they can emit HTML. Every
@@ -7,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Tag, TagEnd};
 
 use crate::diagnostics::Diagnostic;
 
@@ -53,98 +56,9 @@ pub struct SectionText {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Doc {
-    pub events: Vec<Spanned>,
-    pub headings: Vec<Heading>,
-    pub links: Vec<LinkUse>,
-    pub has_code: bool,
-    pub word_count: usize,
-    /// Plain text by section, recorded before later passes wrap words in HTML.
-    pub sections: Vec<SectionText>,
-    /// Citations in document order; each is a placeholder event in `events`.
-    pub citations: Vec<super::citations::Marked<crate::cite::Citation>>,
-}
-
-impl Doc {
-    pub fn has_anchor(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id)
-    }
-}
-
-/// Parses the body of a page. `offset` is where the body starts in `text`, the whole file.
-/// The words glia adds (callout titles, footnote labels) are English: see [`parse_in`].
-pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Diagnostic>) {
-    parse_in(body, offset, file, text, crate::i18n::Strings::english())
-}
-
-/// [`parse`] with the words glia adds in the site's language.
-pub fn parse_in(
-    body: &str,
-    offset: usize,
-    file: &str,
-    text: &str,
-    strings: &crate::i18n::Strings,
-) -> (Doc, Vec<Diagnostic>) {
-    let events: Vec<Spanned> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .map(|(ev, r)| (ev.into_static(), r.start + offset..r.end + offset))
-        .collect();
-    // `[[@a; @b]](url)` is pandoc's link around a citation, not a glossary link.
-    let mut events = super::citations::unwiki_citations(events);
-    let mut diags = Vec::new();
-    super::callouts::apply(&mut events, strings);
-    super::footnotes::apply(&mut events, file, text, strings, &mut diags);
-    super::math::apply(&mut events, file, text, &mut diags);
-    super::images::apply(&mut events);
-    let headings = assign_heading_ids(&mut events, file, text, &mut diags);
-    let mut doc = Doc {
-        headings,
-        ..Doc::default()
-    };
-    for (ev, range) in &events {
-        match ev {
-            Event::Start(Tag::Link {
-                dest_url,
-                link_type,
-                ..
-            }) if !matches!(link_type, LinkType::WikiLink { .. }) => doc.links.push(LinkUse {
-                dest: dest_url.to_string(),
-                span: range.clone(),
-                image: false,
-            }),
-            Event::Start(Tag::Image { dest_url, .. }) => doc.links.push(LinkUse {
-                dest: dest_url.to_string(),
-                span: range.clone(),
-                image: true,
-            }),
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => doc.has_code = true,
-            _ => {}
-        }
-    }
-    // Citations become placeholders before anything records text, so `[@key]` is never
-    // counted, searched or linked as prose.
-    // Every pandoc citation, `[@key]` or `@key`, has an `@`.
-    let (events, citations) = super::citations::mark(events, text, b'@', |text| {
-        crate::cite::find_citations(text)
-            .into_iter()
-            .map(|c| (c.range.clone(), c))
-            .collect()
-    });
-    doc.sections = sections(&events, &doc.headings);
-    doc.word_count = doc
-        .sections
-        .iter()
-        .map(|s| s.text.split_whitespace().count())
-        .sum();
-    doc.citations = citations;
-    doc.events = events;
-    (doc, diags)
-}
-
 /// Gives every heading an id: the explicit `{#id}` if written, else a slug of its text that is
 /// unique within the page. Explicit ids are reserved first so an automatic one never takes them.
-fn assign_heading_ids(
+pub fn assign_heading_ids(
     events: &mut [Spanned],
     file: &str,
     text: &str,
@@ -354,6 +268,8 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The passes and heading ids as a page's body gets them.
+    use crate::parse::{body as parse, Doc};
 
     fn doc(md: &str) -> Doc {
         parse(md, 0, "a.md", md).0
