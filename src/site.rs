@@ -104,6 +104,7 @@ pub fn compile_to(
         &opts.root,
         &inputs.config.theme,
         &inputs.config.language,
+        &|path| load::read_optional(&opts.root, path),
         &mut diags,
     ));
     mark("load");

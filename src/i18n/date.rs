@@ -49,7 +49,8 @@ mod tests {
     #[test]
     fn spanish() {
         let dir = tempfile::tempdir().unwrap();
-        let es = Strings::load(dir.path(), "default", "es", &mut Diagnostics::new());
+        let read = |_: &std::path::Path| None;
+        let es = Strings::load(dir.path(), "default", "es", &read, &mut Diagnostics::new());
         let d: jiff::civil::Date = "2026-11-27".parse().unwrap();
         assert_eq!(long(d, &es), "27 de noviembre de 2026");
         assert_eq!(month_year(d, &es), "noviembre de 2026");

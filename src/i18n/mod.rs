@@ -24,6 +24,10 @@ use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 
 static DEFAULT_I18N: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default/i18n");
 
+/// How [`Strings::load`] reads a file: its name for diagnostics and its text, or `None` when
+/// there is no file at that path.
+pub type Reader<'a> = &'a dyn Fn(&Path) -> Option<Result<(String, String), Diagnostic>>;
+
 /// The language every other falls back to.
 pub const FALLBACK: &str = "en";
 
@@ -63,8 +67,16 @@ impl Strings {
 
     /// The strings for `language`: the default theme's files, then the theme `theme`'s (if the
     /// site has that folder), then the site's `i18n/`, English beneath each. Problems are
-    /// pushed as warnings: a string the site lacks still shows (in English).
-    pub fn load(root: &Path, theme: &str, language: &str, diags: &mut Diagnostics) -> Strings {
+    /// pushed as warnings: a string the site lacks still shows (in English). `read` is load's
+    /// reader (load reads every input): a file's name for diagnostics and its text, `None`
+    /// when there is no such file.
+    pub fn load(
+        root: &Path,
+        theme: &str,
+        language: &str,
+        read: Reader<'_>,
+        diags: &mut Diagnostics,
+    ) -> Strings {
         let language = language.trim();
         let mut map = BTreeMap::new();
         let english = Self::english();
@@ -81,14 +93,11 @@ impl Strings {
             }
             for dir in [&theme_dir, &site_dir] {
                 let path = dir.join(format!("{lang}.yaml"));
-                if !path.is_file() {
+                let Some(file) = read(&path) else {
                     continue;
-                }
-                let origin = crate::load::rel_path(root, &path);
-                match crate::load::read_bytes(&path, &origin)
-                    .and_then(|b| crate::load::decode_utf8(&origin, &b))
-                {
-                    Ok(text) => {
+                };
+                match file {
+                    Ok((origin, text)) => {
                         let mut m = BTreeMap::new();
                         parse_into(&mut m, &origin, &text, diags);
                         own.push((origin, m));
@@ -102,13 +111,8 @@ impl Strings {
         if base != FALLBACK {
             for dir in [&theme_dir, &site_dir] {
                 let path = dir.join(format!("{FALLBACK}.yaml"));
-                if path.is_file() {
-                    let origin = crate::load::rel_path(root, &path);
-                    if let Ok(text) = crate::load::read_bytes(&path, &origin)
-                        .and_then(|b| crate::load::decode_utf8(&origin, &b))
-                    {
-                        parse_into(&mut english_layers, &origin, &text, diags);
-                    }
+                if let Some(Ok((origin, text))) = read(&path) {
+                    parse_into(&mut english_layers, &origin, &text, diags);
                 }
             }
         }
@@ -389,6 +393,19 @@ fn fill(text: &str, count: Option<i64>, args: &[(&str, String)]) -> String {
 mod tests {
     use super::*;
 
+    /// A reader of the test's files, as load's would read them.
+    fn read(root: &Path) -> impl Fn(&Path) -> Option<Result<(String, String), Diagnostic>> + '_ {
+        move |p: &Path| {
+            let text = std::fs::read_to_string(p).ok()?;
+            let rel = p
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            Some(Ok((rel, text)))
+        }
+    }
+
     fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
@@ -403,7 +420,7 @@ mod tests {
     fn spanish_is_complete() {
         let dir = site(&[]);
         let mut diags = Diagnostics::new();
-        let s = Strings::load(dir.path(), "default", "es", &mut diags);
+        let s = Strings::load(dir.path(), "default", "es", &read(dir.path()), &mut diags);
         assert!(diags.is_empty(), "{:?}", diags.iter().collect::<Vec<_>>());
         assert_eq!(s.get("search.title"), "Buscar");
         assert_eq!(
@@ -420,7 +437,7 @@ mod tests {
     fn english_has_no_warnings_and_no_script_strings() {
         let dir = site(&[]);
         let mut diags = Diagnostics::new();
-        let s = Strings::load(dir.path(), "default", "en", &mut diags);
+        let s = Strings::load(dir.path(), "default", "en", &read(dir.path()), &mut diags);
         assert!(diags.is_empty());
         assert_eq!(s.script_strings(), None);
         assert_eq!(
@@ -441,7 +458,7 @@ mod tests {
             "# partial\nsearch.title: Rechercher\nsearch.titel: typo\n",
         )]);
         let mut diags = Diagnostics::new();
-        let s = Strings::load(dir.path(), "default", "fr", &mut diags);
+        let s = Strings::load(dir.path(), "default", "fr", &read(dir.path()), &mut diags);
         assert_eq!(s.get("search.title"), "Rechercher");
         assert_eq!(s.get("search.button"), "Search");
         let all: Vec<_> = diags.iter().collect();
@@ -463,7 +480,13 @@ mod tests {
     fn a_site_override_in_spanish_wins() {
         let dir = site(&[("i18n/es.yaml", "search.button: Ir\n")]);
         let mut diags = Diagnostics::new();
-        let s = Strings::load(dir.path(), "default", "es-ES", &mut diags);
+        let s = Strings::load(
+            dir.path(),
+            "default",
+            "es-ES",
+            &read(dir.path()),
+            &mut diags,
+        );
         assert!(diags.is_empty());
         assert_eq!(s.get("search.button"), "Ir");
         assert_eq!(s.get("search.title"), "Buscar");
@@ -474,7 +497,7 @@ mod tests {
     fn a_language_without_strings_is_one_warning() {
         let dir = site(&[]);
         let mut diags = Diagnostics::new();
-        let s = Strings::load(dir.path(), "default", "de", &mut diags);
+        let s = Strings::load(dir.path(), "default", "de", &read(dir.path()), &mut diags);
         assert_eq!(diags.iter().count(), 1);
         assert_eq!(s.get("search.title"), "Search");
     }

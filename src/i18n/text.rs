@@ -3,7 +3,7 @@
 //! (`rust-stemmers`), which the theme's `js/stem-es.js` mirrors step for step (the test in
 //! `tests/search_text.rs` runs both over the same words).
 //!
-//! Words reach these rules already folded (lower case, no diacritics: `search::fold`), so a
+//! Words reach these rules already folded (lower case, no diacritics: search's `fold`), so a
 //! query typed without accents ("depresion") meets the accented text ("depresión") and its
 //! plural ("depresiones"): both sides stem the same folded spelling.
 
@@ -34,19 +34,23 @@ impl SearchLanguage {
         }
     }
 
-    /// Whether the folded word `w` is left out of the index and of queries.
-    pub fn is_stop(self, w: &str) -> bool {
+    /// Whether the folded word `w` is one of this language's stop words; `None` for English,
+    /// whose list is search's own (`render/search.rs`).
+    pub fn is_stop(self, w: &str) -> Option<bool> {
         match self {
-            SearchLanguage::English => crate::render::search::STOP.contains(&w),
-            SearchLanguage::Spanish => STOP_ES.contains(&w),
+            SearchLanguage::English => None,
+            SearchLanguage::Spanish => Some(STOP_ES.contains(&w)),
         }
     }
 
-    /// The stem of the folded word `w`.
-    pub fn stem(self, w: &str) -> String {
+    /// The stem of the folded word `w`; `None` for English, whose light stemmer is search's
+    /// own (`render/search.rs`).
+    pub fn stem(self, w: &str) -> Option<String> {
         match self {
-            SearchLanguage::English => crate::render::search::stem(w),
-            SearchLanguage::Spanish => Stemmer::create(Algorithm::Spanish).stem(w).into_owned(),
+            SearchLanguage::English => None,
+            SearchLanguage::Spanish => {
+                Some(Stemmer::create(Algorithm::Spanish).stem(w).into_owned())
+            }
         }
     }
 }
@@ -54,10 +58,9 @@ impl SearchLanguage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::search::fold;
 
     fn es(w: &str) -> String {
-        SearchLanguage::Spanish.stem(&fold(w))
+        SearchLanguage::Spanish.stem(w).unwrap()
     }
 
     #[test]

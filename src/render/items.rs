@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::load::Kind;
-use crate::parse::frontmatter::Date;
+use crate::parse::frontmatter::{Audience, Date};
 use crate::resolve::{Site, SitePage};
 use crate::url::Route;
 
@@ -113,7 +113,26 @@ pub fn audience(site: &Site, p: &SitePage) -> Vec<AudienceCtx> {
         .iter()
         .map(|&a| AudienceCtx {
             key: format!("{a:?}").to_lowercase(),
-            label: super::listing::audience_label(site, a),
+            label: audience_label(site, a),
         })
         .collect()
+}
+
+/// An audience's key in URLs and ids (`patients`).
+pub fn audience_key(a: Audience) -> String {
+    a.label().to_lowercase()
+}
+
+/// How readers are named in the site's language ("Patients", "Pacientes"): badges and titles.
+pub fn audience_label(site: &Site, a: Audience) -> String {
+    site.strings
+        .get(&format!("audience.{}", audience_key(a)))
+        .to_string()
+}
+
+/// The title of an audience's listing ("For patients", "Para pacientes").
+pub fn audience_title(site: &Site, a: Audience) -> String {
+    let named = [("audience", audience_label(site, a).to_lowercase())];
+    (site.strings.format("audience.page_title", None, &named))
+        .unwrap_or_else(|| format!("For {}", named[0].1))
 }

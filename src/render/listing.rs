@@ -124,24 +124,8 @@ pub const AUDIENCES: [Audience; 4] = [
     Audience::Researchers,
 ];
 
-/// An audience's key in URLs and ids (`patients`).
-pub fn audience_key(a: Audience) -> String {
-    a.label().to_lowercase()
-}
-
-/// How readers are named in the site's language ("Patients", "Pacientes"): badges and titles.
-pub fn audience_label(site: &Site, a: Audience) -> String {
-    site.strings
-        .get(&format!("audience.{}", audience_key(a)))
-        .to_string()
-}
-
-/// The title of an audience's listing ("For patients", "Para pacientes").
-pub fn audience_title(site: &Site, a: Audience) -> String {
-    let named = [("audience", audience_label(site, a).to_lowercase())];
-    (site.strings.format("audience.page_title", None, &named))
-        .unwrap_or_else(|| format!("For {}", named[0].1))
-}
+// Readers' keys and names are the items' (a listing's items name them too).
+pub use super::items::{audience_key, audience_label, audience_title};
 
 /// The route of an audience's listing (`audiences/<key>/`).
 pub fn audience_route(a: Audience) -> Route {

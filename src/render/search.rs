@@ -421,7 +421,7 @@ impl SearchIndex {
         let n = self.term_shards();
         let folded = fold(query);
         words_of(self.lang, &folded)
-            .flat_map(|w| [self.lang.stem(w), w.to_string()])
+            .flat_map(|w| [stem_in(self.lang, w), w.to_string()])
             .map(|w| term_shard_path(shard_of(&w, n)))
             .collect()
     }
@@ -662,7 +662,7 @@ pub(crate) const STOP: &[&str] = &[
 pub fn tokens(lang: SearchLanguage, s: &str) -> impl Iterator<Item = String> + '_ {
     let folded = fold(s);
     words_of(lang, &folded)
-        .map(|w| lang.stem(w))
+        .map(|w| stem_in(lang, w))
         .collect::<Vec<_>>()
         .into_iter()
 }
@@ -671,7 +671,12 @@ pub fn tokens(lang: SearchLanguage, s: &str) -> impl Iterator<Item = String> + '
 fn words_of(lang: SearchLanguage, folded: &str) -> impl Iterator<Item = &str> {
     folded
         .split(|c: char| !c.is_alphanumeric())
-        .filter(move |w| !w.is_empty() && !lang.is_stop(w))
+        .filter(move |w| !w.is_empty() && !lang.is_stop(w).unwrap_or_else(|| STOP.contains(w)))
+}
+
+/// The stem of the folded word `w` in `lang`: its own stemmer, or English's [`stem`].
+pub fn stem_in(lang: SearchLanguage, w: &str) -> String {
+    lang.stem(w).unwrap_or_else(|| stem(w))
 }
 
 /// Lower case without diacritics, so "Über" and "uber" meet.
