@@ -96,6 +96,7 @@ pub fn link_site(
             fm: fm.clone(),
             fm_offset: p.page.yaml_offset,
             body: p.page.text[p.page.body_offset..].to_string(),
+            first_sentence: crate::parse::prose::first_sentence(&p.page.doc.events, &p.page.text),
         });
     }
     let (glossary, d) = Glossary::build(entries);
