@@ -73,6 +73,9 @@ async function measure(query) {
     },
   };
   document.documentElement.setAttribute("data-root", "../");
+  // The page's language picks the stemmer, as <html lang> does in a browser.
+  const page = readFileSync(join(dir, "search", "index.html"), "utf8");
+  document.documentElement.lang = (/<html lang="([^"]*)"/.exec(page) || [])[1] || "";
   Object.assign(ctx, { document, location: { search: "?q=" + encodeURIComponent(query) } });
   ctx.window = ctx;
   vm.createContext(ctx);

@@ -110,17 +110,27 @@ fn default_crisis_title() -> String {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ReadabilityConfig {
-    /// Highest Flesch–Kincaid grade level accepted; 8 is the usual target for patient material.
+    /// Highest Flesch–Kincaid grade level accepted on an English site; 8 is the usual target
+    /// for patient material.
     #[serde(default = "default_max_grade")]
     pub max_grade: f64,
+    /// Lowest INFLESZ score accepted on a Spanish site (`language: es`); 55 is where the scale
+    /// reads "normal", the least patient information should reach.
+    #[serde(default = "default_min_inflesz")]
+    pub min_inflesz: f64,
 }
 
 impl Default for ReadabilityConfig {
     fn default() -> Self {
         ReadabilityConfig {
             max_grade: default_max_grade(),
+            min_inflesz: default_min_inflesz(),
         }
     }
+}
+
+fn default_min_inflesz() -> f64 {
+    55.0
 }
 
 fn default_review_interval() -> u32 {

@@ -460,7 +460,7 @@ fn patch_page(
         },
     };
     let sizes = parse::images::Sizes::of(&site.assets, &site.static_files);
-    let (parsed, mut diags) = parse::parse_page(source, &sizes);
+    let (parsed, mut diags) = parse::parse_page(source, &sizes, &site.strings);
     let Some(new) = parsed else {
         return Err(Refused::Errors(diags));
     };

@@ -50,6 +50,8 @@ pub mod config;
 pub mod diagnostics;
 /// The one HTML escaper.
 pub mod html;
+/// The theme's words (UI strings, dates) in the site's language.
+pub mod i18n;
 /// The ids glia writes into pages (references, citations, tooltips, footnotes, letters) and
 /// whether a `#fragment` is one of them.
 pub mod ids;

@@ -100,6 +100,13 @@ pub fn compile_to(
         inputs.config.base_url = Some(crate::config::normalize_base_url(url));
     }
     let theme = inputs.theme.take();
+    let strings = std::sync::Arc::new(crate::i18n::Strings::load(
+        &opts.root,
+        &inputs.config.theme,
+        &inputs.config.language,
+        &|path| load::read_optional(&opts.root, path),
+        &mut diags,
+    ));
     mark("load");
     progress.stage("parsing", None);
     let all_pages: std::collections::BTreeSet<String> = inputs
@@ -110,8 +117,14 @@ pub fn compile_to(
     let sizes = parse::images::Sizes::of(&inputs.assets, &inputs.static_files);
     // Pages and the bibliography/style are independent: read them side by side.
     let ((parsed, d), preloaded) = rayon::join(
-        || parse::parse_all(inputs.pages, &sizes),
-        || resolve::citations::preload(inputs.style.as_ref(), &inputs.bibliography),
+        || parse::parse_all(inputs.pages, &sizes, &strings),
+        || {
+            resolve::citations::preload(
+                inputs.style.as_ref(),
+                &inputs.config.language,
+                &inputs.bibliography,
+            )
+        },
     );
     diags.extend(d);
     // Pages that failed to parse (already reported), so links to them are not errors too.
@@ -140,6 +153,7 @@ pub fn compile_to(
                 .as_ref()
                 .map(|t| t.templates.keys().cloned().collect())
                 .unwrap_or_default(),
+            strings: strings.clone(),
         },
     );
     diags.extend(d);
@@ -155,7 +169,7 @@ pub fn compile_to(
     let Some(theme) = theme else {
         return (None, diags);
     };
-    let renderer = match Renderer::new(theme) {
+    let renderer = match Renderer::new(theme, strings) {
         Ok(r) => r,
         Err(d) => {
             diags.extend(d);

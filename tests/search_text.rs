@@ -107,7 +107,7 @@ fn american_spellings_find_british_ones_in_the_index() {
         "randomized",
         "hemorrhage",
     ] {
-        let key: Vec<String> = tokens(query).collect();
+        let key: Vec<String> = tokens(glia::i18n::text::SearchLanguage::English, query).collect();
         assert!(
             words.contains(&key[0]),
             "\"{query}\" ({key:?}) is not in the index: {words:?}"
@@ -214,4 +214,102 @@ fn the_themes_search_folds_queries_as_the_index_does() {
         let w = w.trim_matches('…');
         assert!(whole.contains(&w), "\"{w}\" is not a whole word: {shown}");
     }
+}
+
+/// Spanish words that reach every step of Snowball's Spanish stemmer: each suffix of its
+/// lists after a few stems (so regions RV, R1 and R2 start in different places), pronouns
+/// attached to gerunds and infinitives, the "gu" and "y" rules, and plain prose.
+fn spanish_words() -> Vec<String> {
+    let suffixes = "anza anzas ico ica icos icas ismo ismos able ables ible ibles ista istas oso \
+        osa osos osas amiento amientos imiento imientos adora ador ación adoras adores aciones \
+        icación icaciones ante antes ancia ancias logía logías ución uciones encia encias amente \
+        ivamente ativamente osamente icamente adamente mente antemente ablemente iblemente idad \
+        idades abilidad icidad ividad iva ivo ivas ivos ativa ativos ya ye yan yen yeron yendo yo \
+        yó yas yes yais yamos aba ada ida ara iera ía aría ería iría ad ed id ase iese aste iste \
+        an aban aran ieran ían arían erían irían en asen iesen aron ieron arán erán irán ado ido \
+        ando iendo ar er ir as abas adas idas aras ieras ías arías erías irías es ases ieses \
+        abais arais ierais íais aríais eríais iríais aseis ieseis asteis isteis áis éis aréis \
+        eréis iréis ados idos amos ábamos áramos iéramos íamos aríamos eríamos iríamos emos \
+        aremos eremos iremos ásemos iésemos imos arás erás irás ís ará erá irá aré eré iré ió a \
+        e o os á é í ó gue gués guen guemos iéndole ándola ándoselo árselas érmelo írnos \
+        iéndoles ándonos arlo erla irse yéndole";
+    let stems = [
+        "", "a", "de", "ab", "ali", "tra", "depres", "medic", "psiqu", "terap", "ketam", "trat",
+        "segu", "aleg", "aplic", "nerv", "estimul", "ansi", "sueñ", "niñ", "pingü", "constru",
+        "ar", "oe", "aero", "bbb", "x",
+    ];
+    let mut words: Vec<String> = Vec::new();
+    for st in stems {
+        for suf in suffixes.split_whitespace() {
+            words.push(format!("{st}{suf}"));
+        }
+    }
+    let prose = "La terapia con ketamina se usa en la depresión resistente al tratamiento. \
+        Los pacientes reciben infusiones intravenosas en una clínica, con vigilancia de la \
+        presión arterial. Las depresiones graves mejoran a veces en horas; los efectos \
+        disociativos desaparecen pronto. La esketamina nasal fue aprobada por agencias \
+        reguladoras. Preguntándoselo, diciéndoles, haciéndolo, averigüé, pingüino, cigüeña, \
+        año, niños, está, estás, también, rápidamente, psiquiátricos, útil, úlceras, jóvenes, \
+        ánimo, ánimos, sueño, somnolencia, náuseas, mareos, riesgo, riesgos, ensayos clínicos.";
+    words.extend(
+        prose
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase),
+    );
+    // And each word as the index sees it: folded, accents and tildes gone.
+    let folded: Vec<String> = words
+        .iter()
+        .map(|w| glia::render::search::fold(w))
+        .collect();
+    words.extend(folded);
+    words.sort();
+    words.dedup();
+    words
+}
+
+#[test]
+#[ignore = "needs node"]
+fn the_themes_spanish_stemmer_matches_the_rust_one_word_for_word() {
+    use glia::i18n::text::SearchLanguage;
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.as_ref().is_ok_and(|o| o.status.success()),
+        "node not found ({node:?})\nhint: apt-get install -y nodejs"
+    );
+    let words = spanish_words();
+    assert!(words.len() > 5000, "{}", words.len());
+    let mut child = Command::new("node")
+        .arg(repo_root().join("scripts/stem-es.mjs"))
+        .arg(repo_root().join("themes/default/static/js/stem-es.js"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(serde_json::to_string(&words).unwrap().as_bytes())
+            .unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "stem-es.mjs failed");
+    let js: Vec<String> = serde_json::from_slice(&o.stdout).unwrap();
+    let differ: Vec<String> = words
+        .iter()
+        .zip(&js)
+        .filter(|(w, j)| glia::render::search::stem_in(SearchLanguage::Spanish, w) != **j)
+        .map(|(w, j)| {
+            let rust = glia::render::search::stem_in(SearchLanguage::Spanish, w);
+            format!("{w}: rust {rust} js {j}")
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} of {} words differ:\n{}",
+        differ.len(),
+        words.len(),
+        differ.join("\n")
+    );
 }

@@ -86,7 +86,7 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
         // Every page written for patients, whatever its kind: the about page and the home
         // page's introduction are read by the same readers as the articles.
         if page.fm.audience.contains(&Audience::Patients) {
-            readability(page, site.config.readability.max_grade, &mut diags);
+            readability(page, &site.config, &mut diags);
         }
     }
     unused_terms(site, &mut diags);
@@ -162,14 +162,30 @@ fn review_freshness(page: &ParsedPage, site: &Site, diags: &mut Vec<Diagnostic>)
     }
 }
 
-fn readability(page: &ParsedPage, max_grade: f64, diags: &mut Vec<Diagnostic>) {
+fn readability(page: &ParsedPage, config: &crate::config::SiteConfig, diags: &mut Vec<Diagnostic>) {
     let blocks = prose::blocks(&page.doc.events, &page.text);
-    let Some(r) = readability::measure(&blocks) else {
+    let lang = readability::Language::of(&config.language);
+    let Some(r) = readability::measure(&blocks, lang) else {
         return;
     };
-    if r.grade <= max_grade {
-        return;
-    }
+    let limits = &config.readability;
+    let message = match lang {
+        readability::Language::English if r.grade > limits.max_grade => format!(
+            "reading grade {:.1} is above {} for a page written for patients \
+             ({} words in {} sentences)",
+            r.grade, limits.max_grade, r.words, r.sentences
+        ),
+        readability::Language::Spanish if r.inflesz() < limits.min_inflesz => format!(
+            "INFLESZ score {:.1} is below {} for a page written for patients \
+             (Fernández-Huerta {:.1}; {} words in {} sentences)",
+            r.inflesz(),
+            limits.min_inflesz,
+            r.fernandez_huerta(),
+            r.words,
+            r.sentences
+        ),
+        _ => return,
+    };
     let longest: Vec<String> = r
         .longest
         .iter()
@@ -182,19 +198,12 @@ fn readability(page: &ParsedPage, max_grade: f64, diags: &mut Vec<Diagnostic>) {
         })
         .collect();
     diags.push(
-        Diagnostic::warning(
-            "readability",
-            format!(
-                "reading grade {:.1} is above {max_grade} for a page written for patients \
-                 ({} words in {} sentences)",
-                r.grade, r.words, r.sentences
-            ),
-        )
-        .at(&page.file, &page.text, key_span(page, "audience"))
-        .with_help(format!(
-            "use shorter sentences and everyday words; the longest sentences are:{}",
-            longest.concat()
-        )),
+        Diagnostic::warning("readability", message)
+            .at(&page.file, &page.text, key_span(page, "audience"))
+            .with_help(format!(
+                "use shorter sentences and everyday words; the longest sentences are:{}",
+                longest.concat()
+            )),
     );
 }
 

@@ -28,8 +28,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 
 use read::not_a_file;
 pub use read::{
-    decode_utf8, image_size, read_bytes, read_named, read_source, refuse_symlinked_dir, rel_path,
-    MAX_INPUT_BYTES,
+    decode_utf8, image_size, read_bytes, read_named, read_optional, read_source,
+    refuse_symlinked_dir, rel_path, MAX_INPUT_BYTES,
 };
 pub use theme::Theme;
 

@@ -171,6 +171,21 @@ pub fn refuse_symlinked_dir(root: &Path, dir: &Path) -> Option<Diagnostic> {
 }
 
 /// Text files must be UTF-8; the error points at the first bad byte so it can be found.
+/// A text file of the site that may be missing (a theme's or the site's `i18n/<lang>.yaml`):
+/// `None` when there is no regular file at `path`, else its name relative to the site and
+/// its text, read as every input is.
+pub fn read_optional(root: &Path, path: &Path) -> Option<Result<(String, String), Diagnostic>> {
+    if !path.is_file() {
+        return None;
+    }
+    let rel = rel_path(root, path);
+    Some(
+        read_bytes(path, &rel)
+            .and_then(|b| decode_utf8(&rel, &b))
+            .map(|text| (rel, text)),
+    )
+}
+
 pub fn decode_utf8(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),

@@ -36,17 +36,10 @@ impl Kind {
         }
     }
 
-    /// The visible label, which is also what a screen reader announces first.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Note => "Note",
-            Kind::Tip => "Tip",
-            Kind::Important => "Important",
-            Kind::Warning => "Warning",
-            Kind::Caution => "Caution",
-            Kind::Urgent => "Urgent advice",
-            Kind::Crisis => "Crisis support",
-        }
+    /// The visible label in the site's language ("Note", "Nota"), which is also what a screen
+    /// reader announces first: the theme's string `callout.<key>`.
+    pub fn label(self, strings: &crate::i18n::Strings) -> String {
+        crate::html::escape(strings.get(&format!("callout.{}", self.key())))
     }
 
     fn from_gfm(k: BlockQuoteKind) -> Kind {
@@ -62,18 +55,18 @@ impl Kind {
 
 /// The opening HTML of a callout box. `role="note"` makes it a labelled group for assistive
 /// technology without adding a landmark (an `<aside>` inside `<main>` would be one).
-pub fn open_html(kind: Kind) -> String {
+pub fn open_html(kind: Kind, strings: &crate::i18n::Strings) -> String {
     format!(
         "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
         kind.key(),
-        kind.label()
+        kind.label(strings)
     )
 }
 
 pub const CLOSE_HTML: &str = "</div>\n";
 
 /// Turns alert block quotes in `events` into callout boxes.
-pub fn apply(events: &mut Vec<Spanned>) {
+pub fn apply(events: &mut Vec<Spanned>, strings: &crate::i18n::Strings) {
     // For each open block quote: whether it became a callout.
     let mut open: Vec<bool> = Vec::new();
     let mut drop: Vec<std::ops::Range<usize>> = Vec::new();
@@ -89,7 +82,7 @@ pub fn apply(events: &mut Vec<Spanned>) {
                 };
                 open.push(found.is_some());
                 if let Some(k) = found {
-                    events[i].0 = Event::Html(open_html(k).into());
+                    events[i].0 = Event::Html(open_html(k, strings).into());
                 }
             }
             Event::End(TagEnd::BlockQuote(_)) if open.pop() == Some(true) => {

@@ -23,7 +23,13 @@ pub fn is_reference_html(html: &str) -> bool {
     html.starts_with(REFERENCE_OPEN)
 }
 
-pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+pub fn apply(
+    events: &mut Vec<Spanned>,
+    file: &str,
+    text: &str,
+    strings: &crate::i18n::Strings,
+    diags: &mut Vec<Diagnostic>,
+) {
     if !events.iter().any(|(e, _)| {
         matches!(
             e,
@@ -115,8 +121,11 @@ pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<
     let end = events.last().map_or(0..0, |(_, s)| s.end..s.end);
     events.push((
         Event::Html(
-            "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Footnotes\">\n<ol>\n"
-                .into(),
+            format!(
+                "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"{}\">\n<ol>\n",
+                crate::html::escape(strings.get("footnotes.label"))
+            )
+            .into(),
         ),
         end.clone(),
     ));
@@ -130,10 +139,18 @@ pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<
                 } else {
                     format!("↩<sup>{k}</sup>")
                 };
+                let reference = if refs[n] > 1 {
+                    format!("{number}-{k}")
+                } else {
+                    number.to_string()
+                };
+                let label = strings
+                    .format("footnotes.back", None, &[("reference", reference)])
+                    .unwrap_or_default();
                 format!(
-                    " <a href=\"#{}\" class=\"footnote-back\" role=\"doc-backlink\" aria-label=\"Back to reference {number}{}\">{mark}</a>",
+                    " <a href=\"#{}\" class=\"footnote-back\" role=\"doc-backlink\" aria-label=\"{}\">{mark}</a>",
                     footnote_ref_id(number, k),
-                    if refs[n] > 1 { format!("-{k}") } else { String::new() },
+                    crate::html::escape(&label),
                 )
             })
             .collect();

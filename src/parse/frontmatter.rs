@@ -91,16 +91,6 @@ impl Date {
             .map(Date)
             .map_err(|_| format!("`{s}` is not a real calendar date"))
     }
-
-    /// `2026-11-05` → `5 November 2026`, the form readers see.
-    pub fn long(&self) -> String {
-        self.0.strftime("%-d %B %Y").to_string()
-    }
-
-    /// `2027-11-27` → `November 2027`, for dates readers need only roughly (a review due).
-    pub fn month_year(&self) -> String {
-        self.0.strftime("%B %Y").to_string()
-    }
 }
 
 impl fmt::Display for Date {
@@ -429,6 +419,5 @@ mod tests {
         assert!(Date::parse("2026-02-28").is_ok());
         assert!(Date::parse("2026-02-30").is_err());
         assert!(Date::parse("26-2-3").is_err());
-        assert_eq!(Date::parse("2026-11-05").unwrap().long(), "5 November 2026");
     }
 }

@@ -40,11 +40,16 @@ pub struct ParsedPage {
 }
 
 /// Parses every page in parallel; the result keeps the input order (sorted by path).
-/// `sizes` are the site's images' sizes, for the pages' `<img>`s.
-pub fn parse_all(pages: Vec<Page>, sizes: &images::Sizes) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
+/// `sizes` are the site's images' sizes, for the pages' `<img>`s; `strings` the theme's words in
+/// the site's language, for what parse adds to the prose.
+pub fn parse_all(
+    pages: Vec<Page>,
+    sizes: &images::Sizes,
+    strings: &crate::i18n::Strings,
+) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
     let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = pages
         .into_par_iter()
-        .map(|p| parse_page(p, sizes))
+        .map(|p| parse_page(p, sizes, strings))
         .collect();
     let mut parsed = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
@@ -55,7 +60,11 @@ pub fn parse_all(pages: Vec<Page>, sizes: &images::Sizes) -> (Vec<ParsedPage>, V
     (parsed, diags)
 }
 
-pub fn parse_page(page: Page, sizes: &images::Sizes) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+pub fn parse_page(
+    page: Page,
+    sizes: &images::Sizes,
+    strings: &crate::i18n::Strings,
+) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let file = page.source.rel;
     let text = page.source.text;
     let split = match frontmatter::split(&file, &text) {
@@ -96,7 +105,7 @@ pub fn parse_page(page: Page, sizes: &images::Sizes) -> (Option<ParsedPage>, Vec
                 ),
         );
     }
-    let (mut doc, d) = body(split.body, split.body_offset, &file, &text);
+    let (mut doc, d) = body_in(split.body, split.body_offset, &file, &text, strings);
     diags.extend(d);
     images::read_sizes(&mut doc.events, sizes, &page.content_path);
     let yaml_offset = split.yaml_offset;
@@ -138,7 +147,19 @@ impl Doc {
 }
 
 /// Parses the body of a page: Markdown to events, then every pass over them in order. `offset` is where the body starts in `text`, the whole file.
+/// The words glia adds (callout titles, footnote labels) are English: see [`body_in`].
 pub fn body(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Diagnostic>) {
+    body_in(body, offset, file, text, crate::i18n::Strings::english())
+}
+
+/// [`body`] with the words glia adds in the site's language.
+pub fn body_in(
+    body: &str,
+    offset: usize,
+    file: &str,
+    text: &str,
+    strings: &crate::i18n::Strings,
+) -> (Doc, Vec<Diagnostic>) {
     let events: Vec<Spanned> = Parser::new_ext(body, markdown::options())
         .into_offset_iter()
         .map(|(ev, r)| (ev.into_static(), r.start + offset..r.end + offset))
@@ -146,8 +167,8 @@ pub fn body(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Diag
     // `[[@a; @b]](url)` is pandoc's link around a citation, not a glossary link.
     let mut events = citations::unwiki_citations(events);
     let mut diags = Vec::new();
-    callouts::apply(&mut events);
-    footnotes::apply(&mut events, file, text, &mut diags);
+    callouts::apply(&mut events, strings);
+    footnotes::apply(&mut events, file, text, strings, &mut diags);
     math::apply(&mut events, file, text, &mut diags);
     images::apply(&mut events);
     let headings = markdown::assign_heading_ids(&mut events, file, text, &mut diags);

@@ -229,8 +229,10 @@ fn reference_list(site: &Site, doc: &FormattedDoc) -> String {
             .sum::<usize>(),
     );
     out.push_str(
-        "<section class=\"references\" aria-labelledby=\"reference-list-title\">\n<h2 id=\"reference-list-title\">References</h2>\n",
+        "<section class=\"references\" aria-labelledby=\"reference-list-title\">\n<h2 id=\"reference-list-title\">",
     );
+    out.push_str(&escape(site.strings.get("references.title")));
+    out.push_str("</h2>\n");
     out.push_str(open);
     out.push('\n');
     for e in &doc.entries {
@@ -243,7 +245,7 @@ fn reference_list(site: &Site, doc: &FormattedDoc) -> String {
             out.push_str(&identifier_links(r));
         }
         let backs = places.get(e.key.as_str()).map_or(&[][..], Vec::as_slice);
-        out.push_str(&backlinks(backs));
+        out.push_str(&backlinks(&site.strings, backs));
         out.push_str("</li>\n");
     }
     out.push_str(close);
@@ -287,14 +289,23 @@ const INLINE_BACKLINKS: usize = 5;
 
 /// `↩` links back to each place the entry is cited: `↩ a b c` when there are several, folded
 /// into a `<details>` when there are more than [`INLINE_BACKLINKS`].
-fn backlinks(places: &[usize]) -> String {
+fn backlinks(strings: &crate::i18n::Strings, places: &[usize]) -> String {
+    let say = |key: &str, count: Option<usize>, args: &[(&str, String)]| {
+        let count = count.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        escape(&strings.format(key, count, args).unwrap_or_default())
+    };
     let letters = || {
         let links: Vec<String> = places
             .iter()
             .enumerate()
             .map(|(k, n)| {
                 let l = letter(k);
-                format!("<a href=\"#cite-{n}\" aria-label=\"Back to citation {l}\">{l}</a>")
+                let label = say(
+                    "references.back_to_citation",
+                    None,
+                    &[("letter", l.clone())],
+                );
+                format!("<a href=\"#cite-{n}\" aria-label=\"{label}\">{l}</a>")
             })
             .collect();
         links.join(" ")
@@ -302,14 +313,15 @@ fn backlinks(places: &[usize]) -> String {
     match places {
         [] => String::new(),
         [one] => format!(
-            " <span class=\"backlinks\"><a href=\"#cite-{one}\" aria-label=\"Back to the citation\">↩</a></span>"
+            " <span class=\"backlinks\"><a href=\"#cite-{one}\" aria-label=\"{}\">↩</a></span>",
+            say("references.back_to_the_citation", None, &[])
         ),
         few if few.len() <= INLINE_BACKLINKS => {
             format!(" <span class=\"backlinks\">↩ {}</span>", letters())
         }
         many => format!(
-            " <details class=\"backlinks\"><summary><span aria-hidden=\"true\">↩</span> cited {} times</summary>{}</details>",
-            many.len(),
+            " <details class=\"backlinks\"><summary><span aria-hidden=\"true\">↩</span> {}</summary>{}</details>",
+            say("references.cited_times", Some(many.len()), &[]),
             letters()
         ),
     }
@@ -620,7 +632,7 @@ pub fn search_docs(site: &Site) -> Vec<super::search::SearchDoc> {
                 .collect();
             super::search::SearchDoc {
                 url: urls.get(k).cloned().unwrap_or_default(),
-                title: "References".into(),
+                title: site.strings.get("references.title").into(),
                 heading: r
                     .title
                     .as_deref()
@@ -659,7 +671,8 @@ mod tests {
         assert_eq!(letter(0), "a");
         assert_eq!(letter(25), "z");
         assert_eq!(letter(26), "aa");
-        assert!(backlinks(&[3]).contains("#cite-3"));
-        assert!(backlinks(&[1, 2]).contains(">b</a>"));
+        let en = crate::i18n::Strings::english();
+        assert!(backlinks(en, &[3]).contains("#cite-3"));
+        assert!(backlinks(en, &[1, 2]).contains(">b</a>"));
     }
 }

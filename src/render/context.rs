@@ -200,7 +200,7 @@ fn site_ctx(site: &Site) -> SiteCtx<'_> {
         base_url: c.base_url.as_deref(),
         author: c.author.as_deref(),
         publisher: c.publisher.as_deref(),
-        build_date: site.build_date.map(DateCtx::from),
+        build_date: site.build_date.map(|d| DateCtx::new(site, d)),
         offline: site.offline,
     }
 }
@@ -227,7 +227,7 @@ fn nav_and_footer(
     if !site.citations.cited_in.is_empty() {
         let r = crate::resolve::citations::route();
         nav.push(Link {
-            title: "References".into(),
+            title: site.strings.get("references.title").into(),
             url: url_for(&r),
             current: &r == from,
         });
@@ -300,14 +300,14 @@ pub fn page_context_at<'s>(
         } else {
             Vec::new()
         },
-        date: fm.date.map(DateCtx::from),
-        updated: fm.updated.map(DateCtx::from),
-        last_reviewed: fm.last_reviewed.map(DateCtx::from),
+        date: fm.date.map(|d| DateCtx::new(site, d)),
+        updated: fm.updated.map(|d| DateCtx::new(site, d)),
+        last_reviewed: fm.last_reviewed.map(|d| DateCtx::new(site, d)),
         authors: fm.authors.clone(),
         reviewed_by: fm.reviewed_by.iter().map(Reviewer::display).collect(),
         reviewers: fm.reviewed_by.clone(),
         review: if first { ReviewCtx::of(site, p) } else { None },
-        audience: audience(p),
+        audience: audience(site, p),
         tags: fm.tags.clone(),
         tag_links: super::listing::tag_links(site, from, &fm.tags),
         word_count: p.page.doc.word_count,

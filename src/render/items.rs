@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::load::Kind;
-use crate::parse::frontmatter::Date;
+use crate::parse::frontmatter::{Audience, Date};
 use crate::resolve::{Site, SitePage};
 use crate::url::Route;
 
@@ -17,11 +17,12 @@ pub struct DateCtx {
     pub long: String,
 }
 
-impl From<Date> for DateCtx {
-    fn from(d: Date) -> Self {
+impl DateCtx {
+    /// `d` as templates get it, spelt out in the site's language ([`crate::i18n::date`]).
+    pub fn new(site: &Site, d: Date) -> DateCtx {
         DateCtx {
             iso: d.to_string(),
-            long: d.long(),
+            long: crate::i18n::date::long(d.0, &site.strings),
         }
     }
 }
@@ -47,9 +48,9 @@ impl ReviewCtx {
             site.today,
         )?;
         Some(ReviewCtx {
-            last: Date(s.reviewed).into(),
-            due: Date(s.due).into(),
-            due_month: Date(s.due).month_year(),
+            last: DateCtx::new(site, Date(s.reviewed)),
+            due: DateCtx::new(site, Date(s.due)),
+            due_month: crate::i18n::date::month_year(s.due, &site.strings),
             overdue: s.overdue,
         })
     }
@@ -65,7 +66,7 @@ pub struct Link {
 #[derive(Serialize)]
 pub struct AudienceCtx {
     pub key: String,
-    pub label: &'static str,
+    pub label: String,
 }
 
 /// A page as it appears in a listing.
@@ -97,22 +98,41 @@ pub fn list_item(site: &Site, from: &Route, i: usize) -> ListItem {
         title: p.page.fm.title.clone(),
         url: p.route.relative_from(from, site.link_style),
         summary: p.page.fm.summary.clone(),
-        date: p.page.fm.updated.or(p.page.fm.date).map(DateCtx::from),
+        date: (p.page.fm.updated.or(p.page.fm.date)).map(|d| DateCtx::new(site, d)),
         kind: p.page.kind,
-        audience: audience(p),
+        audience: audience(site, p),
         tags: p.page.fm.tags.clone(),
-        last_reviewed: p.page.fm.last_reviewed.map(DateCtx::from),
+        last_reviewed: p.page.fm.last_reviewed.map(|d| DateCtx::new(site, d)),
     }
 }
 
-pub fn audience(p: &SitePage) -> Vec<AudienceCtx> {
+pub fn audience(site: &Site, p: &SitePage) -> Vec<AudienceCtx> {
     p.page
         .fm
         .audience
         .iter()
-        .map(|a| AudienceCtx {
+        .map(|&a| AudienceCtx {
             key: format!("{a:?}").to_lowercase(),
-            label: a.label(),
+            label: audience_label(site, a),
         })
         .collect()
+}
+
+/// An audience's key in URLs and ids (`patients`).
+pub fn audience_key(a: Audience) -> String {
+    a.label().to_lowercase()
+}
+
+/// How readers are named in the site's language ("Patients", "Pacientes"): badges and titles.
+pub fn audience_label(site: &Site, a: Audience) -> String {
+    site.strings
+        .get(&format!("audience.{}", audience_key(a)))
+        .to_string()
+}
+
+/// The title of an audience's listing ("For patients", "Para pacientes").
+pub fn audience_title(site: &Site, a: Audience) -> String {
+    let named = [("audience", audience_label(site, a).to_lowercase())];
+    (site.strings.format("audience.page_title", None, &named))
+        .unwrap_or_else(|| format!("For {}", named[0].1))
 }

@@ -123,10 +123,8 @@ pub const AUDIENCES: [Audience; 4] = [
     Audience::Researchers,
 ];
 
-/// An audience's key in URLs and ids (`patients`).
-pub fn audience_key(a: Audience) -> String {
-    a.label().to_lowercase()
-}
+// Readers' keys and names are the items' (a listing's items name them too).
+pub use super::items::{audience_key, audience_label, audience_title};
 
 /// The route of an audience's listing (`audiences/<key>/`).
 pub fn audience_route(a: Audience) -> Route {
@@ -277,7 +275,7 @@ pub fn home_context(site: &Site, from: &Route) -> HomeCtx {
     let audiences = AUDIENCES
         .into_iter()
         .map(|a| TagLink {
-            name: format!("For {}", a.label().to_lowercase()),
+            name: audience_title(site, a),
             slug: audience_key(a),
             url: audience_route(a).relative_from(from, site.link_style),
             count: audience_articles(site, a).len(),

@@ -90,6 +90,8 @@ pub struct Rendered {
 pub struct Renderer {
     tera: tera::Tera,
     theme: Theme,
+    /// The theme's words in the site's language (templates reach them through `t`).
+    strings: std::sync::Arc<crate::i18n::Strings>,
     highlighter: Highlighter,
 }
 
@@ -447,8 +449,8 @@ impl Renderer {
             .filter_map(|paged| {
                 let spec = context::Synthetic {
                     route: paged.route.clone(),
-                    title: "References",
-                    summary: "Every work cited on this site, with the pages that cite it.",
+                    title: self.strings.get("references.title"),
+                    summary: self.strings.get("references.summary"),
                     absolute: false,
                 };
                 let mut ctx = context::synthetic_context(site, &spec);
@@ -476,8 +478,8 @@ impl Renderer {
         let mut out = Vec::with_capacity(tags.len() + 1);
         let spec = context::Synthetic {
             route: listing::index_route(),
-            title: "Topics",
-            summary: "Every topic on this site, with the articles about it.",
+            title: self.strings.get("topics.title"),
+            summary: self.strings.get("topics.summary"),
             absolute: false,
         };
         let mut ctx = context::synthetic_context(site, &spec);
@@ -487,11 +489,9 @@ impl Renderer {
             sink,
         ));
         for (slug, (name, pages)) in &tags {
-            let title = format!("Topic: {name}");
-            let summary = match pages.len() {
-                1 => format!("1 article about {name}."),
-                n => format!("{n} articles about {name}."),
-            };
+            let named = [("name", name.to_string())];
+            let title = self.text("topics.page_title", None, &named);
+            let summary = self.text("topics.page_summary", Some(pages.len()), &named);
             for paged in listing::paginate(site, &listing::tag_dir(slug), pages.len()) {
                 let spec = context::Synthetic {
                     route: paged.route,
@@ -532,11 +532,9 @@ impl Renderer {
             if articles.is_empty() {
                 continue;
             }
-            let title = format!("For {}", a.label().to_lowercase());
-            let summary = match articles.len() {
-                1 => format!("1 article written for {}.", a.label().to_lowercase()),
-                n => format!("{n} articles written for {}.", a.label().to_lowercase()),
-            };
+            let named = [("audience", listing::audience_label(site, a).to_lowercase())];
+            let title = listing::audience_title(site, a);
+            let summary = self.text("audience.page_summary", Some(articles.len()), &named);
             for paged in listing::paginate(site, &listing::audience_dir(a), articles.len()) {
                 let spec = context::Synthetic {
                     route: paged.route,
@@ -563,11 +561,20 @@ impl Renderer {
         out
     }
 
+    /// The theme's string `key` in the site's language, `{name}`s filled in, the plural form
+    /// chosen by `count`.
+    fn text(&self, key: &str, count: Option<usize>, args: &[(&str, String)]) -> String {
+        let count = count.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        self.strings
+            .format(key, count, args)
+            .unwrap_or_else(|| key.to_string())
+    }
+
     fn render_404(&self, site: &Site) -> Result<OutFile, Diagnostic> {
         let spec = context::Synthetic {
             route: Route::file("404.html"),
-            title: "Page not found",
-            summary: "The page you asked for does not exist or has moved.",
+            title: self.strings.get("not_found.title"),
+            summary: self.strings.get("not_found.summary"),
             absolute: !site.offline,
         };
         let ctx = context::synthetic_context(site, &spec);
@@ -581,8 +588,8 @@ impl Renderer {
     ) -> (Vec<Result<OutFile, Diagnostic>>, search::SearchIndex) {
         let spec = context::Synthetic {
             route: context::search_route(),
-            title: "Search",
-            summary: "Search every article, glossary term and reference on this site.",
+            title: self.strings.get("search.title"),
+            summary: self.strings.get("search.summary"),
             absolute: false,
         };
         let ctx = context::synthetic_context(site, &spec);

@@ -33,6 +33,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::i18n::text::SearchLanguage;
 use crate::load::Kind;
 use crate::resolve::Site;
 use crate::url::Route;
@@ -173,6 +174,8 @@ const WORDS_CHUNK: usize = 1024;
 /// chunk is being read.
 #[derive(Default)]
 struct Builder {
+    /// Whose stop words and stemmer the words go through.
+    lang: SearchLanguage,
     groups: Vec<Group>,
     rows: Vec<String>,
     words: Vec<Vec<(u32, u32)>>,
@@ -185,8 +188,10 @@ impl Builder {
     /// Adds `groups` (empty ones are left out), reading their documents in parallel.
     fn add(&mut self, groups: &[Vec<SearchDoc>]) {
         let docs: Vec<&SearchDoc> = groups.iter().flatten().collect();
-        let found: Vec<(DocWords, String)> =
-            docs.par_iter().map(|d| (doc_words(d), row(d))).collect();
+        let found: Vec<(DocWords, String)> = docs
+            .par_iter()
+            .map(|d| (doc_words(self.lang, d), row(d)))
+            .collect();
         for g in groups.iter().filter(|g| !g.is_empty()) {
             let first = self.groups.last().map_or(0, |last| last.docs.end);
             self.groups.push(Group {
@@ -217,6 +222,7 @@ impl Builder {
             .map(|(w, list)| (w.clone(), encode(w, list)))
             .collect();
         SearchIndex {
+            lang: self.lang,
             groups: self.groups,
             rows: self.rows,
             words: self.words,
@@ -271,6 +277,8 @@ struct Group {
 /// Each document's row and each word's postings are kept ready-made, so a patch re-encodes
 /// only the words and rows the edit touched and the rest is copied.
 pub struct SearchIndex {
+    /// Whose stop words and stemmer the words went through (queries and edits go the same way).
+    lang: SearchLanguage,
     groups: Vec<Group>,
     /// Each document's `[url, heading, snippet]`.
     rows: Vec<String>,
@@ -291,7 +299,10 @@ impl SearchIndex {
     pub fn of_site(site: &Site, extra: Vec<SearchDoc>) -> SearchIndex {
         // The pages' documents a chunk at a time: each section's text is copied into its
         // document, and only a chunk's copies exist at once.
-        let mut built = Builder::default();
+        let mut built = Builder {
+            lang: SearchLanguage::of(&site.config.language),
+            ..Builder::default()
+        };
         let mut page_groups = Vec::with_capacity(site.pages.len());
         let pages: Vec<usize> = (0..site.pages.len()).collect();
         for chunk in pages.chunks(WORDS_CHUNK) {
@@ -350,7 +361,7 @@ impl SearchIndex {
         let mut touched: Vec<u32> = Vec::new();
         for (k, d) in docs.iter().enumerate() {
             let n = at + k;
-            let new_words = self.vocab.number(doc_words(d));
+            let new_words = self.vocab.number(doc_words(self.lang, d));
             let old_words = std::mem::replace(&mut self.words[n], new_words);
             let (old_words, new_words) = (&old_words, &self.words[n]);
             for &(id, _) in old_words {
@@ -409,8 +420,8 @@ impl SearchIndex {
     pub fn query_shards(&self, query: &str) -> BTreeSet<String> {
         let n = self.term_shards();
         let folded = fold(query);
-        words_of(&folded)
-            .flat_map(|w| [stem(w), w.to_string()])
+        words_of(self.lang, &folded)
+            .flat_map(|w| [stem_in(self.lang, w), w.to_string()])
             .map(|w| term_shard_path(shard_of(&w, n)))
             .collect()
     }
@@ -551,13 +562,13 @@ pub fn shard_of(word: &str, shards: usize) -> usize {
     h as usize % shards
 }
 
-fn doc_words(d: &SearchDoc) -> DocWords {
+fn doc_words(lang: SearchLanguage, d: &SearchDoc) -> DocWords {
     // Sorted once and merged, rather than kept in an ordered map word by word.
-    let mut words: Vec<(String, u32)> = tokens(&d.title)
-        .chain(tokens(&d.keywords))
+    let mut words: Vec<(String, u32)> = tokens(lang, &d.title)
+        .chain(tokens(lang, &d.keywords))
         .map(|w| (w, IN_TITLE))
-        .chain(tokens(&d.heading).map(|w| (w, IN_HEADING)))
-        .chain(tokens(&d.text).map(|w| (w, 0)))
+        .chain(tokens(lang, &d.heading).map(|w| (w, IN_HEADING)))
+        .chain(tokens(lang, &d.text).map(|w| (w, 0)))
         .collect();
     words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut merged: DocWords = Vec::with_capacity(words.len());
@@ -641,23 +652,31 @@ fn base36(mut v: u64) -> String {
     String::from_utf8(buf).unwrap_or_default()
 }
 
-/// Words too common to help a search.
-const STOP: &[&str] = &[
+/// English words too common to help a search (other languages: [`SearchLanguage`]).
+pub(crate) const STOP: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "in", "is", "it", "its",
     "of", "on", "or", "that", "the", "to", "was", "were", "with",
 ];
 
-/// The searchable words of `s`: folded, stemmed, without stop words.
-pub fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
+/// The searchable words of `s` in `lang`: folded, stemmed, without stop words.
+pub fn tokens(lang: SearchLanguage, s: &str) -> impl Iterator<Item = String> + '_ {
     let folded = fold(s);
-    words_of(&folded).map(stem).collect::<Vec<_>>().into_iter()
+    words_of(lang, &folded)
+        .map(|w| stem_in(lang, w))
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
-/// The words of folded text, without stop words (not yet stemmed).
-fn words_of(folded: &str) -> impl Iterator<Item = &str> {
+/// The words of folded text, without `lang`'s stop words (not yet stemmed).
+fn words_of(lang: SearchLanguage, folded: &str) -> impl Iterator<Item = &str> {
     folded
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOP.contains(w))
+        .filter(move |w| !w.is_empty() && !lang.is_stop(w).unwrap_or_else(|| STOP.contains(w)))
+}
+
+/// The stem of the folded word `w` in `lang`: its own stemmer, or English's [`stem`].
+pub fn stem_in(lang: SearchLanguage, w: &str) -> String {
+    lang.stem(w).unwrap_or_else(|| stem(w))
 }
 
 /// Lower case without diacritics, so "Über" and "uber" meet.
@@ -837,7 +856,7 @@ mod tests {
     #[test]
     fn folds_case_and_diacritics() {
         assert_eq!(fold("Über Café"), "uber cafe");
-        let t: Vec<String> = tokens("The Ketamine infusions").collect();
+        let t: Vec<String> = tokens(SearchLanguage::English, "The Ketamine infusions").collect();
         assert_eq!(t, ["ketamine", "infusion"]);
     }
 

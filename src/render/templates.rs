@@ -31,9 +31,13 @@ pub(super) const PAGE_MARKUP_HINT: usize = 16 * 1024;
 
 impl Renderer {
     /// Compiles the theme's templates; syntax errors name the template file and line.
-    pub fn new(theme: Theme) -> Result<Renderer, Vec<Diagnostic>> {
+    pub fn new(
+        theme: Theme,
+        strings: std::sync::Arc<crate::i18n::Strings>,
+    ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        strings.register(&mut tera);
         let mut diags = Vec::new();
         for name in REQUIRED_TEMPLATES {
             if !theme.templates.contains_key(name) {
@@ -56,6 +60,7 @@ impl Renderer {
             Ok(Renderer {
                 tera,
                 theme,
+                strings,
                 highlighter: Highlighter::new(),
             })
         } else {

@@ -53,11 +53,13 @@ pub struct Preloaded {
 }
 
 /// `style` is `None` when it could not be read (load reported why).
-pub fn preload(style: Option<&Style>, bib_files: &[SourceFile]) -> Preloaded {
+pub fn preload(style: Option<&Style>, language: &str, bib_files: &[SourceFile]) -> Preloaded {
     // The style's locale archive and a large bibliography file are each a noticeable share
     // of a build: read them side by side.
-    let (styler, (refs, diags, unread)) =
-        rayon::join(|| style.map(make_styler), || load_files(bib_files));
+    let (styler, (refs, diags, unread)) = rayon::join(
+        || style.map(|s| make_styler(s, language)),
+        || load_files(bib_files),
+    );
     Preloaded {
         styler,
         refs,
@@ -224,10 +226,11 @@ pub fn page_works<'a>(
 
 /// The styler for the style load found. An error inside a `.csl` file keeps that file's own
 /// place (`resolve` places one without a file at `site.yaml`).
-fn make_styler(style: &Style) -> Result<Styler, Diagnostic> {
+/// Its terms are those of the site's `language` (the CSL locale, `Styler::load_in`).
+fn make_styler(style: &Style, language: &str) -> Result<Styler, Diagnostic> {
     match style {
-        Style::File(src) => Styler::from_xml(&src.text, &src.rel),
-        Style::Builtin(choice) => Styler::load(choice),
+        Style::File(src) => Styler::from_xml_in(&src.text, &src.rel, Some(language)),
+        Style::Builtin(choice) => Styler::load_in(choice, Some(language)),
     }
 }
 

@@ -76,6 +76,9 @@ pub struct Site {
     pub outputs: BTreeSet<String>,
     /// Every page's old addresses (`aliases:`), in page order.
     pub redirects: Vec<aliases::Redirect>,
+    /// The theme's words in the site's language, for what render writes itself (reference
+    /// list headings, generated pages' titles, menu entries).
+    pub strings: std::sync::Arc<crate::i18n::Strings>,
 }
 
 pub struct Options {
@@ -86,6 +89,8 @@ pub struct Options {
     pub link_style: LinkStyle,
     /// The theme's template names, which `template:` and `page_template:` choose from.
     pub templates: Vec<String>,
+    /// The theme's words in the site's language (`i18n::Strings::load`).
+    pub strings: std::sync::Arc<crate::i18n::Strings>,
 }
 
 pub fn resolve(
@@ -117,8 +122,8 @@ pub fn resolve(
         parsed.push(generated_page(
             Kind::Glossary,
             "glossary/_index.md",
-            "Glossary",
-            "Terms used on this site, explained in plain words.",
+            opts.strings.get("glossary.title"),
+            opts.strings.get("glossary.summary"),
         ));
     }
     let mut pages: Vec<SitePage> = parsed
@@ -235,6 +240,7 @@ pub fn resolve(
         drafts,
         outputs: BTreeSet::new(),
         redirects,
+        strings: opts.strings.clone(),
     };
     (site, diags)
 }

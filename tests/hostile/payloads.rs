@@ -603,8 +603,9 @@ fn page_text() -> impl Strategy<Value = String> {
 fn fuzz_front_matter() {
     fuzz("front-matter", page_text(), |text| {
         let sizes = glia::parse::images::Sizes::default();
-        let (parsed, diags) = glia::parse::parse_page(page(&text), &sizes);
-        let (again, diags2) = glia::parse::parse_page(page(&text), &sizes);
+        let english = glia::i18n::Strings::english();
+        let (parsed, diags) = glia::parse::parse_page(page(&text), &sizes, english);
+        let (again, diags2) = glia::parse::parse_page(page(&text), &sizes, english);
         let show = |d: &[Diagnostic]| d.iter().map(ToString::to_string).collect::<Vec<_>>();
         prop_assert_eq!(show(&diags), show(&diags2));
         prop_assert_eq!(parsed.is_some(), again.is_some());

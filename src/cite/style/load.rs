@@ -67,17 +67,39 @@ impl Styler {
     /// Loads a built-in style once per build. A `.csl` file is read by load and parsed with
     /// [`Styler::from_xml`], so no file is read here.
     pub fn load(choice: &StyleChoice) -> Result<Styler, Diagnostic> {
+        Self::load_in(choice, None)
+    }
+
+    /// [`Styler::load`] with the terms ("and", "et al.", "Available from", month names) of the
+    /// site's `language` (`es`, `es-ES`) instead of the style's own; `None`, or an English
+    /// language, keeps the style's.
+    pub fn load_in(choice: &StyleChoice, language: Option<&str>) -> Result<Styler, Diagnostic> {
         let (xml, origin) = match choice {
             StyleChoice::Vancouver => (VANCOUVER, "vancouver"),
             StyleChoice::Ama => (AMA, "ama"),
             StyleChoice::Apa => (APA, "apa"),
         };
-        Self::from_xml(xml, origin)
+        Self::from_xml_in(xml, origin, language)
     }
 
     /// Parses CSL XML; `origin` names it in errors.
     pub fn from_xml(xml: &str, origin: &str) -> Result<Styler, Diagnostic> {
+        Self::from_xml_in(xml, origin, None)
+    }
+
+    /// [`Styler::from_xml`] in the site's `language` (see [`Styler::load_in`]).
+    pub fn from_xml_in(
+        xml: &str,
+        origin: &str,
+        language: Option<&str>,
+    ) -> Result<Styler, Diagnostic> {
         let xml = repair::rewrite_style_xml(xml);
+        // The locale is the style's `default-locale`, so setting it in the XML carries it to
+        // every copy of the style made below (the reference list's, the citations-only one).
+        let xml = match language.and_then(csl_locale) {
+            Some(code) => std::borrow::Cow::Owned(with_default_locale(&xml, &code)),
+            None => xml,
+        };
         let mut style = IndependentStyle::from_xml(&xml).map_err(|e| {
             let dependent = xml.contains("rel=\"independent-parent\"");
             let d = Diagnostic::error("style-file", format!("cannot use CSL style: {e}"))
@@ -201,6 +223,73 @@ pub(super) struct ListStyle {
     /// Whether a page's citations may be preceded by one citation of each work, in the list's
     /// order, so that they get the list's suffixes.
     pub(super) prime: bool,
+}
+
+/// The CSL locale for a site's `language`: `None` for English (the styles' own `en-US` stays,
+/// so an English site's references do not change), the language as written when hayagriva
+/// has that locale (`es-MX`), else the language's main locale (`es` → `es-ES`, as CSL's
+/// `locales.json` names the primary dialects).
+fn csl_locale(language: &str) -> Option<String> {
+    let base = crate::i18n::base_language(language).to_ascii_lowercase();
+    if base == "en" {
+        return None;
+    }
+    let archived: Vec<&str> = hayagriva::archive::LOCALES
+        .iter()
+        .filter_map(|b| archived_lang(b))
+        .collect();
+    if archived.iter().any(|c| c.eq_ignore_ascii_case(language)) {
+        return Some(language.to_string());
+    }
+    let primary = match base.as_str() {
+        "es" => "es-ES",
+        "pt" => "pt-PT",
+        "fr" => "fr-FR",
+        "de" => "de-DE",
+        "it" => "it-IT",
+        "zh" => "zh-CN",
+        "sv" => "sv-SE",
+        "nl" => "nl-NL",
+        _ => "",
+    };
+    if archived.contains(&primary) {
+        return Some(primary.to_string());
+    }
+    archived
+        .iter()
+        .find(|c| c.split('-').next() == Some(base.as_str()))
+        .map(|c| (*c).to_string())
+}
+
+/// `xml` with `default-locale="code"` on its `<style>` element, replacing the style's own.
+fn with_default_locale(xml: &str, code: &str) -> String {
+    let Some(start) = xml.find("<style") else {
+        return xml.to_string();
+    };
+    let Some(len) = xml[start..].find('>') else {
+        return xml.to_string();
+    };
+    let tag = &xml[start..start + len];
+    let tag = match tag.find(" default-locale=\"") {
+        Some(at) => {
+            let value_end = tag[at + 17..]
+                .find('"')
+                .map_or(tag.len(), |e| at + 17 + e + 1);
+            format!("{}{}", &tag[..at], &tag[value_end..])
+        }
+        None => tag.to_string(),
+    };
+    let tag = tag.trim_end_matches('/');
+    let closing = if xml[start..start + len].ends_with('/') {
+        "/"
+    } else {
+        ""
+    };
+    format!(
+        "{}{tag} default-locale=\"{code}\"{closing}{}",
+        &xml[..start],
+        &xml[start + len..]
+    )
 }
 
 /// The language of one of hayagriva's archived locales without decoding it: each is a CBOR

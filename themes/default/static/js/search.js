@@ -9,6 +9,14 @@
   var root = document.documentElement.getAttribute("data-root") || "./";
   var offline = document.documentElement.getAttribute("data-offline") === "true";
   var loading = null;
+  /* The strings shown, in the page's language: <html data-i18n> holds the theme's strings
+     where they are not the English here (src/i18n). */
+  var ui = {};
+  try { ui = JSON.parse(document.documentElement.getAttribute("data-i18n") || "{}"); } catch (e) { /* English */ }
+  function say(key, n, one, other, q) {
+    var text = ui[key + (n === 1 ? "_one" : "_other")] || (n === 1 ? one : other);
+    return text.replace("{count}", n).replace("{query}", q || "");
+  }
   var STOP = " a an and are as at be by for from has in is it its of on or that the to was were with ";
 
   function fold(s) {
@@ -49,6 +57,12 @@
     }
     return out;
   }
+  /* Spanish pages (<html lang="es">) are searched with Snowball's Spanish stemmer
+     (js/stem-es.js, loaded with the index, so other pages never fetch it) and Spanish stop
+     words, as src/i18n/text.rs indexes them. */
+  var SPANISH = /^es\b/i.test(document.documentElement.lang || "");
+  var STOP_ES = " a al con de del e el en es la las le les lo los o para por que se su sus u un una unas unos y ";
+  if (SPANISH) STOP = STOP_ES;
   function words(q) {
     return fold(q).split(/[^\p{L}\p{N}]+/u).filter(function (w) {
       return w && STOP.indexOf(" " + w + " ") < 0;
@@ -80,8 +94,9 @@
   /* The manifest: per result group its number of sections, and the first group of each
      snippet shard, both as base-36 numbers (the latter as gaps). */
   function load(done) {
-    script("search-index.js", function () {
+    scripts(SPANISH ? ["search-index.js", "js/stem-es.js"] : ["search-index.js"], function () {
       if (!window.gliaSearchIndex) return;
+      if (SPANISH && window.gliaStemEs) stem = window.gliaStemEs;
       if (!idx) {
         idx = window.gliaSearchIndex;
         groupStart = [0];
@@ -232,11 +247,11 @@
       li.innerHTML = '<a href="' + esc(r.url) + '"' +
         (listbox ? ' role="option" tabindex="-1" id="' + list.id + "-" + i + '"' : "") + '><span class="sr-title">' + esc(r.title) + "</span>" +
         (r.heading ? ' <span class="sr-heading">› ' + esc(r.heading) + "</span>" : "") +
-        (r.more ? ' <span class="sr-more">(+' + r.more + (r.more === 1 ? " section)" : " sections)") + "</span>" : "") +
+        (r.more ? ' <span class="sr-more">' + esc(say("search.more_sections", r.more, "(+{count} section)", "(+{count} sections)")) + "</span>" : "") +
         (r.snippet ? '<span class="sr-snippet">' + highlight(excerpt(r.snippet, q), q) + "</span>" : "") + "</a>";
       list.appendChild(li);
     });
-    if (status) status.textContent = q ? results.length + (results.length === 1 ? " result" : " results") + " for " + q : "";
+    if (status) status.textContent = q ? say("search.results", results.length, "{count} result for {query}", "{count} results for {query}", q) : "";
   }
   function setup(form) {
     var input = form.querySelector("input[name=q]"), list = form.querySelector(".search-results"),

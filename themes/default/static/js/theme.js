@@ -44,8 +44,13 @@
     /* The label says what a click does ("Use light theme" while dark): a fixed "Dark theme"
        read as the current scheme to readers already in it. Not aria-pressed too: a toggle
        button's name must not change with its state. */
+    /* In the page's language: <html data-i18n> holds the theme's strings where they are not
+       the English below (src/i18n). */
+    var ui = {};
+    try { ui = JSON.parse(html.getAttribute("data-i18n") || "{}"); } catch (e) { /* English */ }
     function show() {
-      label.textContent = current() === "dark" ? "Use light theme" : "Use dark theme";
+      label.textContent = current() === "dark" ? ui["theme.use_light"] || "Use light theme"
+        : ui["theme.use_dark"] || "Use dark theme";
     }
     button.addEventListener("click", function () {
       var next = current() === "dark" ? "light" : "dark";
