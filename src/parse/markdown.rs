@@ -59,6 +59,10 @@ pub struct Doc {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkUse>,
     pub has_code: bool,
+    /// The editor wrote raw HTML (pulldown-cmark found some before glia's passes added their
+    /// own markup: footnotes, callouts, figures, MathML, citation placeholders). Only such a
+    /// page needs reading for HTML that runs code (`check::unsafe_html`).
+    pub has_raw_html: bool,
     pub word_count: usize,
     /// Plain text by section, recorded before later passes wrap words in HTML.
     pub sections: Vec<SectionText>,
@@ -78,6 +82,9 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
         .into_offset_iter()
         .map(|(ev, r)| (ev.into_static(), r.start + offset..r.end + offset))
         .collect();
+    let has_raw_html = events
+        .iter()
+        .any(|(ev, _)| matches!(ev, Event::Html(_) | Event::InlineHtml(_)));
     // `[[@a; @b]](url)` is pandoc's link around a citation, not a glossary link.
     let mut events = super::citations::unwiki_citations(events);
     let mut diags = Vec::new();
@@ -88,6 +95,7 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
     let headings = assign_heading_ids(&mut events, file, text, &mut diags);
     let mut doc = Doc {
         headings,
+        has_raw_html,
         ..Doc::default()
     };
     for (ev, range) in &events {

@@ -178,7 +178,7 @@ struct Builder {
     words: Vec<Vec<(u32, u32)>>,
     vocab: Vocab,
     /// Word number → (document, flags), by document.
-    lists: Vec<Vec<(usize, u32)>>,
+    lists: Vec<Vec<(u32, u32)>>,
 }
 
 impl Builder {
@@ -202,7 +202,7 @@ impl Builder {
                 if self.lists.len() <= id {
                     self.lists.resize_with(id + 1, Vec::new);
                 }
-                self.lists[id].push((n, flags));
+                self.lists[id].push((doc_number(n), flags));
             }
             self.words.push(ids);
             self.rows.push(row);
@@ -210,18 +210,17 @@ impl Builder {
     }
 
     fn finish(self) -> SearchIndex {
-        let postings: BTreeMap<String, Vec<(usize, u32)>> =
-            self.vocab.words.iter().cloned().zip(self.lists).collect();
-        let encoded = postings
-            .par_iter()
-            .map(|(w, list)| (w.clone(), encode(w, list)))
+        // Each word's postings are encoded once and only the encoding is kept: a site's
+        // postings held twice were the largest thing its build held at the end.
+        let words = &self.vocab.words;
+        let encoded = (self.lists.into_par_iter().enumerate())
+            .map(|(id, list)| encode(&words[id], &list))
             .collect();
         SearchIndex {
             groups: self.groups,
             rows: self.rows,
             words: self.words,
             vocab: self.vocab,
-            postings,
             encoded,
             page_groups: Vec::new(),
         }
@@ -277,10 +276,9 @@ pub struct SearchIndex {
     /// Each document's words, by number in `vocab`, sorted.
     words: Vec<Vec<(u32, u32)>>,
     vocab: Vocab,
-    /// Word → (document, flags), by document.
-    postings: BTreeMap<String, Vec<(usize, u32)>>,
-    /// Word → its `"word":"postings"` entry.
-    encoded: BTreeMap<String, String>,
+    /// Word number → its `"word":"postings"` entry ([`encode`]; empty once no document has
+    /// the word). The postings are kept only in this form: a patch decodes the few it changes.
+    encoded: Vec<String>,
     /// Page index → its group (none for pages without documents, and when built from bare
     /// groups of documents).
     page_groups: Vec<Option<usize>>,
@@ -344,53 +342,57 @@ impl SearchIndex {
 
     /// Replaces documents `at..at + docs.len()` (in bounds) with `docs`.
     fn replace(&mut self, at: usize, docs: &[SearchDoc]) {
-        // Only words whose postings change are re-encoded: an edit that adds a sentence
-        // touches a few words, while re-encoding every word of the page would re-encode the
-        // site-long postings of its most common words.
-        let mut touched: Vec<u32> = Vec::new();
+        // Only words whose postings change are decoded and re-encoded: an edit that adds a
+        // sentence touches a few words, while re-encoding every word of the page would
+        // re-encode the site-long postings of its most common words.
+        let mut touched: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+        fn list<'a>(
+            touched: &'a mut BTreeMap<u32, Vec<(u32, u32)>>,
+            encoded: &[String],
+            id: u32,
+        ) -> &'a mut Vec<(u32, u32)> {
+            (touched.entry(id)).or_insert_with(|| {
+                encoded
+                    .get(id as usize)
+                    .map_or_else(Vec::new, |e| decode(e))
+            })
+        }
         for (k, d) in docs.iter().enumerate() {
             let n = at + k;
+            let doc = doc_number(n);
             let new_words = self.vocab.number(doc_words(d));
             let old_words = std::mem::replace(&mut self.words[n], new_words);
             let (old_words, new_words) = (&old_words, &self.words[n]);
             for &(id, _) in old_words {
                 if new_words.binary_search_by_key(&id, |&(x, _)| x).is_err() {
-                    if let Some(list) = self.postings.get_mut(&self.vocab.words[id as usize]) {
-                        if let Ok(pos) = list.binary_search_by_key(&n, |&(doc, _)| doc) {
-                            list.remove(pos);
-                        }
+                    let list = list(&mut touched, &self.encoded, id);
+                    if let Ok(pos) = list.binary_search_by_key(&doc, |&(d, _)| d) {
+                        list.remove(pos);
                     }
-                    touched.push(id);
                 }
             }
             for &(id, flags) in new_words {
                 if old_words.binary_search(&(id, flags)).is_ok() {
                     continue;
                 }
-                let word = self.vocab.words[id as usize].clone();
-                let list = self.postings.entry(word).or_default();
-                match list.binary_search_by_key(&n, |&(doc, _)| doc) {
+                let list = list(&mut touched, &self.encoded, id);
+                match list.binary_search_by_key(&doc, |&(d, _)| d) {
                     Ok(pos) => list[pos].1 = flags,
-                    Err(pos) => list.insert(pos, (n, flags)),
+                    Err(pos) => list.insert(pos, (doc, flags)),
                 }
-                touched.push(id);
             }
             self.rows[n] = row(d);
         }
-        touched.sort_unstable();
-        touched.dedup();
-        for id in touched {
-            let w = self.vocab.words[id as usize].clone();
-            match self.postings.get(&w) {
-                Some(list) if !list.is_empty() => {
-                    let e = encode(&w, list);
-                    self.encoded.insert(w, e);
-                }
-                _ => {
-                    self.postings.remove(&w);
-                    self.encoded.remove(&w);
-                }
-            }
+        if self.encoded.len() < self.vocab.words.len() {
+            self.encoded.resize(self.vocab.words.len(), String::new());
+        }
+        for (id, list) in touched {
+            let id = id as usize;
+            self.encoded[id] = if list.is_empty() {
+                String::new()
+            } else {
+                encode(&self.vocab.words[id], &list)
+            };
         }
     }
 
@@ -445,14 +447,20 @@ impl SearchIndex {
             .into_bytes(),
         });
 
-        let mut shards: Vec<Vec<&str>> = vec![Vec::new(); n];
-        for (w, e) in &self.encoded {
-            shards[shard_of(w, n)].push(e);
+        // Each shard's words in order (as strings compare), whatever order they were seen in.
+        let mut shards: Vec<Vec<(&str, &str)>> = vec![Vec::new(); n];
+        for (w, e) in self.vocab.words.iter().zip(&self.encoded) {
+            if !e.is_empty() {
+                shards[shard_of(w, n)].push((w, e));
+            }
+        }
+        for shard in &mut shards {
+            shard.sort_unstable_by_key(|&(w, _)| w);
         }
         for (k, entries) in shards.iter().enumerate() {
             let mut js = format!("window.gliaSearchIndex.t[{k}]={{");
-            js.reserve(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 4);
-            for (i, e) in entries.iter().enumerate() {
+            js.reserve(entries.iter().map(|(_, e)| e.len() + 1).sum::<usize>() + 4);
+            for (i, (_, e)) in entries.iter().enumerate() {
                 if i > 0 {
                     js.push(',');
                 }
@@ -601,7 +609,7 @@ fn cut_at_word(text: &str, chars: usize) -> std::borrow::Cow<'_, str> {
 
 /// One word's entry: postings as base-36 gaps between document numbers, each shifted left by
 /// two with the title/heading flags in the low bits.
-fn encode(word: &str, list: &[(usize, u32)]) -> String {
+fn encode(word: &str, list: &[(u32, u32)]) -> String {
     let mut out = serde_json::Value::from(word).to_string();
     out.push_str(":\"");
     let mut prev = 0;
@@ -609,12 +617,35 @@ fn encode(word: &str, list: &[(usize, u32)]) -> String {
         if k > 0 {
             out.push(',');
         }
-        let v = ((doc - prev) as u64) << 2 | u64::from(*flags);
+        let v = u64::from(doc - prev) << 2 | u64::from(*flags);
         let _ = write!(out, "{}", base36(v));
         prev = *doc;
     }
     out.push('"');
     script_safe(out)
+}
+
+/// The postings of an entry [`encode`] made. A word is letters and digits only, so the
+/// postings are what follows the entry's last `:"`.
+fn decode(entry: &str) -> Vec<(u32, u32)> {
+    let Some(at) = entry.rfind(":\"") else {
+        return Vec::new();
+    };
+    let gaps = entry[at + 2..].trim_end_matches('"');
+    let mut doc = 0;
+    let mut out = Vec::new();
+    for g in gaps.split(',').filter(|g| !g.is_empty()) {
+        let v = u64::from_str_radix(g, 36).unwrap_or(0);
+        doc += u32::try_from(v >> 2).unwrap_or(u32::MAX);
+        out.push((doc, (v & 3) as u32));
+    }
+    out
+}
+
+/// A document's number in the postings: four billion documents is beyond any site glia
+/// can load.
+fn doc_number(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// `</` cannot appear in a script, or `</script>` inside a title would end it early. Applied
@@ -938,5 +969,12 @@ mod tests {
         index.replace(1, &patch);
         docs.splice(1.., patch);
         assert_eq!(all_js(&index), all_js(&SearchIndex::new(&[docs])));
+    }
+
+    #[test]
+    fn an_entry_decodes_to_its_postings() {
+        let list = [(0, 0), (3, 1), (40, 2), (41, 3), (70_000, 0)];
+        assert_eq!(decode(&encode("ketamin", &list)), list);
+        assert_eq!(decode(&encode("x", &[])), []);
     }
 }
