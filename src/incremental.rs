@@ -498,8 +498,12 @@ fn patch_page(
         .collect();
     let old_page = std::mem::replace(&mut site.pages[i].page, new);
     diags.extend(resolve::relink_page(site, i));
-    let (links, d, used) = resolve::glossary::link_page(
-        &site.pages[i],
+    let crate::glossary::LinkOutcome {
+        edits: links,
+        used,
+        diagnostics: d,
+    } = resolve::glossary::link_page(
+        &site.pages[i].page,
         &site.glossary.glossary,
         &site.glossary.matcher,
         &site.glossary.table,

@@ -43,6 +43,17 @@ pub struct LinkUse {
     pub image: bool,
 }
 
+/// A link or image as it stands in the page's final events: what resolve checks and rewrites
+/// without reading the events (which a build may already have dropped, see [`Doc::dropped`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkAt {
+    /// Index of its `Start` event.
+    pub event: usize,
+    pub dest: String,
+    pub span: Range<usize>,
+    pub image: bool,
+}
+
 /// The prose under one heading, as plain text, for search and readability checks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SectionText {
@@ -58,6 +69,17 @@ pub struct Doc {
     pub events: Vec<Spanned>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkUse>,
+    /// The links left in `events` once citations are marked (wiki links are the glossary's).
+    pub link_events: Vec<LinkAt>,
+    /// Resolve's new destinations for links of `events`: (event index, destination). Kept
+    /// beside the events so a page parsed again ([`super::events_again`]) gets them too.
+    pub rewritten: Vec<(usize, String)>,
+    /// Images' sizes as read from their files (event index, the image event's `id`), for
+    /// the same reason.
+    pub image_ids: Vec<(usize, String)>,
+    /// `glia build` dropped `events` after parse to hold only the page's facts; render parses
+    /// the page again ([`super::events_again`]).
+    pub dropped: bool,
     pub has_code: bool,
     /// The editor wrote raw HTML (pulldown-cmark found some before glia's passes added their
     /// own markup: footnotes, callouts, figures, MathML, citation placeholders). Only such a
@@ -134,8 +156,32 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
         .map(|s| s.text.split_whitespace().count())
         .sum();
     doc.citations = citations;
+    doc.link_events = link_events(&events);
     doc.events = events;
     (doc, diags)
+}
+
+/// Every link and image start in `events`, wiki links (the glossary's) aside.
+fn link_events(events: &[Spanned]) -> Vec<LinkAt> {
+    let mut out = Vec::new();
+    for (event, (ev, span)) in events.iter().enumerate() {
+        let (dest, image) = match ev {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) if !matches!(link_type, LinkType::WikiLink { .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        out.push(LinkAt {
+            event,
+            dest: dest.to_string(),
+            span: span.clone(),
+            image,
+        });
+    }
+    out
 }
 
 /// Gives every heading an id: the explicit `{#id}` if written, else a slug of its text that is

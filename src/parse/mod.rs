@@ -36,12 +36,32 @@ pub struct ParsedPage {
     /// Where the Markdown body starts in `text`.
     pub body_offset: usize,
     pub doc: Doc,
+    /// The page's glossary links, when they were found as soon as it was parsed (before its
+    /// events were dropped); resolve takes them (`resolve::glossary::link_site`).
+    pub glossary_links: Option<crate::glossary::LinkOutcome>,
 }
 
 /// Parses every page in parallel; the result keeps the input order (sorted by path).
 pub fn parse_all(pages: Vec<Page>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> =
-        pages.into_par_iter().map(parse_page).collect();
+    parse_all_then(pages, |_| {})
+}
+
+/// [`parse_all`], with `then` run on each page as soon as it is parsed, on the same thread:
+/// what is done there while the page's events are fresh (and maybe dropped after).
+pub fn parse_all_then(
+    pages: Vec<Page>,
+    then: impl Fn(&mut ParsedPage) + Sync,
+) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
+    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = pages
+        .into_par_iter()
+        .map(|p| {
+            let (mut page, d) = parse_page(p);
+            if let Some(page) = &mut page {
+                then(page);
+            }
+            (page, d)
+        })
+        .collect();
     let mut parsed = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for (p, d) in results {
@@ -49,6 +69,59 @@ pub fn parse_all(pages: Vec<Page>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
         diags.extend(d);
     }
     (parsed, diags)
+}
+
+/// Drops page `page`'s events, keeping what it takes to make them again
+/// ([`events_again`]): `glia build` holds a page's facts (headings, links, sections,
+/// citations, glossary links) between the stages, not its events, which are most of a large
+/// site's memory.
+pub fn drop_events(page: &mut ParsedPage) {
+    let doc = &mut page.doc;
+    doc.image_ids = (doc.events.iter().enumerate())
+        .filter_map(|(i, (ev, _))| match ev {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { id, .. }) => {
+                Some((i, id.to_string()))
+            }
+            _ => None,
+        })
+        .collect();
+    doc.events = Vec::new();
+    doc.dropped = true;
+}
+
+/// The events of a page whose events were dropped ([`drop_events`]), as parse and resolve
+/// left them: parsed again, with the image sizes read then and resolve's link destinations.
+/// The events of any other page, as they are.
+pub fn events_again(page: &ParsedPage) -> std::borrow::Cow<'_, [markdown::Spanned]> {
+    if !page.doc.dropped {
+        return std::borrow::Cow::Borrowed(&page.doc.events);
+    }
+    let body = &page.text[page.body_offset..];
+    let (doc, _) = markdown::parse(body, page.body_offset, &page.file, &page.text);
+    let mut events = doc.events;
+    for (i, new_id) in &page.doc.image_ids {
+        if let Some((pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { id, .. }), _)) =
+            events.get_mut(*i)
+        {
+            *id = new_id.clone().into();
+        }
+    }
+    rewrite_links(&mut events, &page.doc.rewritten);
+    std::borrow::Cow::Owned(events)
+}
+
+/// Gives the links and images at the events `changes` names their new destinations.
+pub fn rewrite_links(events: &mut [markdown::Spanned], changes: &[(usize, String)]) {
+    use pulldown_cmark::{Event, Tag};
+    for (i, dest) in changes {
+        if let Some((
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }),
+            _,
+        )) = events.get_mut(*i)
+        {
+            *dest_url = dest.clone().into();
+        }
+    }
 }
 
 pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
@@ -111,6 +184,7 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
             body_offset,
             doc,
             text,
+            glossary_links: None,
         }),
         diags,
     )

@@ -7,7 +7,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 
 pub mod aliases;
@@ -95,6 +94,7 @@ pub fn resolve(
     assets: Vec<Asset>,
     static_files: Vec<Asset>,
     preloaded: citations::Preloaded,
+    terms: glossary::Prepared,
     opts: &Options,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -187,6 +187,9 @@ pub fn resolve(
     }
 
     let build_date = build_date(&pages);
+    let linked = (pages.iter_mut())
+        .map(|p| p.page.glossary_links.take())
+        .collect();
     // Glossary linking and the citation step only read the pages, and neither needs the
     // other: they run side by side.
     let (mut glossary_diags, mut citation_diags) = (Vec::new(), Vec::new());
@@ -194,8 +197,9 @@ pub fn resolve(
         || {
             glossary::link_site(
                 &pages,
+                terms,
+                linked,
                 config.glossary.link,
-                opts.link_style,
                 &mut glossary_diags,
             )
         },
@@ -438,15 +442,8 @@ pub fn relink_page(site: &mut Site, i: usize) -> Vec<Diagnostic> {
 }
 
 fn apply_link_changes(page: &mut ParsedPage, changes: LinkChanges) {
-    for (ev_index, dest) in changes {
-        match &mut page.doc.events[ev_index].0 {
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => {
-                *dest_url = dest.into();
-            }
-            _ => {}
-        }
-    }
+    crate::parse::rewrite_links(&mut page.doc.events, &changes);
+    page.doc.rewritten = changes;
 }
 
 /// The glossary page of a site that has terms but no `content/glossary/_index.md`.
@@ -467,6 +464,7 @@ fn generated_page(kind: Kind, content_path: &str, title: &str, summary: &str) ->
         yaml_offset: 0,
         body_offset: 0,
         doc: Default::default(),
+        glossary_links: None,
     }
 }
 
@@ -644,20 +642,10 @@ impl<'a> LinkIndex<'a> {
         let from = &self.pages[i];
         let mut changes = Vec::new();
         let mut diags = Vec::new();
-        for (ev_index, (ev, span)) in from.page.doc.events.iter().enumerate() {
-            let (dest, image) = match ev {
-                Event::Start(Tag::Link {
-                    dest_url,
-                    link_type,
-                    ..
-                }) if !matches!(link_type, pulldown_cmark::LinkType::WikiLink { .. }) => {
-                    (dest_url.as_ref(), false)
-                }
-                Event::Start(Tag::Image { dest_url, .. }) => (dest_url.as_ref(), true),
-                _ => continue,
-            };
+        for link in &from.page.doc.link_events {
+            let (dest, image, span) = (link.dest.as_str(), link.image, &link.span);
             match self.resolve(from, dest, image) {
-                Ok(Some(new)) => changes.push((ev_index, new)),
+                Ok(Some(new)) => changes.push((link.event, new)),
                 Ok(None) => {}
                 Err((code, message, help)) => {
                     let text = &from.page.text;
