@@ -31,11 +31,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
-use unicode_normalization::UnicodeNormalization;
 
-use crate::load::Kind;
 use crate::resolve::Site;
-use crate::url::Route;
+
+mod documents;
+mod words;
+
+use documents::{glossary_documents, glossary_terms, page_document_count};
+pub use documents::{page_documents, SearchDoc};
+use words::words_of;
+pub use words::{fold, spelling, stem, tokens};
 
 /// The manifest, the one file a page loads before the reader types.
 pub const INDEX_FILE: &str = "search-index.js";
@@ -59,107 +64,6 @@ const SNIPPET_SOURCE_CHARS: usize = 600;
 /// Where a word was found, as bit flags; the JavaScript ranks title and heading hits first.
 const IN_TITLE: u32 = 1;
 const IN_HEADING: u32 = 2;
-
-/// A document the index can return.
-#[derive(Clone)]
-pub struct SearchDoc {
-    /// Site-root-relative URL, with `#anchor` when the document is a section.
-    pub url: String,
-    pub title: String,
-    pub heading: String,
-    pub text: String,
-    /// Extra words that count as title words (glossary aliases, reference authors).
-    pub keywords: String,
-}
-
-/// The documents of page `i`: one per section (none for glossary definitions, which are
-/// indexed as entries of the glossary page).
-pub fn page_documents(site: &Site, i: usize) -> Vec<SearchDoc> {
-    let p = &site.pages[i];
-    if page_document_count(site, i) == 0 {
-        return Vec::new();
-    }
-    let url = p.route.relative_from(&Route::page(""), site.link_style);
-    let url = if url == "./" { String::new() } else { url };
-    let title = &p.page.fm.title;
-    let mut keywords = p.page.fm.tags.join(" ");
-    if let Some(s) = &p.page.fm.summary {
-        keywords.push(' ');
-        keywords.push_str(s);
-    }
-    let mut docs = Vec::with_capacity(p.page.doc.sections.len().max(1));
-    for (n, s) in p.page.doc.sections.iter().enumerate() {
-        docs.push(SearchDoc {
-            url: match &s.id {
-                Some(id) => format!("{url}#{id}"),
-                None => url.clone(),
-            },
-            title: title.clone(),
-            heading: s.heading.clone(),
-            text: s.text.clone(),
-            keywords: if n == 0 {
-                keywords.clone()
-            } else {
-                String::new()
-            },
-        });
-    }
-    if docs.is_empty() {
-        docs.push(SearchDoc {
-            url,
-            title: title.clone(),
-            heading: String::new(),
-            text: String::new(),
-            keywords,
-        });
-    }
-    docs
-}
-
-/// How many documents [`page_documents`] makes of page `i`: one per section, or one for a page
-/// without sections; none for the glossary and its definitions.
-fn page_document_count(site: &Site, i: usize) -> usize {
-    let p = &site.pages[i];
-    if matches!(p.page.kind, Kind::Term | Kind::Glossary) {
-        0
-    } else {
-        p.page.doc.sections.len().max(1)
-    }
-}
-
-/// The glossary's page and its terms, each one document, when the site has a glossary.
-fn glossary_terms(site: &Site) -> Option<(usize, &[crate::glossary::Term])> {
-    let &gp = site.by_path.get("glossary/_index.md")?;
-    Some((gp, site.glossary.glossary.terms()))
-}
-
-fn glossary_documents(site: &Site) -> Vec<SearchDoc> {
-    let glossary_url =
-        crate::resolve::glossary::route().relative_from(&Route::page(""), site.link_style);
-    let Some((gp, terms)) = glossary_terms(site) else {
-        return Vec::new();
-    };
-    let title = &site.pages[gp].page.fm.title;
-    terms
-        .iter()
-        .map(|t| {
-            let definition = site
-                .glossary
-                .definitions
-                .get(t.slug())
-                .and_then(|&i| site.pages[i].page.doc.sections.first())
-                .map(|s| s.text.clone())
-                .unwrap_or_else(|| t.short.clone());
-            SearchDoc {
-                url: format!("{glossary_url}#{}", t.slug()),
-                title: title.clone(),
-                heading: t.term().to_string(),
-                text: definition,
-                keywords: t.names.join(" "),
-            }
-        })
-        .collect()
-}
 
 /// Words of one document with where they were found, sorted by word.
 type DocWords = Vec<(String, u32)>;
@@ -672,190 +576,9 @@ fn base36(mut v: u64) -> String {
     String::from_utf8(buf).unwrap_or_default()
 }
 
-/// Words too common to help a search.
-const STOP: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "in", "is", "it", "its",
-    "of", "on", "or", "that", "the", "to", "was", "were", "with",
-];
-
-/// The searchable words of `s`: folded, stemmed, without stop words.
-pub fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
-    let folded = fold(s);
-    words_of(&folded).map(stem).collect::<Vec<_>>().into_iter()
-}
-
-/// The words of folded text, without stop words (not yet stemmed).
-fn words_of(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOP.contains(w))
-}
-
-/// Lower case without diacritics, so "Über" and "uber" meet.
-pub fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
-    s.nfd()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// A light English stemmer: enough that "infusions" finds "infusion" and "monitoring" finds
-/// "monitored", simple enough to mirror exactly in the theme's JavaScript.
-pub fn stem(w: &str) -> String {
-    let n = w.chars().count();
-    if n <= 3 || !w.is_ascii() {
-        return w.to_string();
-    }
-    let mut s = if let Some(b) = w.strip_suffix("ies") {
-        format!("{b}y")
-    } else if let Some(b) = w.strip_suffix("sses") {
-        format!("{b}ss")
-    } else if w.ends_with("ches") || w.ends_with("shes") || w.ends_with("xes") {
-        w[..w.len() - 2].to_string()
-    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        w[..w.len() - 1].to_string()
-    } else {
-        w.to_string()
-    };
-    if s.len() >= 7 && s.ends_with("ing") {
-        s.truncate(s.len() - 3);
-    } else if s.len() >= 6 && s.ends_with("ed") {
-        s.truncate(s.len() - 2);
-    }
-    spelling(&s)
-}
-
-/// Endings after "our" that keep the British spelling a variant of the American one:
-/// "behavioural", "favourable", "colourful"; "our" alone ends "tumour" (plurals and "-ed",
-/// "-ing" are stemmed off first).
-const OUR_ENDINGS: &[&str] = &[
-    "", "al", "ally", "able", "ably", "ite", "ful", "less", "hood", "er", "ism", "ist", "y",
-];
-
-/// British medical spellings folded to the American ones, on a stemmed ASCII word, so
-/// "anaesthesia" and "anesthesia" meet. Each rule is narrow enough to leave unrelated words
-/// apart:
-/// - "ae" → "e" everywhere: haem-, paediatric, aetiology, leukaemia (and "aerial" → "erial",
-///   which meets nothing);
-/// - "oe" → "e" at the start (oedema, oesophagus, oestrogen), before "a" or "o" (diarrhoea,
-///   dyspnoea, homoeopathy) and in "coel", "foet" (coeliac, foetal), so "does", "shoe",
-///   "poet" stay apart from "des", "she", "pet";
-/// - "iz"/"yz" → "is"/"ys" after at least three letters, before "e", "a", "i" or at the end
-///   (organize, organization, randomized → "randomiz", analyze), so "size" and "prize" stay;
-/// - "our" → "or" after at least two letters at the end or before an ending of
-///   `OUR_ENDINGS` (behaviour, behavioural, tumour, odour), so "four", "hour", "your",
-///   "pour" and "journal" stay.
-///
-/// `search.js`'s `spelling` is the same rules: keep them in step.
-pub fn spelling(w: &str) -> String {
-    let b = w.as_bytes();
-    let mut out = String::with_capacity(w.len());
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let next = b.get(i + 1).copied();
-        let after = b.get(i + 2).copied();
-        if c == b'a' && next == Some(b'e') {
-            out.push('e');
-            i += 2;
-            continue;
-        }
-        if c == b'o' && next == Some(b'e') {
-            let fold = i == 0
-                || matches!(after, Some(b'a' | b'o'))
-                || (i == 1 && matches!((b[0], after), (b'c', Some(b'l')) | (b'f', Some(b't'))));
-            if fold {
-                out.push('e');
-                i += 2;
-                continue;
-            }
-        }
-        if (c == b'i' || c == b'y')
-            && next == Some(b'z')
-            && i >= 3
-            && matches!(after, None | Some(b'e' | b'a' | b'i'))
-        {
-            out.push(c as char);
-            out.push('s');
-            i += 2;
-            continue;
-        }
-        if c == b'o'
-            && next == Some(b'u')
-            && after == Some(b'r')
-            && i >= 2
-            && OUR_ENDINGS.contains(&&w[i + 3..])
-        {
-            out.push_str("or");
-            out.push_str(&w[i + 3..]);
-            return out;
-        }
-        out.push(c as char);
-        i += 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stems_plurals_and_endings() {
-        assert_eq!(stem("infusions"), "infusion");
-        assert_eq!(stem("infusion"), "infusion");
-        assert_eq!(stem("therapies"), "therapy");
-        assert_eq!(stem("monitoring"), "monitor");
-        assert_eq!(stem("monitored"), "monitor");
-        assert_eq!(stem("status"), "status");
-    }
-
-    #[test]
-    fn british_spellings_meet_american_ones() {
-        let same = [
-            ("anaesthesia", "anesthesia"),
-            ("haemorrhage", "hemorrhage"),
-            ("paediatric", "pediatric"),
-            ("oesophagus", "esophagus"),
-            ("oedema", "edema"),
-            ("diarrhoea", "diarrhea"),
-            ("coeliac", "celiac"),
-            ("foetal", "fetal"),
-            ("homoeopathy", "homeopathy"),
-            ("organise", "organize"),
-            ("organised", "organized"),
-            ("organising", "organizing"),
-            ("organisation", "organization"),
-            ("randomisations", "randomizations"),
-            ("analyse", "analyze"),
-            ("behaviour", "behavior"),
-            ("behavioural", "behavioral"),
-            ("tumours", "tumors"),
-            ("favourite", "favorite"),
-            ("odour", "odor"),
-        ];
-        for (gb, us) in same {
-            assert_eq!(stem(gb), stem(us), "{gb} / {us}");
-        }
-        // Unrelated words stay apart.
-        let apart = [
-            ("does", "des"),
-            ("shoe", "she"),
-            ("poet", "pet"),
-            ("four", "for"),
-            ("hour", "hor"),
-            ("pour", "por"),
-            ("journal", "jornal"),
-            ("size", "sise"),
-            ("prize", "prise"),
-        ];
-        for (a, b) in apart {
-            assert_ne!(stem(a), stem(b), "{a} / {b}");
-        }
-    }
 
     #[test]
     fn snippet_text_is_cut_between_words() {
@@ -863,13 +586,6 @@ mod tests {
         assert_eq!(cut_at_word("ketamine infusions help", 14), "ketamine…");
         assert_eq!(cut_at_word("ketamine infusions help", 8), "ketamine…");
         assert_eq!(cut_at_word("ketamine", 4), "keta…");
-    }
-
-    #[test]
-    fn folds_case_and_diacritics() {
-        assert_eq!(fold("Über Café"), "uber cafe");
-        let t: Vec<String> = tokens("The Ketamine infusions").collect();
-        assert_eq!(t, ["ketamine", "infusion"]);
     }
 
     fn doc(title: &str, heading: &str, text: &str) -> SearchDoc {
