@@ -352,14 +352,11 @@ fn source_of(site: &Site, root: &Path, path: &Path) -> Source {
         });
     let page = content_path
         .as_ref()
-        .and_then(|p| site.by_path.get(p).map(|&i| (p, i)));
+        .and_then(|p| site.by_path.get(p).copied());
     match page {
-        Some((content_path, i)) if path.is_file() => {
-            let kind = site.pages[i].page.kind;
-            // The disclaimer's first paragraph is in every page's footer.
-            let patchable = kind == Kind::Article
-                || (kind == Kind::Page && content_path != crate::load::DISCLAIMER);
-            if patchable {
+        Some(i) if path.is_file() => {
+            // Not the disclaimer: its first paragraph is in every page's footer.
+            if matches!(site.pages[i].page.kind, Kind::Article | Kind::Page) {
                 Source::Page(i)
             } else {
                 Source::Other

@@ -380,7 +380,7 @@ impl Renderer {
             Kind::Article => "article.html",
             Kind::Glossary => "glossary.html",
             Kind::Term => "term.html",
-            Kind::Page => "page.html",
+            Kind::Page | Kind::Disclaimer => "page.html",
         });
         // The listing the page shows, paginated: a section's pages, a term's "Appears in".
         let listing: &[usize] = match page.page.kind {

@@ -349,7 +349,7 @@ fn menu(pages: &[SitePage], home: Option<usize>) -> Vec<usize> {
             match p.page.kind {
                 Kind::Section => p.section == home,
                 Kind::Glossary => true,
-                Kind::Page => !p.page.content_path.contains('/'),
+                Kind::Page | Kind::Disclaimer => !p.page.content_path.contains('/'),
                 _ => false,
             }
         })
@@ -494,7 +494,8 @@ fn route_for(page: &ParsedPage, diags: &mut Vec<Diagnostic>) -> Route {
     // The names from files that reach the URL: the folders, and the file's own name unless a
     // `slug:` replaces it (`_index` never does; glossary terms all share the glossary's URL).
     let fixed = matches!(page.kind, Kind::Term | Kind::Glossary);
-    let own_name = matches!(page.kind, Kind::Article | Kind::Page) && page.fm.slug.is_none();
+    let own_name = matches!(page.kind, Kind::Article | Kind::Page | Kind::Disclaimer)
+        && page.fm.slug.is_none();
     let from_files = dir
         .split('/')
         .filter(|s| !s.is_empty() && !fixed)
