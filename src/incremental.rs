@@ -322,7 +322,7 @@ impl Session {
             .all(|&i| last.search.update_page(&last.site, i));
         if !patched {
             last.search =
-                SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site));
+                SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site), true);
         }
         files.extend(last.search.files());
         mark("search");

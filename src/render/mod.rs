@@ -208,7 +208,7 @@ impl Renderer {
         );
         // The search index last, when the articles' events are gone: the two are the largest
         // things a build holds, and need not be held at once.
-        let (search_files, search) = self.render_search(site);
+        let (search_files, search) = self.render_search(site, sink);
         if let Some(g) = glossary {
             let at = results.partition_point(|(i, _)| *i < g.0);
             results.insert(at, g);
@@ -609,9 +609,12 @@ impl Renderer {
     }
 
     /// The search page and the index it (and every page's search box) loads.
+    /// The search page and the index's files (handed to `sink` one by one, if there is one:
+    /// then the index is not kept patchable either, as only `glia serve` patches it).
     fn render_search(
         &self,
         site: &Site,
+        sink: Option<Sink<'_>>,
     ) -> (Vec<Result<OutFile, Diagnostic>>, search::SearchIndex) {
         let spec = context::Synthetic {
             route: context::search_route(),
@@ -620,9 +623,10 @@ impl Renderer {
             absolute: false,
         };
         let ctx = context::synthetic_context(site, &spec);
-        let index = search::SearchIndex::of_site(site, citations::search_docs(site));
+        let patchable = sink.is_none();
+        let index = search::SearchIndex::of_site(site, citations::search_docs(site), patchable);
         let mut files = vec![self.render_template("search.html", &ctx, &spec.route)];
-        files.extend(index.files().into_iter().map(Ok));
+        index.each_file(&mut |f| files.extend(pass_on(Ok(f), sink)));
         (files, index)
     }
 

@@ -83,6 +83,8 @@ struct Builder {
     vocab: Vocab,
     /// Word number → (document, flags), by document.
     lists: Vec<Vec<(u32, u32)>>,
+    /// Keep `words` (see [`SearchIndex::of_site`]).
+    patchable: bool,
 }
 
 impl Builder {
@@ -99,7 +101,7 @@ impl Builder {
             });
         }
         for (doc, row) in found {
-            let n = self.words.len();
+            let n = self.rows.len();
             let ids = self.vocab.number(doc);
             for &(id, flags) in &ids {
                 let id = id as usize;
@@ -108,7 +110,9 @@ impl Builder {
                 }
                 self.lists[id].push((doc_number(n), flags));
             }
-            self.words.push(ids);
+            if self.patchable {
+                self.words.push(ids);
+            }
             self.rows.push(row);
         }
     }
@@ -190,10 +194,16 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     /// The index of a whole site: its pages' sections, the glossary and the references.
-    pub fn of_site(site: &Site, extra: Vec<SearchDoc>) -> SearchIndex {
+    ///
+    /// Only a `patchable` index keeps each document's words, which [`SearchIndex::update_page`]
+    /// needs (`glia serve`); `glia build` writes the index and is done with it.
+    pub fn of_site(site: &Site, extra: Vec<SearchDoc>, patchable: bool) -> SearchIndex {
         // The pages' documents a chunk at a time: each section's text is copied into its
         // document, and only a chunk's copies exist at once.
-        let mut built = Builder::default();
+        let mut built = Builder {
+            patchable,
+            ..Builder::default()
+        };
         let mut page_groups = Vec::with_capacity(site.pages.len());
         let pages: Vec<usize> = (0..site.pages.len()).collect();
         for chunk in pages.chunks(WORDS_CHUNK) {
@@ -225,6 +235,9 @@ impl SearchIndex {
         let Some(Some(g)) = self.page_groups.get(i).copied() else {
             return false;
         };
+        if self.words.len() != self.rows.len() {
+            return false; // not patchable
+        }
         let docs = page_documents(site, i);
         let range = self.groups[g].docs.clone();
         if docs.len() != range.len() {
@@ -237,7 +250,10 @@ impl SearchIndex {
 
     /// The index of `groups` of documents, each shown as one result; empty groups are left out.
     pub fn new(groups: &[Vec<SearchDoc>]) -> SearchIndex {
-        let mut built = Builder::default();
+        let mut built = Builder {
+            patchable: true,
+            ..Builder::default()
+        };
         for chunk in groups.chunks(WORDS_CHUNK) {
             built.add(chunk);
         }
@@ -323,9 +339,16 @@ impl SearchIndex {
 
     /// Every file of the index: the manifest, then the term shards, then the snippet shards.
     pub fn files(&self) -> Vec<super::OutFile> {
+        let mut files = Vec::new();
+        self.each_file(&mut |f| files.push(f));
+        files
+    }
+
+    /// [`SearchIndex::files`], each handed to `out` as soon as it is made: `glia build`
+    /// writes them one by one rather than holding the whole index twice.
+    pub fn each_file(&self, out: &mut dyn FnMut(super::OutFile)) {
         let n = self.term_shards();
         let starts = self.snippet_shard_starts();
-        let mut out = Vec::with_capacity(1 + n + starts.len());
 
         let mut sizes = String::with_capacity(self.groups.len() * 2);
         for (k, g) in self.groups.iter().enumerate() {
@@ -343,7 +366,7 @@ impl SearchIndex {
             chunks.push_str(&base36((s - prev) as u64));
             prev = s;
         }
-        out.push(super::OutFile {
+        out(super::OutFile {
             path: INDEX_FILE.into(),
             bytes: format!(
                 "window.gliaSearchIndex={{\"prefix\":{PREFIX},\"shards\":{n},\"sizes\":\"{sizes}\",\"chunks\":\"{chunks}\",\"t\":{{}},\"d\":{{}}}};\n"
@@ -371,7 +394,7 @@ impl SearchIndex {
                 js.push_str(e);
             }
             js.push_str("};\n");
-            out.push(super::OutFile {
+            out(super::OutFile {
                 path: term_shard_path(k),
                 bytes: js.into_bytes(),
             });
@@ -398,12 +421,11 @@ impl SearchIndex {
                 js.push_str("]]");
             }
             js.push_str("];\n");
-            out.push(super::OutFile {
+            out(super::OutFile {
                 path: snippet_shard_path(k),
                 bytes: js.into_bytes(),
             });
         }
-        out
     }
 }
 
