@@ -8,9 +8,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use glia::glossary::{
-    link_terms, Glossary, GlossaryEntry, LinkContext, LinkMode, LinkTable, Matcher,
-};
+use glia::glossary::{link_terms, Glossary, GlossaryEntry, LinkContext, LinkMode, Matcher};
 use pulldown_cmark::{Event, Options, Parser};
 
 struct Lcg(u64);
@@ -106,11 +104,9 @@ fn events(md: &str) -> Vec<(Event<'static>, std::ops::Range<usize>)> {
 }
 
 fn measure(label: &str, md: &str, g: &Glossary, m: &Matcher, mode: LinkMode) {
-    let table = LinkTable::new(g);
     let ctx = LinkContext {
         glossary: g,
         matcher: m,
-        table: &table,
         mode,
         exclude_slug: None,
         file: "bench.md",

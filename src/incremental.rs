@@ -503,7 +503,6 @@ fn patch_page(
         &site.pages[i].page,
         &site.glossary.glossary,
         &site.glossary.matcher,
-        &site.glossary.table,
         site.config.glossary.link,
     );
     diags.extend(d);

@@ -49,6 +49,9 @@ pub mod config;
 pub mod diagnostics;
 /// The one HTML escaper.
 pub mod html;
+/// The ids glia writes into pages (references, citations, tooltips, footnotes, letters) and
+/// whether a `#fragment` is one of them.
+pub mod ids;
 /// "Today" (one reading per build) and when a page's review falls due.
 pub mod review;
 /// `Route`: the only code that spells URLs.

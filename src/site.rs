@@ -130,8 +130,8 @@ pub fn compile_to(
         let (mut parsed, mut d) = parse::parse_all(terms);
         let prepared = resolve::glossary::prepare(parsed.iter(), style);
         let link = |p: &mut parse::ParsedPage| {
-            let (g, m, t) = (&prepared.glossary, &prepared.matcher, &prepared.table);
-            p.glossary_links = Some(resolve::glossary::link_page(p, g, m, t, mode));
+            let (g, m) = (&prepared.glossary, &prepared.matcher);
+            p.glossary_links = Some(resolve::glossary::link_page(p, g, m, mode));
         };
         parsed.par_iter_mut().for_each(link);
         let (rest, d2) = parse::parse_all_then(others, |p| {

@@ -660,6 +660,79 @@ fn glossary_page_lists_every_term_with_its_slug_as_id() {
     assert!(text_of(&one(&doc, "article.glossary p.meta")).starts_with("8 terms"));
 }
 
+/// Links to ids glia writes itself (not headings) are checked like heading anchors: the ones
+/// render writes are accepted and lead to an element with that id, the ones it never writes
+/// (which link checking used to let through by prefix) are broken anchors.
+#[test]
+fn links_to_generated_ids_are_accepted_and_lead_somewhere() {
+    let fx = site(
+        None,
+        &[
+            (
+                "cites",
+                "---\ntitle: Cites\n---\nKetamine was studied [@walsh2021].\n",
+            ),
+            (
+                "a",
+                "---\ntitle: A\n---\nKetamine[^1] is studied [@walsh2021]. See [the entry](../glossary/_index.md#ketamine), [the tip](#gt_1), [the citation](#cite-0), [its tooltip](#cite-tip-0), [the note](#fn:1), [back](#fnref:1), [our list](#ref-walsh2021) and [theirs](cites.md#ref-walsh2021).\n\n[^1]: A note.\n",
+            ),
+        ],
+    );
+    fx.write(
+        "content/glossary/_index.md",
+        "---\ntitle: Glossary\n---\nJump to [ketamine](#ketamine), [the letter K](#letter-k) or [a tooltip](#nmda-receptor-gt_1).\n",
+    );
+    let out = fx.build_ok();
+    assert_no_broken_links(&out);
+    for (page, fragments) in [
+        (
+            "articles/a/index.html",
+            &[
+                "gt_1",
+                "cite-0",
+                "cite-tip-0",
+                "fn:1",
+                "fnref:1",
+                "ref-walsh2021",
+            ][..],
+        ),
+        (
+            "glossary/index.html",
+            &["ketamine", "letter-k", "nmda-receptor-gt_1"][..],
+        ),
+    ] {
+        let doc = out.html(page);
+        let linked: BTreeSet<String> = select(&doc, ".prose a[href]")
+            .iter()
+            .filter_map(|a| attr(a, "href").split_once('#').map(|(_, f)| f.to_string()))
+            .collect();
+        for f in fragments {
+            assert!(linked.contains(*f), "{page} links to #{f}: {linked:?}");
+        }
+    }
+    let doc = out.html("articles/a/index.html");
+    let hrefs: Vec<String> = select(&doc, ".prose a[href]")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert!(
+        hrefs.iter().any(|h| h.ends_with("cites/#ref-walsh2021")),
+        "{hrefs:?}"
+    );
+
+    for never_written in ["fnord", "term-ketamine", "gloss-ketamine", "letter-k"] {
+        let err = fails(
+            None,
+            &[(
+                "content/articles/a.md",
+                &format!("---\ntitle: A\n---\nSee [it](#{never_written}).\n"),
+            )],
+        );
+        let d = assert_error_at(&err, Some("broken-anchor"), "content/articles/a.md:4:10");
+        assert!(d.contains(never_written), "{d}");
+    }
+}
+
 #[test]
 fn glossary_jump_bar_links_resolve() {
     let fx = default_site();

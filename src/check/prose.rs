@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+use crate::cite::syntax::{bracketed_spans as citation_spans, without_spans};
 use crate::parse::citations::placeholder_index;
 use crate::parse::markdown::Spanned;
 
@@ -56,25 +57,9 @@ impl Block {
     }
 }
 
-/// The byte ranges of bracketed pandoc citations in `text`, as the one recogniser
-/// ([`crate::cite::find_citations`]) reads them.
-pub fn citation_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    crate::cite::find_citations(text)
-        .into_iter()
-        .filter(|c| !c.author_in_text)
-        .map(|c| c.range)
-}
-
 /// `text` as a reader sees it: pandoc citations removed, with the space before them.
 pub fn without_citations(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for r in citation_spans(text) {
-        out.push_str(text[last..r.start].trim_end());
-        last = r.end;
-    }
-    out.push_str(&text[last..]);
-    out
+    without_spans(text, citation_spans(text))
 }
 
 /// Splits the prose of a page's events into blocks.

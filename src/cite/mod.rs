@@ -17,7 +17,6 @@
 //! Styler::load(&StyleChoice) -> Result<Styler, Diagnostic>
 //! styler.format_document(&bib, &[Citation]) -> Result<FormattedDoc, Vec<Diagnostic>>
 //! styler.format_entries(&bib, &[&str]) -> Vec<FormattedEntry>      // site-wide index
-//! anchor_id(key) -> "ref-KEY"                                        // id of an entry
 //!
 //! // downloads
 //! export::to_csl_json / to_bibtex / to_ris (&[&Reference]) -> String
@@ -50,7 +49,7 @@ pub use model::{
     Reference,
 };
 pub use style::{
-    anchor_id, CiteCache, EntryCache, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice,
+    CiteCache, EntryCache, FormattedCitation, FormattedDoc, FormattedEntry, StyleChoice,
     StyleSource, Styler,
 };
 pub use syntax::{find_citations, Citation, CiteItem};

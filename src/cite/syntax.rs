@@ -62,6 +62,32 @@ pub fn find_citations(text: &str) -> Vec<Citation> {
     found
 }
 
+/// The byte ranges of the bracketed citations in `text` (`[@key]`, `[see @a, p. 4; -@b]`):
+/// what a reader of the page sees as a superscript or a parenthesis, not as words of the
+/// sentence. Author-in-text citations (`@key says`) stay: their author's name is prose.
+pub fn bracketed_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    find_citations(text)
+        .into_iter()
+        .filter(|c| !c.author_in_text)
+        .map(|c| c.range)
+}
+
+/// `text` without `cut` (byte ranges in order; one overlapping an earlier one is skipped),
+/// each with the white space before it: `Helps [@a].` reads `Helps.`.
+pub fn without_spans(text: &str, cut: impl IntoIterator<Item = Range<usize>>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for r in cut {
+        if r.start < last {
+            continue;
+        }
+        out.push_str(text[last..r.start].trim_end());
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// Pandoc ignores `@` glued to a word (`name@example.org`, `a@b`).
 fn at_may_start_citation(text: &str, at: usize) -> bool {
     match text[..at].chars().next_back() {
@@ -224,6 +250,15 @@ fn parse_key(text: &str, start: usize) -> Option<(String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bracketed_citations_are_cut_with_the_space_before_them() {
+        let text = "Helps [@a; @b], as @c says [see @d, p. 3].";
+        assert_eq!(
+            without_spans(text, bracketed_spans(text)),
+            "Helps, as @c says."
+        );
+    }
 
     fn item(key: &str, prefix: &str, locator: &str, suppress: bool) -> CiteItem {
         CiteItem {

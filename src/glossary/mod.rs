@@ -13,7 +13,8 @@
 //!    finds the terms to link in prose according to [`LinkMode`], honours explicit
 //!    `[text](glossary:slug)` and `[[Term]]` links, and returns where each link begins and
 //!    ends ([`LinkEdit`]s; the events are not changed), the terms used and any diagnostics as
-//!    a [`LinkOutcome`]. Render writes the links while it writes the page ([`Linked`]).
+//!    a [`LinkOutcome`]. Render writes the links while it writes the page ([`Linked`], in
+//!    `render.rs`).
 //!
 //! A linked term is written as
 //!
@@ -32,13 +33,14 @@
 mod entry;
 mod link;
 mod matcher;
+mod render;
 mod text;
+mod words;
 
 #[cfg(test)]
 mod tests;
 
 pub use entry::{Glossary, GlossaryEntry, GlossaryFrontMatter, Term};
-pub use link::{
-    link_terms, LinkContext, LinkEdit, LinkMode, LinkOutcome, LinkPieces, LinkTable, Linked, Mark,
-};
+pub use link::{link_terms, LinkContext, LinkEdit, LinkMode, LinkOutcome, Mark};
 pub use matcher::{Matcher, TermMatch};
+pub use render::{LinkPieces, LinkTable, Linked};

@@ -267,14 +267,11 @@ fn is_inline(end: TagEnd) -> bool {
     )
 }
 
-/// Removes bracketed citations (as [`crate::cite::find_citations`] reads them) and unresolved
-/// footnote markers, with the space before them.
+/// Removes bracketed citations (as `check` reads prose without them) and unresolved footnote
+/// markers, with the space before them.
 fn strip_citations(s: &str) -> String {
-    let mut cut: Vec<std::ops::Range<usize>> = crate::cite::find_citations(s)
-        .into_iter()
-        .filter(|c| !c.author_in_text)
-        .map(|c| c.range)
-        .collect();
+    use crate::cite::syntax::{bracketed_spans, without_spans};
+    let mut cut: Vec<std::ops::Range<usize>> = bracketed_spans(s).collect();
     let mut from = 0;
     while let Some(open) = s[from..].find("[^").map(|i| from + i) {
         match s[open..].find(']') {
@@ -286,17 +283,7 @@ fn strip_citations(s: &str) -> String {
         }
     }
     cut.sort_by_key(|r| r.start);
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    for r in cut {
-        if r.start < last {
-            continue;
-        }
-        out.push_str(s[last..r.start].trim_end());
-        last = r.end;
-    }
-    out.push_str(&s[last..]);
-    out
+    without_spans(s, cut)
 }
 
 /// Up to and including the first full stop, question or exclamation mark that ends a sentence:

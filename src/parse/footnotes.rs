@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::markdown::{footnote_id, footnote_ref_id, Spanned};
+use super::markdown::Spanned;
 use crate::diagnostics::Diagnostic;
+use crate::ids::{footnote as footnote_id, footnote_ref as footnote_ref_id};
 
 pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
     if !events.iter().any(|(e, _)| {

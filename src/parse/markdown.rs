@@ -223,7 +223,7 @@ fn assign_heading_ids(
     let mut taken: BTreeSet<String> = BTreeSet::new();
     for (_, _, explicit, _, range) in &found {
         if let Some(id) = explicit {
-            if id.starts_with("fn:") || id.starts_with("fnref:") {
+            if crate::ids::is_footnote(id) {
                 diags.push(
                     Diagnostic::error(
                         "duplicate-id",
@@ -303,21 +303,6 @@ pub fn slugify(s: &str) -> String {
         }
     }
     out
-}
-
-/// The id of footnote `n` (numbered from 1 in order of first reference). Heading ids are
-/// slugs, which never contain `:`, so the two cannot collide.
-pub fn footnote_id(n: usize) -> String {
-    format!("fn:{n}")
-}
-
-/// The id of the `k`-th reference (from 1) to footnote `n`, which its back-link points to.
-pub fn footnote_ref_id(n: usize, k: usize) -> String {
-    if k == 1 {
-        format!("fnref:{n}")
-    } else {
-        format!("fnref:{n}:{k}")
-    }
 }
 
 /// Splits the prose of `events` into sections at h2–h6 headings. Code blocks and raw HTML (which

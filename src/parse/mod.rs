@@ -7,7 +7,6 @@ pub mod callouts;
 pub mod citations;
 pub mod footnotes;
 pub mod frontmatter;
-pub mod highlight;
 pub mod images;
 pub mod markdown;
 pub mod math;

@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use super::context::Link;
 use super::escape;
-use crate::cite::{anchor_id, export, Citation, FormattedDoc, Name, Reference};
+use crate::cite::{export, Citation, FormattedDoc, Name, Reference};
 use crate::diagnostics::Diagnostic;
 use crate::glossary::LinkPieces;
+use crate::ids;
 use crate::load::Kind;
 use crate::parse::citations::placeholder_index;
 use crate::resolve::outputs::{BIBLIOGRAPHY_BIB, BIBLIOGRAPHY_JSON, CITE_BIB, CITE_JSON, CITE_RIS};
@@ -167,16 +168,21 @@ pub fn format_pages(
 fn citation_html(n: usize, html: &str, tip: &str) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(html.len() + tip.len() + 160);
-    let _ = write!(out, "<span class=\"cite\" id=\"cite-{n}\">");
+    let _ = write!(out, "<span class=\"cite\" id=\"{}\">", ids::citation(n));
     let mut links = html.split("<a href=");
     out.push_str(links.next().unwrap_or_default());
     for rest in links {
-        let _ = write!(out, "<a aria-describedby=\"cite-tip-{n}\" href=");
+        let _ = write!(
+            out,
+            "<a aria-describedby=\"{}\" href=",
+            ids::citation_tip(n)
+        );
         out.push_str(rest);
     }
     let _ = write!(
         out,
-        "<span class=\"cite-tip\" role=\"tooltip\" id=\"cite-tip-{n}\">{tip}</span></span>"
+        "<span class=\"cite-tip\" role=\"tooltip\" id=\"{}\">{tip}</span></span>",
+        ids::citation_tip(n)
     );
     out
 }
@@ -217,7 +223,7 @@ fn reference_list(site: &Site, doc: &FormattedDoc) -> String {
     out.push_str(open);
     out.push('\n');
     for e in &doc.entries {
-        let _ = write!(out, "<li id=\"{}\"", escape(&anchor_id(&e.key)));
+        let _ = write!(out, "<li id=\"{}\"", escape(&ids::reference(&e.key)));
         if let Some(n) = e.number {
             let _ = write!(out, " value=\"{n}\"");
         }
@@ -384,7 +390,7 @@ pub fn index_entry_urls(site: &Site, from: &Route) -> std::collections::BTreeMap
         .map(|(n, (key, _))| {
             let page = super::listing::page_holding(site, &dir, n);
             let url = page.relative_from(from, site.link_style);
-            (key.to_string(), format!("{url}#{}", anchor_id(key)))
+            (key.to_string(), format!("{url}#{}", ids::reference(key)))
         })
         .collect()
 }
@@ -479,7 +485,7 @@ impl<'s> ReferenceIndex<'s> {
                 })
                 .collect();
             let entry = IndexEntry {
-                id: anchor_id(key),
+                id: ids::reference(key),
                 html: html.clone(),
                 links: cit
                     .bibliography
@@ -491,7 +497,7 @@ impl<'s> ReferenceIndex<'s> {
             match letters.last_mut() {
                 Some(g) if &g.letter == letter => g.entries.push(entry),
                 _ => letters.push(IndexLetter {
-                    id: format!("letter-{}", letter.to_lowercase()),
+                    id: ids::letter(letter),
                     letter: letter.clone(),
                     entries: vec![entry],
                 }),

@@ -631,7 +631,7 @@ pub fn glossary_context(
         match letters.last_mut() {
             Some(group) if group.letter == first => group.terms.push(entry),
             _ => letters.push(LetterGroup {
-                id: format!("letter-{}", first.to_lowercase()),
+                id: crate::ids::letter(&first),
                 letter: first,
                 terms: vec![entry],
             }),
@@ -665,7 +665,7 @@ pub fn term_page_context(
     let all = term_appears_in(site, i);
     let glossary = crate::resolve::glossary::route().relative_from(from, site.link_style);
     Some(TermPageCtx {
-        glossary_url: format!("{glossary}#{slug}"),
+        glossary_url: format!("{glossary}#{}", crate::ids::glossary_entry(&slug)),
         term: t.term().to_string(),
         aliases: t.names.iter().skip(1).cloned().collect(),
         see_also: see_also(site, from, &t.see_also),

@@ -8,6 +8,7 @@ pub mod citations;
 pub mod context;
 pub mod feeds;
 pub mod figures;
+mod highlight;
 pub mod jsonld;
 pub mod listing;
 pub mod redirects;
@@ -22,12 +23,12 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::glossary::Linked;
 use crate::load::Kind;
-use crate::parse::highlight::{self, Highlighter};
 use crate::parse::markdown::Spanned;
 use crate::resolve::glossary::link_bases;
 use crate::resolve::Site;
 use crate::url::Route;
 use citations::Substitutions;
+use highlight::Highlighter;
 use theme::Theme;
 
 /// A file of the finished site, relative to the output root.

@@ -150,7 +150,7 @@ pub fn link_site(
         .collect();
     let outcomes: Vec<LinkOutcome> = (pages.par_iter().zip(linked))
         .map(|(p, linked)| {
-            linked.unwrap_or_else(|| link_page(&p.page, &glossary, &matcher, &table, mode))
+            linked.unwrap_or_else(|| link_page(&p.page, &glossary, &matcher, mode))
         })
         .collect();
     let mut links_by_page = Vec::with_capacity(pages.len());
@@ -216,7 +216,6 @@ pub fn link_page(
     p: &ParsedPage,
     glossary: &Glossary,
     matcher: &Matcher,
-    table: &LinkTable,
     mode: GlossaryLink,
 ) -> LinkOutcome {
     let mode = match mode {
@@ -229,7 +228,6 @@ pub fn link_page(
     let ctx = LinkContext {
         glossary,
         matcher,
-        table,
         mode,
         exclude_slug: own.as_deref(),
         file: &p.file,
@@ -247,7 +245,7 @@ pub fn link_bases(p: &SitePage, shown_on: &Route) -> (String, String) {
     let href_base = Route::folder_from(DIR, shown_on);
     // Tooltip ids must be unique on the A–Z page, where every definition is shown.
     let prefix = match &p.page.term {
-        Some(_) => format!("{}-", term_slug(&p.page.content_path)),
+        Some(_) => crate::ids::term_tip_prefix(&term_slug(&p.page.content_path)),
         None => String::new(),
     };
     (

@@ -147,14 +147,31 @@ impl<'a> LinkIndex<'a> {
     /// The term page a link to the glossary page at `t` with `#fragment` means: a term's
     /// entry once had only that anchor, and links written then still lead to it.
     fn term_page(&self, t: usize, fragment: Option<&str>) -> Option<usize> {
-        let glossary = &self.pages[t].page;
         let f = fragment?;
-        if glossary.kind != Kind::Glossary || glossary.doc.has_anchor(f) {
+        if self.pages[t].page.doc.has_anchor(f) {
             return None;
         }
-        let dir = glossary.content_path.trim_end_matches("_index.md");
-        let &term = self.by_path.get(&format!("{dir}{f}.md"))?;
+        self.term_entry(&self.pages[t], f)
+    }
+
+    /// The term whose entry has id `fragment` on page `p`, if `p` is the glossary page (its
+    /// entries' ids are the terms' slugs, `ids::glossary_entry`).
+    fn term_entry(&self, p: &SitePage, fragment: &str) -> Option<usize> {
+        if p.page.kind != Kind::Glossary {
+            return None;
+        }
+        let dir = p.page.content_path.trim_end_matches("_index.md");
+        let &term = self.by_path.get(&format!("{dir}{fragment}.md"))?;
         (self.pages[term].page.kind == Kind::Term).then_some(term)
+    }
+
+    /// Whether page `p` will have an element with id `fragment`: a heading, an id render
+    /// writes (known here only by its shape, `ids::is_generated`) or, on the glossary page, a
+    /// term's entry.
+    fn has_anchor(&self, p: &SitePage, fragment: &str) -> bool {
+        p.page.doc.has_anchor(fragment)
+            || crate::ids::is_generated(fragment, p.page.kind)
+            || self.term_entry(p, fragment).is_some()
     }
 
     fn resolve(
@@ -189,13 +206,9 @@ impl<'a> LinkIndex<'a> {
         };
         let path = path_q.split('?').next().unwrap_or("");
         if path.is_empty() {
-            // `#anchor` within the page. Ids made by later stages (references, footnotes,
-            // glossary) are not known here, so only heading-like anchors are checked.
+            // `#anchor` within the page.
             if let Some(f) = fragment {
-                let generated = ["ref-", "fn", "cite-", "gloss-", "term-"]
-                    .iter()
-                    .any(|p| f.starts_with(p));
-                if !generated && !from.page.doc.has_anchor(f) {
+                if !self.has_anchor(from, f) {
                     return Err(anchor_error(f, &from.page, "this page"));
                 }
             }
@@ -245,7 +258,7 @@ impl<'a> LinkIndex<'a> {
             }
             let target_page = &self.pages[t];
             if let Some(f) = fragment {
-                if !target_page.page.doc.has_anchor(f) {
+                if !self.has_anchor(target_page, f) {
                     return Err(anchor_error(f, &target_page.page, &target_page.page.file));
                 }
             }

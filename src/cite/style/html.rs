@@ -11,7 +11,6 @@ use hayagriva::citationberg::{
 };
 use hayagriva::{Elem, ElemChild, ElemChildren, ElemMeta};
 
-use super::anchor_id;
 use super::locator::split_locator;
 use crate::cite::syntax::CiteItem;
 use crate::html::{escape, push_escaped};
@@ -73,7 +72,11 @@ fn write_elem(out: &mut String, e: &Elem, cite: Option<&CiteCtx>, in_link: bool)
                     let prefix = crate::cite::rich::text_only(&item.prefix);
                     write_formatted(out, &format!("{prefix} "), &ctx.formatting);
                 }
-                let _ = write!(out, "<a href=\"#{}\">", escape(&anchor_id(&item.key)));
+                let _ = write!(
+                    out,
+                    "<a href=\"#{}\">",
+                    escape(&crate::ids::reference(&item.key))
+                );
                 write_children(out, &e.children, cite, true);
                 out.push_str("</a>");
                 if let (_, Some(suffix)) = split_locator(&item.locator) {

@@ -73,11 +73,6 @@ pub struct FormattedDoc {
     pub entries: Vec<FormattedEntry>,
 }
 
-/// The `id` a reference list entry gets, which citations link to.
-pub fn anchor_id(key: &str) -> String {
-    format!("ref-{key}")
-}
-
 impl Styler {
     /// Numeric styles number works and the theme may superscript citations.
     pub fn is_numeric(&self) -> bool {

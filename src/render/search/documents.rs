@@ -96,7 +96,7 @@ pub(super) fn glossary_documents(site: &Site) -> Vec<SearchDoc> {
                 .map(|s| s.text.clone())
                 .unwrap_or_else(|| t.short.clone());
             SearchDoc {
-                url: format!("{glossary_url}#{}", t.slug()),
+                url: format!("{glossary_url}#{}", crate::ids::glossary_entry(t.slug())),
                 title: title.clone(),
                 heading: t.term().to_string(),
                 text: definition,

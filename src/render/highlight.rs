@@ -28,6 +28,7 @@ impl Highlighter {
     }
 
     /// Whether the syntax set was ever loaded (tests check that plain pages never load it).
+    #[cfg(test)]
     pub fn loaded(&self) -> bool {
         self.syntaxes.get().is_some()
     }
