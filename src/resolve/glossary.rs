@@ -149,9 +149,7 @@ pub fn link_site(
         .map(|(i, p)| (term_slug(&p.page.content_path), i))
         .collect();
     let outcomes: Vec<LinkOutcome> = (pages.par_iter().zip(linked))
-        .map(|(p, linked)| {
-            linked.unwrap_or_else(|| link_page(&p.page, &glossary, &matcher, mode))
-        })
+        .map(|(p, linked)| linked.unwrap_or_else(|| link_page(&p.page, &glossary, &matcher, mode)))
         .collect();
     let mut links_by_page = Vec::with_capacity(pages.len());
     // Per term, by index: a site with many terms used on many pages makes ~100,000 entries,
