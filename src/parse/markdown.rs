@@ -100,6 +100,17 @@ impl Doc {
 
 /// Parses the body of a page. `offset` is where the body starts in `text`, the whole file.
 pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Diagnostic>) {
+    read(body, offset, file, text, true)
+}
+
+/// The events [`parse`] makes of a page, without the facts it records beside them (sections'
+/// text, word count, links): for a page parsed again for render (`super::events_again`).
+pub fn events(body: &str, offset: usize, file: &str, text: &str) -> Vec<Spanned> {
+    read(body, offset, file, text, false).0.events
+}
+
+/// [`parse`], recording the page's facts only if `facts`.
+fn read(body: &str, offset: usize, file: &str, text: &str, facts: bool) -> (Doc, Vec<Diagnostic>) {
     let events: Vec<Spanned> = Parser::new_ext(body, options())
         .into_offset_iter()
         .map(|(ev, r)| (ev.into_static(), r.start + offset..r.end + offset))
@@ -120,7 +131,7 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
         has_raw_html,
         ..Doc::default()
     };
-    for (ev, range) in &events {
+    for (ev, range) in events.iter().filter(|_| facts) {
         match ev {
             Event::Start(Tag::Link {
                 dest_url,
@@ -149,14 +160,16 @@ pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Dia
             .map(|c| (c.range.clone(), c))
             .collect()
     });
-    doc.sections = sections(&events, &doc.headings);
-    doc.word_count = doc
-        .sections
-        .iter()
-        .map(|s| s.text.split_whitespace().count())
-        .sum();
-    doc.citations = citations;
-    doc.link_events = link_events(&events);
+    if facts {
+        doc.sections = sections(&events, &doc.headings);
+        doc.word_count = doc
+            .sections
+            .iter()
+            .map(|s| s.text.split_whitespace().count())
+            .sum();
+        doc.citations = citations;
+        doc.link_events = link_events(&events);
+    }
     doc.events = events;
     (doc, diags)
 }

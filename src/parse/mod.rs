@@ -96,8 +96,7 @@ pub fn events_again(page: &ParsedPage) -> std::borrow::Cow<'_, [markdown::Spanne
         return std::borrow::Cow::Borrowed(&page.doc.events);
     }
     let body = &page.text[page.body_offset..];
-    let (doc, _) = markdown::parse(body, page.body_offset, &page.file, &page.text);
-    let mut events = doc.events;
+    let mut events = markdown::events(body, page.body_offset, &page.file, &page.text);
     for (i, new_id) in &page.doc.image_ids {
         if let Some((pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { id, .. }), _)) =
             events.get_mut(*i)
