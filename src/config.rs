@@ -3,12 +3,10 @@
 //! Unknown keys are errors (with a did-you-mean hint) rather than being ignored, because a
 //! misspelt setting that silently does nothing is harder to find than any error message.
 
-use std::path::Path;
-
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::parse::yaml;
+use crate::yaml;
 
 pub const FILE_NAME: &str = "site.yaml";
 
@@ -163,25 +161,6 @@ fn default_citation_style() -> String {
 }
 
 impl SiteConfig {
-    /// Reads `<root>/site.yaml`. Problems come back as diagnostics pointing into the file,
-    /// every independent one.
-    pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
-        let path = root.join(FILE_NAME);
-        if std::fs::symlink_metadata(&path).is_err() {
-            return Err(vec![Diagnostic::error(
-                "missing-config",
-                format!("cannot read {FILE_NAME}: there is no such file"),
-            )
-            .in_file(FILE_NAME)
-            .with_help(format!(
-                "run glia in a site folder (one with {FILE_NAME}), pass --root DIR"
-            ))]);
-        }
-        let bytes = crate::load::read_bytes(&path, FILE_NAME).map_err(|d| vec![d])?;
-        let text = crate::load::decode_utf8(FILE_NAME, &bytes).map_err(|d| vec![d])?;
-        Self::parse_all(&text)
-    }
-
     /// [`Self::parse_all`]'s first problem.
     pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
         Self::parse_all(text).map_err(|mut ds| ds.swap_remove(0))

@@ -2,6 +2,8 @@
 //! glossary links) escapes text from content with these, the same way tera's autoescape does
 //! for templates.
 
+use pulldown_cmark::{CowStr, Event};
+
 /// Escapes text for element content and quoted attribute values alike.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
@@ -41,6 +43,22 @@ impl std::fmt::Write for SharedString<'_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.0.borrow_mut().push_str(s);
         Ok(())
+    }
+}
+
+/// `event` borrowing its text instead of copying it: how events kept by the site are handed
+/// to pulldown-cmark's HTML writer, which takes them by value.
+pub fn lend<'a>(event: &'a Event<'_>) -> Event<'a> {
+    let b = |s: &'a CowStr<'_>| CowStr::Borrowed(s.as_ref());
+    match event {
+        Event::Text(s) => Event::Text(b(s)),
+        Event::Html(s) => Event::Html(b(s)),
+        Event::InlineHtml(s) => Event::InlineHtml(b(s)),
+        Event::Code(s) => Event::Code(b(s)),
+        Event::InlineMath(s) => Event::InlineMath(b(s)),
+        Event::DisplayMath(s) => Event::DisplayMath(b(s)),
+        Event::FootnoteReference(s) => Event::FootnoteReference(b(s)),
+        other => other.clone(),
     }
 }
 

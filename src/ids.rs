@@ -19,8 +19,6 @@
 //! `:` of a footnote id or the `_` of a tooltip id; an explicit heading id may not start like
 //! a footnote's ([`is_footnote`]).
 
-use crate::load::Kind;
-
 /// The id of work `key`'s entry in a reference list, which its citations link to.
 pub fn reference(key: &str) -> String {
     format!("ref-{key}")
@@ -81,10 +79,11 @@ pub fn is_footnote(id: &str) -> bool {
     id.starts_with("fn:") || id.starts_with("fnref:")
 }
 
-/// Whether `fragment` has the shape of an id glia writes on a page of kind `on`, besides its
-/// headings. A term's entry on the A–Z page (`#slug`) is not known by shape: resolve looks
+/// Whether `fragment` has the shape of an id glia writes on a page, besides its headings;
+/// `glossary_page` says whether the page is the glossary's A–Z page (a `bool`, not
+/// `load::Kind`, so this leaf module depends on nothing: cite and load both use it). A term's entry on the A–Z page (`#slug`) is not known by shape: resolve looks
 /// the term up.
-pub fn is_generated(fragment: &str, on: Kind) -> bool {
+pub fn is_generated(fragment: &str, glossary_page: bool) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if fragment.strip_prefix("ref-").is_some_and(|k| !k.is_empty()) {
         return true;
@@ -106,7 +105,7 @@ pub fn is_generated(fragment: &str, on: Kind) -> bool {
             return true;
         }
     }
-    on == Kind::Glossary
+    glossary_page
         && fragment
             .strip_prefix("letter-")
             .is_some_and(|l| l.chars().count() == 1)
@@ -149,11 +148,11 @@ mod tests {
             footnote_ref(2, 1),
             footnote_ref(2, 3),
         ] {
-            assert!(is_generated(&id, Kind::Article), "{id}");
-            assert!(is_generated(&id, Kind::Glossary), "{id}");
+            assert!(is_generated(&id, false), "{id}");
+            assert!(is_generated(&id, true), "{id}");
         }
-        assert!(is_generated(&letter("K"), Kind::Glossary));
-        assert!(!is_generated(&letter("K"), Kind::Article));
+        assert!(is_generated(&letter("K"), true));
+        assert!(!is_generated(&letter("K"), false));
         for id in [
             "fnord",
             "fn1",
@@ -169,7 +168,7 @@ mod tests {
             "letter-ab",
             "section",
         ] {
-            assert!(!is_generated(id, Kind::Glossary), "{id}");
+            assert!(!is_generated(id, true), "{id}");
         }
     }
 

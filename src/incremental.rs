@@ -456,7 +456,8 @@ fn patch_page(
             text,
         },
     };
-    let (parsed, mut diags) = parse::parse_page(source);
+    let sizes = parse::images::Sizes::of(&site.assets, &site.static_files);
+    let (parsed, mut diags) = parse::parse_page(source, &sizes);
     let Some(new) = parsed else {
         return Err(Refused::Errors(diags));
     };

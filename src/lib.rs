@@ -6,7 +6,8 @@
 //! collected along the way, never early exits.
 
 // The stages, in the order data flows through them.
-/// Stage 1: the one reader of input files (walk, classification, size and symlink rules).
+/// Stage 1: the one reader of the site's files (site.yaml, pages, bibliographies, the CSL
+/// style, the theme), under one set of rules (size caps, no symbolic links, inside the site).
 pub mod load;
 
 /// Stage 2: front-matter, YAML errors and Markdown events, page by page.
@@ -15,7 +16,7 @@ pub mod parse;
 /// Stage 3: the site as a whole: routes, links, citations, glossary links, outputs.
 pub mod resolve;
 
-/// Stage 4: pages and site-wide files through the theme's templates.
+/// Stage 4: the output plan, then pages and site-wide files through the theme's templates.
 pub mod render;
 
 /// Stage 5: atomic output (staging folder, one-step swap, leftovers).
@@ -24,7 +25,7 @@ pub mod write;
 /// The stages run in order for `build`, `check`, `bundle` and `serve`.
 pub mod site;
 
-// Engines the stages call.
+// Engines the stages call (the search index's is `render::search`).
 /// Citations: pandoc syntax, reference loaders, CSL formatting, exports.
 pub mod cite;
 /// Glossary: entries, the term matcher, the linking pass.
@@ -56,6 +57,8 @@ pub mod ids;
 pub mod review;
 /// `Route`: the only code that spells URLs.
 pub mod url;
+/// YAML read into typed settings, its errors as diagnostics placed in the file.
+pub mod yaml;
 
 // Dependencies of the `glia` binary (src/main.rs), which shares the package's list.
 use clap as _;

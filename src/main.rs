@@ -255,7 +255,7 @@ fn init(args: InitArgs) -> ExitCode {
 }
 
 fn new_article(args: NewArticleArgs) -> ExitCode {
-    let author = glia::config::SiteConfig::load(&args.root)
+    let author = glia::load::read_config(&args.root)
         .ok()
         .and_then(|c| c.author);
     match glia::scaffold::new_article(

@@ -10,11 +10,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
 
 use crate::render::search::SearchIndex;
-use crate::render::theme::Theme;
 use crate::render::{OutFile, Renderer, Sink};
 use crate::resolve::{self, Site};
 use crate::url::LinkStyle;
-use crate::{load, parse, write};
+use crate::{load, parse, render, write};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -102,7 +101,7 @@ pub fn compile_to(
     if let Some(url) = &opts.base_url {
         inputs.config.base_url = Some(crate::config::normalize_base_url(url));
     }
-    let theme = Theme::load(&opts.root, &inputs.config.theme, &mut diags);
+    let theme = inputs.theme.take();
     mark("load");
     progress.stage("parsing", None);
     let all_pages: std::collections::BTreeSet<String> = inputs
@@ -126,15 +125,16 @@ pub fn compile_to(
     // parsed, while its events are there.
     let (terms, others): (Vec<_>, Vec<_>) =
         (inputs.pages.into_iter()).partition(|p| p.kind == load::Kind::Term);
+    let sizes = parse::images::Sizes::of(&inputs.assets, &inputs.static_files);
     let pages_and_terms = || {
-        let (mut parsed, mut d) = parse::parse_all(terms);
+        let (mut parsed, mut d) = parse::parse_all(terms, &sizes);
         let prepared = resolve::glossary::prepare(parsed.iter(), style);
         let link = |p: &mut parse::ParsedPage| {
             let (g, m) = (&prepared.glossary, &prepared.matcher);
             p.glossary_links = Some(resolve::glossary::link_page(p, g, m, mode));
         };
         parsed.par_iter_mut().for_each(link);
-        let (rest, d2) = parse::parse_all_then(others, |p| {
+        let (rest, d2) = parse::parse_all_then(others, &sizes, |p| {
             link(p);
             if drop_events && p.kind == load::Kind::Article && !p.doc.has_raw_html {
                 parse::drop_events(p);
@@ -146,7 +146,7 @@ pub fn compile_to(
     };
     // Pages and the bibliography/style are independent: read them side by side.
     let (((parsed, d), prepared), preloaded) = rayon::join(pages_and_terms, || {
-        resolve::citations::preload(&opts.root, &inputs.config, &inputs.bibliography)
+        resolve::citations::preload(inputs.style.as_ref(), &inputs.bibliography)
     });
     diags.extend(d);
     // Pages that failed to parse (already reported), so links to them are not errors too.
@@ -156,7 +156,7 @@ pub fn compile_to(
     }
     mark("parse");
     progress.stage("resolving", None);
-    let (site, d) = resolve::resolve(
+    let (mut site, d) = resolve::resolve(
         inputs.config,
         parsed,
         inputs.assets,
@@ -167,10 +167,6 @@ pub fn compile_to(
             drafts: opts.drafts,
             unparsed,
             link_style: style,
-            theme_files: theme
-                .as_ref()
-                .map(|t| t.static_files.keys().cloned().collect())
-                .unwrap_or_default(),
             templates: theme
                 .as_ref()
                 .map(|t| t.templates.keys().cloned().collect())
@@ -178,8 +174,14 @@ pub fn compile_to(
         },
     );
     diags.extend(d);
+    // Every output path has one producer: a page, a file or a page glia generates.
+    let theme_files: Vec<String> = theme
+        .as_ref()
+        .map(|t| t.static_files.keys().cloned().collect())
+        .unwrap_or_default();
+    diags.extend(render::outputs::plan(&mut site, &theme_files));
     // Raw HTML that runs code: a warning here, an error in `glia check`.
-    diags.extend(crate::check::unsafe_html::scan_site(&site));
+    diags.extend(resolve::unsafe_html::scan_site(&site));
     mark("resolve");
     let Some(theme) = theme else {
         return (None, diags);

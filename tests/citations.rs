@@ -857,14 +857,14 @@ fn whole_bibliography_downloads_parse_and_hold_every_entry() {
     assert_eq!(by_id["adams2019"]["type"], "book");
 
     // The index links exactly the files written (their names have one owner,
-    // `resolve::outputs`, which the template reads through its context).
+    // `render::citations`, which the template reads through its context).
     let page = "references/index.html";
     let doc = out.html(page);
     let targets: BTreeSet<String> = hrefs(&doc.root_element(), "a[download]")
         .iter()
         .map(|h| resolve_relative(page, h).unwrap().unwrap().0)
         .collect();
-    let expected: BTreeSet<String> = glia::resolve::outputs::BIBLIOGRAPHY_FILES
+    let expected: BTreeSet<String> = glia::render::citations::BIBLIOGRAPHY_FILES
         .iter()
         .map(|f| format!("references/{f}"))
         .collect();

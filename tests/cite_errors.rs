@@ -412,3 +412,23 @@ fn bibtex_pmid_field_issue_ranges_organisations_and_others() {
         "{html}"
     );
 }
+
+/// EndNote's `url` (an entry of `tests/fixtures/realworld/hypertension-jabref.bib`): an
+/// `<Go to ISI>://` address and a second one on the next line, not one web address. It was
+/// left out without a word; now a warning points at it, and the entry still loads.
+#[test]
+fn bibtex_url_that_is_not_a_web_address_is_left_out_with_a_warning() {
+    let text = "@Article{RN10758,\n  author  = {Kivimaki, M. and Tabak, A. G.},\n  journal = {Hypertension},\n  title   = {Incremental Predictive Value of Adding Past Blood Pressure Measurements to the Framingham Hypertension Risk Equation The Whitehall II Study},\n  year    = {2010},\n  volume  = {55},\n  type    = {Journal Article},\n  url     = {<Go to ISI>://WOS:000275701600039\nhttps://www.ahajournals.org/doi/pdf/10.1161/HYPERTENSIONAHA.109.144220?download=true},\n}\n";
+    let (refs, diags) = load_bibliography_file("refs.bib", text);
+    assert_eq!(refs.len(), 1, "the entry still loads");
+    assert_eq!(refs[0].reference.url, None);
+    let d = only(&diags);
+    assert_eq!(d.code, "bad-url");
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.message,
+        "reference `RN10758`: `url` is not one http(s) address (`<Go to ISI>://WOS:000275701600039 \
+         https://www.ahajournals.or…`); it is left out"
+    );
+    assert_eq!(line_col(d), (8, 13));
+}

@@ -214,3 +214,218 @@ fn same_family_name_and_year_are_told_apart_by_initials() {
     assert_eq!(entry_text(&doc, "smithb"), "Smith, B. (2021). Other. J.");
     assert_eq!(entry_text(&doc, "smithc"), "Smith, C. (2021). More. J.");
 }
+
+/// Page values hayagriva cannot read as page ranges, from OpenPBTA's PubMed/Crossref data
+/// (Kleihues 2002, Campbell 2017): citeproc prints a part that is not one range as written
+/// and joins a one-hyphen part with the style's range delimiter (AMA's is a hyphen).
+/// hayagriva printed an en dash for every hyphen (`215–25; discussion 226–9`, AMA's
+/// `1042–1056.e10`); repair.rs workaround 10, typst/hayagriva#529.
+#[test]
+fn text_page_values_print_as_citeproc_prints_them() {
+    let json = r#"[
+{"id": "kleihues2002", "type": "article-journal", "title": "The WHO classification of tumors of the nervous system",
+ "author": [{"family": "Kleihues", "given": "Paul"}], "container-title": "Journal of Neuropathology and Experimental Neurology",
+ "volume": "61", "issue": "3", "page": "215-25; discussion 226-9", "issued": {"date-parts": [[2002, 3]]}},
+{"id": "campbell2017", "type": "article-journal", "title": "Comprehensive Analysis of Hypermutation in Human Cancer",
+ "author": [{"family": "Campbell", "given": "Brittany B."}], "container-title": "Cell",
+ "volume": "171", "issue": "5", "page": "1042-1056.e10", "issued": {"date-parts": [[2017, 11]]}}
+]"#;
+    let (refs, diags) = load_bibliography_file("refs.json", json);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (bib, diags) = Bibliography::build(refs);
+    assert!(diags.is_empty(), "{diags:?}");
+    for (style, range) in [
+        (StyleChoice::Vancouver, "1042\u{2013}1056.e10"),
+        (StyleChoice::Ama, "1042-1056.e10"),
+        (StyleChoice::Apa, "1042\u{2013}1056.e10"),
+    ] {
+        let doc = format(&bib, &["kleihues2002", "campbell2017"], style);
+        let text = |key: &str| {
+            doc.entries
+                .iter()
+                .find(|e| e.key == key)
+                .map(|e| e.text.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            text("kleihues2002").contains("215-25; discussion 226-9"),
+            "{style:?}: {}",
+            text("kleihues2002")
+        );
+        assert!(
+            text("campbell2017").contains(range),
+            "{style:?}: {}",
+            text("campbell2017")
+        );
+    }
+}
+
+/// Works of one author and year, from the EpiMethods book's `ref.bib` (`../shared/realworld/`):
+/// four groups of them, cited in an order that is not the reference list's. citeproc gives
+/// each group's suffixes in the list's order (by title: "Available models" 2023a), in the
+/// citations and in the list alike. hayagriva 0.10.1 handed them out in order of citation
+/// (typst/hayagriva#330) and to at most three groups a document (typst/hayagriva#507, fixed
+/// upstream by #517, not yet released), so Karim's two 2025 works both read "(2025)".
+#[test]
+fn year_suffixes_follow_the_reference_list_in_every_group() {
+    let bibtex = r#"
+@misc{tuning,
+	title={Model Training and Tuning},
+	url={https://topepo.github.io/caret/model-training-and-tuning.html},
+	author={Kuhn, Max},
+	note={[Online; accessed 2023-05-15]},
+	date=2023,
+	year=2019,
+}
+@misc{models,
+	title={Available Models},
+	url={https://topepo.github.io/caret/available-models.html},
+	author={Kuhn, Max},
+	note={[Online; accessed 2023-05-15]},
+	date=2023,
+	year=2019,
+}
+@misc{anova,
+	title={One-way analysis of variance},
+	url={https://en.wikipedia.org/wiki/One-way_analysis_of_variance},
+	author={Wikipedia},
+	note={[Online; accessed 2023-05-15]},
+	date=2023,
+	year=2023,
+}
+@misc{coefd,
+	title={Coefficient of determination},
+	url={https://en.wikipedia.org/wiki/Coefficient_of_determination},
+	author={Wikipedia},
+	note={[Online; accessed 2023-05-15]},
+	date=2023,
+	year=2023,
+}
+@incollection{vittinghoff2011predictor,
+  author    = {Vittinghoff, Eric and Glidden, David V. and Shiboski, Stephen C. and McCulloch, Charles E.},
+  title     = {Predictor Selection},
+  booktitle = {Regression Methods in Biostatistics: Linear, Logistic, Survival, and Repeated Measures Models},
+  year      = {2011},
+  chapter   = {10},
+  publisher = {Springer}
+}
+@book{vittinghoff2011regression,
+  title={Regression methods in biostatistics: linear, logistic, survival, and repeated measures models},
+  author={Vittinghoff, Eric and Glidden, David V and Shiboski, Stephen C and McCulloch, Charles E},
+  year={2011},
+  publisher={Springer Science \& Business Media}
+}
+@Misc{svyTable1,
+  author = {Karim, Mohammad Ehsanul},
+  title = {svyTable1: Table 1 and diagnostics from complex survey designs},
+  year = {2025},
+  version = {0.1.0},
+  note = {R package},
+  url = {https://github.com/ehsanx/svyTable1},
+  accessed = {2025-10-13}
+}
+@article{karim2025high,
+  title={High-dimensional propensity score and its machine learning extensions in residual confounding control},
+  author={Karim, Mohammad Ehsanul},
+  journal={The American Statistician},
+  volume={79},
+  number={1},
+  pages={72--90},
+  year={2025},
+  publisher={Taylor \& Francis}
+}
+"#;
+    let (refs, diags) = load_bibliography_file("ref.bib", bibtex);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (bib, diags) = Bibliography::build(refs);
+    assert!(diags.is_empty(), "{diags:?}");
+    let want = [
+        ("tuning", "2023b"),
+        ("anova", "2023b"),
+        ("vittinghoff2011regression", "2011b"),
+        ("svyTable1", "2025b"),
+        ("models", "2023a"),
+        ("coefd", "2023a"),
+        ("vittinghoff2011predictor", "2011a"),
+        ("karim2025high", "2025a"),
+    ];
+    let keys: Vec<&str> = want.iter().map(|(k, _)| *k).collect();
+    let doc = format(&bib, &keys, StyleChoice::Apa);
+    for ((key, year), citation) in want.iter().zip(&doc.citations) {
+        assert!(
+            citation.html.contains(year),
+            "{key}: {year} in the citation {}",
+            citation.html
+        );
+        let entry = doc.entries.iter().find(|e| e.key == *key).expect("entry");
+        assert!(
+            entry.text.contains(&format!("({year})")),
+            "{key}: {year} in the entry {}",
+            entry.text
+        );
+    }
+}
+
+/// BibTeX fields pandoc reads and glia dropped, from real exports: EndNote's `type = {Journal
+/// Article}` (`RN10758` of `tests/fixtures/realworld/hypertension-jabref.bib`) is CSL's genre,
+/// which APA prints in brackets; Google Scholar's `howpublished = {\url{…}}` (EpiMethods'
+/// `CDCfaq`) is where a web page was published, printed as its publisher.
+#[test]
+fn bibtex_type_and_howpublished_are_read_as_pandoc_reads_them() {
+    let text = format!(
+        "{}\n{}",
+        include_str!("fixtures/realworld/hypertension-jabref.bib"),
+        r#"@misc{CDCfaq,
+  author = {CDC},
+  title = {NHANES Web Tutorial Frequently Asked Questions (FAQs)},
+  year = 2023,
+  howpublished = {\url{https://wwwn.cdc.gov/nchs/nhanes/continuousnhanes/faq.aspx}},
+  note = {Online; accessed 2023-05-26}
+}"#
+    );
+    let (refs, _) = load_bibliography_file("refs.bib", &text);
+    let (bib, _) = Bibliography::build(refs);
+    let doc = format(&bib, &["RN10758", "CDCfaq"], StyleChoice::Apa);
+    let text = |key: &str| {
+        doc.entries
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| e.text.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        text("RN10758").contains("whitehall II study [Journal Article]. Hypertension, 55(4)"),
+        "{}",
+        text("RN10758")
+    );
+    assert_eq!(
+        text("CDCfaq"),
+        "CDC. (2023). NHANES web tutorial frequently asked questions (FAQs). \
+         https://wwwn.cdc.gov/nchs/nhanes/continuousnhanes/faq.aspx."
+    );
+}
+
+/// A title written with Unicode superscripts (OpenPBTA's Duchemann et al. 2022, "CD8⁺PD-1⁺ to
+/// CD4⁺PD-1⁺ ratio (PERLS)…"): citeproc reads them as superscript markup, so the entry reads
+/// "CD8+PD-1+" and shows the `+` raised; glia printed the characters.
+#[test]
+fn unicode_superscripts_in_titles_become_superscript_markup() {
+    let json = r#"[{"id": "duchemann2022", "type": "article-journal",
+ "title": "CD8⁺PD-1⁺ to CD4⁺PD-1⁺ ratio (PERLS) is associated with prognosis of patients with advanced NSCLC treated with PD-(L)1 blockers",
+ "author": [{"family": "Duchemann", "given": "Boris"}], "container-title": "Journal for ImmunoTherapy of Cancer",
+ "container-title-short": "J Immunother Cancer", "volume": "10", "issue": "2", "page": "e004012",
+ "issued": {"date-parts": [[2022, 2]]}}]"#;
+    let (refs, diags) = load_bibliography_file("refs.json", json);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (bib, _) = Bibliography::build(refs);
+    for style in styles() {
+        let doc = format(&bib, &["duchemann2022"], style);
+        let html = &doc.entries[0].html;
+        assert!(
+            html.contains(
+                "CD8<sup>+</sup>PD-1<sup>+</sup> to CD4<sup>+</sup>PD-1<sup>+</sup> ratio"
+            ),
+            "{style:?}: {html}"
+        );
+    }
+}

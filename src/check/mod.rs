@@ -12,7 +12,6 @@ mod moved;
 mod placeholder;
 mod prose;
 mod readability;
-pub mod unsafe_html;
 mod urls;
 
 use std::collections::BTreeSet;
@@ -46,7 +45,7 @@ pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
     let mut diags: Vec<Diagnostic> = diags
         .into_iter()
         .map(|mut d| {
-            if d.code == unsafe_html::CODE {
+            if d.code == crate::resolve::unsafe_html::CODE {
                 d.severity = Severity::Error;
             }
             d

@@ -214,10 +214,9 @@ pub fn words(sentence: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::markdown;
 
     fn blocks_of(md: &str) -> Vec<Block> {
-        blocks(&markdown::parse(md, 0, "a.md", md).0.events, md)
+        blocks(&crate::parse::body(md, 0, "a.md", md).0.events, md)
     }
 
     #[test]
@@ -257,7 +256,7 @@ mod tests {
     #[test]
     fn html_standing_for_prose_counts_as_its_source_text() {
         let md = "Given IV here.\n";
-        let mut events = markdown::parse(md, 0, "a.md", md).0.events;
+        let mut events = crate::parse::body(md, 0, "a.md", md).0.events;
         // What glossary linking does: the word becomes inline HTML with the word's span.
         events[1] = (pulldown_cmark::Event::Text("Given ".into()), 0..6);
         events.insert(

@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn plain_text_scores_low_and_dense_text_high() {
         let md = |s: &str| {
-            let d = crate::parse::markdown::parse(s, 0, "a.md", s).0;
+            let d = crate::parse::body(s, 0, "a.md", s).0;
             measure(&super::prose::blocks(&d.events, s)).unwrap().grade
         };
         assert!(md("The cat sat on the mat. It was a good day. We had fun.\n") < 3.0);

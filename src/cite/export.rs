@@ -15,12 +15,14 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
 }
 
 /// The CSL-JSON glia hands hayagriva: [`csl_value`] with text as citeproc reads it. pandoc's
-/// citeproc prints a straight apostrophe in the data as ’ ("Child’s Nervous System"), and
+/// citeproc prints a straight apostrophe in the data as ’ ("Child’s Nervous System"), Unicode
+/// superscripts as superscript markup ([`superscripts_as_markup`]), and
 /// splits initials written together ("Mark T.A." is "M. T. A.") where hayagriva keeps
 /// "T.A." as one word; the data is given to hayagriva in that form. An issue with a hyphen
-/// (`7-8`) is handed over as text (see [`super::repair::issue_as_written`]).
+/// (`7-8`) is handed over as text (see [`super::repair::issue_as_written`]), and a page value
+/// hayagriva cannot read as ranges with its hyphens marked ([`super::repair::pages_as_written`]).
 fn csl_value_for_formatting(r: &Reference) -> Value {
-    let text = |s: &str| s.replace('\'', "\u{2019}");
+    let text = |s: &str| superscripts_as_markup(&s.replace('\'', "\u{2019}"));
     let given = |s: &str| {
         let mut out = String::with_capacity(s.len() + 4);
         let mut chars = s.chars().peekable();
@@ -38,7 +40,63 @@ fn csl_value_for_formatting(r: &Reference) -> Value {
             *issue = as_text;
         }
     }
+    if let Some(Value::String(pages)) = v.get_mut("page") {
+        if let Some(marked) = super::repair::pages_as_written(pages) {
+            *pages = marked;
+        }
+    }
     v
+}
+
+/// What a Unicode superscript character (`⁺` in `CD8⁺`) stands for.
+fn superscript(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2070}' => '0',
+        '\u{00B9}' => '1',
+        '\u{00B2}' => '2',
+        '\u{00B3}' => '3',
+        '\u{2074}'..='\u{2079}' => char::from_u32(c as u32 - 0x2074 + '4' as u32)?,
+        '\u{207A}' => '+',
+        '\u{207B}' => '\u{2212}',
+        '\u{207C}' => '=',
+        '\u{207D}' => '(',
+        '\u{207E}' => ')',
+        '\u{207F}' => 'n',
+        '\u{2071}' => 'i',
+        _ => return None,
+    })
+}
+
+/// Runs of Unicode superscript characters as CSL rich text (`CD8⁺` → `CD8<sup>+</sup>`), as
+/// pandoc's citeproc reads a string: the entry prints the same, and its text reads `CD8+`.
+fn superscripts_as_markup(s: &str) -> String {
+    if !s.chars().any(|c| superscript(c).is_some()) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut open = false;
+    for c in s.chars() {
+        match superscript(c) {
+            Some(plain) => {
+                if !open {
+                    out.push_str("<sup>");
+                    open = true;
+                }
+                out.push(plain);
+            }
+            None => {
+                if open {
+                    out.push_str("</sup>");
+                    open = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    if open {
+        out.push_str("</sup>");
+    }
+    out
 }
 
 fn csl_value_as(

@@ -36,6 +36,15 @@
 //!    it unreadable as a number; the formatted entry drops the joiner again. Upstream:
 //!    typst/hayagriva#529 (inconsistent dashes); the open PR #533 would let data escape the
 //!    hyphen as `\-`, after which this can go.
+//! 10. A page value hayagriva cannot read as page ranges (`215-25; discussion 226-9`,
+//!     `1064-1072.e5`, `319-+`) is kept as text and every hyphen in it printed as an en dash
+//!     (`rendering/mod.rs`: `s.replace('-', "–")`). citeproc splits the value at `,` and `&`
+//!     as hayagriva does, joins the two pages of a part with one hyphen by the style's
+//!     `page-range-delimiter` when the style has a `page-range-format` (an en dash in Vancouver
+//!     and APA, a hyphen in AMA) and prints every other part as written. Such a value is handed over with a mark before each hyphen saying which of the
+//!     two it is, and the formatted entry turns the mark and hayagriva's dash back into what
+//!     citeproc prints. Same upstream issue as 9 (typst/hayagriva#529); to report: text pages
+//!     should keep their hyphens unless the part is a range the style formats.
 
 use std::borrow::Cow;
 
@@ -190,11 +199,76 @@ fn drop_issue_joiners(children: &mut ElemChildren) {
     }
 }
 
-/// Applies workarounds 1 and 2 to one rendered citation or entry. `data` gives the strings
-/// of the references involved, whose own punctuation must never be touched; it is asked only
-/// when a repair needs it, which most numeric citations (`[1,2]`) never do.
-pub(crate) fn repair_tree<'a>(children: &mut ElemChildren, data: &dyn Fn() -> Vec<&'a str>) {
+/// Put before a hyphen of a text page value that citeproc prints as written (workaround 10).
+const PAGE_AS_WRITTEN: char = '\u{2060}';
+/// Put before the hyphen of a text page range that citeproc formats as a range when the
+/// style has a `page-range-format` (with the style's range delimiter), and prints as
+/// written when it has none (workaround 10).
+const PAGE_RANGE: char = '\u{2063}';
+
+/// Workaround 10: the page value as hayagriva must be given it to print it as citeproc does,
+/// or `None` when hayagriva reads it as page ranges (or it has no hyphen) and prints it right.
+pub(crate) fn pages_as_written(pages: &str) -> Option<String> {
+    if !pages.contains('-') || pages.parse::<hayagriva::types::PageRanges>().is_ok() {
+        return None;
+    }
+    let mut out = String::with_capacity(pages.len() + 8);
+    // citeproc's parts: the value split at `,` and `&`, each kept with what follows it.
+    for part in pages.split_inclusive([',', '&']) {
+        let mark = if part.matches('-').count() == 1 {
+            PAGE_RANGE
+        } else {
+            PAGE_AS_WRITTEN
+        };
+        for c in part.chars() {
+            if c == '-' {
+                out.push(mark);
+            }
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// Workaround 10, after formatting: each marked hyphen (which hayagriva printed as an en
+/// dash) as citeproc prints it. `range_delimiter`: the style's, if it formats page ranges.
+fn restore_page_hyphens(children: &mut ElemChildren, range_delimiter: Option<&str>) {
+    let mut list = Vec::new();
+    leaves(children, &mut list);
+    for (leaf, _) in list {
+        if !leaf.contains([PAGE_AS_WRITTEN, PAGE_RANGE]) {
+            continue;
+        }
+        let mut out = String::with_capacity(leaf.len());
+        let mut chars = leaf.chars().peekable();
+        while let Some(c) = chars.next() {
+            let dash = match c {
+                PAGE_AS_WRITTEN => "-",
+                PAGE_RANGE => range_delimiter.unwrap_or("-"),
+                _ => {
+                    out.push(c);
+                    continue;
+                }
+            };
+            if chars.next_if(|n| matches!(n, '-' | '\u{2013}')).is_some() {
+                out.push_str(dash);
+            }
+        }
+        *leaf = out;
+    }
+}
+
+/// Applies the workarounds to one rendered citation or entry. `data` gives the strings of the
+/// references involved, whose own punctuation must never be touched; it is asked only when a
+/// repair needs it, which most numeric citations (`[1,2]`) never do. `range_delimiter`: the
+/// style's page range delimiter if it formats page ranges (workaround 10).
+pub(crate) fn repair_tree<'a>(
+    children: &mut ElemChildren,
+    data: &dyn Fn() -> Vec<&'a str>,
+    range_delimiter: Option<&str>,
+) {
     drop_issue_joiners(children);
+    restore_page_hyphens(children, range_delimiter);
     trim_dates(children);
     let mut known: Option<Vec<&'a str>> = None;
     let mut data = || -> Vec<&'a str> { known.get_or_insert_with(data).clone() };
@@ -494,14 +568,14 @@ mod tests {
     #[test]
     fn collapses_affix_collisions_but_not_data() {
         let mut c = ElemChildren(vec![text("Wait... what?"), text(". J. 2023;"), text(".")]);
-        repair_tree(&mut c, &|| vec!["Wait... what?"]);
+        repair_tree(&mut c, &|| vec!["Wait... what?"], None);
         assert_eq!(plain(&c), "Wait... what? J. 2023;");
     }
 
     #[test]
     fn restores_words_with_inner_capitals() {
         let mut c = ElemChildren(vec![text("Bjpsych Open and Elife, not Open")]);
-        repair_tree(&mut c, &|| vec!["BJPsych Open", "eLife", "OPEN"]);
+        repair_tree(&mut c, &|| vec!["BJPsych Open", "eLife", "OPEN"], None);
         assert_eq!(plain(&c), "BJPsych Open and eLife, not Open");
     }
 
@@ -511,12 +585,33 @@ mod tests {
         let mut c = ElemChildren(vec![text(
             "Journal of the Royal Statistical Society: Series a (Statistics in Society), 1",
         )]);
-        repair_tree(&mut c, &|| vec![title]);
+        repair_tree(&mut c, &|| vec![title], None);
         assert_eq!(plain(&c), format!("{title}, 1"));
         // A field the style put in lower case stays so.
         let mut c = ElemChildren(vec![text("series a")]);
-        repair_tree(&mut c, &|| vec!["Series A"]);
+        repair_tree(&mut c, &|| vec!["Series A"], None);
         assert_eq!(plain(&c), "series a");
+    }
+
+    #[test]
+    fn text_page_values_keep_the_hyphens_citeproc_keeps() {
+        assert_eq!(pages_as_written("1-10"), None);
+        assert_eq!(pages_as_written("e1234"), None);
+        let marked = pages_as_written("215-25; discussion 226-9").unwrap();
+        // What hayagriva prints for a text page value: every hyphen an en dash.
+        let mut c = ElemChildren(vec![text(&marked.replace('-', "\u{2013}"))]);
+        repair_tree(&mut c, &|| vec![], Some("\u{2013}"));
+        assert_eq!(plain(&c), "215-25; discussion 226-9");
+        let marked = pages_as_written("1042-1056.e10").unwrap();
+        for (delimiter, want) in [
+            (Some("\u{2013}"), "1042\u{2013}1056.e10"),
+            (Some("-"), "1042-1056.e10"),
+            (None, "1042-1056.e10"),
+        ] {
+            let mut c = ElemChildren(vec![text(&marked.replace('-', "\u{2013}"))]);
+            repair_tree(&mut c, &|| vec![], delimiter);
+            assert_eq!(plain(&c), want, "{delimiter:?}");
+        }
     }
 
     #[test]

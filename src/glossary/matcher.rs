@@ -541,7 +541,7 @@ mod tests {
             "(",
             ")",
         ];
-        let mut next = crate::glossary::tests::xorshift(0x2545_f491_4f6c_dd1du64);
+        let mut next = crate::glossary::text::xorshift(0x2545_f491_4f6c_dd1du64);
         let mut found = 0;
         for _ in 0..20_000 {
             let len = 1 + next(12);

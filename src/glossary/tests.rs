@@ -22,17 +22,6 @@ fn to_html(events: &[(Event<'static>, std::ops::Range<usize>)], pieces: LinkPiec
     out.into_inner()
 }
 
-/// A deterministic stream of indexes below `n` (xorshift), for tests that compare two ways of
-/// doing a thing on many generated texts.
-pub(super) fn xorshift(mut state: u64) -> impl FnMut(usize) -> usize {
-    move |n| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    }
-}
-
 fn glossary() -> Glossary {
     let (g, d) = Glossary::build(vec![
         entry(

@@ -323,6 +323,19 @@ fn cut_first_sentence(s: &str) -> &str {
     s
 }
 
+/// A deterministic stream of indexes below `n` (xorshift), for tests that compare two ways of
+/// doing a thing on many generated texts. Here, in the module every other glossary module
+/// uses, so their tests share it without a cycle.
+#[cfg(test)]
+pub(super) fn xorshift(mut state: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,7 +415,7 @@ mod tests {
             "a", "B", "word", "Prose", " ", "  ", "\t", "\n", "\r\n", "\u{a0}", "\u{2003}", "’",
             "İ", "é", ".", "!", "\x1f", "K", "ẞ", "\u{212a}",
         ];
-        let mut next = crate::glossary::tests::xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let mut next = super::xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..5_000 {
             let text: String = (0..1 + next(30))
                 .map(|_| pieces[next(pieces.len())])

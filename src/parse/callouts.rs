@@ -132,7 +132,7 @@ fn health_marker(events: &[Spanned], i: usize) -> Option<(Kind, std::ops::Range<
 #[cfg(test)]
 mod tests {
     fn html(md: &str) -> String {
-        let (doc, _) = crate::parse::markdown::parse(md, 0, "a.md", md);
+        let (doc, _) = crate::parse::body(md, 0, "a.md", md);
         let mut out = String::new();
         pulldown_cmark::html::push_html(&mut out, doc.events.into_iter().map(|(e, _)| e));
         out

@@ -156,7 +156,7 @@ pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<
 
 #[cfg(test)]
 mod tests {
-    use crate::parse::markdown::parse;
+    use crate::parse::body as parse;
 
     #[test]
     fn a_note_nobody_cites_is_a_warning_at_the_note() {

@@ -349,6 +349,23 @@ where
 mod tests {
     use super::*;
 
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Dated {
+        title: String,
+        date: Date,
+    }
+
+    #[test]
+    fn a_bad_value_is_located_at_the_value() {
+        let text = "---\ntitle: A\ndate: 2026-02-30\n---\n";
+        let d = crate::yaml::from_str::<Dated>(&text[4..30], "a.md", text, 4, "front-matter")
+            .unwrap_err();
+        let loc = d.location.unwrap();
+        assert_eq!((loc.line, loc.column), (3, 7), "{}", d.message);
+        assert_eq!(d.code, "invalid-date");
+    }
+
     #[test]
     fn splits_and_keeps_offsets() {
         let text = "---\ntitle: A\n---\nbody\n";

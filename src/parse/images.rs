@@ -11,11 +11,12 @@
 //! Syntax: `![alt](x.png "A caption")` alone in its paragraph is a `<figure>` with the title
 //! as its `<figcaption>`; the title `"decorative"` marks an image that needs no alt text.
 
-use std::path::Path;
+use std::collections::BTreeMap;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::markdown::Spanned;
+use crate::load::Asset;
 
 /// The title that marks an image as decorative (`![](divider.png "decorative")`).
 pub const DECORATIVE: &str = "decorative";
@@ -62,7 +63,7 @@ impl Meta {
 
 /// The structural pass, on the events alone: raw `<img>` tags become image events, a titled
 /// image alone in a paragraph becomes a figure, and every image gets its [`Meta`] (without
-/// a size: [`read_sizes`] adds it once the page's place on disk is known).
+/// a size: [`read_sizes`] adds it from the sizes load read).
 pub fn apply(events: &mut Vec<Spanned>) {
     raw_img_tags(events);
     let mut first = true;
@@ -248,10 +249,36 @@ fn img_attributes(html: &str) -> Option<Vec<(String, String)>> {
     attrs.iter().any(|(n, _)| n == "src").then_some(attrs)
 }
 
-/// Reads the size of every image that is a file of the site (beside the page under
-/// `content/`, or under `static/`). Only the header is read. A file that is missing or not an
-/// image is left without a size: the resolve stage reports a missing file.
-pub fn read_sizes(events: &mut [Spanned], root: &Path, content_path: &str) {
+/// The sizes of the site's image files (read by load), by the path a page's link lands on:
+/// `content/…` beside the page, or `static/…`.
+#[derive(Debug, Default)]
+pub struct Sizes(BTreeMap<String, (u32, u32)>);
+
+impl Sizes {
+    pub fn of(assets: &[Asset], static_files: &[Asset]) -> Sizes {
+        let named = |dir: &str, list: &[Asset]| {
+            list.iter()
+                .filter_map(|a| Some((format!("{dir}/{}", a.out), a.size?)))
+                .collect::<Vec<_>>()
+        };
+        let mut map: BTreeMap<String, (u32, u32)> = named("content", assets).into_iter().collect();
+        map.extend(named("static", static_files));
+        Sizes(map)
+    }
+
+    /// The size of the file `target` (a path inside `content/` or `static/`), the one in
+    /// `content/` first.
+    fn get(&self, target: &str) -> Option<(u32, u32)> {
+        ["content", "static"]
+            .iter()
+            .find_map(|dir| self.0.get(&format!("{dir}/{target}")).copied())
+    }
+}
+
+/// Gives every image that is a file of the site (beside the page under `content/`, or under
+/// `static/`) its size. A file that is missing or not an image is left without a size: the
+/// resolve stage reports a missing file.
+pub fn read_sizes(events: &mut [Spanned], sizes: &Sizes, content_path: &str) {
     for (ev, _) in events.iter_mut() {
         let Event::Start(Tag::Image { dest_url, id, .. }) = ev else {
             continue;
@@ -263,11 +290,8 @@ pub fn read_sizes(events: &mut [Spanned], root: &Path, content_path: &str) {
         let Some(target) = crate::url::join_relative(content_path, path) else {
             continue;
         };
-        let size = ["content", "static"]
-            .iter()
-            .find_map(|dir| crate::load::image_size(&root.join(dir).join(&target)));
         let mut meta = Meta::decode(id);
-        meta.size = size;
+        meta.size = sizes.get(&target);
         *id = meta.encode().into();
     }
 }

@@ -1,4 +1,7 @@
-//! Markdown → an owned event list plus what the page *uses* (headings, links, code).
+//! Markdown's events as every pass over them holds them ([`Spanned`]), the dialect
+//! ([`options`]), and what the page *uses*: headings and their ids, links, sections of text.
+//! The passes over the events (`callouts`, `footnotes`, `math`, `images`, `citations`) use
+//! this module; `parse::body` runs them in order.
 //!
 //! The events are kept (not rendered yet) because the resolve stage still has to rewrite links,
 //! and later passes (citations, glossary) need the whole site before they can emit HTML. Every
@@ -7,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Tag, TagEnd};
 
 use crate::diagnostics::Diagnostic;
 
@@ -43,17 +46,6 @@ pub struct LinkUse {
     pub image: bool,
 }
 
-/// A link or image as it stands in the page's final events: what resolve checks and rewrites
-/// without reading the events (which a build may already have dropped, see [`Doc::dropped`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkAt {
-    /// Index of its `Start` event.
-    pub event: usize,
-    pub dest: String,
-    pub span: Range<usize>,
-    pub image: bool,
-}
-
 /// The prose under one heading, as plain text, for search and readability checks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SectionText {
@@ -64,142 +56,9 @@ pub struct SectionText {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Doc {
-    pub events: Vec<Spanned>,
-    pub headings: Vec<Heading>,
-    pub links: Vec<LinkUse>,
-    /// The links left in `events` once citations are marked (wiki links are the glossary's).
-    pub link_events: Vec<LinkAt>,
-    /// Resolve's new destinations for links of `events`: (event index, destination). Kept
-    /// beside the events so a page parsed again ([`super::events_again`]) gets them too.
-    pub rewritten: Vec<(usize, String)>,
-    /// Images' sizes as read from their files (event index, the image event's `id`), for
-    /// the same reason.
-    pub image_ids: Vec<(usize, String)>,
-    /// `glia build` dropped `events` after parse to hold only the page's facts; render parses
-    /// the page again ([`super::events_again`]).
-    pub dropped: bool,
-    pub has_code: bool,
-    /// The editor wrote raw HTML (pulldown-cmark found some before glia's passes added their
-    /// own markup: footnotes, callouts, figures, MathML, citation placeholders). Only such a
-    /// page needs reading for HTML that runs code (`check::unsafe_html`).
-    pub has_raw_html: bool,
-    pub word_count: usize,
-    /// Plain text by section, recorded before later passes wrap words in HTML.
-    pub sections: Vec<SectionText>,
-    /// Citations in document order; each is a placeholder event in `events`.
-    pub citations: Vec<super::citations::Marked<crate::cite::Citation>>,
-}
-
-impl Doc {
-    pub fn has_anchor(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id)
-    }
-}
-
-/// Parses the body of a page. `offset` is where the body starts in `text`, the whole file.
-pub fn parse(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Diagnostic>) {
-    read(body, offset, file, text, true)
-}
-
-/// The events [`parse`] makes of a page, without the facts it records beside them (sections'
-/// text, word count, links): for a page parsed again for render (`super::events_again`).
-pub fn events(body: &str, offset: usize, file: &str, text: &str) -> Vec<Spanned> {
-    read(body, offset, file, text, false).0.events
-}
-
-/// [`parse`], recording the page's facts only if `facts`.
-fn read(body: &str, offset: usize, file: &str, text: &str, facts: bool) -> (Doc, Vec<Diagnostic>) {
-    let events: Vec<Spanned> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .map(|(ev, r)| (ev.into_static(), r.start + offset..r.end + offset))
-        .collect();
-    let has_raw_html = events
-        .iter()
-        .any(|(ev, _)| matches!(ev, Event::Html(_) | Event::InlineHtml(_)));
-    // `[[@a; @b]](url)` is pandoc's link around a citation, not a glossary link.
-    let mut events = super::citations::unwiki_citations(events);
-    let mut diags = Vec::new();
-    super::callouts::apply(&mut events);
-    super::footnotes::apply(&mut events, file, text, &mut diags);
-    super::math::apply(&mut events, file, text, &mut diags);
-    super::images::apply(&mut events);
-    let headings = assign_heading_ids(&mut events, file, text, &mut diags);
-    let mut doc = Doc {
-        headings,
-        has_raw_html,
-        ..Doc::default()
-    };
-    for (ev, range) in events.iter().filter(|_| facts) {
-        match ev {
-            Event::Start(Tag::Link {
-                dest_url,
-                link_type,
-                ..
-            }) if !matches!(link_type, LinkType::WikiLink { .. }) => doc.links.push(LinkUse {
-                dest: dest_url.to_string(),
-                span: range.clone(),
-                image: false,
-            }),
-            Event::Start(Tag::Image { dest_url, .. }) => doc.links.push(LinkUse {
-                dest: dest_url.to_string(),
-                span: range.clone(),
-                image: true,
-            }),
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => doc.has_code = true,
-            _ => {}
-        }
-    }
-    // Citations become placeholders before anything records text, so `[@key]` is never
-    // counted, searched or linked as prose.
-    // Every pandoc citation, `[@key]` or `@key`, has an `@`.
-    let (events, citations) = super::citations::mark(events, text, b'@', |text| {
-        crate::cite::find_citations(text)
-            .into_iter()
-            .map(|c| (c.range.clone(), c))
-            .collect()
-    });
-    if facts {
-        doc.sections = sections(&events, &doc.headings);
-        doc.word_count = doc
-            .sections
-            .iter()
-            .map(|s| s.text.split_whitespace().count())
-            .sum();
-        doc.citations = citations;
-        doc.link_events = link_events(&events);
-    }
-    doc.events = events;
-    (doc, diags)
-}
-
-/// Every link and image start in `events`, wiki links (the glossary's) aside.
-fn link_events(events: &[Spanned]) -> Vec<LinkAt> {
-    let mut out = Vec::new();
-    for (event, (ev, span)) in events.iter().enumerate() {
-        let (dest, image) = match ev {
-            Event::Start(Tag::Link {
-                dest_url,
-                link_type,
-                ..
-            }) if !matches!(link_type, LinkType::WikiLink { .. }) => (dest_url, false),
-            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
-            _ => continue,
-        };
-        out.push(LinkAt {
-            event,
-            dest: dest.to_string(),
-            span: span.clone(),
-            image,
-        });
-    }
-    out
-}
-
 /// Gives every heading an id: the explicit `{#id}` if written, else a slug of its text that is
 /// unique within the page. Explicit ids are reserved first so an automatic one never takes them.
-fn assign_heading_ids(
+pub fn assign_heading_ids(
     events: &mut [Spanned],
     file: &str,
     text: &str,
@@ -409,6 +268,8 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The passes and heading ids as a page's body gets them.
+    use crate::parse::{body as parse, Doc};
 
     fn doc(md: &str) -> Doc {
         parse(md, 0, "a.md", md).0

@@ -142,7 +142,7 @@ fn percent_in_text_literal(latex: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use crate::parse::markdown::parse;
+    use crate::parse::body as parse;
 
     fn html(md: &str) -> String {
         let (doc, diags) = parse(md, 0, "a.md", md);

@@ -10,15 +10,16 @@ pub mod frontmatter;
 pub mod images;
 pub mod markdown;
 pub mod math;
-pub mod yaml;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::glossary::GlossaryFrontMatter;
 use crate::load::{Kind, Page};
+use crate::yaml;
 use frontmatter::FrontMatter;
-use markdown::Doc;
+use markdown::Spanned;
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag};
 
 /// One page after parsing: plain data, passed on to resolve and render.
 #[derive(Debug, Clone)]
@@ -41,20 +42,22 @@ pub struct ParsedPage {
 }
 
 /// Parses every page in parallel; the result keeps the input order (sorted by path).
-pub fn parse_all(pages: Vec<Page>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    parse_all_then(pages, |_| {})
+/// `sizes` are the site's images' sizes, for the pages' `<img>`s.
+pub fn parse_all(pages: Vec<Page>, sizes: &images::Sizes) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
+    parse_all_then(pages, sizes, |_| {})
 }
 
 /// [`parse_all`], with `then` run on each page as soon as it is parsed, on the same thread:
 /// what is done there while the page's events are fresh (and maybe dropped after).
 pub fn parse_all_then(
     pages: Vec<Page>,
+    sizes: &images::Sizes,
     then: impl Fn(&mut ParsedPage) + Sync,
 ) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
     let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = pages
         .into_par_iter()
         .map(|p| {
-            let (mut page, d) = parse_page(p);
+            let (mut page, d) = parse_page(p, sizes);
             if let Some(page) = &mut page {
                 then(page);
             }
@@ -78,9 +81,7 @@ pub fn drop_events(page: &mut ParsedPage) {
     let doc = &mut page.doc;
     doc.image_ids = (doc.events.iter().enumerate())
         .filter_map(|(i, (ev, _))| match ev {
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { id, .. }) => {
-                Some((i, id.to_string()))
-            }
+            Event::Start(Tag::Image { id, .. }) => Some((i, id.to_string())),
             _ => None,
         })
         .collect();
@@ -89,18 +90,18 @@ pub fn drop_events(page: &mut ParsedPage) {
 }
 
 /// The events of a page whose events were dropped ([`drop_events`]), as parse and resolve
-/// left them: parsed again, with the image sizes read then and resolve's link destinations.
+/// left them: parsed again, with the image sizes found then and resolve's link destinations.
 /// The events of any other page, as they are.
-pub fn events_again(page: &ParsedPage) -> std::borrow::Cow<'_, [markdown::Spanned]> {
+pub fn events_again(page: &ParsedPage) -> std::borrow::Cow<'_, [Spanned]> {
     if !page.doc.dropped {
         return std::borrow::Cow::Borrowed(&page.doc.events);
     }
-    let body = &page.text[page.body_offset..];
-    let mut events = markdown::events(body, page.body_offset, &page.file, &page.text);
+    let text = &page.text[page.body_offset..];
+    let mut events = read_body(text, page.body_offset, &page.file, &page.text, false)
+        .0
+        .events;
     for (i, new_id) in &page.doc.image_ids {
-        if let Some((pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { id, .. }), _)) =
-            events.get_mut(*i)
-        {
+        if let Some((Event::Start(Tag::Image { id, .. }), _)) = events.get_mut(*i) {
             *id = new_id.clone().into();
         }
     }
@@ -109,8 +110,7 @@ pub fn events_again(page: &ParsedPage) -> std::borrow::Cow<'_, [markdown::Spanne
 }
 
 /// Gives the links and images at the events `changes` names their new destinations.
-pub fn rewrite_links(events: &mut [markdown::Spanned], changes: &[(usize, String)]) {
-    use pulldown_cmark::{Event, Tag};
+pub fn rewrite_links(events: &mut [Spanned], changes: &[(usize, String)]) {
     for (i, dest) in changes {
         if let Some((
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }),
@@ -122,7 +122,7 @@ pub fn rewrite_links(events: &mut [markdown::Spanned], changes: &[(usize, String
     }
 }
 
-pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+pub fn parse_page(page: Page, sizes: &images::Sizes) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let file = page.source.rel;
     let text = page.source.text;
     let split = match frontmatter::split(&file, &text) {
@@ -163,12 +163,9 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
                 ),
         );
     }
-    let (mut doc, d) = markdown::parse(split.body, split.body_offset, &file, &text);
+    let (mut doc, d) = body(split.body, split.body_offset, &file, &text);
     diags.extend(d);
-    // The site root is the page's path less its path from the root (`content/…/a.md`).
-    if let Some(root) = page.source.path.ancestors().nth(file.split('/').count()) {
-        images::read_sizes(&mut doc.events, root, &page.content_path);
-    }
+    images::read_sizes(&mut doc.events, sizes, &page.content_path);
     let yaml_offset = split.yaml_offset;
     let body_offset = split.body_offset;
     (
@@ -186,4 +183,152 @@ pub fn parse_page(page: Page) -> (Option<ParsedPage>, Vec<Diagnostic>) {
         }),
         diags,
     )
+}
+
+/// A page's body after parsing: its events and what it uses.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub events: Vec<Spanned>,
+    pub headings: Vec<markdown::Heading>,
+    pub links: Vec<markdown::LinkUse>,
+    /// The links left in `events` once citations are marked (wiki links are the glossary's).
+    pub link_events: Vec<LinkAt>,
+    /// Resolve's new destinations for links of `events`: (event index, destination). Kept
+    /// beside the events so a page parsed again ([`events_again`]) gets them too.
+    pub rewritten: Vec<(usize, String)>,
+    /// Images' `id`s (where their sizes ride) as parse left them: (event index, `id`), for
+    /// the same reason.
+    pub image_ids: Vec<(usize, String)>,
+    /// `glia build` dropped `events` after parse to hold only the page's facts; render parses
+    /// the page again ([`events_again`]).
+    pub dropped: bool,
+    pub has_code: bool,
+    /// The editor wrote raw HTML (pulldown-cmark found some before glia's passes added their
+    /// own markup: footnotes, callouts, figures, MathML, citation placeholders). Only such a
+    /// page needs reading for HTML that runs code (`unsafe_html`).
+    pub has_raw_html: bool,
+    pub word_count: usize,
+    /// Plain text by section, recorded before later passes wrap words in HTML.
+    pub sections: Vec<markdown::SectionText>,
+    /// Citations in document order; each is a placeholder event in `events`.
+    pub citations: Vec<citations::Marked<crate::cite::Citation>>,
+}
+
+impl Doc {
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id)
+    }
+}
+
+/// A link or image as it stands in the page's final events: what resolve checks and rewrites
+/// without reading the events (which a build may already have dropped, see [`Doc::dropped`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkAt {
+    /// Index of its `Start` event.
+    pub event: usize,
+    pub dest: String,
+    pub span: std::ops::Range<usize>,
+    pub image: bool,
+}
+
+/// Parses the body of a page: Markdown to events, then every pass over them in order. `offset` is where the body starts in `text`, the whole file.
+pub fn body(body: &str, offset: usize, file: &str, text: &str) -> (Doc, Vec<Diagnostic>) {
+    read_body(body, offset, file, text, true)
+}
+
+/// [`body`], recording the page's facts beside its events (sections' text, word count,
+/// links) only if `facts`: a page parsed again for render needs only its events.
+fn read_body(
+    body: &str,
+    offset: usize,
+    file: &str,
+    text: &str,
+    facts: bool,
+) -> (Doc, Vec<Diagnostic>) {
+    let events: Vec<Spanned> = Parser::new_ext(body, markdown::options())
+        .into_offset_iter()
+        .map(|(ev, r)| (ev.into_static(), r.start + offset..r.end + offset))
+        .collect();
+    let has_raw_html = events
+        .iter()
+        .any(|(ev, _)| matches!(ev, Event::Html(_) | Event::InlineHtml(_)));
+    // `[[@a; @b]](url)` is pandoc's link around a citation, not a glossary link.
+    let mut events = citations::unwiki_citations(events);
+    let mut diags = Vec::new();
+    callouts::apply(&mut events);
+    footnotes::apply(&mut events, file, text, &mut diags);
+    math::apply(&mut events, file, text, &mut diags);
+    images::apply(&mut events);
+    let headings = markdown::assign_heading_ids(&mut events, file, text, &mut diags);
+    let mut doc = Doc {
+        headings,
+        has_raw_html,
+        ..Doc::default()
+    };
+    for (ev, range) in events.iter().filter(|_| facts) {
+        match ev {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) if !matches!(link_type, LinkType::WikiLink { .. }) => {
+                doc.links.push(markdown::LinkUse {
+                    dest: dest_url.to_string(),
+                    span: range.clone(),
+                    image: false,
+                })
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => doc.links.push(markdown::LinkUse {
+                dest: dest_url.to_string(),
+                span: range.clone(),
+                image: true,
+            }),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => doc.has_code = true,
+            _ => {}
+        }
+    }
+    // Citations become placeholders before anything records text, so `[@key]` is never
+    // counted, searched or linked as prose.
+    // Every pandoc citation, `[@key]` or `@key`, has an `@`.
+    let (events, citations) = citations::mark(events, text, b'@', |text| {
+        crate::cite::find_citations(text)
+            .into_iter()
+            .map(|c| (c.range.clone(), c))
+            .collect()
+    });
+    if facts {
+        doc.sections = markdown::sections(&events, &doc.headings);
+        doc.word_count = doc
+            .sections
+            .iter()
+            .map(|s| s.text.split_whitespace().count())
+            .sum();
+        doc.citations = citations;
+        doc.link_events = link_events(&events);
+    }
+    doc.events = events;
+    (doc, diags)
+}
+
+/// Every link and image start in `events`, wiki links (the glossary's) aside.
+fn link_events(events: &[Spanned]) -> Vec<LinkAt> {
+    let mut out = Vec::new();
+    for (event, (ev, span)) in events.iter().enumerate() {
+        let (dest, image) = match ev {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) if !matches!(link_type, LinkType::WikiLink { .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        out.push(LinkAt {
+            event,
+            dest: dest.to_string(),
+            span: span.clone(),
+            image,
+        });
+    }
+    out
 }

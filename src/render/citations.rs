@@ -8,17 +8,28 @@
 use pulldown_cmark::{CowStr, Event};
 use serde::Serialize;
 
-use super::context::Link;
 use super::escape;
+use super::items::Link;
 use crate::cite::{export, Citation, FormattedDoc, Name, Reference};
 use crate::diagnostics::Diagnostic;
 use crate::glossary::LinkPieces;
 use crate::ids;
 use crate::load::Kind;
 use crate::parse::citations::placeholder_index;
-use crate::resolve::outputs::{BIBLIOGRAPHY_BIB, BIBLIOGRAPHY_JSON, CITE_BIB, CITE_JSON, CITE_RIS};
 use crate::resolve::{citations::route, Site};
 use crate::url::Route;
+
+/// The "Cite this page" files beside every article, by format: the one place they are named
+/// ([`cite_files`] writes them, the article template links to them).
+pub const CITE_BIB: &str = "cite.bib";
+pub const CITE_RIS: &str = "cite.ris";
+pub const CITE_JSON: &str = "cite.json";
+pub const CITE_FILES: [&str; 3] = [CITE_BIB, CITE_RIS, CITE_JSON];
+/// The whole bibliography beside the reference index, by format
+/// ([`bibliography_files`]).
+pub const BIBLIOGRAPHY_BIB: &str = "bibliography.bib";
+pub const BIBLIOGRAPHY_JSON: &str = "bibliography.json";
+pub const BIBLIOGRAPHY_FILES: [&str; 2] = [BIBLIOGRAPHY_BIB, BIBLIOGRAPHY_JSON];
 
 /// Where the reference list goes when an article does not say (`<!-- references -->`).
 const MARKER: &str = "<!-- references -->";
@@ -462,7 +473,7 @@ impl<'s> ReferenceIndex<'s> {
             };
             jump.push(Link {
                 title: letter.clone(),
-                url: format!("{url}#letter-{}", letter.to_lowercase()),
+                url: format!("{url}#{}", ids::letter(letter)),
                 current: here,
             });
         }

@@ -13,8 +13,10 @@ use crate::load::Kind;
 use crate::resolve::Site;
 use crate::url::Route;
 
-use super::context::FEED;
 use super::{listing, OutFile};
+
+/// The site's feed, and the name of each section's and topic's beside its page.
+pub const FEED: &str = "atom.xml";
 
 /// One Atom feed: the site's (`atom.xml`), a section's (`articles/atom.xml`) or a topic's
 /// (`tags/<slug>/atom.xml`).

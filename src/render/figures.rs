@@ -6,7 +6,7 @@
 //! A large PNG or JPEG (wider than [`LARGE`]) also gets smaller copies beside it
 //! (`chart-480w.png`, `chart-960w.png`, …) and a `srcset` naming them, so a phone loads a copy
 //! near its screen's width. [`smaller_copies`] is the one rule for which copies exist: the
-//! output plan (`resolve::outputs`), the files written ([`copy_files`]) and the `srcset`
+//! output plan (`outputs.rs`), the files written ([`copy_files`]) and the `srcset`
 //! follow it.
 
 use pulldown_cmark::{Event, Tag, TagEnd};
@@ -65,7 +65,7 @@ pub fn large_images<'s>(site: &'s Site) -> Vec<LargeImage<'s>> {
     named("content", &site.assets)
         .chain(named("static", &site.static_files))
         .map(|(rel, a)| {
-            let copies = smaller_copies(&a.out, crate::load::image_size(&a.path));
+            let copies = smaller_copies(&a.out, a.size);
             (rel, a, copies)
         })
         .filter(|(_, _, copies)| !copies.is_empty())

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
 
-use super::context::{list_item, Link, ListItem};
+use super::items::{list_item, Link, ListItem};
 use crate::parse::frontmatter::Audience;
 use crate::parse::markdown::slugify;
 use crate::resolve::Site;

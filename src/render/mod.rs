@@ -4,32 +4,34 @@
 //! receives plain data whose URLs are already relative to the page being rendered, so templates
 //! never build paths themselves (see `themes/README.md` for the variables).
 
+mod body;
 pub mod citations;
 pub mod context;
 pub mod feeds;
 pub mod figures;
 mod highlight;
+pub mod items;
 pub mod jsonld;
 pub mod listing;
+pub mod outputs;
 pub mod redirects;
 pub mod search;
-pub mod theme;
-
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
-use std::cell::RefCell;
+mod templates;
+pub mod terms;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Location};
-use crate::glossary::Linked;
+use crate::diagnostics::Diagnostic;
 use crate::load::Kind;
+use crate::load::Theme;
 use crate::parse::markdown::Spanned;
 use crate::resolve::glossary::link_bases;
 use crate::resolve::Site;
 use crate::url::Route;
 use citations::Substitutions;
 use highlight::Highlighter;
-use theme::Theme;
+use templates::PAGE_MARKUP_HINT;
+pub use templates::REQUIRED_TEMPLATES;
 
 /// A file of the finished site, relative to the output root.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,61 +93,7 @@ pub struct Renderer {
     highlighter: Highlighter,
 }
 
-pub const REQUIRED_TEMPLATES: [&str; 14] = [
-    "base.html",
-    "index.html",
-    "article.html",
-    "section.html",
-    "page.html",
-    "404.html",
-    "glossary.html",
-    "search.html",
-    "references.html",
-    "tags.html",
-    "tag.html",
-    "term.html",
-    "audience.html",
-    "pager.html",
-];
-
-/// Room for what a template adds around the content it is given (head, navigation, footer):
-/// the default theme's pages carry about 10 KiB of it.
-const PAGE_MARKUP_HINT: usize = 16 * 1024;
-
 impl Renderer {
-    /// Compiles the theme's templates; syntax errors name the template file and line.
-    pub fn new(theme: Theme) -> Result<Renderer, Vec<Diagnostic>> {
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        let mut diags = Vec::new();
-        for name in REQUIRED_TEMPLATES {
-            if !theme.templates.contains_key(name) {
-                diags.push(
-                    Diagnostic::error("missing-template", format!("the theme has no `{name}`"))
-                        .in_file("themes")
-                        .with_help("copy it from glia's default theme (themes/default/templates/)"),
-                );
-            }
-        }
-        let all: Vec<(&str, &str)> = theme
-            .templates
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.text.as_str()))
-            .collect();
-        if let Err(e) = tera.add_raw_templates(all) {
-            diags.push(template_error(&e, &theme));
-        }
-        if diags.is_empty() {
-            Ok(Renderer {
-                tera,
-                theme,
-                highlighter: Highlighter::new(),
-            })
-        } else {
-            Err(diags)
-        }
-    }
-
     /// Renders every page plus the theme's static files and the 404 page, kept in memory.
     pub fn render_site(&self, site: &Site) -> Rendered {
         self.render_all(site, None)
@@ -164,11 +112,11 @@ impl Renderer {
     /// Renders the site.
     fn render_all(&self, site: &Site, sink: Option<Sink<'_>>) -> Rendered {
         // Every file written must be on resolve's list of outputs, or the collision check
-        // there would not have seen it (`resolve::outputs::planned`).
+        // there would not have seen it (`outputs::planned`).
         let planned = |f: &OutFile| {
             debug_assert!(
                 site.outputs.contains(&f.path),
-                "render wrote {}, which resolve::outputs::planned does not list",
+                "render wrote {}, which render::outputs::planned does not list",
                 f.path
             );
         };
@@ -252,11 +200,11 @@ impl Renderer {
         if site.has_code {
             files.push(OutFile {
                 path: context::SYNTAX_CSS.into(),
-                bytes: syntax_stylesheet(&highlight::stylesheet()).into_bytes(),
+                bytes: body::syntax_stylesheet(&highlight::stylesheet()).into_bytes(),
             });
         }
         // The site's own `static/404.html` or `static/robots.txt` is published instead.
-        files.retain(|f| !crate::resolve::outputs::replaced_by_static(site, &f.path));
+        files.retain(|f| !outputs::replaced_by_static(site, &f.path));
         let files = match hand_over(files, sink) {
             Ok(f) => {
                 f.iter().for_each(planned);
@@ -338,7 +286,7 @@ impl Renderer {
         let mut files = Vec::new();
         let (html, refs, keys, glossary) = if page.page.kind == Kind::Glossary {
             // Every definition is on this page, so they share one reference list.
-            let order = context::glossary_order(site);
+            let order = terms::glossary_order(site);
             let cited = citations::format_pages(site, &order, None)?;
             let defs: std::collections::BTreeMap<usize, String> = order
                 .par_iter()
@@ -355,7 +303,7 @@ impl Renderer {
                     (d, self.body_html(&events, subs))
                 })
                 .collect();
-            let g = context::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
+            let g = terms::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
             let (href_base, id_prefix) = link_bases(page, &page.route);
             let subs = Substitutions {
                 links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
@@ -386,7 +334,7 @@ impl Renderer {
         // The listing the page shows, paginated: a section's pages, a term's "Appears in".
         let listing: &[usize] = match page.page.kind {
             Kind::Home | Kind::Section => &page.children,
-            Kind::Term => context::term_appears_in(site, i),
+            Kind::Term => terms::term_appears_in(site, i),
             _ => &[],
         };
         let pages = match page.page.kind {
@@ -415,11 +363,11 @@ impl Renderer {
             match page.page.kind {
                 Kind::Home | Kind::Section => {
                     ctx.page.children = (items.iter())
-                        .map(|&c| context::list_item(site, &paged.route, c))
+                        .map(|&c| items::list_item(site, &paged.route, c))
                         .collect();
                 }
                 Kind::Term => {
-                    ctx.term = context::term_page_context(site, i, &paged.route, paged.items);
+                    ctx.term = terms::term_page_context(site, i, &paged.route, paged.items);
                 }
                 _ => {}
             }
@@ -585,7 +533,7 @@ impl Renderer {
                     title: title.clone(),
                     url: None,
                     items: (articles.get(paged.items).unwrap_or_default().iter())
-                        .map(|&i| context::list_item(site, &spec.route, i))
+                        .map(|&i| items::list_item(site, &spec.route, i))
                         .collect(),
                 });
                 ctx.pager = paged.pager;
@@ -631,196 +579,9 @@ impl Renderer {
         (files, index)
     }
 
-    fn render_template<T: serde::Serialize>(
-        &self,
-        template: &str,
-        ctx: &T,
-        route: &Route,
-    ) -> Result<OutFile, Diagnostic> {
-        self.render_template_sized(template, ctx, route, PAGE_MARKUP_HINT)
-    }
-
-    /// [`Renderer::render_template`] into a buffer of `size_hint` bytes.
-    fn render_template_sized<T: serde::Serialize>(
-        &self,
-        template: &str,
-        ctx: &T,
-        route: &Route,
-        size_hint: usize,
-    ) -> Result<OutFile, Diagnostic> {
-        let ctx =
-            tera::Context::from_serialize(ctx).map_err(|e| template_error(&e, &self.theme))?;
-        let mut bytes = Vec::with_capacity(size_hint);
-        self.tera
-            .render_to(template, &ctx, &mut bytes)
-            .map_err(|e| template_error(&e, &self.theme))?;
-        Ok(OutFile {
-            path: route.as_str().to_string(),
-            bytes,
-        })
-    }
-
-    /// The page body: fenced code highlighted, placeholders filled from `subs`, everything
-    /// else as pulldown-cmark writes it. The events are streamed to the writer, borrowed, not
-    /// collected or copied: a page with many citations and glossary links carries a lot of
-    /// text in them.
-    pub fn body_html(&self, events: &[Spanned], subs: Substitutions<'_>) -> String {
-        let text: usize = events
-            .iter()
-            .map(|(e, _)| match e {
-                Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) | Event::Code(t) => {
-                    t.len() + 8
-                }
-                _ => 8,
-            })
-            .sum();
-        // What the substitutions add: with citations' tooltips and a hundred glossary links,
-        // a page body is several times its Markdown, and growing the buffer by doubling
-        // copied it over and over.
-        let links = subs.links.map_or(0, |l| l.size_hint());
-        let citations: usize =
-            subs.citations.iter().map(String::len).sum::<usize>() + subs.list.map_or(0, str::len);
-        let out = RefCell::new(String::with_capacity(text + links + citations));
-        let body = BodyEvents {
-            events: events.iter().enumerate(),
-            subs,
-            highlighter: &self.highlighter,
-        };
-        let writer = crate::html::SharedString(&out);
-        // Writing to a String cannot fail.
-        let _ = match subs.links {
-            Some(links) => {
-                pulldown_cmark::html::write_html_fmt(writer, Linked::new(body, links, &out))
-            }
-            None => pulldown_cmark::html::write_html_fmt(writer, body.map(|(_, e)| e)),
-        };
-        out.into_inner()
-    }
-
     #[cfg(test)]
     pub fn highlighter(&self) -> &Highlighter {
         &self.highlighter
-    }
-}
-
-/// A body's events, borrowed, with code highlighted and citations filled in, each with its
-/// index in the page's events (for [`Linked`], which writes the glossary links): see
-/// [`Renderer::body_html`].
-struct BodyEvents<'a, 'e> {
-    events: std::iter::Enumerate<std::slice::Iter<'e, Spanned>>,
-    subs: Substitutions<'a>,
-    highlighter: &'a Highlighter,
-}
-
-impl<'a, 'e: 'a> Iterator for BodyEvents<'a, 'e> {
-    type Item = (usize, Event<'a>);
-
-    fn next(&mut self) -> Option<(usize, Event<'a>)> {
-        let (i, (ev, _)) = self.events.next()?;
-        if let Event::Start(Tag::CodeBlock(kind)) = ev {
-            // The whole block is highlighted at once, as one piece of HTML.
-            let info = match kind {
-                CodeBlockKind::Fenced(i) => i.as_ref(),
-                CodeBlockKind::Indented => "",
-            };
-            let mut body = String::new();
-            for (_, (ev, _)) in self.events.by_ref() {
-                match ev {
-                    Event::Text(t) => body.push_str(t),
-                    Event::End(TagEnd::CodeBlock) => break,
-                    _ => {}
-                }
-            }
-            return Some((i, Event::Html(self.highlighter.block(info, &body).into())));
-        }
-        if let Event::Start(Tag::Image { .. }) = ev {
-            // Written whole, with its size and loading hints, which the writer cannot add.
-            let img = figures::image_html(ev, &mut self.events);
-            return Some((i, Event::InlineHtml(img.into())));
-        }
-        Some((i, self.subs.replace(ev).unwrap_or_else(|| lend(ev))))
-    }
-}
-
-/// `event` borrowing its text instead of copying it.
-pub(crate) fn lend<'a>(event: &'a Event<'_>) -> Event<'a> {
-    let b = |s: &'a CowStr<'_>| CowStr::Borrowed(s.as_ref());
-    match event {
-        Event::Text(s) => Event::Text(b(s)),
-        Event::Html(s) => Event::Html(b(s)),
-        Event::InlineHtml(s) => Event::InlineHtml(b(s)),
-        Event::Code(s) => Event::Code(b(s)),
-        Event::InlineMath(s) => Event::InlineMath(b(s)),
-        Event::DisplayMath(s) => Event::DisplayMath(b(s)),
-        Event::FootnoteReference(s) => Event::FootnoteReference(b(s)),
-        other => other.clone(),
-    }
-}
-
-/// The highlighting stylesheet made to follow the theme toggle as well as the system: its dark
-/// rules apply under `prefers-color-scheme: dark` unless `<html data-theme="light">`, and always
-/// under `<html data-theme="dark">`.
-fn syntax_stylesheet(css: &str) -> String {
-    const MEDIA: &str = "@media (prefers-color-scheme: dark) {\n";
-    let Some(at) = css.find(MEDIA) else {
-        return css.to_string();
-    };
-    let (light, rest) = css.split_at(at);
-    let dark = rest[MEDIA.len()..].trim_end();
-    let dark = dark.strip_suffix('}').unwrap_or(dark);
-    let scoped = |scope: &str| {
-        dark.lines()
-            .map(|line| match line.strip_suffix('{') {
-                Some(selectors) if !line.starts_with('@') => {
-                    let s: Vec<String> = selectors
-                        .split(',')
-                        .map(|s| format!("{scope} {}", s.trim()))
-                        .collect();
-                    format!("{} {{\n", s.join(", "))
-                }
-                _ => format!("{line}\n"),
-            })
-            .collect::<String>()
-    };
-    format!(
-        "{light}{MEDIA}{}}}\n{}",
-        scoped(":root:not([data-theme=\"light\"])"),
-        scoped(":root[data-theme=\"dark\"]")
-    )
-}
-
-/// A tera error as a diagnostic naming the template file and line.
-fn template_error(e: &tera::Error, theme: &Theme) -> Diagnostic {
-    use std::error::Error as _;
-    let report = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
-    };
-    let mut message = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    match report {
-        Some(r) => {
-            let origin = theme
-                .templates
-                .get(r.filename())
-                .map(|t| t.origin.clone())
-                .unwrap_or_else(|| r.filename().to_string());
-            let loc = theme.templates.get(r.filename()).map_or_else(
-                || Location::at(r.span().start_line, r.span().start_col + 1),
-                |t| Location::in_text(&t.text, r.span().range.clone()),
-            );
-            Diagnostic::error("template", format!("template error: {}", r.message()))
-                .at_location(origin, loc)
-                .with_help("fix the template, or remove the override to use the default theme's")
-        }
-        None => Diagnostic::error("template", format!("template error: {message}"))
-            .in_file("themes")
-            .with_help("check the theme's templates"),
     }
 }
 

@@ -8,8 +8,8 @@
 
 use std::fmt::Write as _;
 
+use super::outputs::{replaced_by_static, REDIRECTS};
 use crate::html::escape;
-use crate::resolve::outputs::{replaced_by_static, REDIRECTS};
 use crate::resolve::Site;
 
 use super::OutFile;

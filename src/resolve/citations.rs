@@ -5,18 +5,16 @@
 //! Formatting itself happens per page in render, in parallel, with the `Styler` built here.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::SitePage;
 use crate::cite::{
     load_bibliography_file, load_inline_references, Bibliography, CiteCache, EntryCache, LoadedRef,
-    StyleSource, Styler,
+    Styler,
 };
-use crate::config::SiteConfig;
 use crate::diagnostics::{closest, Diagnostic};
-use crate::load::SourceFile;
+use crate::load::{SourceFile, Style};
 use crate::url::Route;
 
 /// Everything render needs to format citations and the reference index.
@@ -47,17 +45,19 @@ pub fn route() -> Route {
 /// What can be read before any page is parsed: the CSL style and the bibliography files.
 /// `site::compile` reads them while pages are being parsed, since neither needs the other.
 pub struct Preloaded {
-    styler: Result<Styler, Diagnostic>,
+    /// `None` when load could not read the style (and said why).
+    styler: Option<Result<Styler, Diagnostic>>,
     refs: Vec<LoadedRef>,
     diags: Vec<Diagnostic>,
     unread: BTreeSet<String>,
 }
 
-pub fn preload(root: &Path, config: &SiteConfig, bib_files: &[SourceFile]) -> Preloaded {
+/// `style` is `None` when it could not be read (load reported why).
+pub fn preload(style: Option<&Style>, bib_files: &[SourceFile]) -> Preloaded {
     // The style's locale archive and a large bibliography file are each a noticeable share
     // of a build: read them side by side.
     let (styler, (refs, diags, unread)) =
-        rayon::join(|| load_style(root, config), || load_files(bib_files));
+        rayon::join(|| style.map(make_styler), || load_files(bib_files));
     Preloaded {
         styler,
         refs,
@@ -132,8 +132,9 @@ pub fn resolve(
     }
 
     let styler = match styler {
-        Ok(s) => Some(s),
-        Err(d) => {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(d)) => {
             let mut d = d;
             if d.file.is_none() {
                 d = d.in_file(crate::config::FILE_NAME);
@@ -221,18 +222,12 @@ pub fn page_works<'a>(
     (works, diags)
 }
 
-fn load_style(root: &Path, config: &SiteConfig) -> Result<Styler, Diagnostic> {
-    // An error about the setting itself (no such style, a path outside the site) points at
-    // its value in site.yaml; an error inside a `.csl` file keeps that file's own place.
-    let at_setting = |d: Diagnostic| config.at_setting("citation_style", d);
-    match StyleSource::parse(&config.citation_style).map_err(at_setting)? {
-        // Read through load's one file reader: inside the site, no symbolic link, size capped.
-        StyleSource::File(path) => {
-            let src = crate::load::read_named(root, &path.to_string_lossy(), "citation_style")
-                .map_err(at_setting)?;
-            Styler::from_xml(&src.text, &src.rel)
-        }
-        StyleSource::Builtin(choice) => Styler::load(&choice),
+/// The styler for the style load found. An error inside a `.csl` file keeps that file's own
+/// place (`resolve` places one without a file at `site.yaml`).
+fn make_styler(style: &Style) -> Result<Styler, Diagnostic> {
+    match style {
+        Style::File(src) => Styler::from_xml(&src.text, &src.rel),
+        Style::Builtin(choice) => Styler::load(choice),
     }
 }
 

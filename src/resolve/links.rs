@@ -170,7 +170,7 @@ impl<'a> LinkIndex<'a> {
     /// term's entry.
     fn has_anchor(&self, p: &SitePage, fragment: &str) -> bool {
         p.page.doc.has_anchor(fragment)
-            || crate::ids::is_generated(fragment, p.page.kind)
+            || crate::ids::is_generated(fragment, p.page.kind == Kind::Glossary)
             || self.term_entry(p, fragment).is_some()
     }
 
@@ -334,7 +334,7 @@ fn anchor_error(fragment: &str, target: &ParsedPage, where_: &str) -> LinkProble
 }
 
 /// How `target` (a content path) is written relative to the page at `from` (for hints).
-pub(super) fn relative_source(from: &str, target: &str) -> String {
+pub fn relative_source(from: &str, target: &str) -> String {
     let from_dir: Vec<&str> = from.split('/').collect();
     let from_dir = &from_dir[..from_dir.len() - 1];
     let to: Vec<&str> = target.split('/').collect();

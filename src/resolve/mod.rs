@@ -12,18 +12,17 @@ pub mod citations;
 pub mod glossary;
 mod links;
 mod mistyped;
-pub mod outputs;
 pub mod related;
+pub mod unsafe_html;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{did_you_mean, display_name, Diagnostic};
+use crate::diagnostics::{display_name, Diagnostic};
 use crate::load::{Asset, Kind};
 use crate::parse::frontmatter::Date;
 use crate::parse::ParsedPage;
 use crate::url::{slug_problem, LinkStyle, Route};
 
-use links::relative_source;
-pub use links::relink_page;
+pub use links::{relative_source, relink_page};
 
 /// A page placed in the site.
 #[derive(Debug, Clone)]
@@ -72,7 +71,8 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// Content paths of drafts left out of this build (links to them get a precise error).
     pub drafts: BTreeSet<String>,
-    /// Every output path this build writes ([`outputs::planned`]), each from one producer.
+    /// Every output path this build writes (`render::outputs::planned`, filled in by
+    /// `render::outputs::plan` once the site is resolved), each from one producer.
     pub outputs: BTreeSet<String>,
     /// Every page's old addresses (`aliases:`), in page order.
     pub redirects: Vec<aliases::Redirect>,
@@ -84,8 +84,6 @@ pub struct Options {
     /// reported again as links to a page that does not exist.
     pub unparsed: BTreeSet<String>,
     pub link_style: LinkStyle,
-    /// The theme's static files' output paths, which must not clash with the site's own.
-    pub theme_files: Vec<String>,
     /// The theme's template names, which `template:` and `page_template:` choose from.
     pub templates: Vec<String>,
 }
@@ -211,7 +209,7 @@ pub fn resolve(
     diags.extend(related_diags);
     let has_code = pages.iter().any(|p| p.page.doc.has_code);
     let menu = menu(&pages, home);
-    let mut site = Site {
+    let site = Site {
         config,
         pages,
         assets,
@@ -232,110 +230,7 @@ pub fn resolve(
         outputs: BTreeSet::new(),
         redirects,
     };
-    // Every output path has one producer: a page, a file or a page glia generates.
-    let planned = outputs::planned(&site, &opts.theme_files);
-    diags.extend(outputs::collisions(&site, &planned));
-    site.outputs = planned.into_iter().map(|o| o.path).collect();
-    diags.extend(favicon_problem(&site));
-    diags.extend(image_problems(&site));
     (site, diags)
-}
-
-/// `favicon:` must name a file the site publishes: a missing icon is a broken link on every
-/// page, which no page's link check would see.
-fn favicon_problem(site: &Site) -> Option<Diagnostic> {
-    let wanted = site.config.favicon.as_deref()?;
-    let path = crate::render::context::favicon_path(&site.config);
-    let d = unpublished(site, "missing-favicon", "favicon", wanted, Some(path), "")?;
-    Some(site.config.at_setting("favicon", d))
-}
-
-/// `og_image:` in site.yaml and each page's `image:` must name a file the site publishes, as
-/// `favicon:` must: sites showing a link fetch the picture, and nothing else would notice it
-/// missing. Errors point at the value.
-fn image_problems(site: &Site) -> Vec<Diagnostic> {
-    use crate::render::context::og_image_path;
-    let mut diags = Vec::new();
-    if let Some(wanted) = site.config.og_image.as_deref() {
-        let path = og_image_path(&site.config, None);
-        if let Some(d) = unpublished(
-            site,
-            "missing-image",
-            "og_image",
-            wanted,
-            path.as_deref(),
-            "",
-        ) {
-            diags.push(site.config.at_setting("og_image", d));
-        }
-    }
-    for p in &site.pages {
-        let Some(wanted) = p.page.fm.image.as_deref() else {
-            continue;
-        };
-        let path = og_image_path(&site.config, Some(&p.page));
-        let from = &p.page.content_path;
-        if let Some(d) = unpublished(
-            site,
-            "missing-image",
-            "image",
-            wanted,
-            path.as_deref(),
-            from,
-        ) {
-            let yaml = &p.page.text[p.page.yaml_offset..p.page.body_offset];
-            let at = crate::config::value_span(yaml, "image", wanted.trim());
-            let span = p.page.yaml_offset + at.start..p.page.yaml_offset + at.end;
-            diags.push(d.at(&p.page.file, &p.page.text, span));
-        }
-    }
-    diags
-}
-
-/// Why setting `key`, written `wanted` and naming the output file `path` (`None`: it leads
-/// out of the site), is not a file the site publishes, or `None` when it is. `from` is the
-/// content path suggestions are written relative to (`""`: the site root).
-fn unpublished(
-    site: &Site,
-    code: &'static str,
-    key: &str,
-    wanted: &str,
-    path: Option<&str>,
-    from: &str,
-) -> Option<Diagnostic> {
-    if path.is_some_and(|p| site.outputs.contains(p)) {
-        return None;
-    }
-    let images = site.outputs.iter().map(String::as_str).filter(|p| {
-        let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
-        ["png", "svg", "ico", "gif", "jpg", "jpeg", "webp"].contains(&ext)
-    });
-    let near = path.and_then(|p| did_you_mean(p, images));
-    let help = match near {
-        Some(near) if from.is_empty() => format!("did you mean `{near}`?"),
-        Some(near) => format!("did you mean `{}`?", relative_source(from, near)),
-        None if from.is_empty() => {
-            let shown = path.unwrap_or("images/x.png");
-            format!(
-                "put the file in `static/` and give its address in the site: `static/{shown}` \
-                 is `{key}: {shown}`"
-            )
-        }
-        None => format!(
-            "put the file beside the page (`{key}: picture.png`), or in `static/` and give its \
-             address from the site root (`{key}: /images/picture.png`)"
-        ),
-    };
-    Some(
-        Diagnostic::error(
-            code,
-            format!(
-                "{key} `{}` is not a file the site publishes",
-                display_name(wanted)
-            ),
-        )
-        .with_help(help),
-    )
 }
 
 /// The pages of the site's menu, in order: top-level sections, then the glossary, then
@@ -555,7 +450,7 @@ fn route_for(page: &ParsedPage, diags: &mut Vec<Diagnostic>) -> Route {
 }
 
 /// The span of front-matter key `key` (for pointing at `slug:`), or the start of the YAML.
-fn key_span(page: &ParsedPage, key: &str) -> std::ops::Range<usize> {
+pub fn key_span(page: &ParsedPage, key: &str) -> std::ops::Range<usize> {
     let yaml_start = page.yaml_offset;
     let needle = format!("\n{key}:");
     match page.text[yaml_start.saturating_sub(1)..].find(&needle) {

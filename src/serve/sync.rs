@@ -142,6 +142,7 @@ mod tests {
         let assets = [Asset {
             path: src.clone(),
             out: "img/a.png".into(),
+            size: None,
         }];
         let mut prev = Written::new();
         assert_eq!(sync(&out, &[], &assets, &mut prev).unwrap(), 1);

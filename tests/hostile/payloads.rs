@@ -602,8 +602,9 @@ fn page_text() -> impl Strategy<Value = String> {
 #[test]
 fn fuzz_front_matter() {
     fuzz("front-matter", page_text(), |text| {
-        let (parsed, diags) = glia::parse::parse_page(page(&text));
-        let (again, diags2) = glia::parse::parse_page(page(&text));
+        let sizes = glia::parse::images::Sizes::default();
+        let (parsed, diags) = glia::parse::parse_page(page(&text), &sizes);
+        let (again, diags2) = glia::parse::parse_page(page(&text), &sizes);
         let show = |d: &[Diagnostic]| d.iter().map(ToString::to_string).collect::<Vec<_>>();
         prop_assert_eq!(show(&diags), show(&diags2));
         prop_assert_eq!(parsed.is_some(), again.is_some());
@@ -1116,14 +1117,14 @@ const HTML_PIECES: &[&str] = &[
 #[test]
 fn fuzz_unsafe_html_scanner() {
     fuzz("unsafe-html scanner", text_of(HTML_PIECES, 40), |html| {
-        let found = glia::check::unsafe_html::scan(&html);
+        let found = glia::resolve::unsafe_html::scan(&html);
         for (at, what) in &found {
             prop_assert!(
                 *at < html.len() && html.is_char_boundary(*at),
                 "{what} placed at {at}, outside {html:?}"
             );
         }
-        prop_assert_eq!(&found, &glia::check::unsafe_html::scan(&html));
+        prop_assert_eq!(&found, &glia::resolve::unsafe_html::scan(&html));
         Ok(())
     });
 }

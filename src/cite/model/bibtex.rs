@@ -350,7 +350,9 @@ pub(super) fn load_bib(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnosti
         let span = spans.get(entry.key()).cloned().unwrap_or(0..0);
         let mut reference = from_hayagriva(entry);
         if let Some(fields) = bib.get(entry.key()) {
-            bib_fields(&mut reference, fields);
+            if let Some(url) = bib_fields(&mut reference, fields) {
+                diags.push(dropped_url(file, text, span.clone(), entry.key(), &url));
+            }
         }
         let problems = check_reference(&reference, &Spelling::BIB);
         if problems.is_empty() {
@@ -368,10 +370,30 @@ pub(super) fn load_bib(file: &str, text: &str) -> (Vec<LoadedRef>, Vec<Diagnosti
     (refs, diags)
 }
 
+/// The warning for a `url` that is not one web address (EndNote's `<Go to ISI>://WOS:…`
+/// followed by a second address, `www.…` without its scheme), which is left out: a reference
+/// list links its URL, and only http(s) addresses are linked. Other formats refuse such a
+/// value; a BibTeX file is usually a reference manager's export, read whole as pandoc does.
+fn dropped_url(file: &str, text: &str, entry: Range<usize>, key: &str, url: &str) -> Diagnostic {
+    let span = super::find_field(text, entry.clone(), "url", false).unwrap_or(entry);
+    let shown: String = url.chars().take(60).collect();
+    let more = if shown.len() < url.len() { "…" } else { "" };
+    Diagnostic::warning(
+        "bad-url",
+        format!(
+            "reference `{key}`: `url` is not one http(s) address (`{shown}{more}`); it is left \
+             out"
+        ),
+    )
+    .at(file, text, span)
+    .with_help("write the work's one web address, `url = {https://…}`, or delete the field")
+}
+
 /// Reads the fields hayagriva's mapping loses or changes straight from the BibTeX, as pandoc
 /// reads them: text with its LaTeX converted (titles in sentence case), issue and volume as
-/// written (`7-8`, not `7–8`), `pmid`/`pmcid` fields, and `and others`.
-fn bib_fields(r: &mut Reference, e: &biblatex::Entry) {
+/// written (`7-8`, not `7–8`), `pmid`/`pmcid` fields, and `and others`. Returns a `url` that
+/// is left out because it is not a web address.
+fn bib_fields(r: &mut Reference, e: &biblatex::Entry) -> Option<String> {
     use crate::cite::latex::{to_plain, to_rich};
     let field = |name: &str| e.fields.get(name).map(Vec::as_slice);
     // pandoc converts titles to sentence case unless the entry says it is not in English.
@@ -434,13 +456,37 @@ fn bib_fields(r: &mut Reference, e: &biblatex::Entry) {
     // `number` is the issue; BibLaTeX's `issue` is a season ("Spring"), which pandoc ignores.
     r.issue = plain("number");
     // pandoc reads a BibTeX publisher as written ("Chapman and Hall/CRC", where hayagriva's
-    // BibLaTeX list gives "Chapman, Hall/CRC"), and falls back on the organisation.
+    // BibLaTeX list gives "Chapman, Hall/CRC"), and falls back on the organisation, and on
+    // `howpublished` ("Online", or a `\url{…}` Google Scholar writes for a web site), which
+    // it reads as a publisher too.
     if let Some(publisher) = plain("publisher")
         .or_else(|| plain("institution"))
         .or_else(|| plain("organization"))
         .or_else(|| plain("school"))
+        .or_else(|| plain("howpublished"))
     {
         r.publisher = Some(publisher);
+    }
+    // `type` is the kind of work within its entry type ("Technical report", EndNote's
+    // "Journal Article"), which pandoc reads as CSL's genre; `@phdthesis` and `@mastersthesis`
+    // say it by their entry type, and BibLaTeX's keys (`techreport`) stand for English words,
+    // as pandoc reads them.
+    let kind = plain("type").or_else(|| match e.entry_type {
+        biblatex::EntryType::PhdThesis => Some("phdthesis".to_string()),
+        biblatex::EntryType::MastersThesis => Some("mathesis".to_string()),
+        _ => None,
+    });
+    if let Some(kind) = kind {
+        let word = match kind.to_ascii_lowercase().as_str() {
+            "phdthesis" => Some("PhD thesis"),
+            "mathesis" | "mastersthesis" => Some("Master\u{2019}s thesis"),
+            "candthesis" => Some("Candidate thesis"),
+            "techreport" => Some("Technical report"),
+            "resreport" => Some("Research report"),
+            "software" => Some("Computer software"),
+            _ => None,
+        };
+        r.genre = Some(word.map_or(kind, str::to_string));
     }
     if let Some(volume) = plain("volume") {
         r.volume = Some(volume);
@@ -454,8 +500,11 @@ fn bib_fields(r: &mut Reference, e: &biblatex::Entry) {
         r.pmcid = Some(pmcid);
     }
     // As written: hayagriva's URL type lower-cases the host (`CRAN.R-project.org`).
-    if let Some(url) = plain("url").filter(|u| is_web_url(u)) {
-        r.url = Some(url);
+    let mut dropped = None;
+    match plain("url") {
+        Some(url) if is_web_url(&url) => r.url = Some(url),
+        Some(url) if r.url.is_none() => dropped = Some(url),
+        _ => {}
     }
     // Reference managers (Zotero, Google Scholar) put the DOI's URL in `doi`; the DOI is what
     // the field means, and every style adds the resolver itself.
@@ -472,6 +521,7 @@ fn bib_fields(r: &mut Reference, e: &biblatex::Entry) {
             }
         }
     }
+    dropped
 }
 
 /// Maps hayagriva's entry tree (an article whose parent is the periodical, a chapter whose

@@ -176,11 +176,13 @@ fn json_names(v: Option<&serde_json::Value>) -> Vec<Name> {
             if let Some(l) = json_str(n.get("literal")) {
                 return Some(Name::Literal(l));
             }
-            let family = json_str(n.get("family"))?;
-            let family = match json_str(n.get("non-dropping-particle")) {
-                Some(p) => format!("{p} {family}"),
-                None => family,
-            };
+            // Both particles before the family name, as in CSL-YAML: a `dropping-particle`
+            // was left out before (OpenPBTA's `Auwera … der`).
+            let family = super::reference::family_with_particles(
+                json_str(n.get("family"))?,
+                json_str(n.get("dropping-particle")).as_deref(),
+                json_str(n.get("non-dropping-particle")).as_deref(),
+            );
             Some(Name::Person {
                 family,
                 given: json_str(n.get("given")),
@@ -192,6 +194,25 @@ fn json_names(v: Option<&serde_json::Value>) -> Vec<Name> {
 #[cfg(test)]
 mod tests {
     use crate::cite::model::{load_bibliography_file, Date};
+
+    /// OpenPBTA's Poplin et al. 2018 (Manubot CSL-JSON, README trap C2): the `der` of
+    /// `dropping-particle` was left out of the name.
+    #[test]
+    fn dropping_particle_is_kept_before_the_family_name() {
+        let text = r#"[{"id":"x","type":"article","title":"T","author":[{"family":"Auwera","given":"Geraldine A. Van","dropping-particle":"der"},{"family":"Laan","non-dropping-particle":"van der","given":"Mark"}]}]"#;
+        let (refs, diags) = load_bibliography_file("x.json", text);
+        assert_eq!(diags, vec![]);
+        let families: Vec<String> = refs[0]
+            .reference
+            .authors
+            .iter()
+            .map(|n| match n {
+                crate::cite::model::Name::Person { family, .. } => family.clone(),
+                crate::cite::model::Name::Literal(l) => l.clone(),
+            })
+            .collect();
+        assert_eq!(families, ["der Auwera", "van der Laan"]);
+    }
 
     #[test]
     fn csl_json_with_extra_fields() {

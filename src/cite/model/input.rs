@@ -213,22 +213,27 @@ impl<'de> Deserialize<'de> for NameInput {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NameInput, A::Error> {
                 let (mut family, mut given, mut literal) = (None, None, None);
-                let mut particles: Vec<String> = Vec::new();
+                let (mut dropping, mut non_dropping): (Option<String>, Option<String>) =
+                    (None, None);
                 while let Some(key) = map.next_key::<String>()? {
                     let value: String = map.next_value()?;
                     match key.as_str() {
                         "family" => family = Some(value),
                         "given" => given = Some(value),
                         "literal" => literal = Some(value),
-                        // CSL-YAML's particles (`van`, `de`) belong before the family name.
-                        "dropping-particle" => particles.insert(0, value),
-                        "non-dropping-particle" => particles.push(value),
+                        "dropping-particle" => dropping = Some(value),
+                        "non-dropping-particle" => non_dropping = Some(value),
                         other => return Err(de::Error::unknown_field(other, KEYS)),
                     }
                 }
-                if let Some(f) = family.as_mut().filter(|_| !particles.is_empty()) {
-                    *f = format!("{} {f}", particles.join(" "));
-                }
+                // CSL-YAML's particles (`van`, `de`) belong before the family name.
+                let family = family.map(|f| {
+                    super::reference::family_with_particles(
+                        f,
+                        dropping.as_deref(),
+                        non_dropping.as_deref(),
+                    )
+                });
                 match (family, literal) {
                     (Some(_), Some(_)) => Err(de::Error::custom(
                         "a name has either `family` (a person) or `literal` (an organisation), not both",

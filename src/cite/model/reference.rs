@@ -95,6 +95,27 @@ pub enum Name {
     Literal(String),
 }
 
+/// A family name with CSL's particles (`dropping-particle`, `non-dropping-particle`) put in
+/// front of it, where glia's names keep them (`van der Laan`): the one rule CSL-YAML and
+/// CSL-JSON are read by.
+pub(super) fn family_with_particles(
+    family: String,
+    dropping: Option<&str>,
+    non_dropping: Option<&str>,
+) -> String {
+    let particles: Vec<&str> = [dropping, non_dropping]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if particles.is_empty() {
+        family
+    } else {
+        format!("{} {family}", particles.join(" "))
+    }
+}
+
 /// A calendar date; month and day are optional because most references give only a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date {

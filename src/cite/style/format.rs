@@ -16,6 +16,7 @@ use hayagriva::{
 };
 
 use super::html::{normalise_space, write_children, write_plain, CiteCtx};
+use super::load::ListStyle;
 use super::locator::split_locator;
 use super::{FormattedCitation, FormattedDoc, FormattedEntry, Styler};
 use crate::cite::bibliography::Bibliography;
@@ -88,7 +89,7 @@ impl Styler {
         };
         let _ = write!(html, "<span class=\"{class}\">");
         if let Some(mut names) = names {
-            repair::repair_tree(&mut names, &data);
+            repair::repair_tree(&mut names, &data, self.page_range_delimiter());
             write_children(&mut html, &names, Some(&ctx), false);
             html.push(' ');
         }
@@ -97,7 +98,7 @@ impl Styler {
             let suppress: Vec<bool> = used.iter().map(|i| in_text || i.suppress_author).collect();
             drop_suppressed_names(&mut result, &suppress);
         }
-        repair::repair_tree(&mut result, &data);
+        repair::repair_tree(&mut result, &data, self.page_range_delimiter());
         write_children(&mut html, &result, Some(&ctx), false);
         html.push_str("</span>");
         FormattedCitation { html, keys }
@@ -109,8 +110,11 @@ impl Styler {
         citations: &[Citation],
         style: &IndependentStyle,
     ) -> FormattedDoc {
-        let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
-            BibliographyDriver::new();
+        // The reference list first: it decides the year suffixes (see `ListStyle`).
+        let list = self
+            .list_style
+            .as_ref()
+            .map(|list| self.reference_list(list, &first_cited(bib, citations.iter()), bib));
         // Which source items went into each request, so results map back to prefixes,
         // suffixes and keys (hayagriva reports items by their index in the request).
         let mut requested: Vec<Vec<&CiteItem>> = Vec::new();
@@ -124,7 +128,9 @@ impl Styler {
                     .collect()
             })
             .collect();
-        for (c, c_locators) in citations.iter().zip(&locators) {
+        // The requests hayagriva gets, each with the index of its citation.
+        let mut requests: Vec<(usize, Vec<CitationItem<_>>)> = Vec::new();
+        for (n, (c, c_locators)) in citations.iter().zip(&locators).enumerate() {
             let mut items = Vec::new();
             let mut names_only = Vec::new();
             let mut used = Vec::new();
@@ -150,50 +156,119 @@ impl Styler {
             }
             for list in [names_only, items] {
                 if !list.is_empty() {
-                    driver.citation(CitationRequest::new(
-                        list,
-                        style,
-                        self.locale(),
-                        &self.locales,
-                        None,
-                    ));
+                    requests.push((n, list));
                 }
             }
             requested.push(used);
         }
-        let rendered = driver.finish(BibliographyRequest::new(
-            style,
-            self.locale(),
-            &self.locales,
-        ));
+        // The works the list gives year suffixes, a group of them (same author and year)
+        // at a time. hayagriva hands out suffixes in order of citation and to at most three
+        // groups a document (typst/hayagriva#507): each run cites up to three groups' works
+        // once, in the list's order, before the page's citations, and a citation is taken
+        // from the run that gave its works their suffixes. One plain run when there is none.
+        let groups: &[Vec<String>] = match (&list, &self.list_style) {
+            (Some((_, groups)), Some(l)) if l.prime => groups,
+            _ => &[],
+        };
+        let chunks: Vec<&[Vec<String>]> = if groups.is_empty() {
+            vec![&[]]
+        } else {
+            groups.chunks(3).collect()
+        };
+        let mut runs: Vec<std::iter::Skip<std::vec::IntoIter<hayagriva::RenderedCitation>>> =
+            Vec::new();
+        let mut last = None;
+        for chunk in &chunks {
+            let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
+                BibliographyDriver::new();
+            let primed: Vec<_> = chunk
+                .iter()
+                .flatten()
+                .filter_map(|k| bib.entry(k))
+                .collect();
+            for entry in &primed {
+                driver.citation(CitationRequest::new(
+                    vec![CitationItem::with_entry(&entry.item)],
+                    style,
+                    self.locale(),
+                    &self.locales,
+                    None,
+                ));
+            }
+            for (_, items) in &requests {
+                driver.citation(CitationRequest::new(
+                    items.clone(),
+                    style,
+                    self.locale(),
+                    &self.locales,
+                    None,
+                ));
+            }
+            let rendered = driver.finish(BibliographyRequest::new(
+                style,
+                self.locale(),
+                &self.locales,
+            ));
+            runs.push(rendered.citations.into_iter().skip(primed.len()));
+            last = Some(rendered.bibliography);
+        }
+        // The run that gave most of the citation's works their suffixes (a citation of works
+        // from groups of two runs, rare, has one run's suffixes).
+        let run_of = |c: &Citation| -> usize {
+            let covered = |chunk: &&[Vec<String>]| {
+                c.items
+                    .iter()
+                    .filter(|i| chunk.iter().any(|g| g.contains(&i.key)))
+                    .count()
+            };
+            let most = chunks.iter().map(covered).max().unwrap_or(0);
+            chunks
+                .iter()
+                .position(|ch| covered(ch) == most)
+                .unwrap_or(0)
+        };
 
         let mut formatted = Vec::new();
-        let mut results = rendered.citations.into_iter();
         for (c, used) in citations.iter().zip(&requested) {
             if used.is_empty() {
                 formatted.push(missing_citation(c));
                 continue;
             }
-            let names = if c.author_in_text && !self.numeric {
-                let Some(names) = results.next() else {
+            // Every run has every request: take this citation's from the run chosen, and
+            // step the others past it.
+            let chosen = run_of(c);
+            let requests_of_c = if c.author_in_text && !self.numeric {
+                2
+            } else {
+                1
+            };
+            let mut taken = Vec::new();
+            for (r, results) in runs.iter_mut().enumerate() {
+                for _ in 0..requests_of_c {
+                    let next = results.next();
+                    if r == chosen {
+                        taken.extend(next);
+                    }
+                }
+            }
+            let mut taken = taken.into_iter();
+            let names = if requests_of_c == 2 {
+                let Some(names) = taken.next() else {
                     break;
                 };
                 Some(names.citation)
             } else {
                 None
             };
-            let Some(result) = results.next() else {
+            let Some(result) = taken.next() else {
                 break;
             };
             formatted.push(self.citation(bib, c, used, names, result.citation));
         }
 
-        let bibliography = match &self.list_style {
-            Some(list) => {
-                let keys = first_cited(bib, citations.iter());
-                self.reference_list(list, &keys, bib)
-            }
-            None => rendered.bibliography,
+        let bibliography = match list {
+            Some((list, _)) => list,
+            None => last.flatten(),
         };
         let entries = bibliography
             .map(|b| {
@@ -202,7 +277,7 @@ impl Styler {
                     .enumerate()
                     .map(|(i, mut item)| {
                         let data = || bib.get(&item.key).map(data_strings).unwrap_or_default();
-                        repair::repair_tree(&mut item.content, &data);
+                        repair::repair_tree(&mut item.content, &data, self.page_range_delimiter());
                         let mut html = String::new();
                         write_children(&mut html, &item.content, None, false);
                         let mut text = String::new();
@@ -227,31 +302,91 @@ impl Styler {
         }
     }
 
-    /// The reference list of the works `keys` under `list`, the style of `list_style` (in
-    /// [`super::load`]), each work cited once, on its own, in the order given. hayagriva hands
-    /// out year suffixes in order of citation, so with the document's order of first citation
-    /// the list's `2020a` is the citations' `2020a` (citeproc orders suffixes by the list
-    /// instead).
+    /// The reference list of the works `keys` under `list` (see [`ListStyle`]), each work cited
+    /// once, on its own, and the works it gives year suffixes: groups of works that read alike,
+    /// each in the list's order, the groups in the order of their first work in the list.
+    /// Works that read alike in a citation are formatted again as a group of their own, cited
+    /// in the list's order, which gives them their suffixes as citeproc does (`2018a` first in
+    /// the list) however many such groups the list has.
     fn reference_list(
         &self,
-        list: &IndependentStyle,
+        list: &ListStyle,
         keys: &[&str],
         bib: &Bibliography,
-    ) -> Option<hayagriva::RenderedBibliography> {
+    ) -> (Option<hayagriva::RenderedBibliography>, Vec<Vec<String>>) {
+        let Some(unsuffixed) = &list.unsuffixed else {
+            return (
+                self.cite_each(&list.style, keys, bib).bibliography,
+                Vec::new(),
+            );
+        };
+        let keys: Vec<&str> = keys
+            .iter()
+            .copied()
+            .filter(|k| bib.entry(k).is_some())
+            .collect();
+        let rendered = self.cite_each(unsuffixed, &keys, bib);
+        let Some(mut bibliography) = rendered.bibliography else {
+            return (None, Vec::new());
+        };
+        // Works whose citations read the same: hayagriva's own test of ambiguity.
+        let mut alike: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+        for (key, c) in keys.iter().zip(&rendered.citations) {
+            let mut text = String::new();
+            write_plain(&mut text, &c.citation.0);
+            let group = alike.entry(text).or_default();
+            if !group.contains(key) {
+                group.push(key);
+            }
+        }
+        let mut suffixed = Vec::new();
+        for group in alike.values().filter(|g| g.len() > 1) {
+            let ordered: Vec<String> = bibliography
+                .items
+                .iter()
+                .map(|i| i.key.clone())
+                .filter(|k| group.contains(&k.as_str()))
+                .collect();
+            let ordered_keys: Vec<&str> = ordered.iter().map(String::as_str).collect();
+            let again = self.cite_each(&list.style, &ordered_keys, bib);
+            for item in again.bibliography.into_iter().flat_map(|b| b.items) {
+                if let Some(slot) = bibliography.items.iter_mut().find(|i| i.key == item.key) {
+                    *slot = item;
+                }
+            }
+            suffixed.push(ordered);
+        }
+        let position = |g: &Vec<String>| {
+            g.first()
+                .and_then(|k| bibliography.items.iter().position(|i| &i.key == k))
+        };
+        suffixed.sort_by_key(position);
+        (Some(bibliography), suffixed)
+    }
+
+    /// One citation of each of `keys` under `style`, in the order given.
+    fn cite_each(
+        &self,
+        style: &IndependentStyle,
+        keys: &[&str],
+        bib: &Bibliography,
+    ) -> hayagriva::Rendered {
         let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
             BibliographyDriver::new();
         for entry in keys.iter().filter_map(|k| bib.entry(k)) {
             driver.citation(CitationRequest::new(
                 vec![CitationItem::with_entry(&entry.item)],
-                list,
+                style,
                 self.locale(),
                 &self.locales,
                 None,
             ));
         }
-        driver
-            .finish(BibliographyRequest::new(list, self.locale(), &self.locales))
-            .bibliography
+        driver.finish(BibliographyRequest::new(
+            style,
+            self.locale(),
+            &self.locales,
+        ))
     }
 
     /// Reference-list entries for the given keys (the site-wide index), in the order given,
@@ -259,7 +394,7 @@ impl Styler {
     pub fn format_entries(&self, bib: &Bibliography, keys: &[&str]) -> Vec<FormattedEntry> {
         let run = || {
             let bibliography = match &self.list_style {
-                Some(list) => self.reference_list(list, keys, bib),
+                Some(list) => self.reference_list(list, keys, bib).0,
                 None => {
                     let mut driver: BibliographyDriver<hayagriva::citationberg::json::Item> =
                         BibliographyDriver::new();
@@ -296,7 +431,7 @@ impl Styler {
                 .into_iter()
                 .map(|mut item| {
                     let data = || bib.get(&item.key).map(data_strings).unwrap_or_default();
-                    repair::repair_tree(&mut item.content, &data);
+                    repair::repair_tree(&mut item.content, &data, self.page_range_delimiter());
                     let mut html = String::new();
                     write_children(&mut html, &item.content, None, false);
                     let mut text = String::new();
@@ -497,8 +632,9 @@ mod tests {
         let apa = Styler::load(&StyleChoice::Apa).unwrap();
         let entries = apa.format_entries(&bib(same), &["a", "b", "c", "d"]);
         let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
-        assert!(texts[0].contains("(2020a)"), "{texts:?}");
-        assert!(texts[1].contains("(2020b)"), "{texts:?}");
+        // Suffixes follow the list's order (January's Alpha first), not the order given.
+        assert!(texts[0].contains("(2020b)"), "{texts:?}");
+        assert!(texts[1].contains("(2020a)"), "{texts:?}");
         // Same family name, other initials: no suffix, every author in full (hayagriva#413).
         assert_eq!(texts[2], "Smith, B. (2021). Other. J.");
         assert_eq!(texts[3], "Smith, C. (2021). More. J.");

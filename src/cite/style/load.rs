@@ -155,22 +155,52 @@ impl Styler {
 /// and year, disambiguated by year suffix only: works with the same authors and year still get
 /// `2020a`/`2020b`, works that differ in any author do not, which is citeproc's outcome.
 /// `None` for styles that do not add names (Vancouver, AMA), or when the copy fails to parse.
-fn list_style(xml: &str, style: &IndependentStyle) -> Option<IndependentStyle> {
+fn list_style(xml: &str, style: &IndependentStyle) -> Option<ListStyle> {
     let c = &style.citation;
     if style.bibliography.is_none() || !(c.disambiguate_add_names || c.disambiguate_add_givenname) {
         return None;
     }
     let start = xml.find("<citation")?;
     let end = xml[start..].find("</citation>")? + start + "</citation>".len();
-    let citation = format!(
-        "<citation disambiguate-add-year-suffix=\"{}\"><layout><group delimiter=\", \">\
-         <names variable=\"author\"><name initialize-with=\". \"/><substitute>\
-         <names variable=\"editor\"/><text variable=\"title\"/></substitute></names>\
-         <date variable=\"issued\"><date-part name=\"year\"/></date></group></layout></citation>",
-        c.disambiguate_add_year_suffix
-    );
-    let xml = format!("{}{citation}{}", &xml[..start], &xml[end..]);
-    IndependentStyle::from_xml(&xml).ok()
+    let with_suffix = |suffix: bool| {
+        let citation = format!(
+            "<citation disambiguate-add-year-suffix=\"{suffix}\"><layout><group delimiter=\", \">\
+             <names variable=\"author\"><name initialize-with=\". \"/><substitute>\
+             <names variable=\"editor\"/><text variable=\"title\"/></substitute></names>\
+             <date variable=\"issued\"><date-part name=\"year\"/></date></group></layout></citation>"
+        );
+        let xml = format!("{}{citation}{}", &xml[..start], &xml[end..]);
+        IndependentStyle::from_xml(&xml).ok()
+    };
+    let suffixes = c.disambiguate_add_year_suffix;
+    Some(ListStyle {
+        style: with_suffix(suffixes)?,
+        unsuffixed: if suffixes {
+            Some(with_suffix(false)?)
+        } else {
+            None
+        },
+        // A style whose citations test their position (`ibid`, `subsequent`) would print
+        // differently once the works were cited beforehand (see `ListStyle::prime`).
+        prime: suffixes && !xml.contains("position="),
+    })
+}
+
+/// The style a reference list is formatted with (see [`list_style`]), and what year suffixes
+/// need. hayagriva 0.10.1 hands out suffixes in order of first citation, where CSL (and
+/// citeproc) follow the reference list's order (typst/hayagriva#330, #469), and it gives them
+/// to at most three groups of works a document (typst/hayagriva#507, fixed by #517 after the
+/// 0.10.1 release): in a long list, "Van Buuren (2018)" was printed for two works. So the list
+/// is formatted once with `unsuffixed` to learn its order and which works read alike, and each
+/// such group again on its own, in the list's order (`reference_list` in `format`).
+#[derive(Debug, Clone)]
+pub(super) struct ListStyle {
+    pub(super) style: IndependentStyle,
+    /// The same with no year suffixes, or `None` when the style adds none.
+    pub(super) unsuffixed: Option<IndependentStyle>,
+    /// Whether a page's citations may be preceded by one citation of each work, in the list's
+    /// order, so that they get the list's suffixes.
+    pub(super) prime: bool,
 }
 
 /// The language of one of hayagriva's archived locales without decoding it: each is a CBOR

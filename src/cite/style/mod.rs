@@ -38,7 +38,7 @@ pub struct Styler {
     numbers_only: bool,
     /// For styles that disambiguate citations by adding names (APA): the style whose
     /// bibliography glia uses, with a citation that never does. See `list_style` in [`load`].
-    list_style: Option<IndependentStyle>,
+    list_style: Option<load::ListStyle>,
 }
 
 /// One in-text citation, ready to replace its placeholder.
@@ -77,6 +77,26 @@ impl Styler {
     /// Numeric styles number works and the theme may superscript citations.
     pub fn is_numeric(&self) -> bool {
         self.numeric
+    }
+
+    /// The dash between the two pages of a range the style formats (its `page-range-format`;
+    /// the `page-range-delimiter` term, an en dash unless the style says otherwise), or `None`
+    /// when the style formats no page ranges and prints them as written. It decides how a
+    /// page value hayagriva keeps as text is printed (`repair`, workaround 10).
+    pub(super) fn page_range_delimiter(&self) -> Option<&str> {
+        use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
+        use hayagriva::citationberg::TermForm;
+        self.style.settings.page_range_format?;
+        let term = Term::Other(OtherTerm::PageRangeDelimiter);
+        Some(
+            self.style
+                .locale
+                .iter()
+                .chain(&self.locales)
+                .find_map(|l| l.term(term, TermForm::Long))
+                .and_then(|t| t.single())
+                .unwrap_or("\u{2013}"),
+        )
     }
 
     pub(super) fn locale(&self) -> Option<LocaleCode> {

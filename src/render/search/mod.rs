@@ -430,12 +430,12 @@ impl SearchIndex {
 }
 
 /// The paths of every file of `site`'s index, as [`SearchIndex::files`] writes them, from the
-/// number of documents of each result group alone: for `resolve::outputs::planned`, before
-/// anything is rendered.
-pub fn planned_files(site: &Site) -> Vec<String> {
+/// number of documents of each result group alone: for `render::outputs::planned`, before
+/// anything is rendered. `references` is the reference index's number of documents
+/// (`citations::search_doc_count`).
+pub fn planned_files(site: &Site, references: usize) -> Vec<String> {
     let pages = (0..site.pages.len()).map(|i| page_document_count(site, i));
     let glossary = glossary_terms(site).map_or(0, |(_, terms)| terms.len());
-    let references = super::citations::search_doc_count(site);
     let sizes: Vec<usize> = pages
         .chain(std::iter::repeat_n(1, glossary + references))
         .filter(|&n| n > 0)

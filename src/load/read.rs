@@ -1,244 +1,13 @@
-//! Stage 1, **load**: find and read every input of a site.
-//!
-//! Walks `content/` and `static/` in sorted order (never in directory order, so output cannot
-//! depend on the file system) and classifies each file. Reading is all this stage does: nothing
-//! here understands Markdown or YAML, so `serve` can re-run it for a single file cheaply.
+//! The one reader of a site's files, and the rules every read follows: no symbolic link (one
+//! could point outside the site, or at `/dev/zero`), only regular files (a FIFO would hang the
+//! build), at most [`MAX_INPUT_BYTES`], text in UTF-8, and files named in `site.yaml` inside
+//! the site. Every stage after load gets bytes, never a path to read.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use walkdir::WalkDir;
+use crate::diagnostics::{display_name, Diagnostic, Location};
 
-use crate::config::SiteConfig;
-use crate::diagnostics::{display_name, Diagnostic, Diagnostics, Location};
-
-/// What a Markdown file under `content/` is, decided by where it sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// `content/_index.md`: the home page's introduction.
-    Home,
-    /// `<folder>/_index.md`: a section with its own listing page.
-    Section,
-    /// `content/articles/**/*.md`.
-    Article,
-    /// Any other Markdown page (about, privacy).
-    Page,
-    /// `content/disclaimer.md` ([`DISCLAIMER`]): a page whose summary (or first paragraph)
-    /// is also in every page's footer, so an edit to it changes every page. Themes see it as
-    /// a `page`.
-    #[serde(rename = "page")]
-    Disclaimer,
-    /// `content/glossary/*.md`: one glossary term per file.
-    Term,
-    /// `content/glossary/_index.md` (or a default): the glossary page, listing every term.
-    Glossary,
-}
-
-/// The content path of the medical-information disclaimer ([`Kind::Disclaimer`]).
-pub const DISCLAIMER: &str = "disclaimer.md";
-
-/// A text file read into memory, named as the editor knows it.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path relative to the site root with `/` separators (`content/articles/a.md`): what
-    /// diagnostics print, so editors can paste it.
-    pub rel: String,
-    pub path: PathBuf,
-    pub text: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub kind: Kind,
-    /// Path inside `content/` (`articles/a.md`), the key links between pages are resolved by.
-    pub content_path: String,
-    pub source: SourceFile,
-}
-
-/// A file copied to the output unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Asset {
-    pub path: PathBuf,
-    /// Where it lands, relative to the output root (`articles/figure.png`).
-    pub out: String,
-}
-
-/// Everything a build reads, before any of it is interpreted.
-#[derive(Debug, Clone)]
-pub struct Inputs {
-    pub root: PathBuf,
-    pub config: SiteConfig,
-    pub pages: Vec<Page>,
-    pub bibliography: Vec<SourceFile>,
-    /// Images, PDFs and other files under `content/`, mirrored into the output.
-    pub assets: Vec<Asset>,
-    /// Files under `static/`, copied as they are.
-    pub static_files: Vec<Asset>,
-}
-
-const BIB_EXTENSIONS: [&str; 5] = ["yaml", "yml", "bib", "json", "bibtex"];
-
-/// Reads the site at `root`. Problems are collected; the caller decides whether to go on.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
-    let config = match SiteConfig::load(root) {
-        Ok(c) => c,
-        Err(ds) => {
-            diags.extend(ds);
-            return None;
-        }
-    };
-    let mut pages = Vec::new();
-    let mut bibliography = Vec::new();
-    let mut assets = Vec::new();
-    let content = root.join("content");
-    for dir in ["content", "static", "templates", "themes"] {
-        if let Some(d) = refuse_symlinked_dir(root, &root.join(dir)) {
-            diags.push(d);
-            return None;
-        }
-    }
-    if !content.is_dir() {
-        diags.push(
-            Diagnostic::error("missing-content", "the site has no `content/` folder")
-                .in_file("content")
-                .with_help("create `content/_index.md` and articles under `content/articles/`"),
-        );
-        return None;
-    }
-    let explicit_bib = config.bibliography.is_some();
-    for (path, rel) in walk(root, &content, diags) {
-        let in_content = rel.strip_prefix("content/").unwrap_or(&rel).to_string();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !explicit_bib && in_content.starts_with("references/") && BIB_EXTENSIONS.contains(&ext) {
-            if let Some(f) = read_text(&path, &rel, diags) {
-                bibliography.push(f);
-            }
-            continue;
-        }
-        if ext != "md" {
-            if let Some(d) = name_refused(&rel) {
-                diags.push(d);
-                continue;
-            }
-            assets.push(Asset {
-                path,
-                out: in_content,
-            });
-            continue;
-        }
-        let Some(source) = read_text(&path, &rel, diags) else {
-            continue;
-        };
-        pages.push(Page {
-            kind: classify(&in_content),
-            content_path: in_content,
-            source,
-        });
-    }
-    if let Some(files) = &config.bibliography {
-        for f in files {
-            match read_named(root, f, "bibliography") {
-                Ok(src) => bibliography.push(src),
-                Err(d) => diags.push(d),
-            }
-        }
-    }
-    let mut static_files = Vec::new();
-    let static_dir = root.join("static");
-    if static_dir.is_dir() {
-        for (path, rel) in walk(root, &static_dir, diags) {
-            if let Some(d) = name_refused(&rel) {
-                diags.push(d);
-                continue;
-            }
-            let out = rel.strip_prefix("static/").unwrap_or(&rel).to_string();
-            static_files.push(Asset { path, out });
-        }
-    }
-    Some(Inputs {
-        root: root.to_path_buf(),
-        config,
-        pages,
-        bibliography,
-        assets,
-        static_files,
-    })
-}
-
-/// A file copied as it is whose name could not be published safely (pages' names get the
-/// stricter slug rules when their URL is made).
-fn name_refused(rel: &str) -> Option<Diagnostic> {
-    crate::url::file_name_problem(rel).map(|why| {
-        Diagnostic::error(
-            "invalid-file-name",
-            format!("this file cannot be published: {why}"),
-        )
-        .in_file(rel)
-        .with_help("rename it with letters, digits, spaces and hyphens")
-    })
-}
-
-fn classify(in_content: &str) -> Kind {
-    let name = in_content.rsplit('/').next().unwrap_or(in_content);
-    if in_content == "_index.md" {
-        Kind::Home
-    } else if in_content == "glossary/_index.md" {
-        Kind::Glossary
-    } else if in_content.starts_with("glossary/") && name != "_index.md" {
-        Kind::Term
-    } else if name == "_index.md" {
-        Kind::Section
-    } else if in_content.starts_with("articles/") {
-        Kind::Article
-    } else if in_content == DISCLAIMER {
-        Kind::Disclaimer
-    } else {
-        Kind::Page
-    }
-}
-
-/// Regular files under `dir`, sorted by path, skipping hidden and editor backup files.
-/// Symlinks are not followed: one could point outside the site and leak a private file.
-fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let walker = WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            e.depth() == 0 || !(name.starts_with('.') || name.ends_with('~'))
-        });
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
-                diags.push(
-                    Diagnostic::error("unreadable", format!("cannot read: {e}")).in_file(rel),
-                );
-                continue;
-            }
-        };
-        let rel = rel_path(root, entry.path());
-        if entry.path_is_symlink() {
-            diags.push(
-                Diagnostic::warning("symlink-skipped", "symbolic links are not followed")
-                    .in_file(rel)
-                    .with_help("copy the file into the site instead of linking to it"),
-            );
-            continue;
-        }
-        if entry.file_type().is_file() {
-            out.push((entry.into_path(), rel));
-        } else if !entry.file_type().is_dir() {
-            // A FIFO, socket or device: never read (a FIFO would hang the build), and never
-            // dropped in silence, since it may be named like a page.
-            diags.push(not_a_file(&rel));
-        }
-    }
-    out
-}
+use super::SourceFile;
 
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -271,7 +40,7 @@ fn unreadable(rel: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::error("unreadable", format!("cannot read: {e}")).in_file(rel)
 }
 
-fn not_a_file(rel: &str) -> Diagnostic {
+pub(super) fn not_a_file(rel: &str) -> Diagnostic {
     Diagnostic::error("not-a-file", "this is not a regular file")
         .in_file(rel)
         .with_help("glia reads only regular files: replace it with one, or move it out of the site")
@@ -401,16 +170,6 @@ pub fn refuse_symlinked_dir(root: &Path, dir: &Path) -> Option<Diagnostic> {
         .then(|| symlink_refused(&rel_path(root, dir)))
 }
 
-fn read_text(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<SourceFile> {
-    match read_source(path, rel) {
-        Ok(f) => Some(f),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    }
-}
-
 /// Text files must be UTF-8; the error points at the first bad byte so it can be found.
 pub fn decode_utf8(rel: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     match std::str::from_utf8(bytes) {
@@ -450,18 +209,6 @@ pub fn image_size(path: &Path) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn classifies_by_place() {
-        assert_eq!(classify("_index.md"), Kind::Home);
-        assert_eq!(classify("articles/_index.md"), Kind::Section);
-        assert_eq!(classify("articles/tms/a.md"), Kind::Article);
-        assert_eq!(classify("about.md"), Kind::Page);
-        assert_eq!(classify("disclaimer.md"), Kind::Disclaimer);
-        assert_eq!(classify("articles/disclaimer.md"), Kind::Article);
-        assert_eq!(classify("glossary/nmda.md"), Kind::Term);
-        assert_eq!(classify("glossary/_index.md"), Kind::Glossary);
-    }
 
     #[cfg(unix)]
     fn fifo(path: &Path) {

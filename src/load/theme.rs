@@ -1,5 +1,6 @@
-//! Finding a theme: the site's own `themes/<name>/`, else the default theme built into the
-//! binary, with single templates overridable from the site's `templates/` folder.
+//! Reading a theme: the site's own `themes/<name>/`, else the default theme built into the
+//! binary, with single templates overridable from the site's `templates/` folder. Render
+//! compiles the templates and publishes the static files; it reads nothing itself.
 //!
 //! The default theme is embedded so that `glia build` works in a folder holding nothing but
 //! content and `site.yaml`; a theme folder is laid over it file by file, so a theme (or a
@@ -11,8 +12,8 @@ use std::path::Path;
 use include_dir::{include_dir, Dir};
 use walkdir::WalkDir;
 
+use super::rel_path;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::rel_path;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -34,7 +35,7 @@ pub struct Theme {
 impl Theme {
     pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
         let dir = root.join("themes").join(name);
-        if let Some(d) = crate::load::refuse_symlinked_dir(root, &dir) {
+        if let Some(d) = super::refuse_symlinked_dir(root, &dir) {
             diags.push(d);
             return None;
         }
@@ -76,7 +77,7 @@ impl Theme {
                 }
                 let name = rel_path(&overrides, entry.path());
                 let origin = rel_path(root, entry.path());
-                match crate::load::read_source(entry.path(), &origin) {
+                match super::read_source(entry.path(), &origin) {
                     Ok(f) => {
                         theme.templates.insert(
                             name,
@@ -127,7 +128,7 @@ fn from_folder(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Theme {
         }
         let in_theme = rel_path(dir, entry.path());
         let origin = rel_path(root, entry.path());
-        let bytes = match crate::load::read_bytes(entry.path(), &origin) {
+        let bytes = match super::read_bytes(entry.path(), &origin) {
             Ok(b) => b,
             Err(d) => {
                 diags.push(d);
@@ -135,7 +136,7 @@ fn from_folder(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Theme {
             }
         };
         if let Some(name) = in_theme.strip_prefix("templates/") {
-            match crate::load::decode_utf8(&origin, &bytes) {
+            match super::decode_utf8(&origin, &bytes) {
                 Ok(text) => {
                     theme
                         .templates

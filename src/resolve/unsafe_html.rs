@@ -20,6 +20,9 @@
 //! lies between the previous tag's end and the piece's end, where its name and attributes are
 //! then looked up for the file:line:col. Only tags written in raw HTML are reported; those
 //! Markdown makes are glia's own (their links are checked where they are made).
+//!
+//! It is part of compiling a site (`site::compile` runs it on the resolved site), and `check`
+//! raises its warnings to errors.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};

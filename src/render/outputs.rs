@@ -2,19 +2,25 @@
 //!
 //! Pages, the files beside them, content assets, `static/` files, the theme's files and the
 //! pages glia generates (search, references, tags, feeds…) all land in one output folder. If two
-//! of them claim one path, one silently replaces the other, and a page vanishes. So resolve lists
-//! every output path once ([`planned`]) and one rule ([`collisions`]) refuses any path with two
-//! producers, and any file path that another output needs as a folder (`slug: index.html`).
+//! of them claim one path, one silently replaces the other, and a page vanishes. So once the
+//! site is resolved, before anything is rendered, [`plan`] lists every output path once
+//! ([`planned`]), from the rules of the render modules that write them (listing pages,
+//! smaller image copies, search shards, feeds), and one rule ([`collisions`]) refuses any path
+//! with two producers, and any file path that another output needs as a folder
+//! (`slug: index.html`). The files `site.yaml` and front-matter name as published (`favicon`,
+//! `og_image`, `image`) are checked against the list.
 //!
 //! Render checks in debug builds (every test) that each file it writes is on this list, so a
 //! generated page added later without a line here fails the first test that builds a site.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostics::{display_name, Diagnostic};
+use crate::diagnostics::{did_you_mean, display_name, Diagnostic};
 use crate::load::Kind;
+use crate::resolve::{key_span, relative_source, Site};
 
-use super::{key_span, Site};
+use super::citations::{BIBLIOGRAPHY_FILES, CITE_FILES};
+use super::context::{favicon_path, og_image_path};
 
 /// What writes an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,18 +50,6 @@ pub struct Output {
     pub producer: Producer,
 }
 
-/// The "Cite this page" files beside every article, by format: the one place they are named
-/// (`render::citations::cite_files` writes them, the article template links to them).
-pub const CITE_BIB: &str = "cite.bib";
-pub const CITE_RIS: &str = "cite.ris";
-pub const CITE_JSON: &str = "cite.json";
-pub const CITE_FILES: [&str; 3] = [CITE_BIB, CITE_RIS, CITE_JSON];
-/// The whole bibliography beside the reference index, by format
-/// (`render::citations::bibliography_files`).
-pub const BIBLIOGRAPHY_BIB: &str = "bibliography.bib";
-pub const BIBLIOGRAPHY_JSON: &str = "bibliography.json";
-pub const BIBLIOGRAPHY_FILES: [&str; 2] = [BIBLIOGRAPHY_BIB, BIBLIOGRAPHY_JSON];
-
 /// The redirects file of Netlify and Cloudflare Pages, written when a page has `aliases:`.
 pub const REDIRECTS: &str = "_redirects";
 
@@ -72,20 +66,33 @@ pub fn replaced_by_static(site: &Site, path: &str) -> bool {
     REPLACEABLE.contains(&path) && site.static_files.iter().any(|f| f.out == path)
 }
 
+/// Lists the outputs of the resolved `site` into `site.outputs`: every file it writes, each
+/// from one producer, and the files `site.yaml` and front-matter name as published among
+/// them. `theme_files` are the theme's static files' paths, which must not clash with the
+/// site's own.
+pub fn plan(site: &mut Site, theme_files: &[String]) -> Vec<Diagnostic> {
+    let planned = planned(site, theme_files);
+    let mut diags = collisions(site, &planned);
+    site.outputs = planned.into_iter().map(|o| o.path).collect();
+    diags.extend(favicon_problem(site));
+    diags.extend(image_problems(site));
+    diags
+}
+
 /// Every file the build of `site` writes. `theme_files` are the theme's static files' paths.
 /// The one list of generated outputs: a new generated page gets its line here.
 pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     use Producer::*;
     let mut out = Vec::new();
     let mut add = |path: String, producer: Producer| out.push(Output { path, producer });
-    use crate::render::listing;
+    use super::listing;
     for (i, p) in site.pages.iter().enumerate() {
         add(p.route.as_str().to_string(), Page(i));
         // The later pages of its listing: a section's pages, a term's "Appears in".
         let listed = match p.page.kind {
             Kind::Home | Kind::Section => p.children.len(),
             Kind::Term => (site.glossary.appears_in)
-                .get(&super::glossary::term_slug(&p.page.content_path))
+                .get(&crate::resolve::glossary::term_slug(&p.page.content_path))
                 .map_or(0, Vec::len),
             _ => 0,
         };
@@ -111,7 +118,7 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     for f in theme_files {
         add(f.clone(), Theme);
     }
-    let large = crate::render::figures::large_images(site);
+    let large = super::figures::large_images(site);
     for (n, (_, _, copies)) in large.iter().enumerate() {
         for (_, path) in copies {
             add(path.clone(), ImageCopy(n));
@@ -121,20 +128,21 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
         add("404.html".into(), Generated("the “page not found” page"));
     }
     add(
-        crate::render::context::search_route().as_str().into(),
+        super::context::search_route().as_str().into(),
         Generated("the search page"),
     );
-    for f in crate::render::search::planned_files(site) {
+    let references = super::citations::search_doc_count(site);
+    for f in super::search::planned_files(site, references) {
         add(f, Generated("the search index"));
     }
     if site.has_code {
         add(
-            crate::render::context::SYNTAX_CSS.into(),
+            super::context::SYNTAX_CSS.into(),
             Generated("the code highlighting stylesheet"),
         );
     }
     if !site.citations.cited_in.is_empty() {
-        let route = super::citations::route();
+        let route = crate::resolve::citations::route();
         for n in 1..=listing::page_count(site, site.citations.cited_in.len()) {
             let page = crate::url::Route::paged(route.dir(), n);
             add(page.as_str().into(), Generated("the reference index"));
@@ -171,7 +179,7 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
     }
     if !site.offline {
         add("sitemap.xml".into(), Generated("the sitemap"));
-        for feed in crate::render::feeds::feeds(site) {
+        for feed in super::feeds::feeds(site) {
             add(feed.path.as_str().into(), Generated("an Atom feed"));
         }
         if !replaced_by_static(site, "robots.txt") {
@@ -313,7 +321,7 @@ fn describe(site: &Site, p: Producer) -> String {
         ),
         Producer::Theme => "a file of the theme's static/ folder".into(),
         Producer::ImageCopy(n) => {
-            let large = crate::render::figures::large_images(site);
+            let large = super::figures::large_images(site);
             let of = large.get(n).map_or("", |(rel, _, _)| rel.as_str());
             format!(
                 "a smaller copy of {}, which glia makes for srcset",
@@ -365,7 +373,7 @@ fn clash(site: &Site, first: Producer, other: Producer, what: String) -> Diagnos
         Producer::Alias(r) => {
             let redirect = &site.redirects[r];
             let page = &site.pages[redirect.to].page;
-            let span = super::aliases::alias_span(page, redirect.alias);
+            let span = crate::resolve::aliases::alias_span(page, redirect.alias);
             d.at(&page.file, &page.text, span).with_help(
                 "remove the alias: an old address still in use by a page or file cannot \
                  redirect",
@@ -393,4 +401,99 @@ fn clash(site: &Site, first: Producer, other: Producer, what: String) -> Diagnos
         }
         _ => d.with_help("rename or move one of them: an output path can have only one source"),
     }
+}
+/// `favicon:` must name a file the site publishes: a missing icon is a broken link on every
+/// page, which no page's link check would see.
+fn favicon_problem(site: &Site) -> Option<Diagnostic> {
+    let wanted = site.config.favicon.as_deref()?;
+    let path = favicon_path(&site.config);
+    let d = unpublished(site, "missing-favicon", "favicon", wanted, Some(path), "")?;
+    Some(site.config.at_setting("favicon", d))
+}
+
+/// `og_image:` in site.yaml and each page's `image:` must name a file the site publishes, as
+/// `favicon:` must: sites showing a link fetch the picture, and nothing else would notice it
+/// missing. Errors point at the value.
+fn image_problems(site: &Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if let Some(wanted) = site.config.og_image.as_deref() {
+        let path = og_image_path(&site.config, None);
+        if let Some(d) = unpublished(
+            site,
+            "missing-image",
+            "og_image",
+            wanted,
+            path.as_deref(),
+            "",
+        ) {
+            diags.push(site.config.at_setting("og_image", d));
+        }
+    }
+    for p in &site.pages {
+        let Some(wanted) = p.page.fm.image.as_deref() else {
+            continue;
+        };
+        let path = og_image_path(&site.config, Some(&p.page));
+        let from = &p.page.content_path;
+        if let Some(d) = unpublished(
+            site,
+            "missing-image",
+            "image",
+            wanted,
+            path.as_deref(),
+            from,
+        ) {
+            let yaml = &p.page.text[p.page.yaml_offset..p.page.body_offset];
+            let at = crate::config::value_span(yaml, "image", wanted.trim());
+            let span = p.page.yaml_offset + at.start..p.page.yaml_offset + at.end;
+            diags.push(d.at(&p.page.file, &p.page.text, span));
+        }
+    }
+    diags
+}
+
+/// Why setting `key`, written `wanted` and naming the output file `path` (`None`: it leads
+/// out of the site), is not a file the site publishes, or `None` when it is. `from` is the
+/// content path suggestions are written relative to (`""`: the site root).
+fn unpublished(
+    site: &Site,
+    code: &'static str,
+    key: &str,
+    wanted: &str,
+    path: Option<&str>,
+    from: &str,
+) -> Option<Diagnostic> {
+    if path.is_some_and(|p| site.outputs.contains(p)) {
+        return None;
+    }
+    let images = site.outputs.iter().map(String::as_str).filter(|p| {
+        let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
+        ["png", "svg", "ico", "gif", "jpg", "jpeg", "webp"].contains(&ext)
+    });
+    let near = path.and_then(|p| did_you_mean(p, images));
+    let help = match near {
+        Some(near) if from.is_empty() => format!("did you mean `{near}`?"),
+        Some(near) => format!("did you mean `{}`?", relative_source(from, near)),
+        None if from.is_empty() => {
+            let shown = path.unwrap_or("images/x.png");
+            format!(
+                "put the file in `static/` and give its address in the site: `static/{shown}` \
+                 is `{key}: {shown}`"
+            )
+        }
+        None => format!(
+            "put the file beside the page (`{key}: picture.png`), or in `static/` and give its \
+             address from the site root (`{key}: /images/picture.png`)"
+        ),
+    };
+    Some(
+        Diagnostic::error(
+            code,
+            format!(
+                "{key} `{}` is not a file the site publishes",
+                display_name(wanted)
+            ),
+        )
+        .with_help(help),
+    )
 }
