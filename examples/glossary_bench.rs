@@ -53,6 +53,7 @@ fn entries(n: usize) -> Vec<GlossaryEntry> {
         let slug = format!("t{}", out.len());
         let front = format!("term: {term}\naliases: [{term}s]");
         let body = format!("The {term} is a thing. It matters.");
+        let first_sentence = format!("The {term} is a thing.");
         out.push(GlossaryEntry {
             file: format!("glossary/{slug}.md"),
             slug,
@@ -60,6 +61,7 @@ fn entries(n: usize) -> Vec<GlossaryEntry> {
             fm: serde_yaml::from_str(&front).expect("generated front-matter"),
             fm_offset: 4,
             body,
+            first_sentence,
         });
     }
     out

@@ -794,3 +794,32 @@ fn favicon_is_the_themes_or_the_one_site_yaml_names() {
     );
     assert!(d.contains("did you mean `images/logo.png`?"), "{d}");
 }
+
+/// The disclaimer's first paragraph, shown in every article's footer when it has no summary,
+/// reads as the page does: code text kept, a citation or footnote marker gone with the space
+/// before it (it used to leave "doctor ." behind).
+#[test]
+fn the_disclaimer_summary_is_its_first_paragraph_as_read() {
+    let fx = Fixture::new(&[
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/references/refs.yaml",
+            "- id: walsh2021\n  type: article-journal\n  title: Ketamine for mental health\n  authors:\n    - {family: Walsh, given: Zach}\n  container: BJPsych Open\n  year: 2021\n  doi: 10.1192/bjo.2021.1061\n",
+        ),
+        (
+            "content/disclaimer.md",
+            "---\ntitle: Disclaimer\n---\n# Disclaimer\n\nAsk your `doctor` [@walsh2021], \"always\"[^1].\n\nMore.\n\n[^1]: A note.\n",
+        ),
+        ("content/articles/a.md", "---\ntitle: A\n---\nText.\n"),
+    ]);
+    fx.write("site.yaml", SITE_YAML);
+    let out = fx.build_ok();
+    let doc = out.html("articles/a/index.html");
+    let footer = select(&doc, "p.disclaimer");
+    assert_eq!(footer.len(), 1);
+    let text = text_of(&footer[0]);
+    assert!(
+        text.contains("Ask your doctor, \u{201c}always\u{201d}. Read"),
+        "{text}"
+    );
+}

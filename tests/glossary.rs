@@ -79,7 +79,8 @@ fn shorts() -> BTreeMap<&'static str, &'static str> {
         ),
         (
             "dissociation",
-            "Feeling detached from oneself or one's surroundings.",
+            // The definition's first sentence as its page shows it: smart punctuation.
+            "Feeling detached from oneself or one\u{2019}s surroundings.",
         ),
         (
             "post-traumatic-stress-disorder",

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use super::text::{first_sentence, fold_name, is_word_char};
+use super::text::{fold_name, is_word_char};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 
 /// The front-matter of one glossary file. Unknown keys are refused so that a typo such as
@@ -40,6 +40,9 @@ pub struct GlossaryEntry {
     pub fm_offset: usize,
     /// The Markdown definition.
     pub body: String,
+    /// The definition's first sentence as its page reads ([`crate::parse::prose::first_sentence`]):
+    /// the tooltip when `short` is not written.
+    pub first_sentence: String,
 }
 
 /// A checked glossary entry.
@@ -126,7 +129,7 @@ impl Glossary {
             }
             let short = match &entry.fm.short {
                 Some(s) => s.split_whitespace().collect::<Vec<_>>().join(" "),
-                None => first_sentence(&entry.body),
+                None => entry.first_sentence.clone(),
             };
             g.by_slug.insert(entry.slug.clone(), idx);
             g.terms.push(Term {
@@ -300,6 +303,9 @@ pub(crate) mod tests {
     pub(crate) fn entry(slug: &str, front: &str, body: &str) -> GlossaryEntry {
         let text = format!("---\n{front}\n---\n{body}");
         GlossaryEntry {
+            // What resolve hands over from the page's parsed prose (`parse::prose`, tested
+            // there); a line is enough for the rules here.
+            first_sentence: body.lines().next().unwrap_or("").to_string(),
             slug: slug.to_string(),
             file: format!("glossary/{slug}.md"),
             fm: serde_yaml::from_str(front).expect("test front-matter"),
@@ -397,11 +403,7 @@ pub(crate) mod tests {
     #[test]
     fn short_defaults_to_first_sentence() {
         let (g, _) = Glossary::build(vec![
-            entry(
-                "ketamine",
-                "term: ketamine",
-                "An **anaesthetic** [@domino1965]. Also used in depression.",
-            ),
+            entry("ketamine", "term: ketamine", "An anaesthetic."),
             entry(
                 "tms",
                 "term: TMS\nshort: \" Magnetic\n  stimulation \"",

@@ -27,7 +27,7 @@ fn glossary() -> Glossary {
         entry(
             "nmda-receptor",
             "term: NMDA receptor\naliases: [NMDA receptors, NMDAR]",
-            "An ionotropic glutamate receptor [@x]. Blocked by ketamine.",
+            "An ionotropic glutamate receptor.\nBlocked by ketamine.",
         ),
         entry("nmda", "term: NMDA", "N-methyl-D-aspartate."),
         entry(

@@ -1,9 +1,7 @@
 //! Small text helpers shared by the glossary: case folding with an offset map, word and address
-//! tests, HTML escaping, and the plain-text first sentence used as a default tooltip.
+//! tests and HTML escaping.
 
 use std::borrow::Cow;
-
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// A word character for whole-word matching. Combining diacritics count as part of a word so that
 /// a decomposed "é" does not end a word in the middle; `_` counts so that identifiers stay whole.
@@ -214,115 +212,6 @@ fn looks_like_domain(t: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
 }
 
-/// The first sentence of the first block of `markdown` that has text, as plain text without
-/// Markdown, HTML, footnote markers or citations such as `[@key]` and `[see @a; @b, p. 3]`.
-pub(crate) fn first_sentence(markdown: &str) -> String {
-    let opts = Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TABLES
-        | Options::ENABLE_WIKILINKS
-        | Options::ENABLE_SUPERSCRIPT
-        | Options::ENABLE_SUBSCRIPT;
-    let mut plain = String::new();
-    let mut skip = 0usize;
-    for event in Parser::new_ext(markdown, opts) {
-        match event {
-            Event::Start(
-                Tag::Heading { .. }
-                | Tag::CodeBlock(_)
-                | Tag::Image { .. }
-                | Tag::FootnoteDefinition(_)
-                | Tag::MetadataBlock(_)
-                | Tag::HtmlBlock,
-            ) => skip += 1,
-            Event::End(
-                TagEnd::Heading(_)
-                | TagEnd::CodeBlock
-                | TagEnd::Image
-                | TagEnd::FootnoteDefinition
-                | TagEnd::MetadataBlock(_)
-                | TagEnd::HtmlBlock,
-            ) => skip = skip.saturating_sub(1),
-            _ if skip > 0 => {}
-            Event::Text(t) | Event::Code(t) => plain.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => plain.push(' '),
-            Event::End(end) if !is_inline(end) && !plain.trim().is_empty() => break,
-            _ => {}
-        }
-    }
-    let plain = strip_citations(&plain);
-    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    cut_first_sentence(&plain).to_string()
-}
-
-fn is_inline(end: TagEnd) -> bool {
-    matches!(
-        end,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Link
-    )
-}
-
-/// Removes bracketed citations (as `check` reads prose without them) and unresolved footnote
-/// markers, with the space before them.
-fn strip_citations(s: &str) -> String {
-    use crate::cite::syntax::{bracketed_spans, without_spans};
-    let mut cut: Vec<std::ops::Range<usize>> = bracketed_spans(s).collect();
-    let mut from = 0;
-    while let Some(open) = s[from..].find("[^").map(|i| from + i) {
-        match s[open..].find(']') {
-            Some(close) if !s[open + 1..open + close].contains('[') => {
-                cut.push(open..open + close + 1);
-                from = open + close + 1;
-            }
-            _ => from = open + 2,
-        }
-    }
-    cut.sort_by_key(|r| r.start);
-    without_spans(s, cut)
-}
-
-/// Up to and including the first full stop, question or exclamation mark that ends a sentence:
-/// followed by a space and not by a lowercase word, and not closing a common abbreviation.
-fn cut_first_sentence(s: &str) -> &str {
-    const ABBREVIATIONS: &[&str] = &[
-        "e.g", "i.e", "etc", "vs", "cf", "approx", "ca", "dr", "prof", "fig", "al", "no", "st",
-        "mr", "mrs", "ms", "incl", "resp", "viz",
-    ];
-    for (i, c) in s.char_indices() {
-        if !matches!(c, '.' | '!' | '?' | '…') {
-            continue;
-        }
-        let end = i + c.len_utf8();
-        let after = &s[end..];
-        match after.chars().next() {
-            None => return s,
-            Some(n) if !n.is_whitespace() => continue,
-            Some(_) => {}
-        }
-        if c == '.' {
-            let word = s[..i]
-                .rsplit(|ch: char| ch.is_whitespace() || ch == '(')
-                .next()
-                .unwrap_or("");
-            let lower = word.to_lowercase();
-            let initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
-            if initial || ABBREVIATIONS.contains(&lower.as_str()) {
-                continue;
-            }
-        }
-        if after.trim_start().starts_with(char::is_lowercase) {
-            continue;
-        }
-        return &s[..end];
-    }
-    s
-}
-
 /// A deterministic stream of indexes below `n` (xorshift), for tests that compare two ways of
 /// doing a thing on many generated texts. Here, in the module every other glossary module
 /// uses, so their tests share it without a cycle.
@@ -486,18 +375,5 @@ mod tests {
         ] {
             assert!(!looks_like_address(t), "{t}");
         }
-    }
-
-    #[test]
-    fn first_sentence_is_plain_text_without_citations() {
-        let md = "# Title\n\nAn *ionotropic* glutamate `receptor` [@smith2020; @doe]. It is \
-                  blocked by ketamine, e.g. in depression.\n\nMore.";
-        assert_eq!(first_sentence(md), "An ionotropic glutamate receptor.");
-        assert_eq!(
-            first_sentence("Blocked by drugs, e.g. ketamine [see @a, p. 3][^1]. Next."),
-            "Blocked by drugs, e.g. ketamine."
-        );
-        assert_eq!(first_sentence("No full stop"), "No full stop");
-        assert_eq!(first_sentence("Dose 2.5 mg. Then"), "Dose 2.5 mg.");
     }
 }

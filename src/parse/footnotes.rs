@@ -15,6 +15,14 @@ use super::markdown::Spanned;
 use crate::diagnostics::Diagnostic;
 use crate::ids::{footnote as footnote_id, footnote_ref as footnote_ref_id};
 
+/// How the HTML that stands for a footnote reference begins.
+const REFERENCE_OPEN: &str = "<sup class=\"footnote-reference\">";
+
+/// Whether inline HTML is a footnote reference this pass wrote (a marker, not prose).
+pub fn is_reference_html(html: &str) -> bool {
+    html.starts_with(REFERENCE_OPEN)
+}
+
 pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
     if !events.iter().any(|(e, _)| {
         matches!(
@@ -79,7 +87,7 @@ pub fn apply(events: &mut Vec<Spanned>, file: &str, text: &str, diags: &mut Vec<
         let number = n + 1;
         *ev = Event::InlineHtml(
             format!(
-                "<sup class=\"footnote-reference\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\">{number}</a></sup>",
+                "{REFERENCE_OPEN}<a href=\"#{}\" id=\"{}\" role=\"doc-noteref\">{number}</a></sup>",
                 footnote_id(number),
                 footnote_ref_id(number, refs[n]),
             )

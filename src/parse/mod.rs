@@ -10,6 +10,7 @@ pub mod frontmatter;
 pub mod images;
 pub mod markdown;
 pub mod math;
+pub mod prose;
 
 use rayon::prelude::*;
 

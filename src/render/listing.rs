@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
 
 use super::items::{list_item, Link, ListItem};
@@ -319,27 +318,11 @@ pub fn disclaimer(site: &Site, url_for: &dyn Fn(&Route) -> String) -> Option<Dis
     let p = &site.pages[i];
     let text = match &p.page.fm.summary {
         Some(s) if !s.trim().is_empty() => s.trim().to_string(),
-        _ => first_paragraph(&p.page.doc.events)?,
+        _ => crate::parse::prose::first_paragraph(&p.page.doc.events, &p.page.text)?,
     };
     Some(Disclaimer {
         title: p.page.fm.title.clone(),
         text,
         url: url_for(&p.route),
     })
-}
-
-fn first_paragraph(events: &[crate::parse::markdown::Spanned]) -> Option<String> {
-    let mut text = String::new();
-    let mut inside = false;
-    for (ev, _) in events {
-        match ev {
-            Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside => break,
-            Event::Text(t) | Event::Code(t) if inside => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
-            _ => {}
-        }
-    }
-    let text = text.trim().to_string();
-    (!text.is_empty()).then_some(text)
 }

@@ -104,6 +104,7 @@ pub fn prepare<'a>(pages: impl Iterator<Item = &'a ParsedPage>, style: LinkStyle
                 fm: p.term.clone()?,
                 fm_offset: p.yaml_offset,
                 body: p.text[p.body_offset..].to_string(),
+                first_sentence: crate::parse::prose::first_sentence(&p.doc.events, &p.text),
             })
         })
         .collect();

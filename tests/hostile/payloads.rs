@@ -902,6 +902,7 @@ fn fuzz_glossary_matching() {
                     },
                     fm_offset: 0,
                     body: "A definition.".into(),
+                    first_sentence: "A definition.".into(),
                 })
                 .collect();
             let (glossary, _) = glia::glossary::Glossary::build(entries);

@@ -1,8 +1,12 @@
-//! The prose of a page as editors wrote it: blocks of text with their file positions, split
-//! into sentences.
+//! The prose of a page as readers read it: blocks of text with their file positions, split
+//! into sentences. One view of a page's text for everything that reads it as prose: `check`'s
+//! readability and uncited-claim rules, the glossary's default tooltip (a definition's first
+//! sentence) and listings' summaries (a page's first paragraph).
 //!
-//! Both the readability and the uncited-claim rules read the same prose, so they agree on what
-//! counts: code, headings and image descriptions are not prose; tables and list items are.
+//! Code, headings and image descriptions are not prose; tables and list items are. Citations and
+//! footnote markers, which readers see as superscript numbers, are left out with the space before
+//! them. Code spans are kept for summaries, which a reader reads whole ([`blocks_as_read`]), and
+//! left out for the checks, which grade and source prose, not code ([`blocks`]).
 //! Pulldown-cmark splits one run of text into several events, so text is joined per block and
 //! every piece remembers where it came from in the file, to point diagnostics at a sentence.
 
@@ -10,9 +14,10 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+use super::citations::placeholder_index;
+use super::footnotes::is_reference_html;
+use super::markdown::Spanned;
 use crate::cite::syntax::{bracketed_spans as citation_spans, without_spans};
-use crate::parse::citations::placeholder_index;
-use crate::parse::markdown::Spanned;
 
 /// Marks a boundary no sentence runs across (between table cells), without adding words.
 pub const BREAK: char = '\u{2029}';
@@ -25,6 +30,8 @@ pub struct Block {
     pieces: Vec<(usize, Range<usize>)>,
     /// A citation placeholder, or a pandoc citation not yet replaced by the citation pass.
     pub cited: bool,
+    /// Whether the block is a paragraph (not a list item, table row or loose text).
+    pub paragraph: bool,
 }
 
 impl Block {
@@ -62,9 +69,43 @@ pub fn without_citations(text: &str) -> String {
     without_spans(text, citation_spans(text))
 }
 
-/// Splits the prose of a page's events into blocks.
+/// The prose of a page's events as blocks, without code: what `check` grades and sources.
 /// `source` is the page file, for the text that passes replaced by inline HTML.
 pub fn blocks(events: &[Spanned], source: &str) -> Vec<Block> {
+    view(events, source, false)
+}
+
+/// The prose of a page's events as blocks, code spans included: the text a reader reads, for
+/// summaries and tooltips.
+pub fn blocks_as_read(events: &[Spanned], source: &str) -> Vec<Block> {
+    view(events, source, true)
+}
+
+/// The first paragraph as a reader reads it, for a page's summary when none is written.
+pub fn first_paragraph(events: &[Spanned], source: &str) -> Option<String> {
+    let b = blocks_as_read(events, source)
+        .into_iter()
+        .find(|b| b.paragraph)?;
+    let text = without_citations(&b.text);
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// The first sentence of the first block, whitespace collapsed: a glossary definition's
+/// default tooltip.
+pub fn first_sentence(events: &[Spanned], source: &str) -> String {
+    let Some(b) = blocks_as_read(events, source).into_iter().next() else {
+        return String::new();
+    };
+    let text = without_citations(&b.text);
+    let first = split_sentences(&text)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    text[first].split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn view(events: &[Spanned], source: &str, as_read: bool) -> Vec<Block> {
     let mut out = Vec::new();
     let mut cur = Block::default();
     // Depth inside things whose text is not prose (code, headings, image descriptions).
@@ -89,21 +130,34 @@ pub fn blocks(events: &[Spanned], source: &str) -> Vec<Block> {
             }
             _ if skip > 0 => {}
             Event::Text(t) => cur.push(t, range.clone()),
+            Event::Code(t) if as_read => cur.push(t, range.clone()),
             Event::SoftBreak | Event::HardBreak => cur.push(" ", range.clone()),
-            Event::InlineHtml(h) | Event::Html(h) => {
-                if placeholder_index(h.trim()).is_some() {
+            Event::InlineHtml(h) => {
+                let h = h.trim();
+                let citation = placeholder_index(h).is_some();
+                let src = source.get(range.clone()).unwrap_or("");
+                if citation && as_read && !src.starts_with('[') {
+                    // An author-in-text citation (`@key says`) is part of the sentence; until
+                    // it is formatted, what the editor wrote stands for it.
                     cur.cited = true;
-                    // Readers see a superscript number, not the space before the citation.
+                    cur.push(src, range.clone());
+                } else if citation || is_reference_html(h) {
+                    cur.cited |= citation;
+                    // Readers see a superscript number, not the space before it.
                     let kept = cur.text.trim_end().len();
                     cur.text.truncate(kept);
                 } else if let Some(src) = source.get(range.clone()) {
-                    // Inline HTML that is not a tag stands for prose: what the editor wrote
-                    // is the prose. (Glossary links add no events: render writes them.)
+                    // Inline HTML that a pass made from something else (math) stands for
+                    // prose: what the editor wrote is the prose. (Glossary links add no
+                    // events: render writes them.)
                     if !src.trim_start().starts_with('<') {
                         cur.push(src, range.clone());
                     }
                 }
             }
+            // Block HTML is markup, whether written (`<div>`) or made by a pass from Markdown
+            // whose own text events follow (a callout's box, a figure, the footnotes' list).
+            Event::Html(_) => {}
             Event::End(TagEnd::TableCell) => cur.push(&BREAK.to_string(), range.end..range.end),
             Event::Start(
                 Tag::Emphasis
@@ -122,7 +176,11 @@ pub fn blocks(events: &[Spanned], source: &str) -> Vec<Block> {
                 | TagEnd::Superscript
                 | TagEnd::Subscript,
             ) => {}
-            Event::Start(_) | Event::End(_) => flush(&mut cur, &mut out),
+            Event::Start(tag) => {
+                flush(&mut cur, &mut out);
+                cur.paragraph = matches!(tag, Tag::Paragraph);
+            }
+            Event::End(_) => flush(&mut cur, &mut out),
             _ => {}
         }
     }
@@ -130,8 +188,10 @@ pub fn blocks(events: &[Spanned], source: &str) -> Vec<Block> {
     out
 }
 
-/// Splits prose at `.`, `!` or `?` followed by a space and a word that does not start in lower
-/// case (so `e.g. the` and `2.5 mg` stay whole), and at [`BREAK`].
+/// Splits prose at `.`, `!`, `?` or `…` followed by a space and a word that does not start in
+/// lower case (so `e.g. the` and `2.5 mg` stay whole), unless the full stop ends an
+/// abbreviation or an initial, and at [`BREAK`]. Closing quotes and brackets stay with the
+/// sentence they close.
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -141,8 +201,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
         let (at, c) = chars[i];
         let end_here = if c == BREAK {
             Some((at, at + c.len_utf8()))
-        } else if matches!(c, '.' | '!' | '?') {
-            // Closing quotes and brackets belong to the sentence they close.
+        } else if matches!(c, '.' | '!' | '?' | '…') {
             let mut j = i + 1;
             while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '’' | '”' | ')' | ']') {
                 j += 1;
@@ -180,17 +239,22 @@ fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     }
 }
 
-/// Whether the word before a full stop is an abbreviation rather than a sentence's end.
+/// Whether the word before a full stop is an abbreviation or an initial rather than a
+/// sentence's end: `et al. (2020)` and `J. Smith` stay whole. `etc.` is not one: mid-sentence it
+/// is followed by a comma or a lowercase word, which keep the sentence whole anyway, so
+/// `etc. The` is a sentence ending with `etc.`.
 fn is_abbreviation(before: &str) -> bool {
+    const ABBREVIATIONS: &[&str] = &[
+        "e.g", "i.e", "vs", "cf", "approx", "ca", "dr", "prof", "fig", "al", "no", "st", "mr",
+        "mrs", "ms", "incl", "resp", "viz",
+    ];
     let word = before
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
         .unwrap_or("");
-    let lower = word.to_lowercase();
-    matches!(
-        lower.as_str(),
-        "e.g" | "i.e" | "dr" | "mr" | "mrs" | "ms" | "prof" | "vs" | "approx" | "fig" | "no" | "cf"
-    ) || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+    let mut letters = word.chars();
+    let initial = letters.next().is_some_and(char::is_alphabetic) && letters.next().is_none();
+    initial || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
 }
 
 /// Words in a piece of prose: runs between spaces holding a letter or digit. Pandoc citations
@@ -278,5 +342,96 @@ mod tests {
         let b = &blocks_of(md)[0];
         let s = &b.sentences()[1];
         assert_eq!(&md[b.file_offset(s.start)..][..6], "Second");
+    }
+
+    fn sentences(t: &str) -> Vec<&str> {
+        split_sentences(t).into_iter().map(|r| &t[r]).collect()
+    }
+
+    /// The sentences both former splitters (check's and the glossary's) knew, with one rule.
+    #[test]
+    fn one_splitter_knows_both_sides_sentences() {
+        // The glossary's: abbreviations, initials of either case, the ellipsis.
+        assert_eq!(
+            sentences("Smith et al. (2020) found it. Next."),
+            ["Smith et al. (2020) found it.", "Next."]
+        );
+        assert_eq!(
+            sentences("Dose ca. 5 mg, incl. St. John's wort, resp. Viz. Others. Done."),
+            [
+                "Dose ca. 5 mg, incl. St. John's wort, resp. Viz. Others.",
+                "Done."
+            ]
+        );
+        assert_eq!(
+            sentences("J. Smith and e. Coli. Then."),
+            ["J. Smith and e. Coli.", "Then."]
+        );
+        assert_eq!(sentences("Wait… Then go."), ["Wait…", "Then go."]);
+        // Check's: closing quotes and brackets, table cells, no split before lower case.
+        assert_eq!(
+            sentences("He said \u{201c}stop.\u{201d} Then (it ended.) Fine"),
+            ["He said \u{201c}stop.\u{201d}", "Then (it ended.)", "Fine"]
+        );
+        assert_eq!(sentences("a\u{2029}b. c"), ["a", "b. c"]);
+        // `etc.` before a capital ends the sentence; mid-sentence it is followed by a comma
+        // or a lowercase word.
+        assert_eq!(
+            sentences("Pills, drops etc. The rest, etc., and so on etc. then."),
+            ["Pills, drops etc.", "The rest, etc., and so on etc. then."]
+        );
+    }
+
+    #[test]
+    fn callouts_and_footnote_markers_are_not_prose() {
+        let md = "> [!NOTE]\n> Take it with food.\n\nIt works[^1] well.\n\n[^1]: A note.\n";
+        let texts: Vec<_> = blocks_of(md).into_iter().map(|b| b.text).collect();
+        assert_eq!(texts, ["Take it with food.", "It works well.", "A note."]);
+    }
+
+    fn events(md: &str) -> Vec<Spanned> {
+        crate::parse::body(md, 0, "a.md", md).0.events
+    }
+
+    #[test]
+    fn first_sentence_is_plain_text_as_read_without_citations() {
+        let md = "# Title\n\nAn *ionotropic* glutamate `receptor` [@smith2020; @doe]. It is \
+                  blocked by ketamine, e.g. in depression.\n\nMore.";
+        assert_eq!(
+            first_sentence(&events(md), md),
+            "An ionotropic glutamate receptor."
+        );
+        let md = "Blocked by \"drugs\", e.g. ketamine [see @a, p. 3][^1]. Next.\n\n[^1]: N.";
+        // The page's smart punctuation is what readers read.
+        assert_eq!(
+            first_sentence(&events(md), md),
+            "Blocked by \u{201c}drugs\u{201d}, e.g. ketamine."
+        );
+        assert_eq!(
+            first_sentence(&events("No full stop"), "No full stop"),
+            "No full stop"
+        );
+        let md = "Dose 2.5 mg.\nThen";
+        assert_eq!(first_sentence(&events(md), md), "Dose 2.5 mg.");
+        assert_eq!(first_sentence(&events(""), ""), "");
+        // An author-in-text citation is part of the sentence.
+        let md = "As @becker2012 argues, it helps. Next.";
+        assert_eq!(
+            first_sentence(&events(md), md),
+            "As @becker2012 argues, it helps."
+        );
+    }
+
+    #[test]
+    fn first_paragraph_keeps_code_and_drops_citations_with_their_space() {
+        let md = "- a list item\n\nAsk your `doctor` [@a].\nThen go.\n\nMore.\n";
+        let p = first_paragraph(&events(md), md).unwrap_or_default();
+        // Line breaks are kept as written (the citation pass may keep a `\n`): HTML shows
+        // them as spaces.
+        assert_eq!(
+            p.split_whitespace().collect::<Vec<_>>(),
+            ["Ask", "your", "doctor.", "Then", "go."]
+        );
+        assert_eq!(first_paragraph(&events("# Only\n"), "# Only\n"), None);
     }
 }
