@@ -215,6 +215,46 @@ fn same_family_name_and_year_are_told_apart_by_initials() {
     assert_eq!(entry_text(&doc, "smithc"), "Smith, C. (2021). More. J.");
 }
 
+/// The same as a real pair: two single-author works of 2021 in EpiMethods' `ref.bib`
+/// (shared/realworld/epimethods, from the book's repository ehsanx/EpiMethods), entered as
+/// `Karim, Ehsan` and `Karim, ME`, as written there. pandoc 2.17 prints `(E. Karim, 2021)`,
+/// `(M. Karim, 2021)` and `Karim, E. (2021).`, `Karim, M. (2021).` (BibTeX's `ME` is one given
+/// name, so one initial).
+#[test]
+fn real_pair_with_same_family_name_and_year_is_told_apart_as_citeproc_does() {
+    let text = "@online{karim2021,
+    author = {Karim, Ehsan},
+    title = {Understanding Basics and Usage of Machine Learning in Medical Literature},
+    year = {2021},
+    url = {https://ehsanx.github.io/into2ML/},
+    version = {v1.1}
+}
+
+@online{karim2021psm,
+  author    = {Karim, ME},
+  title     = {Understanding Propensity Score Matching},
+  year      = {2021},
+  url       = {https://ehsanx.github.io/psw/}
+}
+";
+    let (refs, _) = load_bibliography_file("ref.bib", text);
+    let (bib, _) = Bibliography::build(refs);
+    let doc = format(&bib, &["karim2021", "karim2021psm"], StyleChoice::Apa);
+    let cites: Vec<&str> = doc.citations.iter().map(|c| c.html.as_str()).collect();
+    assert!(cites[0].contains(">E. Karim, 2021<"), "{}", cites[0]);
+    assert!(cites[1].contains(">M. Karim, 2021<"), "{}", cites[1]);
+    assert!(
+        entry_text(&doc, "karim2021").starts_with("Karim, E. (2021). Understanding basics"),
+        "{}",
+        entry_text(&doc, "karim2021")
+    );
+    assert!(
+        entry_text(&doc, "karim2021psm").starts_with("Karim, M. (2021). Understanding propensity"),
+        "{}",
+        entry_text(&doc, "karim2021psm")
+    );
+}
+
 /// Page values hayagriva cannot read as page ranges, from OpenPBTA's PubMed/Crossref data
 /// (Kleihues 2002, Campbell 2017): citeproc prints a part that is not one range as written
 /// and joins a one-hyphen part with the style's range delimiter (AMA's is a hyphen).

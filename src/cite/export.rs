@@ -17,9 +17,10 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
 /// The CSL-JSON glia hands hayagriva: [`csl_value`] with text as citeproc reads it. pandoc's
 /// citeproc prints a straight apostrophe in the data as ’ ("Child’s Nervous System"), Unicode
 /// superscripts as superscript markup ([`superscripts_as_markup`]), and
-/// splits initials written together ("Mark T.A." is "M. T. A.") where hayagriva keeps
-/// "T.A." as one word; the data is given to hayagriva in that form. An issue with a hyphen
-/// (`7-8`) is handed over as text (see [`super::repair::issue_as_written`]), and a page value
+/// splits initials written together ("Mark T.A." is "M. T. A."; "C.‐A." with a U+2010 hyphen
+/// is "C. ‐A.") where hayagriva keeps "T.A." as one word and prints one initial for it; the data
+/// is given to hayagriva in that form. An issue or volume with a
+/// hyphen (`7-8`, `1-2`) is handed over as text (see [`super::repair::number_as_written`]), and a page value
 /// hayagriva cannot read as ranges with its hyphens marked ([`super::repair::pages_as_written`]).
 fn csl_value_for_formatting(r: &Reference) -> Value {
     let text = |s: &str| superscripts_as_markup(&s.replace('\'', "\u{2019}"));
@@ -28,16 +29,22 @@ fn csl_value_for_formatting(r: &Reference) -> Value {
         let mut chars = s.chars().peekable();
         while let Some(c) = chars.next() {
             out.push(c);
-            if c == '.' && chars.peek().is_some_and(|n| n.is_uppercase()) {
+            if c == '.'
+                && chars
+                    .peek()
+                    .is_some_and(|n| n.is_uppercase() || *n == '\u{2010}')
+            {
                 out.push(' ');
             }
         }
         text(&out)
     };
     let mut v = csl_value_as(r, text, given);
-    if let Some(Value::String(issue)) = v.get_mut("issue") {
-        if let Some(as_text) = super::repair::issue_as_written(issue) {
-            *issue = as_text;
+    for variable in ["issue", "volume"] {
+        if let Some(Value::String(number)) = v.get_mut(variable) {
+            if let Some(as_text) = super::repair::number_as_written(number) {
+                *number = as_text;
+            }
         }
     }
     if let Some(Value::String(pages)) = v.get_mut("page") {

@@ -29,13 +29,13 @@
 //! 8. Title case lowercases capitalised stop words (`Journal of the Royal Statistical Society:
 //!    Series A` → `Series a`); citeproc changes only words that are lower case in the data.
 //! 9. hayagriva reads every CSL-JSON number variable as a number and prints the hyphen of a
-//!    range as an en dash: a BibTeX `number = {7-8}` printed `29(7–8)` where citeproc prints
-//!    the issue as written, `29(7-8)`. hayagriva keeps a value it cannot read as a number as
-//!    text (`MaybeTyped::String`), and CSL-JSON has no other way to say "text", so an issue
-//!    with a hyphen is handed over with a word joiner (U+2060) before the hyphen, which makes
-//!    it unreadable as a number; the formatted entry drops the joiner again. Upstream:
-//!    typst/hayagriva#529 (inconsistent dashes); the open PR #533 would let data escape the
-//!    hyphen as `\-`, after which this can go.
+//!    range as an en dash: a BibTeX `number = {7-8}` printed `29(7–8)` and a `volume = {1-2}`
+//!    (SoftwareX 2015) `1–2`, where citeproc prints both as written. hayagriva keeps a value it
+//!    cannot read as a number as text (`MaybeTyped::String`), and CSL-JSON has no other way to
+//!    say "text", so an issue or volume with a hyphen is handed over with a word joiner
+//!    (U+2060) before the hyphen, which makes it unreadable as a number; the formatted entry
+//!    drops the joiner again. Upstream: typst/hayagriva#529 (inconsistent dashes); the open PR
+//!    #533 would let data escape the hyphen as `\-`, after which this can go.
 //! 10. A page value hayagriva cannot read as page ranges (`215-25; discussion 226-9`,
 //!     `1064-1072.e5`, `319-+`) is kept as text and every hyphen in it printed as an en dash
 //!     (`rendering/mod.rs`: `s.replace('-', "–")`). citeproc splits the value at `,` and `&`
@@ -180,15 +180,15 @@ pub(crate) fn patch_locales(locales: &mut [Locale]) {
 /// Put before the hyphen of an issue so hayagriva keeps it as text (workaround 9).
 const ISSUE_JOINER: &str = "\u{2060}-";
 
-/// Workaround 9: the issue as hayagriva must be given it to print it as written, or `None`
-/// when it has no hyphen (a plain number formats the same either way).
-pub(crate) fn issue_as_written(issue: &str) -> Option<String> {
+/// Workaround 9: the issue or volume as hayagriva must be given it to print it as written, or
+/// `None` when it has no hyphen (a plain number formats the same either way).
+pub(crate) fn number_as_written(issue: &str) -> Option<String> {
     issue
         .contains('-')
         .then(|| issue.replace('-', ISSUE_JOINER))
 }
 
-/// Workaround 9, after formatting: the joiners added by [`issue_as_written`] come out.
+/// Workaround 9, after formatting: the joiners added by [`number_as_written`] come out.
 fn drop_issue_joiners(children: &mut ElemChildren) {
     let mut list = Vec::new();
     leaves(children, &mut list);
