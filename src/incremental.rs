@@ -322,7 +322,7 @@ impl Session {
             .all(|&i| last.search.update_page(&last.site, i));
         if !patched {
             last.search =
-                SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site));
+                SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site), true);
         }
         files.extend(last.search.files());
         mark("search");
@@ -352,14 +352,11 @@ fn source_of(site: &Site, root: &Path, path: &Path) -> Source {
         });
     let page = content_path
         .as_ref()
-        .and_then(|p| site.by_path.get(p).map(|&i| (p, i)));
+        .and_then(|p| site.by_path.get(p).copied());
     match page {
-        Some((content_path, i)) if path.is_file() => {
-            let kind = site.pages[i].page.kind;
-            // The disclaimer's first paragraph is in every page's footer.
-            let patchable = kind == Kind::Article
-                || (kind == Kind::Page && content_path != crate::load::DISCLAIMER);
-            if patchable {
+        Some(i) if path.is_file() => {
+            // Not the disclaimer: its first paragraph is in every page's footer.
+            if matches!(site.pages[i].page.kind, Kind::Article | Kind::Page) {
                 Source::Page(i)
             } else {
                 Source::Other
@@ -499,8 +496,12 @@ fn patch_page(
         .collect();
     let old_page = std::mem::replace(&mut site.pages[i].page, new);
     diags.extend(resolve::relink_page(site, i));
-    let (links, d, used) = resolve::glossary::link_page(
-        &site.pages[i],
+    let crate::glossary::LinkOutcome {
+        edits: links,
+        used,
+        diagnostics: d,
+    } = resolve::glossary::link_page(
+        &site.pages[i].page,
         &site.glossary.glossary,
         &site.glossary.matcher,
         site.config.glossary.link,

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use rayon::prelude::*;
+
 use crate::render::search::SearchIndex;
 use crate::render::{OutFile, Renderer, Sink};
 use crate::resolve::{self, Site};
@@ -49,8 +51,8 @@ impl Progress for Silent {}
 
 /// A compiled site held in memory: everything `write` needs.
 pub struct Compiled {
-    /// After [`compile_to`] with a sink, without its articles' events (see
-    /// [`Renderer::render_site_to`]).
+    /// After [`compile_to`] with a sink, its articles hold their facts but not their events
+    /// (`parse::drop_events`).
     pub site: Site,
     pub files: Vec<OutFile>,
     /// Kept for `glia serve`, which re-renders single pages after an edit.
@@ -114,18 +116,49 @@ pub fn compile_to(
         .iter()
         .map(|p| p.content_path.clone())
         .collect();
+    let style = if opts.offline || inputs.config.offline {
+        LinkStyle::Offline
+    } else {
+        LinkStyle::Pretty
+    };
+    // With a sink (`glia build`), each article keeps its facts but not its events, which
+    // render makes again (`parse::events_again`): a large site's events are most of its
+    // memory. Feeds with whole articles render them twice, so they keep theirs, and a page
+    // with raw HTML keeps them for the unsafe-HTML scan below.
+    let full_feeds = inputs.config.feeds.full_content && style != LinkStyle::Offline;
+    let drop_events = sink.is_some() && !full_feeds;
+    let mode = inputs.config.glossary.link;
+    // The term files first: the glossary they make links each other page as soon as it is
+    // parsed, while its events are there.
+    let (terms, others): (Vec<_>, Vec<_>) =
+        (inputs.pages.into_iter()).partition(|p| p.kind == load::Kind::Term);
     let sizes = parse::images::Sizes::of(&inputs.assets, &inputs.static_files);
+    let pages_and_terms = || {
+        let (mut parsed, mut d) = parse::parse_all(terms, &sizes, &strings);
+        let prepared = resolve::glossary::prepare(parsed.iter(), style);
+        let link = |p: &mut parse::ParsedPage| {
+            let (g, m) = (&prepared.glossary, &prepared.matcher);
+            p.glossary_links = Some(resolve::glossary::link_page(p, g, m, mode));
+        };
+        parsed.par_iter_mut().for_each(link);
+        let (rest, d2) = parse::parse_all_then(others, &sizes, &strings, |p| {
+            link(p);
+            if drop_events && p.kind == load::Kind::Article && !p.doc.has_raw_html {
+                parse::drop_events(p);
+            }
+        });
+        parsed.extend(rest);
+        d.extend(d2);
+        ((parsed, d), prepared)
+    };
     // Pages and the bibliography/style are independent: read them side by side.
-    let ((parsed, d), preloaded) = rayon::join(
-        || parse::parse_all(inputs.pages, &sizes, &strings),
-        || {
-            resolve::citations::preload(
-                inputs.style.as_ref(),
-                &inputs.config.language,
-                &inputs.bibliography,
-            )
-        },
-    );
+    let (((parsed, d), prepared), preloaded) = rayon::join(pages_and_terms, || {
+        resolve::citations::preload(
+            inputs.style.as_ref(),
+            &inputs.config.language,
+            &inputs.bibliography,
+        )
+    });
     diags.extend(d);
     // Pages that failed to parse (already reported), so links to them are not errors too.
     let mut unparsed = all_pages;
@@ -134,17 +167,13 @@ pub fn compile_to(
     }
     mark("parse");
     progress.stage("resolving", None);
-    let style = if opts.offline || inputs.config.offline {
-        LinkStyle::Offline
-    } else {
-        LinkStyle::Pretty
-    };
     let (mut site, d) = resolve::resolve(
         inputs.config,
         parsed,
         inputs.assets,
         inputs.static_files,
         preloaded,
+        prepared,
         &resolve::Options {
             drafts: opts.drafts,
             unparsed,
@@ -180,8 +209,7 @@ pub fn compile_to(
         return (None, diags);
     }
     progress.stage("rendering", Some(site.pages.len()));
-    // With a sink, articles' events are dropped as their pages are written.
-    let rendered = renderer.render_site_to(&mut site, sink);
+    let rendered = renderer.render_site_to(&site, sink);
     diags.extend(rendered.diagnostics);
     let mut files = rendered.files;
     // The marker goes with the site's files, so every output has it: build, --offline and

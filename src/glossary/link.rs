@@ -67,7 +67,7 @@ pub struct LinkContext<'a> {
 }
 
 /// What the pass found on a page: its links, the terms it uses, and any errors.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LinkOutcome {
     /// Where the page's glossary links begin and end, in event order.
     pub edits: Vec<LinkEdit>,

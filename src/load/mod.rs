@@ -43,8 +43,13 @@ pub enum Kind {
     Section,
     /// `content/articles/**/*.md`.
     Article,
-    /// Any other Markdown page (about, disclaimer).
+    /// Any other Markdown page (about, privacy).
     Page,
+    /// `content/disclaimer.md` ([`DISCLAIMER`]): a page whose summary (or first paragraph)
+    /// is also in every page's footer, so an edit to it changes every page. Themes see it as
+    /// a `page`.
+    #[serde(rename = "page")]
+    Disclaimer,
     /// `content/glossary/*.md`: one glossary term per file.
     Term,
     /// `content/glossary/_index.md` (or a default): the glossary page, listing every term.
@@ -278,6 +283,8 @@ fn classify(in_content: &str) -> Kind {
         Kind::Section
     } else if in_content.starts_with("articles/") {
         Kind::Article
+    } else if in_content == DISCLAIMER {
+        Kind::Disclaimer
     } else {
         Kind::Page
     }
@@ -346,6 +353,8 @@ mod tests {
         assert_eq!(classify("articles/_index.md"), Kind::Section);
         assert_eq!(classify("articles/tms/a.md"), Kind::Article);
         assert_eq!(classify("about.md"), Kind::Page);
+        assert_eq!(classify("disclaimer.md"), Kind::Disclaimer);
+        assert_eq!(classify("articles/disclaimer.md"), Kind::Article);
         assert_eq!(classify("glossary/nmda.md"), Kind::Term);
         assert_eq!(classify("glossary/_index.md"), Kind::Glossary);
     }

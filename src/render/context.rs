@@ -220,7 +220,7 @@ fn nav_and_footer(
     };
     let nav: Vec<Link> = top
         .iter()
-        .filter(|p| p.page.content_path != crate::load::DISCLAIMER)
+        .filter(|p| p.page.kind != Kind::Disclaimer)
         .map(|p| mk(p))
         .collect();
     let mut nav: Vec<Link> = nav;
@@ -234,7 +234,7 @@ fn nav_and_footer(
     }
     let footer = top
         .iter()
-        .filter(|p| p.page.kind == Kind::Page)
+        .filter(|p| matches!(p.page.kind, Kind::Page | Kind::Disclaimer))
         .map(|p| mk(p))
         .collect();
     (nav, footer)

@@ -98,36 +98,21 @@ pub struct Renderer {
 impl Renderer {
     /// Renders every page plus the theme's static files and the 404 page, kept in memory.
     pub fn render_site(&self, site: &Site) -> Rendered {
-        self.render_all(site, Vec::new(), None)
+        self.render_all(site, None)
     }
 
     /// Like [`Renderer::render_site`], but with a sink every file is handed to as soon as it
     /// is rendered and then dropped: `glia build` writes pages while others render, so the
     /// whole site is never in memory at once (the returned `files` are then empty).
     ///
-    /// With a sink, each article's events are taken out of `site` and dropped once its page
-    /// is written: nothing else reads them, and on a large site they are most of its memory.
-    pub fn render_site_to(&self, site: &mut Site, sink: Option<Sink<'_>>) -> Rendered {
-        // Feeds with whole articles render them again, so they keep their events.
-        let keep = site.config.feeds.full_content && !site.offline;
-        let taken = match sink {
-            Some(_) if !keep => (site.pages.iter_mut())
-                .map(|p| {
-                    (p.page.kind == Kind::Article).then(|| std::mem::take(&mut p.page.doc.events))
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        self.render_all(site, taken, sink)
+    /// A page whose events the build dropped after parsing is parsed again for its page
+    /// (`parse::events_again`), and those events are dropped once it is written.
+    pub fn render_site_to(&self, site: &Site, sink: Option<Sink<'_>>) -> Rendered {
+        self.render_all(site, sink)
     }
 
-    /// Renders the site; `taken[i]`, when there, holds page `i`'s events instead of the site.
-    fn render_all(
-        &self,
-        site: &Site,
-        mut taken: Vec<Option<Vec<Spanned>>>,
-        sink: Option<Sink<'_>>,
-    ) -> Rendered {
+    /// Renders the site.
+    fn render_all(&self, site: &Site, sink: Option<Sink<'_>>) -> Rendered {
         // Every file written must be on resolve's list of outputs, or the collision check
         // there would not have seen it (`outputs::planned`).
         let planned = |f: &OutFile| {
@@ -151,23 +136,20 @@ impl Renderer {
             .iter()
             .position(|p| p.page.kind == Kind::Glossary);
         let terms = jsonld::DefinedTerms::new(site);
-        let page = |i: usize, own: Option<Vec<Spanned>>| {
-            let events = own.as_deref().unwrap_or(&site.pages[i].page.doc.events);
-            let files = self.render_page(site, i, &terms, events);
-            // An article's own events go here, as soon as its page is written.
-            drop(own);
+        let page = |i: usize| {
+            let files = self.render_page(site, i, &terms);
             (i, files.and_then(|f| hand_over(f, sink)))
         };
-        taken.resize_with(site.pages.len(), || None);
         let (mut results, (glossary, (listings, not_found))) = rayon::join(
             || {
-                (taken.into_par_iter().enumerate())
-                    .filter(|(i, _)| Some(*i) != glossary)
-                    .map(|(i, own)| page(i, own))
+                (0..site.pages.len())
+                    .into_par_iter()
+                    .filter(|i| Some(*i) != glossary)
+                    .map(page)
                     .collect::<Vec<_>>()
             },
             || {
-                let glossary = glossary.map(|g| page(g, None));
+                let glossary = glossary.map(page);
                 let rest = rayon::join(
                     || self.render_listings_to(site, sink),
                     || self.render_404(site),
@@ -177,7 +159,7 @@ impl Renderer {
         );
         // The search index last, when the articles' events are gone: the two are the largest
         // things a build holds, and need not be held at once.
-        let (search_files, search) = self.render_search(site);
+        let (search_files, search) = self.render_search(site, sink);
         if let Some(g) = glossary {
             let at = results.partition_point(|(i, _)| *i < g.0);
             results.insert(at, g);
@@ -252,7 +234,7 @@ impl Renderer {
         let terms = jsonld::DefinedTerms::new(site);
         let results: Vec<Result<Vec<OutFile>, Vec<Diagnostic>>> = which
             .par_iter()
-            .map(|&i| self.render_page(site, i, &terms, &site.pages[i].page.doc.events))
+            .map(|&i| self.render_page(site, i, &terms))
             .collect();
         let mut files = Vec::new();
         for r in results {
@@ -296,13 +278,11 @@ impl Renderer {
     }
 
     /// A page, with its citations formatted; articles also get their "Cite this page" files.
-    /// Page `i`, whose events are `events` (the site's, or taken out of it).
     fn render_page(
         &self,
         site: &Site,
         i: usize,
         terms: &jsonld::DefinedTerms,
-        events: &[Spanned],
     ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let page = &site.pages[i];
         let mut files = Vec::new();
@@ -321,7 +301,8 @@ impl Renderer {
                         list: cited.list_html.as_deref().filter(|_| cited.list_at_marker),
                         links: Some(site.glossary.pieces(d, &href_base, &id_prefix)),
                     };
-                    (d, self.body_html(&site.pages[d].page.doc.events, subs))
+                    let events = crate::parse::events_again(&site.pages[d].page, &site.strings);
+                    (d, self.body_html(&events, subs))
                 })
                 .collect();
             let g = terms::glossary_context(site, &|d| defs.get(&d).cloned().unwrap_or_default());
@@ -330,7 +311,7 @@ impl Renderer {
                 links: Some(site.glossary.pieces(i, &href_base, &id_prefix)),
                 ..Substitutions::default()
             };
-            let html = self.body_html(&page.page.doc.events, subs);
+            let html = self.body_html(&crate::parse::events_again(&page.page, &site.strings), subs);
             let after = if cited.list_at_marker {
                 None
             } else {
@@ -338,7 +319,10 @@ impl Renderer {
             };
             (html, after, cited.keys, Some(g))
         } else {
-            let (html, after, keys) = self.page_body(site, i, events)?;
+            // Made again here when the build dropped them after parsing, and dropped again
+            // as soon as the page is written.
+            let events = crate::parse::events_again(&page.page, &site.strings);
+            let (html, after, keys) = self.page_body(site, i, &events)?;
             (html, after, keys, None)
         };
         let template = page.template.as_deref().unwrap_or(match page.page.kind {
@@ -347,7 +331,7 @@ impl Renderer {
             Kind::Article => "article.html",
             Kind::Glossary => "glossary.html",
             Kind::Term => "term.html",
-            Kind::Page => "page.html",
+            Kind::Page | Kind::Disclaimer => "page.html",
         });
         // The listing the page shows, paginated: a section's pages, a term's "Appears in".
         let listing: &[usize] = match page.page.kind {
@@ -426,9 +410,8 @@ impl Renderer {
     /// An article's whole text for a feed entry (`feeds: {full_content: true}`): its body and
     /// reference list, links relative to the article as on its page.
     fn feed_content(&self, site: &Site, i: usize) -> Option<String> {
-        let (mut html, after, _) = self
-            .page_body(site, i, &site.pages[i].page.doc.events)
-            .ok()?;
+        let events = crate::parse::events_again(&site.pages[i].page, &site.strings);
+        let (mut html, after, _) = self.page_body(site, i, &events).ok()?;
         html.push_str(after.as_deref().unwrap_or_default());
         Some(html)
     }
@@ -582,9 +565,12 @@ impl Renderer {
     }
 
     /// The search page and the index it (and every page's search box) loads.
+    /// The search page and the index's files (handed to `sink` one by one, if there is one:
+    /// then the index is not kept patchable either, as only `glia serve` patches it).
     fn render_search(
         &self,
         site: &Site,
+        sink: Option<Sink<'_>>,
     ) -> (Vec<Result<OutFile, Diagnostic>>, search::SearchIndex) {
         let spec = context::Synthetic {
             route: context::search_route(),
@@ -593,9 +579,10 @@ impl Renderer {
             absolute: false,
         };
         let ctx = context::synthetic_context(site, &spec);
-        let index = search::SearchIndex::of_site(site, citations::search_docs(site));
+        let patchable = sink.is_none();
+        let index = search::SearchIndex::of_site(site, citations::search_docs(site), patchable);
         let mut files = vec![self.render_template("search.html", &ctx, &spec.route)];
-        files.extend(index.files().into_iter().map(Ok));
+        index.each_file(&mut |f| files.extend(pass_on(Ok(f), sink)));
         (files, index)
     }
 

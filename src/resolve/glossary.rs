@@ -1,9 +1,12 @@
 //! The site-wide glossary step of resolve: build the glossary from the term files, link terms
 //! in every page (in parallel), and record which pages use which term ("Appears in").
 //!
-//! Links are found in the events as link rewriting leaves them (an explicit glossary link is
-//! told by its `glossary:` URL) and recorded by event index, so the events themselves are
-//! never changed: the citation step reads them at the same time.
+//! The glossary is made from the term files before the other pages are parsed
+//! ([`prepare`]), so each page's links are found as soon as it is parsed, in the events as
+//! parse leaves them (link rewriting never changes an explicit `glossary:` link or a wiki
+//! link, the only links the glossary reads). They are recorded by event index, so the events
+//! themselves are never changed, and a page parsed again for render has them at the same
+//! places.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +20,7 @@ use crate::glossary::{
     LinkTable, Matcher,
 };
 use crate::load::Kind;
+use crate::parse::ParsedPage;
 use crate::url::{LinkStyle, Route};
 
 /// What the rest of the build needs to know about the glossary.
@@ -70,41 +74,45 @@ pub fn term_route(slug: &str) -> Route {
     Route::page(&format!("{DIR}/{slug}"))
 }
 
-/// Builds the glossary and finds every page's links to it.
 /// The order of every "Appears in" list: by page title, then by the page's place in `pages`.
 /// `glia serve` keeps patched lists in the same order.
 pub fn appears_in_key(pages: &[SitePage], p: usize) -> (&str, usize) {
     (pages[p].page.fm.title.as_str(), p)
 }
 
-pub fn link_site(
-    pages: &[SitePage],
-    mode: GlossaryLink,
-    style: LinkStyle,
-    diags: &mut Vec<Diagnostic>,
-) -> GlossaryIndex {
-    let mut entries = Vec::new();
-    let mut definitions = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        let Some(fm) = &p.page.term else { continue };
-        let slug = term_slug(&p.page.content_path);
-        definitions.insert(slug.clone(), i);
-        entries.push(GlossaryEntry {
-            slug,
-            file: p.page.file.clone(),
-            text: p.page.text.clone(),
-            fm: fm.clone(),
-            fm_offset: p.page.yaml_offset,
-            body: p.page.text[p.page.body_offset..].to_string(),
-            first_sentence: crate::parse::prose::first_sentence(&p.page.doc.events, &p.page.text),
-        });
-    }
-    let (glossary, d) = Glossary::build(entries);
-    diags.extend(d);
+/// The glossary as its term files make it, with what links terms: made before the other
+/// pages are parsed, so each page is linked as soon as it is parsed ([`link_page`]) and its
+/// events need not be kept for it.
+#[derive(Default)]
+pub struct Prepared {
+    pub glossary: Glossary,
+    pub matcher: Matcher,
+    pub table: LinkTable,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Builds the glossary from the term files among `pages`, in the order of their paths.
+pub fn prepare<'a>(pages: impl Iterator<Item = &'a ParsedPage>, style: LinkStyle) -> Prepared {
+    let mut terms: Vec<&ParsedPage> = pages.filter(|p| p.term.is_some()).collect();
+    terms.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+    let entries = (terms.iter())
+        .filter_map(|p| {
+            Some(GlossaryEntry {
+                slug: term_slug(&p.content_path),
+                file: p.file.clone(),
+                text: p.text.clone(),
+                fm: p.term.clone()?,
+                fm_offset: p.yaml_offset,
+                body: p.text[p.body_offset..].to_string(),
+                first_sentence: crate::parse::prose::first_sentence(&p.doc.events, &p.text),
+            })
+        })
+        .collect();
+    let (glossary, mut diagnostics) = Glossary::build(entries);
     let matcher = match Matcher::new(&glossary) {
         Ok(m) => m,
         Err(d) => {
-            diags.push(d);
+            diagnostics.push(d);
             Matcher::default()
         }
     };
@@ -113,16 +121,48 @@ pub fn link_site(
     let table = LinkTable::with_hrefs(&glossary, |slug| {
         term_route(slug).relative_from(&route(), style)
     });
-    let outcomes: Vec<(Vec<LinkEdit>, Vec<Diagnostic>, Vec<usize>)> = pages
-        .par_iter()
-        .map(|p| link_page(p, &glossary, &matcher, mode))
+    Prepared {
+        glossary,
+        matcher,
+        table,
+        diagnostics,
+    }
+}
+
+/// Links every page to the `prepared` glossary and records which pages use which term.
+/// `linked[i]`, when there, is page `i`'s [`link_page`], found when it was parsed.
+pub fn link_site(
+    pages: &[SitePage],
+    prepared: Prepared,
+    linked: Vec<Option<LinkOutcome>>,
+    mode: GlossaryLink,
+    diags: &mut Vec<Diagnostic>,
+) -> GlossaryIndex {
+    let Prepared {
+        glossary,
+        matcher,
+        table,
+        diagnostics,
+    } = prepared;
+    diags.extend(diagnostics);
+    let definitions: BTreeMap<String, usize> = (pages.iter().enumerate())
+        .filter(|(_, p)| p.page.term.is_some())
+        .map(|(i, p)| (term_slug(&p.page.content_path), i))
+        .collect();
+    let outcomes: Vec<LinkOutcome> = (pages.par_iter().zip(linked))
+        .map(|(p, linked)| linked.unwrap_or_else(|| link_page(&p.page, &glossary, &matcher, mode)))
         .collect();
     let mut links_by_page = Vec::with_capacity(pages.len());
     // Per term, by index: a site with many terms used on many pages makes ~100,000 entries,
     // too many to key by slug one at a time.
     let mut by_term: Vec<Vec<usize>> = vec![Vec::new(); glossary.len()];
     let mut used_by_page = Vec::with_capacity(pages.len());
-    for (i, (edits, d, used)) in outcomes.into_iter().enumerate() {
+    for (i, outcome) in outcomes.into_iter().enumerate() {
+        let LinkOutcome {
+            edits,
+            used,
+            diagnostics: d,
+        } = outcome;
         links_by_page.push(edits);
         diags.extend(d);
         if !matches!(pages[i].page.kind, Kind::Term | Kind::Glossary) {
@@ -169,39 +209,30 @@ pub fn link_site(
     }
 }
 
-/// Finds the glossary links of one page. Returns where they begin and end, the diagnostics
-/// and the terms the page uses (indexes into `glossary.terms()`, ascending).
+/// Finds the glossary links of one page, from its events (as parse left them: link
+/// rewriting never changes a `glossary:` or wiki link, the only ones the glossary reads).
 pub fn link_page(
-    p: &SitePage,
+    p: &ParsedPage,
     glossary: &Glossary,
     matcher: &Matcher,
     mode: GlossaryLink,
-) -> (Vec<LinkEdit>, Vec<Diagnostic>, Vec<usize>) {
+) -> LinkOutcome {
     let mode = match mode {
-        _ if p.page.fm.glossary == Some(false) => LinkMode::None,
+        _ if p.fm.glossary == Some(false) => LinkMode::None,
         GlossaryLink::First => LinkMode::First,
         GlossaryLink::All => LinkMode::All,
         GlossaryLink::None => LinkMode::None,
     };
-    let own = p
-        .page
-        .term
-        .as_ref()
-        .map(|_| term_slug(&p.page.content_path));
+    let own = p.term.as_ref().map(|_| term_slug(&p.content_path));
     let ctx = LinkContext {
         glossary,
         matcher,
         mode,
         exclude_slug: own.as_deref(),
-        file: &p.page.file,
-        text: &p.page.text,
+        file: &p.file,
+        text: &p.text,
     };
-    let LinkOutcome {
-        edits,
-        used,
-        diagnostics,
-    } = link_terms(&p.page.doc.events, &ctx);
-    (edits, diagnostics, used)
+    link_terms(&p.doc.events, &ctx)
 }
 
 /// Where page `p`'s glossary links point and how its tooltips are named, escaped, for

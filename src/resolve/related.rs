@@ -26,7 +26,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::{relative_source, SitePage};
+use super::links::relative_source;
+use super::SitePage;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::parse::markdown::slugify;
 use crate::url::join_relative;

@@ -84,8 +84,12 @@ pub fn scan_page(page: &ParsedPage, severity: Severity) -> Vec<Diagnostic> {
     if page.fm.allow.iter().any(|a| a.trim() == CODE) {
         return Vec::new();
     }
+    // Most pages have no raw HTML of the editor's, only glia's own markup (footnotes,
+    // MathML, citation placeholders): nothing to parse.
+    if !page.doc.has_raw_html {
+        return Vec::new();
+    }
     let events = &page.doc.events;
-    // Most pages have no raw HTML but glia's own citation placeholders: nothing to parse.
     let raw = |ev: &Event<'_>| match ev {
         Event::Html(h) | Event::InlineHtml(h) => {
             crate::parse::citations::placeholder_index(h).is_none()
