@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use common::*;
+use glia::incremental::touch::Reason;
 use glia::incremental::{Rebuild, Session};
 
 const REFS: &str = "\
@@ -299,11 +300,14 @@ fn a_review_falling_due_is_patched_like_a_full_build() {
         err.contains("error[missing-image]: content/articles/a.md:5:8"),
         "{err}"
     );
+    assert_eq!(s.session.full_because, Some(Reason::Image));
     let image = overdue.replace("tags:", "image: /img/favicon.svg\ntags:");
     assert_eq!(
         s.edit(&fx, "content/articles/a.md", &image).unwrap(),
         Kind::Full
     );
+    // The compile with the missing image failed, so this one compiles everything too.
+    assert_eq!(s.session.full_because, Some(Reason::NoBuild));
     s.assert_same_as_build(&fx, "an image");
 }
 
@@ -311,55 +315,66 @@ fn a_review_falling_due_is_patched_like_a_full_build() {
 fn edits_beyond_the_body_compile_the_whole_site() {
     let fx = fixture();
     let mut s = Served::start(&fx);
-    let cases: Vec<(&str, String)> = vec![
+    // Each case changes one thing against the one before it.
+    let safety_checks = A_BODY.replace("## Safety", "## Safety checks");
+    let cases: Vec<(&str, String, Reason)> = vec![
         // A new tag: a tag page appears.
         (
             "content/articles/a.md",
             article("Ketamine infusions", "ketamine, infusion", A_BODY),
+            Reason::Listings,
         ),
         // A page's title is in every page's navigation.
         (
             "content/about.md",
             "---\ntitle: About us\n---\nWho we are.\n".to_string(),
+            Reason::PageFrontMatter,
         ),
         // A heading: other pages may link to its anchor.
         (
             "content/articles/a.md",
-            a_with(&A_BODY.replace("## Safety", "## Safety checks")),
+            a_with(&safety_checks),
+            Reason::Headings,
         ),
-        // A new citation key: the reference index lists the work.
+        // A work no longer cited: the reference index drops it.
         (
             "content/articles/a.md",
-            a_with(
-                &format!("{A_BODY}\nAnd more [@kim2023; @walsh2021].\nA new one [@kim2023].\n")
-                    .replace(
-                        "Ketamine is an anaesthetic [@walsh2021].",
-                        "Ketamine is an anaesthetic.",
-                    ),
-            ),
+            a_with(&safety_checks.replace(
+                "Ketamine is an anaesthetic [@walsh2021].",
+                "Ketamine is an anaesthetic.",
+            )),
+            Reason::Citations,
         ),
         // The disclaimer's first paragraph is in every page's footer.
         (
             "content/disclaimer.md",
             "---\ntitle: Disclaimer\n---\nThis site gives no medical advice at all.\n".to_string(),
+            Reason::NotAPage,
         ),
         // A glossary definition.
         (
             "content/glossary/dissociation.md",
             "---\nterm: dissociation\n---\nFeeling detached from oneself or the world.\n"
                 .to_string(),
+            Reason::NotAPage,
         ),
         // The site's settings.
-        ("site.yaml", format!("{SITE_YAML}glossary:\n  link: all\n")),
+        (
+            "site.yaml",
+            format!("{SITE_YAML}glossary:\n  link: all\n"),
+            Reason::NotAPage,
+        ),
         // A new page.
         (
             "content/articles/c.md",
             article("TMS", "tms", "Magnetic pulses.\n"),
+            Reason::NotAPage,
         ),
     ];
-    for (path, contents) in cases {
+    for (path, contents, why) in cases {
         let kind = s.edit(&fx, path, &contents).unwrap();
         assert_eq!(kind, Kind::Full, "editing {path}");
+        assert_eq!(s.session.full_because, Some(why), "editing {path}");
         s.assert_same_as_build(&fx, &format!("editing {path}"));
     }
     fx.remove("content/articles/c.md");
@@ -440,6 +455,7 @@ fn term_pages_follow_edits_and_a_listing_page_that_comes_or_goes_needs_a_full_bu
         s.edit(&fx, "content/articles/b.md", &b).unwrap(),
         Kind::Full
     );
+    assert_eq!(s.session.full_because, Some(Reason::TermListing));
     s.assert_same_as_build(&fx, "a term's listing grows by a page");
     // A new title reorders the term's listing over its pages.
     let a = article("Zeta ketamine", "ketamine", A_BODY);

@@ -77,7 +77,7 @@ pub fn terms_html(site: &Site, i: usize) -> String {
         return String::new();
     }
     let mut used = used.clone();
-    used.sort_unstable_by_key(|&t| g.alpha_rank.get(t).copied().unwrap_or(usize::MAX));
+    g.sort_az(&mut used);
     // Each term's page: the way to the glossary's folder, then the term's own part.
     let (base, _) = crate::resolve::glossary::link_bases(&site.pages[i], &site.pages[i].route);
     let size = (used.iter())
@@ -99,7 +99,7 @@ pub fn terms_html(site: &Site, i: usize) -> String {
 fn alpha_terms(site: &Site) -> Vec<usize> {
     let g = &site.glossary;
     let mut terms: Vec<usize> = (0..g.glossary.len()).collect();
-    terms.sort_by_key(|&t| g.alpha_rank.get(t).copied().unwrap_or(usize::MAX));
+    g.sort_az(&mut terms);
     terms
 }
 

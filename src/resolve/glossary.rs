@@ -37,9 +37,9 @@ pub struct GlossaryIndex {
     pub links_by_page: Vec<Vec<LinkEdit>>,
     /// Every term's escaped HTML pieces, for the pages that list terms.
     pub table: LinkTable,
-    /// Per term: its place in the A–Z order the glossary page and "Terms used" panels show
-    /// (by name ignoring case, then by slug).
-    pub alpha_rank: Vec<usize>,
+    /// Per term: its place in the A–Z order ([`alpha_key`]); sort with
+    /// [`GlossaryIndex::sort_az`].
+    alpha_rank: Vec<usize>,
     /// Kept so `glia serve` can link one edited page again.
     pub matcher: Matcher,
 }
@@ -59,6 +59,50 @@ impl GlossaryIndex {
             edits: self.links_by_page.get(i).map_or(&[], Vec::as_slice),
         }
     }
+
+    /// Puts the terms `terms` (indexes into `glossary.terms()`) in the A–Z order of the
+    /// glossary page and the "Terms used" panels ([`alpha_key`]).
+    pub fn sort_az(&self, terms: &mut [usize]) {
+        terms.sort_unstable_by_key(|&t| self.alpha_rank.get(t).copied().unwrap_or(usize::MAX));
+    }
+
+    /// Records that page `i` (an article or page) now uses the terms `used` (ascending):
+    /// takes it out of the "Appears in" lists of the terms it stopped using and puts it in
+    /// its place ([`appears_in_key`]) in those of the terms it started using. Returns the
+    /// terms it used before. For `glia serve`, which links one edited page again.
+    pub fn set_used(&mut self, pages: &[SitePage], i: usize, used: Vec<usize>) -> Vec<usize> {
+        let before = std::mem::replace(&mut self.used_by_page[i], used);
+        let now = &self.used_by_page[i];
+        let terms = self.glossary.terms();
+        for &t in before.iter().filter(|t| !now.contains(t)) {
+            let slug = terms[t].slug();
+            if let Some(list) = self.appears_in.get_mut(slug) {
+                list.retain(|&p| p != i);
+                if list.is_empty() {
+                    self.appears_in.remove(slug);
+                }
+            }
+        }
+        for &t in now.iter().filter(|t| !before.contains(t)) {
+            let list = (self.appears_in)
+                .entry(terms[t].slug().to_string())
+                .or_default();
+            let key = |p| appears_in_key(pages, p);
+            let at = list.partition_point(|&p| key(p) < key(i));
+            list.insert(at, i);
+        }
+        before
+    }
+
+    /// Puts page `i` back in its place in every "Appears in" list that has it, after its
+    /// title changed. For `glia serve`.
+    pub fn reorder(&mut self, pages: &[SitePage], i: usize) {
+        for list in self.appears_in.values_mut() {
+            if list.contains(&i) {
+                list.sort_by_key(|&p| appears_in_key(pages, p));
+            }
+        }
+    }
 }
 
 /// The folder of the glossary: its A–Z page, and each term's page inside it.
@@ -75,8 +119,9 @@ pub fn term_route(slug: &str) -> Route {
 }
 
 /// The order of every "Appears in" list: by page title, then by the page's place in `pages`.
-/// `glia serve` keeps patched lists in the same order.
-pub fn appears_in_key(pages: &[SitePage], p: usize) -> (&str, usize) {
+/// [`link_site`] sorts by it, and `glia serve` keeps patched lists in it
+/// ([`GlossaryIndex::set_used`], [`GlossaryIndex::reorder`]).
+fn appears_in_key(pages: &[SitePage], p: usize) -> (&str, usize) {
     (pages[p].page.fm.title.as_str(), p)
 }
 
@@ -189,10 +234,7 @@ pub fn link_site(
         })
         .collect();
     let mut alpha: Vec<usize> = (0..glossary.len()).collect();
-    alpha.sort_by_cached_key(|&t| {
-        let term = &glossary.terms()[t];
-        (term.term().to_lowercase(), term.slug().to_string())
-    });
+    alpha.sort_by_cached_key(|&t| alpha_key(&glossary.terms()[t]));
     let mut alpha_rank = vec![0; alpha.len()];
     for (r, &t) in alpha.iter().enumerate() {
         alpha_rank[t] = r;
@@ -207,6 +249,12 @@ pub fn link_site(
         alpha_rank,
         matcher,
     }
+}
+
+/// The A–Z order of terms: by name ignoring case, then by slug. [`link_site`] ranks every
+/// term by it once ([`GlossaryIndex::sort_az`]).
+fn alpha_key(term: &crate::glossary::Term) -> (String, String) {
+    (term.term().to_lowercase(), term.slug().to_string())
 }
 
 /// Finds the glossary links of one page, from its events (as parse left them: link

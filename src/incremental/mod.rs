@@ -6,32 +6,10 @@
 //! each is parsed again, put through the same per-page steps of resolve (links, glossary
 //! terms, citation keys) and rendered alone; the pages that depend on it are rendered with it.
 //!
-//! What else is rendered follows from what changed:
-//! - the body only: the page itself, the search index, and, if the set of terms the page uses
-//!   changed, the glossary's A–Z page (its counts) and the pages of the terms it started or
-//!   stopped using (their "Appears in" lists name the page);
-//! - an article's front-matter (title, dates, weight, summary, …): also the home page and
-//!   section listings (every page of them), the article's old and new neighbours, the tag
-//!   and audience pages, the reference index, the glossary's A–Z page, the pages of the
-//!   terms it uses, and the feeds, all of which show it (with `feeds: {full_content: true}`
-//!   the feeds show an article's body too, so a body edit renders all of these as well);
-//! - either of the two above when they can change "Related" lists (`resolve::related`: an
-//!   article's tags, `related:` or glossary terms): every list is computed again, which is
-//!   cheap next to a render since it reads only inverted lists, and the pages whose list
-//!   changed are rendered, with every page listing the article when its front-matter
-//!   changed (its title and summary show there). A `related:` value naming no page is an
-//!   error of the patch, as it is of a build.
-//!
-//! Everything else compiles the whole site again, exactly as `glia build` would: a change to
-//! headings (other pages link to them), citation keys, code blocks (the site's highlighting
-//! stylesheet), a slug, a draft flag, inline references, aliases or a template; a
-//! front-matter edit that changes the site's newest date ("Last updated" on every page), its
-//! set of tags (a tag page comes or goes) or an article's `image:`, or adds or removes a page
-//! of a topic's or an audience's listing; an edit on a later day than the last build (reviews
-//! fall due); or a change in the
-//! terms a page uses that adds or removes a page of a term's "Appears in"; and any change
-//! outside articles and pages — a template, `site.yaml`, a glossary term, a bibliography, the
-//! disclaimer (in every footer), a file added or removed.
+//! What else is rendered, and which edits compile the whole site again exactly as
+//! `glia build` would, is [`touch`]'s to decide: its rules are pure functions of the page's
+//! facts before and after the edit, each with a unit test; the session gathers the facts and
+//! applies the answer.
 //! `tests/incremental.rs` compares patched output with a full build, byte for byte.
 //!
 //! Errors are the whole site's, never only the last edit's: what serve reports is what
@@ -44,6 +22,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+pub mod touch;
+
+use touch::{Patched, Reason, Showing};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Asset, Kind, SourceFile};
@@ -75,6 +57,9 @@ pub struct Session {
     broken: bool,
     /// Wall time of each step of the last rebuild, for serve's report and the benchmark.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Why the last update compiled everything instead of patching ([`touch`]'s answer),
+    /// whether or not that compile succeeded; `None` when it patched or the patch had errors.
+    pub full_because: Option<Reason>,
 }
 
 /// The last good build.
@@ -87,7 +72,7 @@ struct Last {
 /// Why a page could not be patched.
 enum Refused {
     /// The edit reaches beyond the page: compile everything.
-    Full,
+    Full(Reason),
     /// The page has errors; the last good build stays.
     Errors(Vec<Diagnostic>),
 }
@@ -100,6 +85,7 @@ impl Session {
             pending: BTreeSet::new(),
             broken: false,
             timings: Vec::new(),
+            full_because: None,
         }
     }
 
@@ -136,7 +122,9 @@ impl Session {
     /// kept for the next attempt.
     pub fn update(&mut self, changed: &[PathBuf]) -> (Option<Rebuild>, Diagnostics) {
         self.timings.clear();
+        self.full_because = None;
         if self.broken {
+            self.full_because = Some(Reason::NoBuild);
             return self.full();
         }
         let mut warnings = Diagnostics::new();
@@ -150,7 +138,10 @@ impl Session {
                 diags.extend(d);
                 (None, diags)
             }
-            Err(Refused::Full) => self.full(),
+            Err(Refused::Full(why)) => {
+                self.full_because = Some(why);
+                self.full()
+            }
         }
     }
 
@@ -161,13 +152,9 @@ impl Session {
     ) -> Result<Vec<OutFile>, Refused> {
         let root = self.opts.root.clone();
         let Some(last) = self.last.as_mut() else {
-            return Err(Refused::Full);
+            return Err(Refused::Full(Reason::NoBuild));
         };
-        // Which reviews are overdue depends on the day: once it has changed, every page
-        // showing a review (articles, the home page) may differ from the last build.
-        if crate::review::today() != last.site.today {
-            return Err(Refused::Full);
-        }
+        touch::day(last.site.today, crate::review::today()).map_err(Refused::Full)?;
         let timings = &mut self.timings;
         let mut lap = Instant::now();
         let mut mark = |name: &'static str| {
@@ -182,28 +169,22 @@ impl Session {
                     edits.insert(i);
                 }
                 Source::Nothing => {}
-                Source::Other => return Err(Refused::Full),
+                Source::Other => return Err(Refused::Full(Reason::NotAPage)),
             }
         }
         let mut undo = Vec::new();
-        let mut glossary_dirty = false;
-        let mut rendered = Vec::new();
         // Every page is tried, so the errors of all of them are reported at once.
         let mut errors = Vec::new();
         for &i in &edits {
             match patch_page(&mut last.site, &root, i, warnings) {
                 Ok(None) => {}
-                Ok(Some(old)) => {
-                    glossary_dirty |= last.site.glossary.used_by_page[i] != old.used;
-                    rendered.push(i);
-                    undo.push((i, old));
-                }
+                Ok(Some(old)) => undo.push((i, old)),
                 Err(Refused::Errors(d)) => errors.extend(d),
-                Err(Refused::Full) => {
+                Err(Refused::Full(why)) => {
                     for (i, old) in undo.into_iter().rev() {
                         old.restore(&mut last.site, i);
                     }
-                    return Err(Refused::Full);
+                    return Err(Refused::Full(why));
                 }
             }
         }
@@ -216,21 +197,29 @@ impl Session {
             self.pending = edits;
             return Err(Refused::Errors(errors));
         }
-        if rendered.is_empty() {
+        if undo.is_empty() {
             return Ok(Vec::new());
         }
-        // Related lists follow tags, glossary terms and cited works (citation keys are fixed
-        // in a patch): after a front-matter edit or a change in the terms used, every list is
-        // computed again, and the pages whose list changed are rendered, with the pages that
-        // list an edited article by title when its front-matter changed.
-        let mut related_before = None;
+        let site = &last.site;
+        let patched: Vec<Patched> = (undo.iter())
+            .map(|(i, old)| Patched {
+                page: *i,
+                kind: site.pages[*i].page.kind,
+                front_matter: old.front_matter,
+                used_before: &old.used,
+                used_now: &site.glossary.used_by_page[*i],
+                neighbours: (old.neighbours.iter().copied())
+                    .chain(site.pages[*i].prev)
+                    .chain(site.pages[*i].next)
+                    .collect(),
+            })
+            .collect();
+        // The "Related" lists are computed again when they may change: cheap next to a
+        // render, since it reads only inverted lists.
+        let mut related = None;
         let mut related_changed = Vec::new();
-        if undo
-            .iter()
-            .any(|(i, old)| old.front_matter || last.site.glossary.used_by_page[*i] != old.used)
-        {
-            let site = &last.site;
-            let (related, d) = resolve::related::compute(
+        if touch::related_may_change(&patched) {
+            let (lists, d) = resolve::related::compute(
                 &site.pages,
                 &resolve::related::Inputs {
                     articles: &site.articles,
@@ -241,6 +230,7 @@ impl Session {
                 },
             );
             if d.iter().any(Diagnostic::is_error) {
+                drop(patched);
                 for (i, old) in undo.into_iter().rev() {
                     old.restore(&mut last.site, i);
                 }
@@ -249,55 +239,31 @@ impl Session {
                 self.pending = edits;
                 return Err(Refused::Errors(errors));
             }
-            related_changed = (0..related.len())
-                .filter(|&p| {
-                    related[p] != site.related[p]
-                        || undo
-                            .iter()
-                            .any(|(i, old)| old.front_matter && related[p].contains(i))
-                })
-                .collect();
-            related_before = Some(std::mem::replace(&mut last.site.related, related));
+            related_changed = touch::related_changed(&site.related, &lists, &patched);
+            related = Some(lists);
         }
+        let term_page = |t: usize| {
+            let slug = site.glossary.glossary.terms().get(t)?.slug();
+            site.glossary.definitions.get(slug).copied()
+        };
+        let touched = touch::touched(
+            &patched,
+            &related_changed,
+            &Showing {
+                full_content: site.config.feeds.full_content,
+                listing_pages: (0..site.pages.len())
+                    .filter(|&p| matches!(site.pages[p].page.kind, Kind::Home | Kind::Section))
+                    .collect(),
+                glossary: (site.pages.iter()).position(|p| p.page.kind == Kind::Glossary),
+                term_page: &term_page,
+            },
+        );
+        drop(patched);
+        let related_before = related.map(|r| std::mem::replace(&mut last.site.related, r));
         mark("parse+resolve");
         let site = &last.site;
-        // A front-matter edit shows wherever the article is listed or named.
-        // Feeds with whole articles show an article's body too.
-        let full_content = site.config.feeds.full_content;
-        let listings = undo.iter().any(|(i, old)| {
-            old.front_matter || (full_content && site.pages[*i].page.kind == Kind::Article)
-        });
-        let mut which: BTreeSet<usize> = rendered.iter().copied().collect();
-        if listings {
-            for (i, old) in &undo {
-                which.extend(old.neighbours.iter().copied());
-                which.extend(site.pages[*i].prev);
-                which.extend(site.pages[*i].next);
-                glossary_dirty |= !site.glossary.used_by_page[*i].is_empty();
-            }
-            which.extend(
-                (0..site.pages.len())
-                    .filter(|&p| matches!(site.pages[p].page.kind, Kind::Home | Kind::Section)),
-            );
-        }
-        if glossary_dirty {
-            which.extend(site.by_path.get("glossary/_index.md").copied());
-        }
-        // A term's page lists the pages using it, by title: those of the terms a page stopped
-        // or started using, and of every term it uses when its title or summary changed.
-        for (i, old) in &undo {
-            let now = &site.glossary.used_by_page[*i];
-            let terms = (old.used.iter().chain(now))
-                .filter(|t| old.front_matter || old.used.contains(t) != now.contains(t));
-            which.extend(terms.filter_map(|&t| {
-                let slug = site.glossary.glossary.terms().get(t)?.slug();
-                site.glossary.definitions.get(slug).copied()
-            }));
-        }
-        which.extend(related_changed);
-        let which: Vec<usize> = which.into_iter().collect();
-        let mut rendered_files = last.renderer.render_pages(site, &which);
-        if listings {
+        let mut rendered_files = last.renderer.render_pages(site, &touched.pages);
+        if touched.listings {
             rendered_files = rendered_files.and_then(|mut f| {
                 f.extend(last.renderer.render_listings(site)?);
                 Ok(f)
@@ -317,10 +283,8 @@ impl Session {
             }
         };
         mark("render");
-        let patched = rendered
-            .iter()
-            .all(|&i| last.search.update_page(&last.site, i));
-        if !patched {
+        let updated = (undo.iter()).all(|(i, _)| last.search.update_page(&last.site, *i));
+        if !updated {
             last.search =
                 SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site), true);
         }
@@ -354,14 +318,10 @@ fn source_of(site: &Site, root: &Path, path: &Path) -> Source {
         .as_ref()
         .and_then(|p| site.by_path.get(p).copied());
     match page {
-        Some(i) if path.is_file() => {
-            // Not the disclaimer: its first paragraph is in every page's footer.
-            if matches!(site.pages[i].page.kind, Kind::Article | Kind::Page) {
-                Source::Page(i)
-            } else {
-                Source::Other
-            }
-        }
+        Some(i) if path.is_file() => match touch::source(site.pages[i].page.kind) {
+            Ok(()) => Source::Page(i),
+            Err(_) => Source::Other,
+        },
         None if !path.exists() && !is_asset(site, path) => Source::Nothing,
         _ => Source::Other,
     }
@@ -391,10 +351,7 @@ impl Old {
     fn restore(self, site: &mut Site, i: usize) {
         site.pages[i].page = self.page;
         site.glossary.links_by_page[i] = self.links;
-        let now = std::mem::replace(&mut site.glossary.used_by_page[i], self.used);
-        if now != site.glossary.used_by_page[i] {
-            set_appears_in(site, i, &now);
-        }
+        site.glossary.set_used(&site.pages, i, self.used);
         if self.front_matter {
             rearrange(site, i);
         }
@@ -405,18 +362,13 @@ impl Old {
 /// (its title, date or weight) changed.
 fn rearrange(site: &mut Site, i: usize) {
     site.articles = resolve::arrange(&mut site.pages);
-    let pages = &site.pages;
-    for list in site.glossary.appears_in.values_mut() {
-        if list.contains(&i) {
-            list.sort_by_key(|&p| resolve::glossary::appears_in_key(pages, p));
-        }
-    }
+    site.glossary.reorder(&site.pages, i);
 }
 
-/// Each tag's slug, the name its pages show and how many pages its listing has, then the
-/// same for each audience: a patch may change what these listings show, not which pages
-/// they have (a page that comes or goes needs a full compile, which writes or deletes it).
-fn listing_shape(site: &Site) -> Vec<(String, String, usize)> {
+/// What a front-matter edit may change only through a full compile ([`touch::Shape`]): the
+/// site's newest date, then each tag's slug, the name its pages show and how many pages its
+/// listing has, then the same for each audience.
+fn shape(site: &Site) -> touch::Shape {
     use crate::render::listing;
     let tags = listing::tags(site)
         .into_iter()
@@ -429,11 +381,14 @@ fn listing_shape(site: &Site) -> Vec<(String, String, usize)> {
             listing::page_count(site, n) * usize::from(n > 0),
         )
     });
-    tags.chain(audiences).collect()
+    touch::Shape {
+        newest: resolve::build_date(&site.pages),
+        listings: tags.chain(audiences).collect(),
+    }
 }
 
-/// Reads page `i` again and puts the new version in the site. `Ok(None)` when its text did
-/// not change.
+/// Reads page `i` again and puts the new version in the site, linked by the per-page steps
+/// of resolve, when [`touch`]'s rules allow. `Ok(None)` when its text did not change.
 fn patch_page(
     site: &mut Site,
     root: &Path,
@@ -442,7 +397,8 @@ fn patch_page(
 ) -> Result<Option<Old>, Refused> {
     let old = &site.pages[i].page;
     let path = root.join(&old.file);
-    let bytes = load::read_bytes(&path, &old.file).map_err(|_| Refused::Full)?;
+    let bytes =
+        load::read_bytes(&path, &old.file).map_err(|_| Refused::Full(Reason::Unreadable))?;
     let text = load::decode_utf8(&old.file, &bytes).map_err(|d| Refused::Errors(vec![d]))?;
     if text == old.text {
         return Ok(None);
@@ -464,31 +420,9 @@ fn patch_page(
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Refused::Errors(diags));
     }
-    let front_matter = new.text[..new.body_offset] != old.text[..old.body_offset];
-    // Only an article's title, dates, tags, summary and the like can be patched in: they
-    // show in listings, which are rendered again. A slug or draft flag moves or removes the
-    // page, inline references change the bibliography, a page's title is in every
-    // page's navigation, and an `image:` must name a published file (resolve's check).
-    // Aliases add or remove redirect pages (which show the title), and a template changes
-    // what the page is rendered with: both compile everything.
-    let fm_patchable = !front_matter
-        || (old.kind == Kind::Article
-            && new.fm.slug == old.fm.slug
-            && new.fm.draft == old.fm.draft
-            && new.fm.references == old.fm.references
-            && new.fm.image == old.fm.image
-            && new.fm.aliases.is_empty()
-            && old.fm.aliases.is_empty()
-            && new.fm.template == old.fm.template
-            && new.fm.page_template == old.fm.page_template);
-    let same_shape = fm_patchable
-        && new.doc.headings == old.doc.headings
-        && new.doc.has_code == old.doc.has_code
-        && citation_keys(&new) == citation_keys(old);
-    if !same_shape {
-        return Err(Refused::Full);
-    }
-    let shape_before = front_matter.then(|| listing_shape(site));
+    let front_matter =
+        touch::page(&touch::Facts::of(old), &touch::Facts::of(&new)).map_err(Refused::Full)?;
+    let shape_before = front_matter.then(|| shape(site));
     let neighbours: Vec<usize> = site.pages[i]
         .prev
         .into_iter()
@@ -518,93 +452,39 @@ fn patch_page(
         site.pages[i].page = old_page;
         return Err(Refused::Errors(diags));
     }
-    if front_matter {
-        // A new newest date changes the "Last updated" date of every page; a tag that appears
-        // or disappears, or a listing that grows or shrinks by a page, adds or removes a page.
+    if let Some(before) = &shape_before {
         site.articles = resolve::arrange(&mut site.pages);
-        if resolve::build_date(&site.pages) != site.build_date
-            || shape_before.as_ref() != Some(&listing_shape(site))
-        {
+        if let Err(why) = touch::shape(before, &shape(site)) {
             site.pages[i].page = old_page;
             site.articles = resolve::arrange(&mut site.pages);
-            return Err(Refused::Full);
+            return Err(Refused::Full(why));
         }
     }
-    // A term's page lists the pages using it, paginated: a page more or fewer can add or
-    // remove a page of that listing, which only a full compile writes or deletes.
-    if term_pages_change(site, &site.glossary.used_by_page[i], &used) {
+    let site_ref: &Site = site;
+    let g = &site_ref.glossary;
+    let listed = |t: usize| {
+        (g.glossary.terms().get(t))
+            .and_then(|term| g.appears_in.get(term.slug()))
+            .map_or(0, Vec::len)
+    };
+    let pages = |n: usize| crate::render::listing::page_count(site_ref, n);
+    if let Err(why) = touch::term_listings(&g.used_by_page[i], &used, listed, pages) {
         site.pages[i].page = old_page;
         if front_matter {
             site.articles = resolve::arrange(&mut site.pages);
         }
-        return Err(Refused::Full);
+        return Err(Refused::Full(why));
     }
     let old = Old {
         page: old_page,
-        used: std::mem::replace(&mut site.glossary.used_by_page[i], used),
+        used: site.glossary.set_used(&site.pages, i, used),
         links: std::mem::replace(&mut site.glossary.links_by_page[i], links),
         front_matter,
         neighbours,
     };
-    if site.glossary.used_by_page[i] != old.used {
-        set_appears_in(site, i, &old.used);
-    }
     if front_matter {
         rearrange(site, i);
     }
     warnings.extend(diags);
     Ok(Some(old))
-}
-
-/// Whether a page that used the terms `before` and now uses `now` changes how many pages the
-/// "Appears in" listing of one of them has.
-fn term_pages_change(site: &Site, before: &[usize], now: &[usize]) -> bool {
-    let pages = |n: usize| crate::render::listing::page_count(site, n);
-    let terms = site.glossary.glossary.terms();
-    let len = |t: usize| {
-        (terms.get(t)).map_or(0, |term| {
-            site.glossary
-                .appears_in
-                .get(term.slug())
-                .map_or(0, Vec::len)
-        })
-    };
-    let gained = now.iter().filter(|t| !before.contains(t));
-    let lost = before.iter().filter(|t| !now.contains(t));
-    gained
-        .map(|&t| (t, len(t) + 1))
-        .chain(lost.map(|&t| (t, len(t).saturating_sub(1))))
-        .any(|(t, after)| pages(after) != pages(len(t)))
-}
-
-/// Moves page `i` between "Appears in" lists: out of those of the terms in `before`, into
-/// those of the terms it uses now, keeping each list in the order the full build gives it.
-fn set_appears_in(site: &mut Site, i: usize, before: &[usize]) {
-    let now = site.glossary.used_by_page[i].clone();
-    let pages = &site.pages;
-    let terms = site.glossary.glossary.terms();
-    let appears_in = &mut site.glossary.appears_in;
-    for &t in before.iter().filter(|t| !now.contains(t)) {
-        let slug = terms[t].slug();
-        if let Some(list) = appears_in.get_mut(slug) {
-            list.retain(|&p| p != i);
-            if list.is_empty() {
-                appears_in.remove(slug);
-            }
-        }
-    }
-    for &t in now.iter().filter(|t| !before.contains(t)) {
-        let list = appears_in.entry(terms[t].slug().to_string()).or_default();
-        let key = |p| resolve::glossary::appears_in_key(pages, p);
-        let at = list.partition_point(|&p| key(p) < key(i));
-        list.insert(at, i);
-    }
-}
-
-fn citation_keys(p: &parse::ParsedPage) -> BTreeSet<&str> {
-    p.doc
-        .citations
-        .iter()
-        .flat_map(|c| c.item.items.iter().map(|it| it.key.as_str()))
-        .collect()
 }
