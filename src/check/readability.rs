@@ -100,16 +100,21 @@ impl Readability {
     }
 }
 
+/// The letters of `word`, lower-cased: what both syllable counters read (digits and
+/// punctuation are not syllables; a word of none counts as one).
+fn letters(word: &str) -> Vec<char> {
+    word.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Syllables of a Spanish word: one per vowel or run of vowels, except where two strong
 /// vowels meet (a, e, o, or an accented í or ú: "le-er", "dí-a", "pa-ís"), which is a hiatus.
 /// A weak vowel (i, u, ü, and y after a vowel) beside another vowel joins it ("cien-cia",
 /// "cui-da-do", "hoy"); "y" alone is a word of one syllable. Numbers count as one.
 pub fn count_syllables_es(word: &str) -> usize {
-    let w: Vec<char> = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let w = letters(word);
     if w.is_empty() {
         return 1;
     }
@@ -140,11 +145,7 @@ pub fn count_syllables_es(word: &str) -> usize {
 /// Syllables of an English word by the usual vowel-group rule, with a silent final `e`.
 /// Numbers count as one.
 pub fn count_syllables(word: &str) -> usize {
-    let w: Vec<char> = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let w = letters(word);
     if w.is_empty() {
         return 1;
     }
