@@ -325,3 +325,20 @@ fn spanish_pages_for_patients_are_measured_with_inflesz() {
     );
     assert!(!check_json(&fx).iter().any(|d| d["code"] == "readability"));
 }
+
+#[test]
+fn a_topics_feed_is_titled_in_the_sites_language() {
+    let fx = spanish_site(&[(
+        "content/articles/animo.md",
+        "---\ntitle: Ánimo\ntags: [depresión]\n---\nUn texto.\n",
+    )]);
+    let out = fx.build_ok();
+    // The topic's page and its feed name it with the same words.
+    let page = out.html("tags/depresión/index.html");
+    assert_eq!(text_of(&one(&page, "h1")), "Tema: depresión");
+    let feed = out.text("tags/depresión/atom.xml");
+    assert!(
+        feed.contains("<title>Tema: depresión — Red</title>"),
+        "{feed}"
+    );
+}

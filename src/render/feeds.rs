@@ -97,12 +97,19 @@ pub fn feeds(site: &Site) -> Vec<Feed> {
     for (slug, (name, articles)) in listing::tags(site) {
         out.push(Feed {
             path: tag_feed(&slug),
-            title: format!("Topic: {name} — {}", c.title),
+            // "Topic: …" in the site's language, the words of the topic's own page.
+            title: format!("{} — {}", topic_title(site, &name), c.title),
             page: listing::tag_route(&slug),
             articles,
         });
     }
     out
+}
+
+/// A topic's name as its page and feed title it (`Topic: name`, from the theme's strings).
+fn topic_title(site: &Site, name: &str) -> String {
+    let args = [("name", name.to_string())];
+    (site.strings.format("topics.page_title", None, &args)).unwrap_or_else(|| name.to_string())
 }
 
 /// The sitemap, every feed and robots.txt, or the error explaining why they cannot be
