@@ -1,5 +1,5 @@
 //! How each language's words are searched: its stop words and its stemmer. English keeps the
-//! light stemmer of `render/search.rs`; Spanish uses Snowball's Spanish stemmer
+//! light stemmer of `render/search/words.rs`; Spanish uses Snowball's Spanish stemmer
 //! (`rust-stemmers`), which the theme's `js/stem-es.js` mirrors step for step (the test in
 //! `tests/search_text.rs` runs both over the same words).
 //!
@@ -35,7 +35,7 @@ impl SearchLanguage {
     }
 
     /// Whether the folded word `w` is one of this language's stop words; `None` for English,
-    /// whose list is search's own (`render/search.rs`).
+    /// whose list is search's own (`render/search/words.rs`).
     pub fn is_stop(self, w: &str) -> Option<bool> {
         match self {
             SearchLanguage::English => None,
@@ -44,7 +44,7 @@ impl SearchLanguage {
     }
 
     /// The stem of the folded word `w`; `None` for English, whose light stemmer is search's
-    /// own (`render/search.rs`).
+    /// own (`render/search/words.rs`).
     pub fn stem(self, w: &str) -> Option<String> {
         match self {
             SearchLanguage::English => None,

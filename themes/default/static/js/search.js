@@ -1,9 +1,9 @@
 /* glia search: plain JavaScript, no network requests. The index is script files added as
    needed, because browsers refuse fetch() on pages opened from disk: the manifest
    (search-index.js) on first focus, then the term shard of each query word's first letters
-   and the snippet shards of the results shown (src/render/search.rs writes them and
-   describes the format). fold(), stem() and the shard of a word mirror src/render/search.rs:
-   keep them in step. */
+   and the snippet shards of the results shown (src/render/search/ writes them and
+   describes the format). fold() and stem() mirror src/render/search/words.rs, the shard of a
+   word shard_of() in src/render/search/mod.rs: keep them in step. */
 (function () {
   "use strict";
   var root = document.documentElement.getAttribute("data-root") || "./";
@@ -35,7 +35,7 @@
   }
   var OUR = " al ally able ably ite ful less hood er ism ist y ";
   /* British spellings folded to American ones (anaesthesia, oedema, organise, behaviour):
-     the rules of spelling() in src/render/search.rs, which says why each is this narrow. */
+     the rules of spelling() in src/render/search/words.rs, which says why each is this narrow. */
   function spelling(w) {
     var out = "", i = 0;
     while (i < w.length) {
