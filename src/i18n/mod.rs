@@ -46,6 +46,8 @@ pub struct Strings {
     language: String,
     /// Key → the text in the site's language, or English where it has none.
     map: BTreeMap<String, Entry>,
+    /// Dates already spelt out with these strings ([`date`]).
+    dates: date::Spelt,
 }
 
 impl Strings {
@@ -61,6 +63,7 @@ impl Strings {
             Strings {
                 language: FALLBACK.to_string(),
                 map,
+                dates: date::Spelt::default(),
             }
         })
     }
@@ -175,6 +178,7 @@ impl Strings {
         Strings {
             language: language.to_string(),
             map,
+            dates: date::Spelt::default(),
         }
     }
 
