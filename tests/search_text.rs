@@ -130,6 +130,37 @@ fn snippets_have_no_space_where_a_citation_was() {
     );
 }
 
+/// Search reads a page's prose as `parse::prose` gives it: code spans and image descriptions
+/// are words a reader searches for, TeX source is not.
+#[test]
+fn code_and_image_descriptions_are_searched_but_not_tex() {
+    let fx = site();
+    fx.write(
+        "content/articles/coil.md",
+        "---\ntitle: The coil\n---\nGive `esketamine` first. ![A magnetic coil over the scalp]\
+         (https://example.org/coil.png) Halve it: $\\frac{1}{2}$ of the dose.\n",
+    );
+    let out = fx.build_ok();
+    let words = index_words(&out);
+    let key = |w: &str| {
+        tokens(glia::i18n::text::SearchLanguage::English, w)
+            .next()
+            .unwrap()
+    };
+    for w in ["esketamine", "magnetic", "scalp"] {
+        assert!(words.contains(&key(w)), "\"{w}\" is not in the index");
+    }
+    assert!(!words.contains(&key("frac")), "TeX is in the index");
+    let texts = snippet_texts(&out);
+    assert!(
+        texts.contains(
+            &"Give esketamine first. A magnetic coil over the scalp Halve it: of the dose."
+                .to_string()
+        ),
+        "{texts:?}"
+    );
+}
+
 #[test]
 fn long_section_text_is_cut_at_a_word() {
     let long = "word ".repeat(100) + &"ketamine ".repeat(100);

@@ -36,7 +36,13 @@ pub fn month_year(d: jiff::civil::Date, strings: &Strings) -> String {
 fn fill(strings: &Strings, key: &'static str, d: jiff::civil::Date) -> String {
     // A poisoned lock only means another thread panicked while holding it; the map holds
     // finished entries only.
-    let spelt = || strings.dates.0.lock().unwrap_or_else(PoisonError::into_inner);
+    let spelt = || {
+        strings
+            .dates
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    };
     if let Some(s) = spelt().get(&(key, d)) {
         return s.clone();
     }

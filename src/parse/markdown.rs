@@ -1,5 +1,6 @@
 //! Markdown's events as every pass over them holds them ([`Spanned`]), the dialect
-//! ([`options`]), and what the page *uses*: headings and their ids, links, sections of text.
+//! ([`options`]), and what the page *uses*: headings and their ids, links. (Its prose, sections
+//! of text included, is `parse::prose`'s.)
 //! The passes over the events (`callouts`, `footnotes`, `math`, `images`, `citations`) use
 //! this module; `parse::body` runs them in order.
 //!
@@ -44,16 +45,6 @@ pub struct LinkUse {
     pub dest: String,
     pub span: Range<usize>,
     pub image: bool,
-}
-
-/// The prose under one heading, as plain text, for search and readability checks.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SectionText {
-    /// Id of the heading that starts the section; `None` for text before the first heading.
-    pub id: Option<String>,
-    pub heading: String,
-    pub level: u8,
-    pub text: String,
 }
 
 /// Gives every heading an id: the explicit `{#id}` if written, else a slug of its text that is
@@ -174,65 +165,6 @@ pub fn slugify(s: &str) -> String {
             dash = true;
         }
     }
-    out
-}
-
-/// Splits the prose of `events` into sections at h2–h6 headings. Code blocks and raw HTML (which
-/// includes citation placeholders) are left out: they are not what readers search for.
-pub fn sections(events: &[Spanned], headings: &[Heading]) -> Vec<SectionText> {
-    let mut out = vec![SectionText::default()];
-    let mut heading_no = 0;
-    let mut in_heading = false;
-    let mut in_code = false;
-    let mut skipped = false;
-    for (ev, _) in events {
-        match ev {
-            Event::Start(Tag::Heading { level, .. }) => {
-                in_heading = true;
-                let h = headings.get(heading_no);
-                heading_no += 1;
-                if *level != HeadingLevel::H1 {
-                    out.push(SectionText {
-                        id: h.map(|h| h.id.clone()),
-                        heading: h.map(|h| h.title.clone()).unwrap_or_default(),
-                        level: level_num(*level),
-                        text: String::new(),
-                    });
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => in_heading = false,
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            // A citation placeholder (inline HTML) left out leaves the space before it:
-            // "during treatment [@a]. The" must read "during treatment. The".
-            Event::InlineHtml(_) => skipped = true,
-            Event::Text(t) | Event::Code(t) if !in_heading && !in_code => {
-                if let Some(s) = out.last_mut() {
-                    if skipped && t.starts_with(['.', ',', ';', ':', '!', '?', ')']) {
-                        let trimmed = s.text.trim_end().len();
-                        s.text.truncate(trimmed);
-                    }
-                    s.text.push_str(t);
-                }
-                skipped = false;
-            }
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                if let Some(s) = out.last_mut() {
-                    if !s.text.ends_with(' ') && !s.text.is_empty() {
-                        s.text.push(' ');
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for s in &mut out {
-        let trimmed = s.text.trim_end().len();
-        s.text.truncate(trimmed);
-    }
-    out.retain(|s| s.id.is_some() || !s.text.is_empty());
     out
 }
 

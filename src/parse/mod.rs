@@ -230,8 +230,8 @@ pub struct Doc {
     /// page needs reading for HTML that runs code (`unsafe_html`).
     pub has_raw_html: bool,
     pub word_count: usize,
-    /// Plain text by section, recorded before later passes wrap words in HTML.
-    pub sections: Vec<markdown::SectionText>,
+    /// Plain text by section ([`prose::sections`]), for search and the word count.
+    pub sections: Vec<prose::SectionText>,
     /// Citations in document order; each is a placeholder event in `events`.
     pub citations: Vec<citations::Marked<crate::cite::Citation>>,
 }
@@ -332,7 +332,7 @@ fn read_body(
             .collect()
     });
     if facts {
-        doc.sections = markdown::sections(&events, &doc.headings);
+        doc.sections = prose::sections(&events, &doc.headings, text);
         doc.word_count = doc
             .sections
             .iter()

@@ -1,12 +1,14 @@
 //! The prose of a page as readers read it: blocks of text with their file positions, split
 //! into sentences. One view of a page's text for everything that reads it as prose: `check`'s
 //! readability and uncited-claim rules, the glossary's default tooltip (a definition's first
-//! sentence) and listings' summaries (a page's first paragraph).
+//! sentence), listings' summaries (a page's first paragraph), and the text of a page's sections
+//! that search indexes and shows snippets of ([`sections`]).
 //!
 //! Code, headings and image descriptions are not prose; tables and list items are. Citations and
 //! footnote markers, which readers see as superscript numbers, are left out with the space before
 //! them. Code spans are kept for summaries, which a reader reads whole ([`blocks_as_read`]), and
-//! left out for the checks, which grade and source prose, not code ([`blocks`]).
+//! left out for the checks, which grade and source prose, not code ([`blocks`]); search keeps
+//! a little more and a little less than summaries (see [`Reader::Search`]).
 //! Pulldown-cmark splits one run of text into several events, so text is joined per block and
 //! every piece remembers where it came from in the file, to point diagnostics at a sentence.
 
@@ -16,7 +18,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::citations::placeholder_index;
 use super::footnotes::is_reference_html;
-use super::markdown::Spanned;
+use super::markdown::{Heading, Spanned};
 use crate::cite::syntax::{bracketed_spans as citation_spans, without_spans};
 
 /// Marks a boundary no sentence runs across (between table cells), without adding words.
@@ -32,6 +34,9 @@ pub struct Block {
     pub cited: bool,
     /// Whether the block is a paragraph (not a list item, table row or loose text).
     pub paragraph: bool,
+    /// How many headings start before the block in the events: the page's section it is in
+    /// is that of the last h2–h6 among them ([`sections`]).
+    pub headings_before: usize,
 }
 
 impl Block {
@@ -69,16 +74,90 @@ pub fn without_citations(text: &str) -> String {
     without_spans(text, citation_spans(text))
 }
 
+/// Who reads a page's prose, which decides what besides its plain text is prose to them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    /// `check`'s rules, which grade and source prose: code spans are not prose, and an
+    /// author-in-text citation (`@key says`) is a citation, not words.
+    Checks,
+    /// A summary or tooltip, shown as a reader reads the page: code spans are words, and an
+    /// author-in-text citation, until it is formatted, stands as the editor wrote it.
+    AsRead,
+    /// Search, which indexes the words a reader may type to find a page and shows snippets of
+    /// them:
+    /// - code spans are words, as for [`Reader::AsRead`]: a drug's or a scale's name is often
+    ///   written as code, and readers search for it;
+    /// - an image's description (alt text) is indexed, as a block of its own: it says what the
+    ///   image shows, in words a reader searches for (and screen readers read);
+    /// - math is left out: its TeX source (`\frac{1}{2}`) is markup, whose words (`frac`) no
+    ///   one searches for and which reads as noise in a snippet. The checks keep it, so that a
+    ///   sentence around a formula stays one sentence;
+    /// - an author-in-text citation is left out, as for the checks: its key
+    ///   (`@cardoso1995neural`) is not what the page shows, and every key would be a word of
+    ///   the index (a third more words on a site that cites this way).
+    Search,
+}
+
 /// The prose of a page's events as blocks, without code: what `check` grades and sources.
 /// `source` is the page file, for the text that passes replaced by inline HTML.
 pub fn blocks(events: &[Spanned], source: &str) -> Vec<Block> {
-    view(events, source, false)
+    view(events, source, Reader::Checks)
 }
 
 /// The prose of a page's events as blocks, code spans included: the text a reader reads, for
 /// summaries and tooltips.
 pub fn blocks_as_read(events: &[Spanned], source: &str) -> Vec<Block> {
-    view(events, source, true)
+    view(events, source, Reader::AsRead)
+}
+
+/// The prose under one heading, as plain text: what search indexes and cuts snippets from, and
+/// what a page's word count counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SectionText {
+    /// Id of the heading that starts the section; `None` for text before the first heading.
+    pub id: Option<String>,
+    pub heading: String,
+    pub level: u8,
+    pub text: String,
+}
+
+/// The page's prose as search reads it ([`Reader::Search`]), one section per h2–h6 heading
+/// (`headings`, the page's headings in order) and one for the text before the first; an h1 starts
+/// no section. A section under a heading is kept even when it holds no text (its heading is
+/// searched); the one before the first heading only when it has text. Blocks are placed by
+/// their order in the events, not their file position: footnotes, moved to the end of the
+/// events, belong to the last section, under which readers see them.
+pub fn sections(events: &[Spanned], headings: &[Heading], source: &str) -> Vec<SectionText> {
+    let mut out = vec![SectionText::default()];
+    let mut started = 0;
+    let mut start_sections_until = |n: usize, out: &mut Vec<SectionText>| {
+        for h in headings.get(started..n).unwrap_or_default() {
+            if h.level > 1 {
+                out.push(SectionText {
+                    id: Some(h.id.clone()),
+                    heading: h.title.clone(),
+                    level: h.level,
+                    text: String::new(),
+                });
+            }
+        }
+        started = started.max(n);
+    };
+    for b in view(events, source, Reader::Search) {
+        start_sections_until(b.headings_before, &mut out);
+        let Some(s) = out.last_mut() else { continue };
+        // Words one space apart, across blocks and table cells ([`BREAK`] is a Unicode space)
+        // alike, and where math or a marker was left out between two spaces.
+        for word in b.text.split_whitespace() {
+            if !s.text.is_empty() {
+                s.text.push(' ');
+            }
+            s.text.push_str(word);
+        }
+    }
+    start_sections_until(headings.len(), &mut out);
+    out.retain(|s| s.id.is_some() || !s.text.is_empty());
+    out
 }
 
 /// The first paragraph as a reader reads it, for a page's summary when none is written.
@@ -105,13 +184,24 @@ pub fn first_sentence(events: &[Spanned], source: &str) -> String {
     text[first].split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn view(events: &[Spanned], source: &str, as_read: bool) -> Vec<Block> {
+fn view(events: &[Spanned], source: &str, reader: Reader) -> Vec<Block> {
+    let code = reader != Reader::Checks;
+    let in_text_citations = reader == Reader::AsRead;
+    let search = reader == Reader::Search;
     let mut out = Vec::new();
     let mut cur = Block::default();
+    let mut headings = 0;
     // Depth inside things whose text is not prose (code, headings, image descriptions).
     let mut skip = 0usize;
-    let flush = |cur: &mut Block, out: &mut Vec<Block>| {
-        let mut b = std::mem::take(cur);
+    // Ends the block being read and starts the next, `headings` headings into the page.
+    let flush = |cur: &mut Block, out: &mut Vec<Block>, headings: usize| {
+        let mut b = std::mem::replace(
+            cur,
+            Block {
+                headings_before: headings,
+                ..Block::default()
+            },
+        );
         if b.text.chars().any(char::is_alphanumeric) {
             b.note_citations();
             out.push(b);
@@ -119,9 +209,19 @@ fn view(events: &[Spanned], source: &str, as_read: bool) -> Vec<Block> {
     };
     for (ev, range) in events {
         match ev {
-            Event::Start(Tag::CodeBlock(_) | Tag::Heading { .. } | Tag::Image { .. })
+            // An image's description is a block of its own for search (see `Reader::Search`).
+            Event::Start(Tag::Image { .. }) if search && skip == 0 => {
+                flush(&mut cur, &mut out, headings)
+            }
+            Event::End(TagEnd::Image) if search && skip == 0 => flush(&mut cur, &mut out, headings),
+            Event::Start(Tag::Heading { .. }) => {
+                headings += 1;
+                flush(&mut cur, &mut out, headings);
+                skip += 1;
+            }
+            Event::Start(Tag::CodeBlock(_) | Tag::Image { .. })
             | Event::Start(Tag::MetadataBlock(_)) => {
-                flush(&mut cur, &mut out);
+                flush(&mut cur, &mut out, headings);
                 skip += 1;
             }
             Event::End(TagEnd::CodeBlock | TagEnd::Heading(_) | TagEnd::Image)
@@ -130,13 +230,13 @@ fn view(events: &[Spanned], source: &str, as_read: bool) -> Vec<Block> {
             }
             _ if skip > 0 => {}
             Event::Text(t) => cur.push(t, range.clone()),
-            Event::Code(t) if as_read => cur.push(t, range.clone()),
+            Event::Code(t) if code => cur.push(t, range.clone()),
             Event::SoftBreak | Event::HardBreak => cur.push(" ", range.clone()),
             Event::InlineHtml(h) => {
                 let h = h.trim();
                 let citation = placeholder_index(h).is_some();
                 let src = source.get(range.clone()).unwrap_or("");
-                if citation && as_read && !src.starts_with('[') {
+                if citation && in_text_citations && !src.starts_with('[') {
                     // An author-in-text citation (`@key says`) is part of the sentence; until
                     // it is formatted, what the editor wrote stands for it.
                     cur.cited = true;
@@ -146,10 +246,10 @@ fn view(events: &[Spanned], source: &str, as_read: bool) -> Vec<Block> {
                     // Readers see a superscript number, not the space before it.
                     let kept = cur.text.trim_end().len();
                     cur.text.truncate(kept);
-                } else if let Some(src) = source.get(range.clone()) {
+                } else if let Some(src) = source.get(range.clone()).filter(|_| !search) {
                     // Inline HTML that a pass made from something else (math) stands for
                     // prose: what the editor wrote is the prose. (Glossary links add no
-                    // events: render writes them.)
+                    // events: render writes them.) Search leaves math out.
                     if !src.trim_start().starts_with('<') {
                         cur.push(src, range.clone());
                     }
@@ -177,14 +277,14 @@ fn view(events: &[Spanned], source: &str, as_read: bool) -> Vec<Block> {
                 | TagEnd::Subscript,
             ) => {}
             Event::Start(tag) => {
-                flush(&mut cur, &mut out);
+                flush(&mut cur, &mut out, headings);
                 cur.paragraph = matches!(tag, Tag::Paragraph);
             }
-            Event::End(_) => flush(&mut cur, &mut out),
+            Event::End(_) => flush(&mut cur, &mut out, headings),
             _ => {}
         }
     }
-    flush(&mut cur, &mut out);
+    flush(&mut cur, &mut out, headings);
     out
 }
 
@@ -420,6 +520,45 @@ mod tests {
             first_sentence(&events(md), md),
             "As @becker2012 argues, it helps."
         );
+    }
+
+    #[test]
+    fn sections_hold_what_search_reads_under_their_headings() {
+        let md = "Intro with `code` [@a].\n\n# Title\n\nStill intro.\n\n## Dosing {#dose}\n\n\
+                  Take ![a coil on the head](c.png) daily, $x^2$ twice.\n\n\
+                  | a | b |\n|---|---|\n| c | d |\n\n```\nnot prose\n```\n\n## Empty\n\n\
+                  ### Notes\n\nAs @smith says[^1].\n\n[^1]: A footnote.\n";
+        let doc = crate::parse::body(md, 0, "a.md", md).0;
+        let got: Vec<_> = doc
+            .sections
+            .iter()
+            .map(|s| {
+                (
+                    s.id.as_deref(),
+                    s.heading.as_str(),
+                    s.level,
+                    s.text.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                // An h1 starts no section.
+                (None, "", 0, "Intro with code. Still intro."),
+                // Image descriptions are searched, math is not; table cells are words apart.
+                (
+                    Some("dose"),
+                    "Dosing",
+                    2,
+                    "Take a coil on the head daily, twice. a b c d"
+                ),
+                (Some("empty"), "Empty", 2, ""),
+                // Footnotes, shown at the end, are the last section's.
+                (Some("notes"), "Notes", 3, "As says. A footnote."),
+            ]
+        );
+        assert_eq!(sections(&[], &[], ""), []);
     }
 
     #[test]
