@@ -93,8 +93,8 @@ enum Reader {
     ///   one searches for and which reads as noise in a snippet. The checks keep it, so that a
     ///   sentence around a formula stays one sentence;
     /// - an author-in-text citation is left out, as for the checks: its key
-    ///   (`@cardoso1995neural`) is not what the page shows, and every key would be a word of
-    ///   the index (a third more words on a site that cites this way).
+    ///   (`@cardoso1995neural`) is not what the page shows, and every key cited this way would
+    ///   be a word of the index.
     Search,
 }
 
