@@ -146,13 +146,14 @@ pub fn sections(events: &[Spanned], headings: &[Heading], source: &str) -> Vec<S
     for b in view(events, source, Reader::Search) {
         start_sections_until(b.headings_before, &mut out);
         let Some(s) = out.last_mut() else { continue };
-        // Words one space apart, across blocks and table cells ([`BREAK`] is a Unicode space)
-        // alike, and where math or a marker was left out between two spaces.
-        for word in b.text.split_whitespace() {
-            if !s.text.is_empty() {
-                s.text.push(' ');
-            }
-            s.text.push_str(word);
+        // Blocks, and table cells, are words apart.
+        if !s.text.is_empty() {
+            s.text.push(' ');
+        }
+        if b.text.contains(BREAK) {
+            s.text.push_str(b.text.replace(BREAK, " ").trim());
+        } else {
+            s.text.push_str(b.text.trim());
         }
     }
     start_sections_until(headings.len(), &mut out);
@@ -203,7 +204,10 @@ fn view(events: &[Spanned], source: &str, reader: Reader) -> Vec<Block> {
             },
         );
         if b.text.chars().any(char::is_alphanumeric) {
-            b.note_citations();
+            // Whether a block is cited is a question of the checks, not search's.
+            if !search {
+                b.note_citations();
+            }
             out.push(b);
         }
     };
@@ -236,23 +240,24 @@ fn view(events: &[Spanned], source: &str, reader: Reader) -> Vec<Block> {
                 let h = h.trim();
                 let citation = placeholder_index(h).is_some();
                 let src = source.get(range.clone()).unwrap_or("");
+                // Written HTML starts with `<`; what a pass made from Markdown (math) does not.
+                let made_by_a_pass = !src.is_empty() && !src.trim_start().starts_with('<');
                 if citation && in_text_citations && !src.starts_with('[') {
                     // An author-in-text citation (`@key says`) is part of the sentence; until
                     // it is formatted, what the editor wrote stands for it.
                     cur.cited = true;
                     cur.push(src, range.clone());
-                } else if citation || is_reference_html(h) {
+                } else if citation || is_reference_html(h) || (search && made_by_a_pass) {
                     cur.cited |= citation;
-                    // Readers see a superscript number, not the space before it.
+                    // Readers see a superscript number, not the space before it. (Search
+                    // leaves math out, and the space before it too.)
                     let kept = cur.text.trim_end().len();
                     cur.text.truncate(kept);
-                } else if let Some(src) = source.get(range.clone()).filter(|_| !search) {
+                } else if made_by_a_pass {
                     // Inline HTML that a pass made from something else (math) stands for
                     // prose: what the editor wrote is the prose. (Glossary links add no
-                    // events: render writes them.) Search leaves math out.
-                    if !src.trim_start().starts_with('<') {
-                        cur.push(src, range.clone());
-                    }
+                    // events: render writes them.)
+                    cur.push(src, range.clone());
                 }
             }
             // Block HTML is markup, whether written (`<div>`) or made by a pass from Markdown
