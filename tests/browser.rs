@@ -175,7 +175,10 @@ fn the_spanish_copy_works_from_disk_and_searches_in_spanish() {
     run_script_with(
         "e2e.mjs",
         &file_url(&out.join("es/index.html")),
-        &[("E2E_QUERY", "depresion"), ("E2E_RESULT_PATH", "/public/es/")],
+        &[
+            ("E2E_QUERY", "depresion"),
+            ("E2E_RESULT_PATH", "/public/es/"),
+        ],
     );
 }
 

@@ -588,7 +588,10 @@ fn a_site_in_two_languages_is_compiled_in_full_on_every_edit() {
             "content/articles/a.es.md",
             article("Ketamina", "ketamine", "La ketamina ayuda [@walsh2021].\n"),
         ),
-        ("content/articles/a.md", a_with(&A_BODY.replace("anaesthetic", "anesthetic"))),
+        (
+            "content/articles/a.md",
+            a_with(&A_BODY.replace("anaesthetic", "anesthetic")),
+        ),
     ] {
         assert_eq!(s.edit(&fx, path, &contents).unwrap(), Kind::Full, "{path}");
         assert_eq!(s.session.full_because, Some(Reason::Languages), "{path}");

@@ -364,3 +364,38 @@ fn check_compares_a_translation_with_its_original() {
         "an up-to-date translation: {err}"
     );
 }
+
+#[test]
+fn the_crisis_box_and_metadata_speak_the_pages_language() {
+    let site = format!(
+        "{SITE}    crisis:\n      text: Llame al 024.\n      links:\n        - {{text: \"024\", url: \"tel:024\"}}\n\
+         crisis:\n  text: Call 988.\n  links:\n    - {{text: \"988\", url: \"tel:988\"}}\n"
+    );
+    let fx = two_languages(&[
+        ("site.yaml", site.as_str()),
+        (
+            "content/articles/tms.md",
+            "---\ntitle: TMS\ndate: 2026-11-02\ncrisis: true\naudience: [patients]\n---\nText.\n",
+        ),
+        (
+            "content/articles/tms.es.md",
+            "---\ntitle: EMT\ndate: 2026-11-02\ncrisis: true\naudience: [patients]\n---\nTexto.\n",
+        ),
+    ]);
+    let out = fx.build_ok();
+    let en = out.html("articles/tms/index.html");
+    assert_eq!(
+        text_of(&one(&en, ".crisis-box .callout-title")),
+        "Need help now?"
+    );
+    assert!(text_of(&one(&en, ".crisis-box")).contains("Call 988."));
+    let es = out.html("es/articles/tms/index.html");
+    assert_eq!(
+        text_of(&one(&es, ".crisis-box .callout-title")),
+        "¿Necesita ayuda ahora?"
+    );
+    assert!(text_of(&one(&es, ".crisis-box")).contains("Llame al 024."));
+    let ld = one(&es, "script[type='application/ld+json']").inner_html();
+    assert!(ld.contains("\"audienceType\":\"Pacientes\""), "{ld}");
+    assert!(ld.contains("\"inLanguage\":\"es\""), "{ld}");
+}
