@@ -577,7 +577,7 @@ fn a_site_in_two_languages_is_compiled_in_full_on_every_edit() {
     );
     fx.write(
         "content/articles/a.es.md",
-        &article("Ketamina", "ketamine", "La ketamina [@walsh2021].\n"),
+        article("Ketamina", "ketamine", "La ketamina [@walsh2021].\n"),
     );
     let mut s = Served::start(&fx);
     s.assert_same_as_build(&fx, "the first build");
