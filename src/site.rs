@@ -142,20 +142,15 @@ pub fn compile_to(
         pages: std::mem::take(&mut inputs.pages),
         fallback: None,
     };
-    let default = prepare(
+    let shared = Shared {
         opts,
-        &inputs,
-        default,
-        theme.as_ref(),
+        inputs: &inputs,
+        theme: theme.as_ref(),
         style,
         sink,
-        &mut diags,
-        &mut mark,
         progress,
-    );
-    let Some((default_site, name)) = default else {
-        return (None, diags);
     };
+    let (default_site, name) = prepare(&shared, default, &mut diags, &mut mark);
     for (code, pages) in translations {
         let folder = format!("{code}/");
         let lang = Language {
@@ -163,20 +158,9 @@ pub fn compile_to(
             pages,
             fallback: Some(resolve::languages::Fallback::of(&default_site, &folder)),
         };
-        if let Some((site, name)) = prepare(
-            opts,
-            &inputs,
-            lang,
-            theme.as_ref(),
-            style,
-            sink,
-            &mut diags,
-            &mut mark,
-            progress,
-        ) {
-            sites.push(site);
-            names.push(name);
-        }
+        let (site, name) = prepare(&shared, lang, &mut diags, &mut mark);
+        sites.push(site);
+        names.push(name);
     }
     sites.insert(0, default_site);
     names.insert(0, name);
@@ -256,21 +240,33 @@ struct Language {
     fallback: Option<resolve::languages::Fallback>,
 }
 
-/// One language of the site parsed and resolved, with its outputs planned, and the name of
-/// its language in itself (for the language switcher). `inputs` gives what the languages
-/// share: bibliographies, style, files.
-#[allow(clippy::too_many_arguments)]
-fn prepare(
-    opts: &BuildOptions,
-    inputs: &load::Inputs,
-    lang: Language,
-    theme: Option<&load::Theme>,
+/// What every language of a site is made with.
+struct Shared<'a> {
+    opts: &'a BuildOptions,
+    /// Bibliographies, style, files: the same for every language.
+    inputs: &'a load::Inputs,
+    theme: Option<&'a load::Theme>,
     style: LinkStyle,
-    sink: Option<Sink<'_>>,
+    sink: Option<Sink<'a>>,
+    progress: &'a dyn Progress,
+}
+
+/// One language of the site parsed and resolved, with its outputs planned, and the name of
+/// its language in itself (for the language switcher).
+fn prepare(
+    shared: &Shared<'_>,
+    lang: Language,
     diags: &mut Diagnostics,
     mark: &mut dyn FnMut(&'static str),
-    progress: &dyn Progress,
-) -> Option<(Site, String)> {
+) -> (Site, String) {
+    let Shared {
+        opts,
+        inputs,
+        theme,
+        style,
+        sink,
+        progress,
+    } = *shared;
     let Language {
         config,
         pages,
@@ -360,7 +356,7 @@ fn prepare(
     // Raw HTML that runs code: a warning here, an error in `glia check`.
     diags.extend(resolve::unsafe_html::scan_site(&site));
     mark("resolve");
-    Some((site, name))
+    (site, name)
 }
 
 /// A page of the default language whose output would land in another language's folder
