@@ -21,7 +21,9 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
 /// is "C. ‐A.") where hayagriva keeps "T.A." as one word and prints one initial for it; the data
 /// is given to hayagriva in that form. An issue or volume with a
 /// hyphen (`7-8`, `1-2`) is handed over as text (see [`super::repair::number_as_written`]), and a page value
-/// hayagriva cannot read as ranges with its hyphens marked ([`super::repair::pages_as_written`]).
+/// hayagriva cannot read as ranges with its hyphens marked ([`super::repair::pages_as_written`]);
+/// the words of a title that citeproc's title case leaves in lower case are marked so
+/// hayagriva's leaves them too ([`super::title_case`]).
 fn csl_value_for_formatting(r: &Reference) -> Value {
     let text = |s: &str| superscripts_as_markup(&s.replace('\'', "\u{2019}"));
     let given = |s: &str| {
@@ -44,6 +46,13 @@ fn csl_value_for_formatting(r: &Reference) -> Value {
         if let Some(Value::String(number)) = v.get_mut(variable) {
             if let Some(as_text) = super::repair::number_as_written(number) {
                 *number = as_text;
+            }
+        }
+    }
+    for variable in ["title", "container-title", "container-title-short"] {
+        if let Some(Value::String(title)) = v.get_mut(variable) {
+            if let Some(marked) = super::title_case::mark_lowercase_words(title) {
+                *title = marked;
             }
         }
     }

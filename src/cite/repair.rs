@@ -45,6 +45,9 @@
 //!     two it is, and the formatted entry turns the mark and hayagriva's dash back into what
 //!     citeproc prints. Same upstream issue as 9 (typst/hayagriva#529); to report: text pages
 //!     should keep their hyphens unless the part is a range the style formats.
+//! 11. Title case capitalises lower-case words that citeproc leaves alone (a stop word after a
+//!     comma, `de`, a one-letter word): they are handed over behind a mark that has no case,
+//!     which the formatted entry drops again ([`super::title_case`]).
 
 use std::borrow::Cow;
 
@@ -267,6 +270,7 @@ pub(crate) fn repair_tree<'a>(
     data: &dyn Fn() -> Vec<&'a str>,
     range_delimiter: Option<&str>,
 ) {
+    super::title_case::drop_marks(children);
     drop_issue_joiners(children);
     restore_page_hyphens(children, range_delimiter);
     trim_dates(children);
@@ -422,6 +426,13 @@ fn trim_end(children: &mut ElemChildren) -> bool {
         }
     }
     false
+}
+
+/// Every text leaf, link text included: for dropping the marks glia handed hayagriva.
+pub(crate) fn text_leaves(children: &mut ElemChildren) -> Vec<&mut String> {
+    let mut list = Vec::new();
+    leaves(children, &mut list);
+    list.into_iter().map(|(leaf, _)| leaf).collect()
 }
 
 /// A text leaf, and whether it may be changed (link text, a URL, may not).

@@ -32,6 +32,12 @@ fn tag_at(s: &str) -> Option<(bool, &'static str, usize)> {
     })
 }
 
+/// The length in bytes of the markup tag `s` starts with, if it starts with one: what a reader
+/// of a rich string must step over as markup, not text.
+pub(crate) fn markup_len(s: &str) -> Option<usize> {
+    tag_at(s).map(|(_, _, len)| len)
+}
+
 /// Appends `text` as HTML: markup tags become elements, everything else is escaped, and any
 /// element left open at the end is closed (a style may cut a string), so the output always nests.
 pub fn push_html(out: &mut String, text: &str) {
