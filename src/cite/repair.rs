@@ -296,10 +296,11 @@ fn restore_field_capitals<'a>(children: &mut ElemChildren, data: &mut dyn FnMut(
     {
         return;
     }
+    // Fields as hayagriva was given them: without case protection (see `title_case`).
     let fields: Vec<Vec<char>> = data()
         .iter()
         .filter(|d| d.contains(' ') && d.chars().any(char::is_uppercase))
-        .map(|d| d.chars().collect())
+        .map(|d| super::rich::without_nocase(d).chars().collect())
         .collect();
     for (leaf, editable) in list {
         if !editable || !wanted(leaf) {
@@ -602,6 +603,14 @@ mod tests {
         let mut c = ElemChildren(vec![text("series a")]);
         repair_tree(&mut c, &|| vec!["Series A"], None);
         assert_eq!(plain(&c), "series a");
+        // A case-protected field is matched as hayagriva was given it, without the tags.
+        let mut c = ElemChildren(vec![text("The Lancet Series a, 1")]);
+        repair_tree(
+            &mut c,
+            &|| vec!["<span class=\"nocase\">The Lancet Series A</span>"],
+            None,
+        );
+        assert_eq!(plain(&c), "The Lancet Series A, 1");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! CSL rich text: reference strings may hold `<i>`, `<b>`, `<sup>` and `<sub>`, the markup
-//! CSL-JSON allows inside a string (citeproc-js and pandoc read it; Zotero writes it). The
-//! BibTeX reader produces it from LaTeX (`\emph{…}`, `$I^2$`, see [`super::latex`]).
+//! CSL-JSON allows inside a string (citeproc-js and pandoc read it; Zotero writes it), and
+//! `<span class="nocase">…</span>`, text whose case a style's text case must not change
+//! (Zotero's and Better BibTeX's CSL-JSON hold it; it prints as its text). The BibTeX reader
+//! produces it from LaTeX (`\emph{…}`, `$I^2$`, braces; see [`super::latex`]).
 //!
-//! Only those four exact tags are markup; any other `<` is text. Everything else is escaped
+//! Only those exact tags are markup; any other `<` is text. Everything else is escaped
 //! when written as HTML, so a reference can never inject an element of its own.
 
 /// A `<` that is text and never starts markup: what [`text_only`] puts in place of `<` in
@@ -18,8 +20,18 @@ pub fn text_only(s: &str) -> String {
 /// The tags that are markup, as written in the string and as written in HTML.
 const TAGS: &[&str] = &["i", "b", "sup", "sub"];
 
+/// The opening tag of case-protected text (its name is `span`); `</span>` closes it.
+pub(crate) const NOCASE_OPEN: &str = "<span class=\"nocase\">";
+pub(crate) const NOCASE_CLOSE: &str = "</span>";
+
 /// A tag at the start of `s`: (`true` for a closing tag, its name, its length in bytes).
 fn tag_at(s: &str) -> Option<(bool, &'static str, usize)> {
+    if s.starts_with(NOCASE_OPEN) {
+        return Some((false, "span", NOCASE_OPEN.len()));
+    }
+    if s.starts_with(NOCASE_CLOSE) {
+        return Some((true, "span", NOCASE_CLOSE.len()));
+    }
     let rest = s.strip_prefix('<')?;
     let (closing, rest) = match rest.strip_prefix('/') {
         Some(r) => (true, r),
@@ -32,10 +44,30 @@ fn tag_at(s: &str) -> Option<(bool, &'static str, usize)> {
     })
 }
 
-/// The length in bytes of the markup tag `s` starts with, if it starts with one: what a reader
-/// of a rich string must step over as markup, not text.
-pub(crate) fn markup_len(s: &str) -> Option<usize> {
-    tag_at(s).map(|(_, _, len)| len)
+/// The markup tag `s` starts with, if it starts with one: (`true` for a closing tag, its name,
+/// its length in bytes), for a reader of a rich string that must step over markup.
+pub(crate) fn markup_at(s: &str) -> Option<(bool, &'static str, usize)> {
+    tag_at(s)
+}
+
+/// `text` without its case protection (the text itself stays): for strings handed to a
+/// formatter that does not read it.
+pub(crate) fn without_nocase(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(NOCASE_OPEN) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        match tag_at(rest) {
+            Some((_, "span", len)) => rest = &rest[len..],
+            _ => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Appends `text` as HTML: markup tags become elements, everything else is escaped, and any
@@ -47,6 +79,8 @@ pub fn push_html(out: &mut String, text: &str) {
         crate::html::push_escaped(out, &rest[..at].replace(LT, "<"));
         let here = &rest[at..];
         match tag_at(here) {
+            // Case protection is for the formatter; the text prints as it is.
+            Some((_, "span", len)) => rest = &here[len..],
             Some((false, tag, len)) => {
                 out.push('<');
                 out.push_str(tag);
@@ -115,6 +149,8 @@ pub fn to_latex(text: &str, escape: impl Fn(&str) -> String) -> String {
                     out.push('}');
                 } else {
                     out.push_str(match tag {
+                        // Braces are BibTeX's case protection.
+                        "span" => "{",
                         "i" => "\\textit{",
                         "b" => "\\textbf{",
                         "sup" => "\\textsuperscript{",
@@ -164,6 +200,22 @@ mod tests {
         let mut out = String::new();
         push_html(&mut out, "</b>a <i>b <b>c");
         assert_eq!(out, "a <i>b <b>c</b></i>");
+    }
+
+    #[test]
+    fn case_protection_prints_as_its_text() {
+        let s = "A <span class=\"nocase\">ehsanx/TMLEworkshop <i>in</i> R</span> guide";
+        let mut out = String::new();
+        push_html(&mut out, s);
+        assert_eq!(out, "A ehsanx/TMLEworkshop <i>in</i> R guide");
+        assert_eq!(to_plain(s), "A ehsanx/TMLEworkshop in R guide");
+        assert_eq!(without_nocase(s), "A ehsanx/TMLEworkshop <i>in</i> R guide");
+        assert_eq!(
+            to_latex(s, str::to_string),
+            "A {ehsanx/TMLEworkshop \\textit{in} R} guide"
+        );
+        // A `</span>` outside protection is markup that closes nothing: dropped.
+        assert_eq!(to_plain("a</span>b"), "ab");
     }
 
     #[test]

@@ -16,7 +16,9 @@
 //! behind a mark, U+2064, which is not a letter and has no case: hayagriva's title case
 //! "capitalises" the mark, and the word after it keeps its lower-case first letter (the rest
 //! of a word hayagriva lower-cases anyway, and workaround 4 gives inner capitals back). The
-//! formatted entry drops the marks ([`drop_marks`]). Other text cases are unaffected, except
+//! formatted entry drops the marks ([`drop_marks`]). Case-protected text
+//! (`<span class="nocase">`, which glia's BibTeX reader makes of braces) is handed over the
+//! same way: each lower-case word in it is marked. Other text cases are unaffected, except
 //! `capitalize-all`, which would leave a marked word in lower case (none of the bundled
 //! styles uses it). Upstream, to report to typst/hayagriva: title case should not capitalise
 //! stop words after a comma, and CSL-JSON strings should honour `<span class="nocase">`.
@@ -45,19 +47,32 @@ enum State {
 }
 
 /// `text` with [`KEEP_CASE`] before each word that citeproc's title case leaves in lower case
-/// and hayagriva's would capitalise, or `None` when there is none. `text` is a rich string
-/// (its `<i>`… markup is stepped over).
+/// and hayagriva's would capitalise, or `None` when there is none. `text` is a rich string:
+/// its `<i>`… markup is stepped over, and its case protection (`<span class="nocase">`, which
+/// hayagriva does not read) becomes marks on the lower-case words inside.
 pub(crate) fn mark_lowercase_words(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len() + 8);
     let mut state = State::Start;
-    let mut marked = false;
+    let mut changed = false;
+    // Inside `<span class="nocase">` (how many deep): every lower-case word is marked.
+    let mut nocase = 0usize;
     // Whether hayagriva starts a word at the next letter: after a space or a dash, or after
     // an opening bracket or quote that follows one (its `CharClass::step`).
     let mut word_start = true;
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        if let Some(len) = crate::cite::rich::markup_len(rest) {
-            out.push_str(&rest[..len]);
+        if let Some((closing, tag, len)) = crate::cite::rich::markup_at(rest) {
+            if tag == "span" {
+                // Case protection: its words are marked instead, and the tags go.
+                nocase = if closing {
+                    nocase.saturating_sub(1)
+                } else {
+                    nocase + 1
+                };
+                changed = true;
+            } else {
+                out.push_str(&rest[..len]);
+            }
             rest = &rest[len..];
             continue;
         }
@@ -66,9 +81,9 @@ pub(crate) fn mark_lowercase_words(text: &str) -> Option<String> {
                 .find(|c: char| !c.is_alphanumeric())
                 .unwrap_or(rest.len());
             let word = &rest[..end];
-            if word_start && c.is_lowercase() && citeproc_keeps(state, word) {
+            if word_start && c.is_lowercase() && (nocase > 0 || citeproc_keeps(state, word)) {
                 out.push(KEEP_CASE);
-                marked = true;
+                changed = true;
             }
             out.push_str(word);
             rest = &rest[end..];
@@ -92,7 +107,7 @@ pub(crate) fn mark_lowercase_words(text: &str) -> Option<String> {
             _ => c.is_whitespace(),
         };
     }
-    marked.then_some(out)
+    changed.then_some(out)
 }
 
 /// Whether citeproc's title case leaves `word` (which starts in lower case) as it is.
