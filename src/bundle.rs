@@ -70,7 +70,7 @@ pub fn bundle(
         .filter(|f| f.path != write::MARKER)
         .map(|f| (f.path.clone(), f.bytes.clone()))
         .collect();
-    for a in site.static_files.iter().chain(site.assets.iter()) {
+    for a in &compiled.assets() {
         match std::fs::read(&a.path) {
             Ok(b) => entries.push((a.out.clone(), b)),
             Err(e) => {

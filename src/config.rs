@@ -20,8 +20,13 @@ pub struct SiteConfig {
     /// links, feed, sitemap) require it; relative links work without it.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// The site's language, and with `languages` its default one: its pages are at the root.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The site's other languages (`es: { title: …, description: … }`), each published under
+    /// its own folder (`/es/`) from the translations beside the pages (`a.es.md`).
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, LanguageConfig>,
     #[serde(default = "default_theme")]
     pub theme: String,
     /// Who writes the pages; also the default author of articles that name none.
@@ -72,6 +77,17 @@ pub struct SiteConfig {
     pub crisis_tags: Vec<String>,
     #[serde(default)]
     pub feeds: FeedsConfig,
+}
+
+/// One of the site's other languages: what its pages say about the site.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// The site's title in this language (default: the site's `title`).
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// The Atom feeds: the site's (`atom.xml`), each section's and each topic's.
@@ -256,6 +272,26 @@ impl SiteConfig {
                 .with_help("name a folder under `themes/`, e.g. `theme: default`"),
             );
         }
+        for code in config.languages.keys() {
+            let problem = if !is_language_code(code) {
+                Some(format!("`{code}` is not a language code"))
+            } else if code.eq_ignore_ascii_case(config.language.trim()) {
+                Some(format!("`{code}` is the site's own `language`"))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                let at = text.find(&format!("\n  {code}:")).map_or(0, |i| i + 3);
+                errors.push(
+                    Diagnostic::error("invalid-value", format!("languages: {problem}"))
+                        .at(FILE_NAME, text, at..at + code.len())
+                        .with_help(
+                            "name each other language by its lower-case code, e.g. `es` or \
+                             `pt-br`; `language:` is the default language, published at the root",
+                        ),
+                );
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -273,6 +309,40 @@ impl SiteConfig {
             _ if d.file.is_none() => d.in_file(FILE_NAME),
             _ => d,
         }
+    }
+}
+
+/// Whether `code` can name a language folder and a file's language (`a.es.md`): a BCP 47
+/// tag in lower case, a primary language of two or three letters and optional subtags
+/// (`es`, `pt-br`).
+pub fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| {
+            (2..=8).contains(&p.len())
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+impl SiteConfig {
+    /// The settings of the site in its other language `code`: the same site, with that
+    /// language, its title and description, and its `base_url` under `<code>/`, where its pages
+    /// are published.
+    pub fn for_language(&self, code: &str) -> SiteConfig {
+        let mut c = self.clone();
+        let lang = self.languages.get(code).cloned().unwrap_or_default();
+        c.language = code.to_string();
+        if let Some(t) = lang.title {
+            c.title = t;
+        }
+        if let Some(d) = lang.description {
+            c.description = d;
+        }
+        c.base_url = self.base_url.as_ref().map(|b| format!("{b}{code}/"));
+        c
     }
 }
 

@@ -60,6 +60,30 @@ pub struct Compiled {
     pub search: SearchIndex,
     /// Wall time of each stage, for `--timings` and the benchmarks.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The site in each other language of `languages:`, published under its folder; its
+    /// files are in `files`.
+    pub translations: Vec<Site>,
+}
+
+impl Compiled {
+    /// Every language's site, the default language's first.
+    pub fn sites(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(&self.site).chain(&self.translations)
+    }
+
+    /// The files published as they are (`static/`, then `content/` assets), each language's
+    /// in its folder: what write copies beside the rendered files.
+    pub fn assets(&self) -> Vec<load::Asset> {
+        let mut all = Vec::new();
+        for site in self.sites() {
+            for a in site.static_files.iter().chain(&site.assets) {
+                let mut a = a.clone();
+                a.out.insert_str(0, &site.folder);
+                all.push(a);
+            }
+        }
+        all
+    }
 }
 
 #[derive(Debug)]
@@ -102,36 +126,178 @@ pub fn compile_to(
         inputs.config.base_url = Some(crate::config::normalize_base_url(url));
     }
     let theme = inputs.theme.take();
-    let strings = std::sync::Arc::new(crate::i18n::Strings::load(
-        &opts.root,
-        &inputs.config.theme,
-        &inputs.config.language,
-        &|path| load::read_optional(&opts.root, path),
-        &mut diags,
-    ));
-    mark("load");
-    progress.stage("parsing", None);
-    let all_pages: std::collections::BTreeSet<String> = inputs
-        .pages
-        .iter()
-        .map(|p| p.content_path.clone())
-        .collect();
     let style = if opts.offline || inputs.config.offline {
         LinkStyle::Offline
     } else {
         LinkStyle::Pretty
     };
+    mark("load");
+    // Each language is a site of its own, made by the same stages: the default language's
+    // first, since the others' links fall back to its pages.
+    let translations = std::mem::take(&mut inputs.translations);
+    let mut sites = Vec::new();
+    let mut names = Vec::new();
+    let default = Language {
+        config: inputs.config.clone(),
+        pages: std::mem::take(&mut inputs.pages),
+        fallback: None,
+    };
+    let default = prepare(
+        opts,
+        &inputs,
+        default,
+        theme.as_ref(),
+        style,
+        sink,
+        &mut diags,
+        &mut mark,
+        progress,
+    );
+    let Some((default_site, name)) = default else {
+        return (None, diags);
+    };
+    for (code, pages) in translations {
+        let folder = format!("{code}/");
+        let lang = Language {
+            config: inputs.config.for_language(&code),
+            pages,
+            fallback: Some(resolve::languages::Fallback::of(&default_site, &folder)),
+        };
+        if let Some((site, name)) = prepare(
+            opts,
+            &inputs,
+            lang,
+            theme.as_ref(),
+            style,
+            sink,
+            &mut diags,
+            &mut mark,
+            progress,
+        ) {
+            sites.push(site);
+            names.push(name);
+        }
+    }
+    sites.insert(0, default_site);
+    names.insert(0, name);
+    resolve::languages::Languages::connect(&mut sites, &names);
+    diags.extend(languages_collide(&sites));
+    let Some(theme) = theme else {
+        return (None, diags);
+    };
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    progress.stage("rendering", Some(sites.iter().map(|s| s.pages.len()).sum()));
+    let mut files = Vec::new();
+    let mut compiled: Vec<(Site, Renderer, SearchIndex)> = Vec::new();
+    for site in sites {
+        let renderer = match Renderer::new(theme.clone(), site.strings.clone()) {
+            Ok(r) => r,
+            Err(d) => {
+                diags.extend(d);
+                return (None, diags);
+            }
+        };
+        // A language's files land in its folder.
+        let folder = site.folder.clone();
+        let in_folder = |f: &OutFile| match sink {
+            Some(sink) if folder.is_empty() => sink(f),
+            Some(sink) => sink(&OutFile {
+                path: format!("{folder}{}", f.path),
+                bytes: f.bytes.clone(),
+            }),
+            None => Ok(()),
+        };
+        let rendered = renderer.render_site_to(&site, sink.map(|_| &in_folder as Sink<'_>));
+        diags.extend(rendered.diagnostics);
+        files.extend(rendered.files.into_iter().map(|mut f| {
+            f.path.insert_str(0, &folder);
+            f
+        }));
+        compiled.push((site, renderer, rendered.search));
+    }
+    // The marker goes with the site's files, so every output has it: build, --offline and
+    // serve's folder alike.
+    match sink {
+        Some(sink) => {
+            if let Err(e) = sink(&write::marker()) {
+                diags.push(write_failed(&opts.output_dir(), &e));
+            }
+        }
+        None => files.push(write::marker()),
+    }
+    mark("render");
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let mut compiled = compiled.into_iter();
+    let Some((site, renderer, search)) = compiled.next() else {
+        return (None, diags);
+    };
+    (
+        Some(Compiled {
+            site,
+            files,
+            renderer,
+            search,
+            timings,
+            translations: compiled.map(|(site, _, _)| site).collect(),
+        }),
+        diags,
+    )
+}
+
+/// One language of the site, to be made into a site of its own.
+struct Language {
+    config: crate::config::SiteConfig,
+    pages: Vec<load::Page>,
+    /// `None` for the site's `language`; see [`resolve::Options::fallback`].
+    fallback: Option<resolve::languages::Fallback>,
+}
+
+/// One language of the site parsed and resolved, with its outputs planned, and the name of
+/// its language in itself (for the language switcher). `inputs` gives what the languages
+/// share: bibliographies, style, files.
+#[allow(clippy::too_many_arguments)]
+fn prepare(
+    opts: &BuildOptions,
+    inputs: &load::Inputs,
+    lang: Language,
+    theme: Option<&load::Theme>,
+    style: LinkStyle,
+    sink: Option<Sink<'_>>,
+    diags: &mut Diagnostics,
+    mark: &mut dyn FnMut(&'static str),
+    progress: &dyn Progress,
+) -> Option<(Site, String)> {
+    let Language {
+        config,
+        pages,
+        fallback,
+    } = lang;
+    let strings = std::sync::Arc::new(crate::i18n::Strings::load(
+        &opts.root,
+        &config.theme,
+        &config.language,
+        &|path| load::read_optional(&opts.root, path),
+        diags,
+    ));
+    let name = strings.get("language.name").to_string();
+    progress.stage("parsing", None);
+    let all_pages: std::collections::BTreeSet<String> =
+        pages.iter().map(|p| p.content_path.clone()).collect();
     // With a sink (`glia build`), each article keeps its facts but not its events, which
     // render makes again (`parse::events_again`): a large site's events are most of its
     // memory. Feeds with whole articles render them twice, so they keep theirs, and a page
     // with raw HTML keeps them for the unsafe-HTML scan below.
-    let full_feeds = inputs.config.feeds.full_content && style != LinkStyle::Offline;
+    let full_feeds = config.feeds.full_content && style != LinkStyle::Offline;
     let drop_events = sink.is_some() && !full_feeds;
-    let mode = inputs.config.glossary.link;
+    let mode = config.glossary.link;
     // The term files first: the glossary they make links each other page as soon as it is
     // parsed, while its events are there.
     let (terms, others): (Vec<_>, Vec<_>) =
-        (inputs.pages.into_iter()).partition(|p| p.kind == load::Kind::Term);
+        (pages.into_iter()).partition(|p| p.kind == load::Kind::Term);
     let sizes = parse::images::Sizes::of(&inputs.assets, &inputs.static_files);
     let pages_and_terms = || {
         let (mut parsed, mut d) = parse::parse_all(terms, &sizes, &strings);
@@ -155,7 +321,7 @@ pub fn compile_to(
     let (((parsed, d), prepared), preloaded) = rayon::join(pages_and_terms, || {
         resolve::citations::preload(
             inputs.style.as_ref(),
-            &inputs.config.language,
+            &config.language,
             &inputs.bibliography,
         )
     });
@@ -168,10 +334,10 @@ pub fn compile_to(
     mark("parse");
     progress.stage("resolving", None);
     let (mut site, d) = resolve::resolve(
-        inputs.config,
+        config,
         parsed,
-        inputs.assets,
-        inputs.static_files,
+        inputs.assets.clone(),
+        inputs.static_files.clone(),
         preloaded,
         prepared,
         &resolve::Options {
@@ -179,63 +345,52 @@ pub fn compile_to(
             unparsed,
             link_style: style,
             templates: theme
-                .as_ref()
                 .map(|t| t.templates.keys().cloned().collect())
                 .unwrap_or_default(),
-            strings: strings.clone(),
+            strings,
+            fallback,
         },
     );
     diags.extend(d);
     // Every output path has one producer: a page, a file or a page glia generates.
     let theme_files: Vec<String> = theme
-        .as_ref()
         .map(|t| t.static_files.keys().cloned().collect())
         .unwrap_or_default();
     diags.extend(render::outputs::plan(&mut site, &theme_files));
     // Raw HTML that runs code: a warning here, an error in `glia check`.
     diags.extend(resolve::unsafe_html::scan_site(&site));
     mark("resolve");
-    let Some(theme) = theme else {
-        return (None, diags);
+    Some((site, name))
+}
+
+/// A page of the default language whose output would land in another language's folder
+/// (`content/es/…` beside `languages: {es: …}`).
+fn languages_collide(sites: &[Site]) -> Vec<Diagnostic> {
+    let Some((default, others)) = sites.split_first() else {
+        return Vec::new();
     };
-    let renderer = match Renderer::new(theme, strings) {
-        Ok(r) => r,
-        Err(d) => {
-            diags.extend(d);
-            return (None, diags);
+    let mut diags = Vec::new();
+    for other in others {
+        let folder = &other.folder;
+        if let Some(path) = default
+            .outputs
+            .iter()
+            .find(|o| o.starts_with(folder.as_str()))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "output-collision",
+                    format!(
+                        "`{path}` would be written into `{folder}`, the folder of the site in `{}`",
+                        other.config.language
+                    ),
+                )
+                .in_file(format!("content/{folder}"))
+                .with_help("rename the folder under content/: each language of `languages:` is published under its code"),
+            );
         }
-    };
-    if diags.has_errors() {
-        return (None, diags);
     }
-    progress.stage("rendering", Some(site.pages.len()));
-    let rendered = renderer.render_site_to(&site, sink);
-    diags.extend(rendered.diagnostics);
-    let mut files = rendered.files;
-    // The marker goes with the site's files, so every output has it: build, --offline and
-    // serve's folder alike.
-    match sink {
-        Some(sink) => {
-            if let Err(e) = sink(&write::marker()) {
-                diags.push(write_failed(&opts.output_dir(), &e));
-            }
-        }
-        None => files.push(write::marker()),
-    }
-    mark("render");
-    if diags.has_errors() {
-        return (None, diags);
-    }
-    (
-        Some(Compiled {
-            site,
-            files,
-            renderer,
-            search: rendered.search,
-            timings,
-        }),
-        diags,
-    )
+    diags
 }
 
 /// Builds the site into its output folder. On any error nothing is written and the previous
@@ -269,8 +424,7 @@ pub fn build_with(
     let Some(compiled) = compiled else {
         return Err(diags.sorted());
     };
-    let mut all_assets = compiled.site.static_files.clone();
-    all_assets.extend(compiled.site.assets.iter().cloned());
+    let all_assets = compiled.assets();
     let write_start = Instant::now();
     progress.stage("writing", None);
     let (files, pages) = staging.counts();

@@ -46,6 +46,12 @@ impl Route {
         }
     }
 
+    /// This route under `folder` (`""`, or a folder ending in `/`): a language's route seen
+    /// from the output root (`es/` + `articles/a/index.html`).
+    pub fn under(&self, folder: &str) -> Route {
+        Route(format!("{folder}{}", self.0))
+    }
+
     /// The folder this file sits in (`articles/a` for `articles/a/index.html`, `""` at the
     /// root): what [`Route::paged`] continues a page's listing under.
     pub fn dir(&self) -> &str {

@@ -11,6 +11,7 @@ mod missing_alt;
 mod moved;
 mod placeholder;
 mod readability;
+mod translations;
 mod urls;
 
 // The page's prose is a parse-stage view; the rules read it as `super::prose`.
@@ -55,14 +56,21 @@ pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
         .collect();
     let compiled_ok = compiled.is_some();
     if let Some(c) = &compiled {
-        diags.extend(run(&c.site));
+        for site in c.sites() {
+            diags.extend(run(site));
+        }
+        for translation in &c.translations {
+            translations::check(&c.site, translation, &mut diags);
+        }
         // The previous build's sitemap, if the output folder still has it.
         diags.extend(moved::check(&c.site, &build.root, &build.output_dir()));
     }
-    let pages = compiled.as_ref().map(|c| &c.site.pages[..]).unwrap_or(&[]);
+    let pages: Vec<&crate::resolve::SitePage> = (compiled.iter())
+        .flat_map(|c| c.sites().flat_map(|s| &s.pages))
+        .collect();
     let kept = diags
         .into_iter()
-        .filter(|d| !is_allowed(d, &opts.allow, pages));
+        .filter(|d| !is_allowed(d, &opts.allow, &pages));
     let mut out = Diagnostics::new();
     out.extend(kept);
     Outcome {
@@ -95,7 +103,7 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// Errors are never allowed away: they would break the build anyway.
-fn is_allowed(d: &Diagnostic, global: &[String], pages: &[crate::resolve::SitePage]) -> bool {
+fn is_allowed(d: &Diagnostic, global: &[String], pages: &[&crate::resolve::SitePage]) -> bool {
     if d.severity == Severity::Error {
         return false;
     }

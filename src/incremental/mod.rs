@@ -100,8 +100,7 @@ impl Session {
         };
         self.broken = false;
         self.timings = c.timings.clone();
-        let mut assets = c.site.static_files.clone();
-        assets.extend(c.site.assets.iter().cloned());
+        let assets = c.assets();
         self.last = Some(Last {
             site: c.site,
             renderer: c.renderer,
@@ -155,6 +154,9 @@ impl Session {
             return Err(Refused::Full(Reason::NoBuild));
         };
         touch::day(last.site.today, crate::review::today()).map_err(Refused::Full)?;
+        if last.site.languages.is_multilingual() {
+            return Err(Refused::Full(Reason::Languages));
+        }
         let timings = &mut self.timings;
         let mut lap = Instant::now();
         let mut mark = |name: &'static str| {

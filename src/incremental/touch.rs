@@ -50,6 +50,9 @@ pub enum Reason {
     Unreadable,
     /// The edit is on a later day than the last build: reviews may have fallen due.
     LaterDay,
+    /// The site has several languages (`languages:`), whose pages link to each other: serve
+    /// patches only a site in one language.
+    Languages,
     /// A page's front-matter (not an article's): its title is in every page's navigation.
     PageFrontMatter,
     /// A slug moves the page.

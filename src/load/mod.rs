@@ -103,7 +103,11 @@ pub enum Style {
 pub struct Inputs {
     pub root: PathBuf,
     pub config: SiteConfig,
+    /// The pages in the site's `language`.
     pub pages: Vec<Page>,
+    /// Each other language of `languages:` → its pages, the translations beside the default
+    /// language's (`a.es.md`), keyed by the original's content path (`a.md`) as links name it.
+    pub translations: std::collections::BTreeMap<String, Vec<Page>>,
     pub bibliography: Vec<SourceFile>,
     /// `None` when `citation_style` names no style or its file cannot be read (reported).
     pub style: Option<Style>,
@@ -128,6 +132,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
         }
     };
     let mut pages = Vec::new();
+    let mut translations: std::collections::BTreeMap<String, Vec<Page>> = (config.languages)
+        .keys()
+        .map(|code| (code.clone(), Vec::new()))
+        .collect();
     let mut bibliography = Vec::new();
     let mut assets = Vec::new();
     let content = root.join("content");
@@ -170,11 +178,16 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
         let Some(source) = read_text(&path, &rel, diags) else {
             continue;
         };
-        pages.push(Page {
+        let (in_content, language) = language_of(&in_content, &config);
+        let page = Page {
             kind: classify(&in_content),
             content_path: in_content,
             source,
-        });
+        };
+        match language.and_then(|code| translations.get_mut(code)) {
+            Some(list) => list.push(page),
+            None => pages.push(page),
+        }
     }
     if let Some(files) = &config.bibliography {
         for f in files {
@@ -217,6 +230,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Inputs> {
         root: root.to_path_buf(),
         config,
         pages,
+        translations,
         bibliography,
         style,
         theme,
@@ -269,6 +283,24 @@ fn name_refused(rel: &str) -> Option<Diagnostic> {
         .in_file(rel)
         .with_help("rename it with letters, digits, spaces and hyphens")
     })
+}
+
+/// The language a page under `content/` is written in, by its name: `a.es.md` is the
+/// translation of `a.md` into `es` when `es` is one of the site's `languages` (the convention
+/// of Zola and Hugo), and is then known by the original's path. Any other name is in the
+/// site's `language`.
+fn language_of<'c>(in_content: &str, config: &'c SiteConfig) -> (String, Option<&'c str>) {
+    let (dir, name) = in_content.rsplit_once('/').unwrap_or(("", in_content));
+    let found = name.strip_suffix(".md").and_then(|stem| {
+        let (base, code) = stem.rsplit_once('.')?;
+        let (code, _) = config.languages.get_key_value(code)?;
+        Some((base, code.as_str()))
+    });
+    match found {
+        Some((base, code)) if dir.is_empty() => (format!("{base}.md"), Some(code)),
+        Some((base, code)) => (format!("{dir}/{base}.md"), Some(code)),
+        None => (in_content.to_string(), None),
+    }
 }
 
 fn classify(in_content: &str) -> Kind {

@@ -189,6 +189,8 @@ pub struct Context<'a> {
     pub home: Option<super::listing::HomeCtx>,
     /// Only on the tag index and tag pages.
     pub tags: Option<super::listing::TagsCtx>,
+    /// The site's languages, for the switcher and `hreflang` (empty for one language).
+    pub languages: Vec<super::languages::LanguageLink>,
 }
 
 fn site_ctx(site: &Site) -> SiteCtx<'_> {
@@ -372,6 +374,7 @@ pub fn page_context_at<'s>(
         home: (p.page.kind == Kind::Home && first)
             .then(|| super::listing::home_context(site, from)),
         tags: None,
+        languages: super::languages::links(site, from, false),
     }
 }
 
@@ -391,7 +394,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         .config
         .base_url
         .clone()
-        .unwrap_or_else(|| "/".to_string());
+        .unwrap_or_else(|| format!("/{}", site.folder));
     let abs = |r: &Route| format!("{base}{}", r.pretty_path());
     let rel = |r: &Route| r.relative_from(from, site.link_style);
     let url_for: &dyn Fn(&Route) -> String = if spec.absolute { &abs } else { &rel };
@@ -469,6 +472,7 @@ pub fn synthetic_context<'s>(site: &'s Site, spec: &Synthetic<'_>) -> Context<'s
         disclaimer: super::listing::disclaimer(site, url_for),
         home: None,
         tags: None,
+        languages: super::languages::links(site, from, spec.absolute),
     }
 }
 

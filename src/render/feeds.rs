@@ -143,10 +143,17 @@ pub fn render(
             })
             .collect::<Vec<_>>(),
     );
-    out.push(OutFile {
-        path: "robots.txt".into(),
-        bytes: format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n").into_bytes(),
-    });
+    // One robots.txt, at the root, naming every language's sitemap.
+    if site.folder.is_empty() {
+        let mut robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
+        for code in site.config.languages.keys() {
+            let _ = writeln!(robots, "Sitemap: {base}{code}/sitemap.xml");
+        }
+        out.push(OutFile {
+            path: "robots.txt".into(),
+            bytes: robots.into_bytes(),
+        });
+    }
     Ok(out)
 }
 
@@ -189,7 +196,11 @@ fn sitemap_entries(site: &Site) -> Vec<(Route, Option<crate::parse::frontmatter:
 
 fn sitemap(site: &Site, base: &str) -> String {
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        if site.languages.is_multilingual() {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
+        } else {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        },
     );
     for (route, date) in sitemap_entries(site) {
         let _ = write!(
@@ -199,6 +210,21 @@ fn sitemap(site: &Site, base: &str) -> String {
         );
         if let Some(d) = date {
             let _ = writeln!(out, "    <lastmod>{d}</lastmod>");
+        }
+        // Its versions in the site's other languages, itself included, as Google reads them.
+        let versions = site.languages.versions(site.language, &route);
+        if versions.len() > 1 {
+            for v in &versions {
+                if let Some(url) = site.languages.permalink(v) {
+                    let code = &site.languages.list[v.language].code;
+                    let _ = writeln!(
+                        out,
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        xml(code),
+                        xml(&url)
+                    );
+                }
+            }
         }
         out.push_str("  </url>\n");
     }

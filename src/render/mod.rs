@@ -12,6 +12,7 @@ pub mod figures;
 mod highlight;
 pub mod items;
 pub mod jsonld;
+pub mod languages;
 pub mod listing;
 pub mod outputs;
 pub mod redirects;

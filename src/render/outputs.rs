@@ -182,10 +182,12 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
         for feed in super::feeds::feeds(site) {
             add(feed.path.as_str().into(), Generated("an Atom feed"));
         }
-        if !replaced_by_static(site, "robots.txt") {
+        // Hosts read these at the root only: the default language's site writes them.
+        let root = site.folder.is_empty();
+        if root && !replaced_by_static(site, "robots.txt") {
             add("robots.txt".into(), Generated("robots.txt"));
         }
-        if !site.redirects.is_empty() && !replaced_by_static(site, REDIRECTS) {
+        if root && !site.redirects.is_empty() && !replaced_by_static(site, REDIRECTS) {
             add(REDIRECTS.into(), Generated("the redirects file"));
         }
     }

@@ -14,7 +14,8 @@ use crate::resolve::Site;
 
 use super::OutFile;
 
-/// Every redirect page, and `_redirects` unless the copy is offline or the site has its own.
+/// Every redirect page, and `_redirects` unless the copy is offline, the site has its own or
+/// this is a language of `languages:` (hosts read the file at the root only).
 pub fn render(site: &Site) -> Vec<OutFile> {
     let mut out: Vec<OutFile> = (site.redirects.iter())
         .map(|r| {
@@ -43,7 +44,7 @@ pub fn render(site: &Site) -> Vec<OutFile> {
             }
         })
         .collect();
-    if !site.redirects.is_empty() && !site.offline && !replaced_by_static(site, REDIRECTS) {
+    if site.folder.is_empty() && !site.redirects.is_empty() && !site.offline && !replaced_by_static(site, REDIRECTS) {
         out.push(OutFile {
             path: REDIRECTS.into(),
             bytes: redirects_file(site).into_bytes(),

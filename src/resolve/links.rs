@@ -22,6 +22,8 @@ pub(super) struct Known<'a> {
     pub static_files: &'a [Asset],
     /// See [`super::Options::unparsed`].
     pub unparsed: &'a BTreeSet<String>,
+    /// See [`super::Options::fallback`].
+    pub fallback: Option<&'a super::languages::Fallback>,
 }
 
 /// Checks and rewrites every page's links, in parallel: each page only reads the others'
@@ -34,6 +36,7 @@ pub(super) fn relink_site(
     let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = {
         let index = LinkIndex {
             unparsed: known.unparsed,
+            fallback: known.fallback,
             ..LinkIndex::new(
                 pages,
                 known.by_path,
@@ -89,6 +92,9 @@ struct LinkIndex<'a> {
     drafts: &'a BTreeSet<String>,
     /// See [`Options::unparsed`]; empty when one page is relinked (`glia serve`).
     unparsed: &'a BTreeSet<String>,
+    /// See [`super::Options::fallback`]; `None` when one page is relinked (`glia serve`
+    /// patches only sites in one language).
+    fallback: Option<&'a super::languages::Fallback>,
     files: BTreeSet<&'a str>,
     style: LinkStyle,
 }
@@ -109,6 +115,7 @@ impl<'a> LinkIndex<'a> {
             by_path,
             drafts,
             unparsed: &NONE_UNPARSED,
+            fallback: None,
             files: assets
                 .iter()
                 .chain(static_files)
@@ -227,6 +234,16 @@ impl<'a> LinkIndex<'a> {
             let Some(&t) = self.by_path.get(&target) else {
                 if self.unparsed.contains(&target) {
                     return Ok(None);
+                }
+                // A page with no translation: its version in the default language.
+                if let Some(f) = self.fallback {
+                    if let Some(route) = f.routes.get(&target) {
+                        let here = from.route.under(&f.folder);
+                        return Ok(Some(format!(
+                            "{}{frag}",
+                            route.relative_from(&here, self.style)
+                        )));
+                    }
                 }
                 if self.drafts.contains(&target) {
                     return Err((

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub mod aliases;
 pub mod citations;
 pub mod glossary;
+pub mod languages;
 mod links;
 mod mistyped;
 pub mod related;
@@ -79,6 +80,12 @@ pub struct Site {
     /// The theme's words in the site's language, for what render writes itself (reference
     /// list headings, generated pages' titles, menu entries).
     pub strings: std::sync::Arc<crate::i18n::Strings>,
+    /// The folder this language is published under: `""` for the site's `language`, `es/`
+    /// for a language of `languages:`. Routes are the language's own, without it.
+    pub folder: String,
+    /// Every language of the site (empty for one language) and this site's index in it.
+    pub languages: std::sync::Arc<languages::Languages>,
+    pub language: usize,
 }
 
 pub struct Options {
@@ -91,6 +98,9 @@ pub struct Options {
     pub templates: Vec<String>,
     /// The theme's words in the site's language (`i18n::Strings::load`).
     pub strings: std::sync::Arc<crate::i18n::Strings>,
+    /// For a language of `languages:`, its folder and the default language's pages its links
+    /// fall back to when a page has no translation; `None` for the default language.
+    pub fallback: Option<languages::Fallback>,
 }
 
 pub fn resolve(
@@ -176,6 +186,7 @@ pub fn resolve(
             assets: &assets,
             static_files: &static_files,
             unparsed: &opts.unparsed,
+            fallback: opts.fallback.as_ref(),
         },
         opts.link_style,
     ));
@@ -235,6 +246,9 @@ pub fn resolve(
         outputs: BTreeSet::new(),
         redirects,
         strings: opts.strings.clone(),
+        folder: (opts.fallback.as_ref()).map_or_else(String::new, |f| f.folder.clone()),
+        languages: Default::default(),
+        language: 0,
     };
     (site, diags)
 }
