@@ -270,7 +270,11 @@ pub(crate) fn repair_tree<'a>(
     data: &dyn Fn() -> Vec<&'a str>,
     range_delimiter: Option<&str>,
 ) {
-    super::title_case::drop_marks(children);
+    let mut all = Vec::new();
+    leaves(children, &mut all);
+    for (leaf, _) in all {
+        super::title_case::drop_marks(leaf);
+    }
     drop_issue_joiners(children);
     restore_page_hyphens(children, range_delimiter);
     trim_dates(children);
@@ -427,13 +431,6 @@ fn trim_end(children: &mut ElemChildren) -> bool {
         }
     }
     false
-}
-
-/// Every text leaf, link text included: for dropping the marks glia handed hayagriva.
-pub(crate) fn text_leaves(children: &mut ElemChildren) -> Vec<&mut String> {
-    let mut list = Vec::new();
-    leaves(children, &mut list);
-    list.into_iter().map(|(leaf, _)| leaf).collect()
 }
 
 /// A text leaf, and whether it may be changed (link text, a URL, may not).

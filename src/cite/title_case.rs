@@ -23,8 +23,6 @@
 //! styles uses it). Upstream, to report to typst/hayagriva: title case should not capitalise
 //! stop words after a comma, and CSL-JSON strings should honour `<span class="nocase">`.
 
-use hayagriva::ElemChildren;
-
 /// Put before a word whose case hayagriva's title case must leave alone.
 const KEEP_CASE: char = '\u{2064}';
 
@@ -119,12 +117,10 @@ fn citeproc_keeps(state: State, word: &str) -> bool {
     }
 }
 
-/// After formatting: the marks of [`mark_lowercase_words`] come out of every text leaf.
-pub(crate) fn drop_marks(children: &mut ElemChildren) {
-    for leaf in super::repair::text_leaves(children) {
-        if leaf.contains(KEEP_CASE) {
-            leaf.retain(|c| c != KEEP_CASE);
-        }
+/// After formatting: the marks of [`mark_lowercase_words`] come out of a text leaf.
+pub(crate) fn drop_marks(leaf: &mut String) {
+    if leaf.contains(KEEP_CASE) {
+        leaf.retain(|c| c != KEEP_CASE);
     }
 }
 
