@@ -27,7 +27,11 @@ pub fn check(default: &Site, translation: &Site, diags: &mut Vec<Diagnostic>) {
         let changed = |p: &ParsedPage| p.fm.updated.or(p.fm.date);
         if let (Some(theirs), Some(ours)) = (changed(original), changed(page)) {
             if theirs > ours {
-                let at = if page.fm.updated.is_some() { "updated" } else { "date" };
+                let at = if page.fm.updated.is_some() {
+                    "updated"
+                } else {
+                    "date"
+                };
                 diags.push(
                     Diagnostic::warning(
                         "stale-translation",

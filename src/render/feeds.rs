@@ -195,13 +195,11 @@ fn sitemap_entries(site: &Site) -> Vec<(Route, Option<crate::parse::frontmatter:
 }
 
 fn sitemap(site: &Site, base: &str) -> String {
-    let mut out = String::from(
-        if site.languages.is_multilingual() {
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
-        } else {
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        },
-    );
+    let mut out = String::from(if site.languages.is_multilingual() {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
+    } else {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+    });
     for (route, date) in sitemap_entries(site) {
         let _ = write!(
             out,

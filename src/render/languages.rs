@@ -47,9 +47,8 @@ pub fn links(site: &Site, from: &Route, absolute: bool) -> Vec<LanguageLink> {
     (all.list.iter().enumerate())
         .map(|(l, lang)| {
             let version = versions.iter().find(|v| v.language == l);
-            let alternate = version.map(|v: &Version| {
-                all.permalink(v).unwrap_or_else(|| href(&v.route))
-            });
+            let alternate =
+                version.map(|v: &Version| all.permalink(v).unwrap_or_else(|| href(&v.route)));
             LanguageLink {
                 code: lang.code.clone(),
                 name: lang.name.clone(),

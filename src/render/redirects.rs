@@ -44,7 +44,11 @@ pub fn render(site: &Site) -> Vec<OutFile> {
             }
         })
         .collect();
-    if site.folder.is_empty() && !site.redirects.is_empty() && !site.offline && !replaced_by_static(site, REDIRECTS) {
+    if site.folder.is_empty()
+        && !site.redirects.is_empty()
+        && !site.offline
+        && !replaced_by_static(site, REDIRECTS)
+    {
         out.push(OutFile {
             path: REDIRECTS.into(),
             bytes: redirects_file(site).into_bytes(),
