@@ -768,7 +768,8 @@ const DOUBLE_PERIOD: &str =
     "`journal={John Wiley \\& Sons, Inc.. doi}` (Google Scholar): citeproc \
      drops the period before ` doi`, hayagriva one of the two";
 const ET_AL_PERSON: &str = "`Sterne, Jonathan A. and et al.`: pandoc reads `et al.` as a person \
-     `al.` with particle `et`; glia as the family name `al.`";
+     `al.` with the particle `et` (`Sterne JA, al. et.`); glia reads it as `and others` \
+     (`Sterne JA, et al.`)";
 const DOI_URL: &str = "`doi = {https://doi.org/…}`: pandoc prints the URL after the resolver \
      (`https://doi.org/https://doi.org/…`); glia keeps the DOI";
 const MONTH_NAME: &str = "`month = {October}`: pandoc ignores a month written as a braced \
@@ -1205,4 +1206,32 @@ fn case_protected_titles_keep_their_case_in_title_case() {
             "{file_name}"
         );
     }
+}
+
+/// EpiMethods' `sterne2009multiple` (`author = {Sterne, Jonathan A. and et al.}`): the list goes
+/// on, as with `and others`. Before, glia read a person named `al.` ("Sterne JA, al."); pandoc
+/// reads one named `al.` with the particle `et` ("Sterne JA, al. et.").
+#[test]
+fn and_et_al_in_bibtex_reads_as_and_others() {
+    let bib = r"@article{sterne2009multiple,
+  author    = {Sterne, Jonathan A. and et al.},
+  title     = {Multiple imputation for missing data in epidemiological and clinical research: potential and pitfalls},
+  journal   = {BMJ},
+  volume    = {338},
+  pages     = {b2393},
+  year      = {2009}
+}
+";
+    let keys = ["sterne2009multiple".to_string()];
+    let corpus = Corpus {
+        name: "and et al.",
+        file_name: "refs.bib",
+        text: bib,
+        keys: &keys,
+    };
+    assert_eq!(
+        glia_entries(&corpus, Style::Vancouver)[&keys[0]],
+        "Sterne JA, et al. Multiple imputation for missing data in epidemiological and clinical \
+         research: Potential and pitfalls. BMJ. 2009;338:b2393."
+    );
 }
