@@ -533,6 +533,29 @@ mod tests {
     }
 
     #[test]
+    fn case_protection_round_trips_as_braces() {
+        let (refs, diags) = load_bibliography_file(
+            "x.bib",
+            "@article{k, title = {Welcome to the {tidyverse}}, year = {2019}}",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let title = refs[0].reference.title.as_deref();
+        assert_eq!(
+            title,
+            Some("Welcome to the <span class=\"nocase\">tidyverse</span>")
+        );
+        let text = to_bibtex(&[&refs[0].reference]);
+        assert!(
+            text.contains("title = {Welcome to the {tidyverse}},"),
+            "{text}"
+        );
+        let (back, _) = load_bibliography_file("y.bib", &text);
+        assert_eq!(back[0].reference.title.as_deref(), title);
+        let ris = to_ris(&[&refs[0].reference]);
+        assert!(ris.contains("TI  - Welcome to the tidyverse\r\n"), "{ris}");
+    }
+
+    #[test]
     fn ris_has_one_tag_per_line() {
         let refs = sample();
         let text = to_ris(&[&refs[0]]);
