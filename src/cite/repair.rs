@@ -6,7 +6,9 @@
 //!    date in Vancouver's `2020;14:1-9`): trailing spaces inside a date are trimmed.
 //! 2. No punctuation collapsing between affixes (`2023;.`): citeproc's collision table from
 //!    citeproc-js is applied, except where the same two characters occur in the reference's own
-//!    data (an ellipsis in a title stays).
+//!    data (an ellipsis in a title stays). citeproc also writes no delimiter before an element
+//!    that starts with `,`, `;` or `.`, where hayagriva does (`Vol 79. ; 1988`): a space before
+//!    `;` goes too (before `,` and `.` the table already drops it).
 //! 3. `<label variable="page" plural="never">` is ignored (`pp. 33–58` where Vancouver wants
 //!    `p. 33–58`): such labels are rewritten to an equivalent term in the style XML.
 //! 4. Title case lowercases the inside of words (`BJPsych` → `Bjpsych`, `eLife` → `Elife`);
@@ -485,7 +487,10 @@ fn collision(a: char, b: char) -> Option<Keep> {
         | (';', '?')
         | (' ', ' ')
         | (' ', ',')
-        | (' ', '.') => Some(Keep::Second),
+        | (' ', '.')
+        // Not in the table but citeproc's `addDelimiters`: no delimiter before an element
+        // that starts with `,`, `;` or `.` (AMA's empty publisher: `Vol 79.; 1988`).
+        | (' ', ';') => Some(Keep::Second),
         _ => None,
     }
 }
@@ -579,6 +584,14 @@ mod tests {
         let mut c = ElemChildren(vec![text("Wait... what?"), text(". J. 2023;"), text(".")]);
         repair_tree(&mut c, &|| vec!["Wait... what?"], None);
         assert_eq!(plain(&c), "Wait... what? J. 2023;");
+    }
+
+    #[test]
+    fn no_space_before_a_semicolon_that_starts_an_element() {
+        // EpiMethods' rubin1988overview in AMA: volume, an empty publisher, then `; 1988`.
+        let mut c = ElemChildren(vec![text("Vol 79."), text(" "), text("; 1988:84.")]);
+        repair_tree(&mut c, &|| vec!["79", "84"], None);
+        assert_eq!(plain(&c), "Vol 79.; 1988:84.");
     }
 
     #[test]
