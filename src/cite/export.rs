@@ -23,8 +23,8 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
 /// hyphen (`7-8`, `1-2`) is handed over as text (see [`super::repair::number_as_written`]), and a page value
 /// hayagriva cannot read as ranges with its hyphens marked ([`super::repair::pages_as_written`]);
 /// the words of a title that citeproc's title case leaves in lower case, or that are
-/// case-protected, are marked so hayagriva's leaves them too ([`super::title_case`]), and case
-/// protection, which hayagriva does not read, is taken out of every other string.
+/// case-protected, are marked so hayagriva's leaves them too ([`super::title_case`]), and
+/// CSL-JSON's spans, which hayagriva does not read, are taken out of every other string.
 fn csl_value_for_formatting(r: &Reference) -> Value {
     let text = |s: &str| superscripts_as_markup(&s.replace('\'', "\u{2019}"));
     let given = |s: &str| {
@@ -57,9 +57,9 @@ fn csl_value_for_formatting(r: &Reference) -> Value {
             }
         }
     }
-    // hayagriva does not read case protection (it would print the tags, title-cased): every
-    // other string is handed over without it.
-    drop_nocase(&mut v);
+    // hayagriva does not read CSL-JSON's spans (it would print the tags, title-cased): every
+    // other string is handed over without them.
+    drop_spans(&mut v);
     if let Some(Value::String(pages)) = v.get_mut("page") {
         if let Some(marked) = super::repair::pages_as_written(pages) {
             *pages = marked;
@@ -68,16 +68,16 @@ fn csl_value_for_formatting(r: &Reference) -> Value {
     v
 }
 
-/// Every string in `v` without its `<span class="nocase">` tags.
-fn drop_nocase(v: &mut Value) {
+/// Every string in `v` without its span tags (`<span class="nocase">` and the like).
+fn drop_spans(v: &mut Value) {
     match v {
         Value::String(s) => {
-            if let std::borrow::Cow::Owned(plain) = super::rich::without_nocase(s) {
+            if let std::borrow::Cow::Owned(plain) = super::rich::without_spans(s) {
                 *s = plain;
             }
         }
-        Value::Array(list) => list.iter_mut().for_each(drop_nocase),
-        Value::Object(map) => map.values_mut().for_each(drop_nocase),
+        Value::Array(list) => list.iter_mut().for_each(drop_spans),
+        Value::Object(map) => map.values_mut().for_each(drop_spans),
         _ => {}
     }
 }

@@ -45,7 +45,7 @@ pub fn to_rich(chunks: &[Spanned<Chunk>], sentence_case: bool) -> String {
             } if lowercase_word(out.chars().next_back(), text) => {
                 out.push_str(super::rich::NOCASE_OPEN);
                 out.push_str(text);
-                out.push_str(super::rich::NOCASE_CLOSE);
+                out.push_str(super::rich::SPAN_CLOSE);
             }
             Piece::Text { text, .. } => out.push_str(text),
             Piece::Open(tag) => {
@@ -424,7 +424,7 @@ mod tests {
 
     /// [`rich`] without case protection, which pandoc keeps inside but its CSL-JSON omits.
     fn field(raw: &str, sentence: bool) -> String {
-        crate::cite::rich::without_nocase(&rich(raw, sentence)).into_owned()
+        crate::cite::rich::without_spans(&rich(raw, sentence)).into_owned()
     }
 
     // Each expected value is what `pandoc -f bibtex -t csljson` (2.17) gives, unless noted.

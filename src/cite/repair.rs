@@ -306,7 +306,7 @@ fn restore_field_capitals<'a>(children: &mut ElemChildren, data: &mut dyn FnMut(
     let fields: Vec<Vec<char>> = data()
         .iter()
         .filter(|d| d.contains(' ') && d.chars().any(char::is_uppercase))
-        .map(|d| super::rich::without_nocase(d).chars().collect())
+        .map(|d| super::rich::without_spans(d).chars().collect())
         .collect();
     for (leaf, editable) in list {
         if !editable || !wanted(leaf) {

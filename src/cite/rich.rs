@@ -1,7 +1,8 @@
 //! CSL rich text: reference strings may hold `<i>`, `<b>`, `<sup>` and `<sub>`, the markup
 //! CSL-JSON allows inside a string (citeproc-js and pandoc read it; Zotero writes it), and
-//! `<span class="nocase">…</span>`, text whose case a style's text case must not change
-//! (Zotero's and Better BibTeX's CSL-JSON hold it; it prints as its text). The BibTeX reader
+//! CSL-JSON's spans, which print as their text: `<span class="nocase">…</span>`, text whose
+//! case a style's text case must not change (Zotero's CSL-JSON holds it), small capitals and
+//! `nodecor`. The BibTeX reader
 //! produces it from LaTeX (`\emph{…}`, `$I^2$`, braces; see [`super::latex`]).
 //!
 //! Only those exact tags are markup; any other `<` is text. Everything else is escaped
@@ -20,17 +21,25 @@ pub fn text_only(s: &str) -> String {
 /// The tags that are markup, as written in the string and as written in HTML.
 const TAGS: &[&str] = &["i", "b", "sup", "sub"];
 
-/// The opening tag of case-protected text (its name is `span`); `</span>` closes it.
+/// The opening tag of case-protected text, named `nocase`; `</span>` (named `span`) closes it.
 pub(crate) const NOCASE_OPEN: &str = "<span class=\"nocase\">";
-pub(crate) const NOCASE_CLOSE: &str = "</span>";
+pub(crate) const SPAN_CLOSE: &str = "</span>";
+
+/// CSL-JSON's spans (the `nocase` one above, small capitals, no decoration): each prints as
+/// its text, and `</span>` closes the last one opened.
+const SPANS: &[(&str, &str)] = &[
+    (NOCASE_OPEN, "nocase"),
+    ("<span style=\"font-variant:small-caps;\">", "smallcaps"),
+    ("<span class=\"nodecor\">", "nodecor"),
+];
 
 /// A tag at the start of `s`: (`true` for a closing tag, its name, its length in bytes).
 fn tag_at(s: &str) -> Option<(bool, &'static str, usize)> {
-    if s.starts_with(NOCASE_OPEN) {
-        return Some((false, "span", NOCASE_OPEN.len()));
+    if let Some((open, name)) = SPANS.iter().find(|(open, _)| s.starts_with(open)) {
+        return Some((false, name, open.len()));
     }
-    if s.starts_with(NOCASE_CLOSE) {
-        return Some((true, "span", NOCASE_CLOSE.len()));
+    if s.starts_with(SPAN_CLOSE) {
+        return Some((true, "span", SPAN_CLOSE.len()));
     }
     let rest = s.strip_prefix('<')?;
     let (closing, rest) = match rest.strip_prefix('/') {
@@ -50,17 +59,22 @@ pub(crate) fn markup_at(s: &str) -> Option<(bool, &'static str, usize)> {
     tag_at(s)
 }
 
-/// `text` without its case protection (the text itself stays): for strings handed to a
-/// formatter that does not read it.
-pub(crate) fn without_nocase(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(NOCASE_OPEN) {
+/// Whether a tag named `name` (from [`markup_at`]) opens or closes a span.
+pub(crate) fn is_span(name: &str) -> bool {
+    name == "span" || SPANS.iter().any(|(_, n)| *n == name)
+}
+
+/// `text` without its spans (their text stays): for strings handed to a formatter that does
+/// not read them.
+pub(crate) fn without_spans(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<span") {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         match tag_at(rest) {
-            Some((_, "span", len)) => rest = &rest[len..],
+            Some((_, name, len)) if is_span(name) => rest = &rest[len..],
             _ => {
                 out.push(c);
                 rest = &rest[c.len_utf8()..];
@@ -79,8 +93,8 @@ pub fn push_html(out: &mut String, text: &str) {
         crate::html::push_escaped(out, &rest[..at].replace(LT, "<"));
         let here = &rest[at..];
         match tag_at(here) {
-            // Case protection is for the formatter; the text prints as it is.
-            Some((_, "span", len)) => rest = &here[len..],
+            // Spans print as their text (case protection is for the formatter).
+            Some((_, name, len)) if is_span(name) => rest = &here[len..],
             Some((false, tag, len)) => {
                 out.push('<');
                 out.push_str(tag);
@@ -150,7 +164,8 @@ pub fn to_latex(text: &str, escape: impl Fn(&str) -> String) -> String {
                 } else {
                     out.push_str(match tag {
                         // Braces are BibTeX's case protection.
-                        "span" => "{",
+                        "nocase" | "nodecor" => "{",
+                        "smallcaps" => "\\textsc{",
                         "i" => "\\textit{",
                         "b" => "\\textbf{",
                         "sup" => "\\textsuperscript{",
@@ -209,13 +224,19 @@ mod tests {
         push_html(&mut out, s);
         assert_eq!(out, "A ehsanx/TMLEworkshop <i>in</i> R guide");
         assert_eq!(to_plain(s), "A ehsanx/TMLEworkshop in R guide");
-        assert_eq!(without_nocase(s), "A ehsanx/TMLEworkshop <i>in</i> R guide");
+        assert_eq!(without_spans(s), "A ehsanx/TMLEworkshop <i>in</i> R guide");
         assert_eq!(
             to_latex(s, str::to_string),
             "A {ehsanx/TMLEworkshop \\textit{in} R} guide"
         );
         // A `</span>` outside protection is markup that closes nothing: dropped.
         assert_eq!(to_plain("a</span>b"), "ab");
+        // Zotero's small capitals print as their text.
+        let sc = "<span style=\"font-variant:small-caps;\">Ssri</span> use";
+        let mut out = String::new();
+        push_html(&mut out, sc);
+        assert_eq!(out, "Ssri use");
+        assert_eq!(to_latex(sc, str::to_string), "\\textsc{Ssri} use");
     }
 
     #[test]

@@ -46,27 +46,27 @@ enum State {
 
 /// `text` with [`KEEP_CASE`] before each word that citeproc's title case leaves in lower case
 /// and hayagriva's would capitalise, or `None` when there is none. `text` is a rich string:
-/// its `<i>`… markup is stepped over, and its case protection (`<span class="nocase">`, which
-/// hayagriva does not read) becomes marks on the lower-case words inside.
+/// its `<i>`… markup is stepped over, its spans (which hayagriva does not read) go, and case
+/// protection (`<span class="nocase">`) becomes marks on the lower-case words inside.
 pub(crate) fn mark_lowercase_words(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len() + 8);
     let mut state = State::Start;
     let mut changed = false;
-    // Inside `<span class="nocase">` (how many deep): every lower-case word is marked.
-    let mut nocase = 0usize;
+    // The spans open here; inside `<span class="nocase">`, every lower-case word is marked.
+    let mut spans: Vec<&str> = Vec::new();
     // Whether hayagriva starts a word at the next letter: after a space or a dash, or after
     // an opening bracket or quote that follows one (its `CharClass::step`).
     let mut word_start = true;
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         if let Some((closing, tag, len)) = crate::cite::rich::markup_at(rest) {
-            if tag == "span" {
-                // Case protection: its words are marked instead, and the tags go.
-                nocase = if closing {
-                    nocase.saturating_sub(1)
+            if crate::cite::rich::is_span(tag) {
+                // Spans go (hayagriva does not read them); case protection's words are marked.
+                if closing {
+                    spans.pop();
                 } else {
-                    nocase + 1
-                };
+                    spans.push(tag);
+                }
                 changed = true;
             } else {
                 out.push_str(&rest[..len]);
@@ -79,7 +79,8 @@ pub(crate) fn mark_lowercase_words(text: &str) -> Option<String> {
                 .find(|c: char| !c.is_alphanumeric())
                 .unwrap_or(rest.len());
             let word = &rest[..end];
-            if word_start && c.is_lowercase() && (nocase > 0 || citeproc_keeps(state, word)) {
+            let nocase = spans.contains(&"nocase");
+            if word_start && c.is_lowercase() && (nocase || citeproc_keeps(state, word)) {
                 out.push(KEEP_CASE);
                 changed = true;
             }
@@ -157,6 +158,17 @@ mod tests {
         assert_eq!(
             marked("<i>E. coli</i> in <i>vitro</i>"),
             "<i>E. coli</i> |in <i>vitro</i>"
+        );
+        // Case protection: every lower-case word in it, and the tags go (EpiMethods'
+        // `{ehsanx/TMLEworkshop: R Guide…}` and `{{Extending the linear model with R…}}`).
+        assert_eq!(
+            marked("<span class=\"nocase\">ehsanx/TMLEworkshop: R guide</span> for all"),
+            "|ehsanx/TMLEworkshop: R |guide |for all"
+        );
+        // Other spans go too; their words are read as any others.
+        assert_eq!(
+            marked("<span style=\"font-variant:small-caps;\">ssri</span> in depression"),
+            "ssri |in depression"
         );
     }
 }
