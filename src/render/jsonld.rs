@@ -71,7 +71,10 @@ pub fn for_page(site: &Site, i: usize, cited: &[String], terms: &DefinedTerms) -
                 audience: fm
                     .audience
                     .iter()
-                    .map(|a| json!({"@type": "Audience", "audienceType": a.label()}))
+                    .map(|&a| {
+                        let name = super::items::audience_label(site, a);
+                        json!({"@type": "Audience", "audienceType": name})
+                    })
                     .collect(),
                 author: (!fm.authors.is_empty()).then(|| people(&fm.authors)),
                 citation: citations(site, cited),
