@@ -193,14 +193,16 @@ pub(crate) fn number_as_written(issue: &str) -> Option<String> {
         .then(|| issue.replace('-', ISSUE_JOINER))
 }
 
-/// Workaround 9, after formatting: the joiners added by [`number_as_written`] come out.
-fn drop_issue_joiners(children: &mut ElemChildren) {
+/// Workarounds 9 and 11, after formatting: the joiners added by [`number_as_written`] and
+/// the marks added by [`super::title_case`] come out, in one walk over the leaves.
+fn drop_marks(children: &mut ElemChildren) {
     let mut list = Vec::new();
     leaves(children, &mut list);
     for (leaf, _) in list {
         if leaf.contains(ISSUE_JOINER) {
             *leaf = leaf.replace(ISSUE_JOINER, "-");
         }
+        super::title_case::drop_marks(leaf);
     }
 }
 
@@ -272,12 +274,7 @@ pub(crate) fn repair_tree<'a>(
     data: &dyn Fn() -> Vec<&'a str>,
     range_delimiter: Option<&str>,
 ) {
-    let mut all = Vec::new();
-    leaves(children, &mut all);
-    for (leaf, _) in all {
-        super::title_case::drop_marks(leaf);
-    }
-    drop_issue_joiners(children);
+    drop_marks(children);
     restore_page_hyphens(children, range_delimiter);
     trim_dates(children);
     let mut known: Option<Vec<&'a str>> = None;
