@@ -329,6 +329,15 @@ pub fn is_language_code(code: &str) -> bool {
 }
 
 impl SiteConfig {
+    /// Whether a page with front-matter `fm` shows the crisis box: `crisis: true`, or a tag of
+    /// `crisis_tags`, on a site with a `crisis:` box.
+    pub fn shows_crisis(&self, fm: &crate::parse::frontmatter::FrontMatter) -> bool {
+        self.crisis.is_some()
+            && (fm.crisis
+                || (fm.tags.iter())
+                    .any(|t| self.crisis_tags.iter().any(|c| c.eq_ignore_ascii_case(t))))
+    }
+
     /// The settings of the site in its other language `code`: the same site, with that
     /// language, its title and description, and its `base_url` under `<code>/`, where its pages
     /// are published.

@@ -140,7 +140,6 @@ pub fn compile_to(
     let default = Language {
         config: inputs.config.clone(),
         pages: std::mem::take(&mut inputs.pages),
-        fallback: None,
     };
     let shared = Shared {
         opts,
@@ -150,15 +149,18 @@ pub fn compile_to(
         sink,
         progress,
     };
-    let (default_site, name) = prepare(&shared, default, &mut diags, &mut mark);
+    let (default_site, name) = prepare(&shared, default, None, &mut diags, &mut mark);
     for (code, pages) in translations {
         let folder = format!("{code}/");
         let lang = Language {
             config: inputs.config.for_language(&code),
             pages,
-            fallback: Some(resolve::languages::Fallback::of(&default_site, &folder)),
         };
-        let (site, name) = prepare(&shared, lang, &mut diags, &mut mark);
+        let translating = resolve::Translating {
+            folder,
+            default: &default_site,
+        };
+        let (site, name) = prepare(&shared, lang, Some(translating), &mut diags, &mut mark);
         sites.push(site);
         names.push(name);
     }
@@ -236,8 +238,6 @@ pub fn compile_to(
 struct Language {
     config: crate::config::SiteConfig,
     pages: Vec<load::Page>,
-    /// `None` for the site's `language`; see [`resolve::Options::fallback`].
-    fallback: Option<resolve::languages::Fallback>,
 }
 
 /// What every language of a site is made with.
@@ -256,6 +256,7 @@ struct Shared<'a> {
 fn prepare(
     shared: &Shared<'_>,
     lang: Language,
+    translating: Option<resolve::Translating<'_>>,
     diags: &mut Diagnostics,
     mark: &mut dyn FnMut(&'static str),
 ) -> (Site, String) {
@@ -267,11 +268,7 @@ fn prepare(
         sink,
         progress,
     } = *shared;
-    let Language {
-        config,
-        pages,
-        fallback,
-    } = lang;
+    let Language { config, pages } = lang;
     let strings = std::sync::Arc::new(crate::i18n::Strings::load(
         &opts.root,
         &config.theme,
@@ -344,7 +341,7 @@ fn prepare(
                 .map(|t| t.templates.keys().cloned().collect())
                 .unwrap_or_default(),
             strings,
-            fallback,
+            translating,
         },
     );
     diags.extend(d);

@@ -399,3 +399,122 @@ fn the_crisis_box_and_metadata_speak_the_pages_language() {
     assert!(ld.contains("\"audienceType\":\"Pacientes\""), "{ld}");
     assert!(ld.contains("\"inLanguage\":\"es\""), "{ld}");
 }
+
+#[test]
+fn a_translation_of_a_draft_is_a_draft() {
+    let fx = two_languages(&[
+        (
+            "content/articles/held.md",
+            "---\ntitle: Held back\ndate: 2026-11-01\ndraft: true\n---\nNot yet.\n",
+        ),
+        (
+            "content/articles/held.es.md",
+            "---\ntitle: Retenido\ndate: 2026-11-01\n---\nTodavía no.\n",
+        ),
+    ]);
+    let out = fx.build_ok();
+    assert!(!out.exists("es/articles/held/index.html"));
+    assert!(!out.text("es/sitemap.xml").contains("held"));
+    assert!(!out.text("es/atom.xml").contains("Retenido"));
+    let out = fx.build_drafts_ok();
+    assert!(out.exists("es/articles/held/index.html"));
+}
+
+#[test]
+fn a_translations_links_to_untranslated_pages_are_checked_there() {
+    let fx = two_languages(&[
+        (
+            "content/articles/b.md",
+            "---\ntitle: B\ndate: 2026-11-01\n---\n## Dosing\n\nText.\n",
+        ),
+        (
+            "content/articles/held.md",
+            "---\ntitle: Held\ndate: 2026-11-01\ndraft: true\n---\nText.\n",
+        ),
+        ("content/faq/_index.md", "---\ntitle: FAQ\n---\nQuestions.\n"),
+        (
+            "content/articles/solo.es.md",
+            "---\ntitle: Solo\ndate: 2026-11-01\n---\n[Dosis](b.md#dosing), [preguntas](../faq/) y \
+             [el glosario](../glossary/_index.md#ketamine).\n",
+        ),
+    ]);
+    let out = fx.build_ok();
+    let solo = out.html("es/articles/solo/index.html");
+    let hrefs: Vec<String> = select(&solo, "main .prose a")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert!(
+        hrefs.contains(&"../../../articles/b/#dosing".to_string()),
+        "{hrefs:?}"
+    );
+    assert!(hrefs.contains(&"../../../faq/".to_string()), "{hrefs:?}");
+    // The Spanish glossary has the term: a link within the language.
+    assert!(
+        hrefs.contains(&"../../glossary/ketamine/".to_string()),
+        "{hrefs:?}"
+    );
+    // A wrong anchor and a draft are the errors they are in the default language.
+    fx.write(
+        "content/articles/solo.es.md",
+        "---\ntitle: Solo\ndate: 2026-11-01\n---\n[Dosis](b.md#dosis) y [retenido](held.md).\n",
+    );
+    let text = render_diags(&fx.build().expect_err("a broken anchor and a draft"));
+    assert!(text.contains("broken-anchor"), "{text}");
+    assert!(text.contains("did you mean #dosing?"), "{text}");
+    assert!(text.contains("link-to-draft"), "{text}");
+}
+
+#[test]
+fn a_translation_of_a_page_with_the_crisis_box_shows_it() {
+    let site = format!("{SITE}crisis:\n  text: Call 988.\ncrisis_tags: [suicide]\n");
+    let fx = two_languages(&[
+        ("site.yaml", site.as_str()),
+        (
+            "content/articles/s.md",
+            "---\ntitle: S\ndate: 2026-11-01\ntags: [suicide]\n---\nText.\n",
+        ),
+        (
+            "content/articles/s.es.md",
+            "---\ntitle: S\ndate: 2026-11-01\ntags: [suicidio]\n---\nTexto.\n",
+        ),
+    ]);
+    let out = fx.build_ok();
+    assert!(!select(&out.html("es/articles/s/index.html"), ".crisis-box").is_empty());
+}
+
+#[test]
+fn the_404_pages_and_untranslated_pages_switch_to_homes() {
+    let fx = two_languages(&[]);
+    let out = fx.build_ok();
+    for page in ["404.html", "es/404.html"] {
+        let doc = out.html(page);
+        assert!(hreflangs(&doc).is_empty(), "{page}");
+        let hrefs: Vec<String> = switcher(&doc).into_iter().map(|(_, h)| h).collect();
+        assert_eq!(
+            hrefs,
+            ["https://example.org/", "https://example.org/es/"],
+            "{page}"
+        );
+    }
+    // An untranslated page's own language leads to the page itself.
+    let tms = out.html("articles/tms/index.html");
+    assert_eq!(switcher(&tms)[0].1, "./");
+}
+
+#[test]
+fn check_reports_a_bibliography_problem_once_whatever_the_languages() {
+    let fx = two_languages(&[(
+        "content/references/more.bib",
+        "@article{broken,\n  title = {Unclosed},\n  year = 2020,\n",
+    )]);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_glia"))
+        .args(["check", "--root"])
+        .arg(fx.root())
+        .output()
+        .expect("run glia check");
+    let all = stderr(&o) + &stdout(&o);
+    let errors = all.matches("error[").count();
+    assert!(errors >= 1, "{all}");
+    assert!(all.contains(&format!("{errors} error")), "{all}");
+}

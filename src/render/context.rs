@@ -345,15 +345,7 @@ pub fn page_context_at<'s>(
         },
         image: og_image_url(site, Some(&p.page), from),
         crisis: (site.config.crisis.clone())
-            .filter(|_| {
-                p.page.fm.crisis
-                    || p.page.fm.tags.iter().any(|t| {
-                        site.config
-                            .crisis_tags
-                            .iter()
-                            .any(|c| c.eq_ignore_ascii_case(t))
-                    })
-            })
+            .filter(|_| site.config.shows_crisis(&p.page.fm))
             .map(|mut c| {
                 // Templates always get a title: the site's, else the theme's words for it.
                 c.title

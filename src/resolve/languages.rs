@@ -131,24 +131,3 @@ impl Languages {
         Some(Route::file(local).permalink(base))
     }
 }
-
-/// The pages of the default language a translation's links may lead to when the page they
-/// name has no translation: content path → global route.
-#[derive(Debug, Clone, Default)]
-pub struct Fallback {
-    /// The folder of the language whose links are resolved (`es/`).
-    pub folder: String,
-    pub routes: BTreeMap<String, Route>,
-}
-
-impl Fallback {
-    /// The default language's pages, for a translation in `folder`.
-    pub fn of(default: &Site, folder: &str) -> Fallback {
-        Fallback {
-            folder: folder.to_string(),
-            routes: (default.pages.iter())
-                .map(|p| (p.page.content_path.clone(), p.route.clone()))
-                .collect(),
-        }
-    }
-}
