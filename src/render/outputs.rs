@@ -183,7 +183,7 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
             add(feed.path.as_str().into(), Generated("an Atom feed"));
         }
         // Hosts read these at the root only: the default language's site writes them.
-        let root = site.folder.is_empty();
+        let root = site.at_root();
         if root && !replaced_by_static(site, "robots.txt") {
             add("robots.txt".into(), Generated("robots.txt"));
         }

@@ -44,7 +44,7 @@ pub fn render(site: &Site) -> Vec<OutFile> {
             }
         })
         .collect();
-    if site.folder.is_empty()
+    if site.at_root()
         && !site.redirects.is_empty()
         && !site.offline
         && !replaced_by_static(site, REDIRECTS)

@@ -88,6 +88,15 @@ pub struct Site {
     pub language: usize,
 }
 
+impl Site {
+    /// Whether this site is published at the output root (the site's `language`, not one of
+    /// `languages:`): the one that writes the files hosts read only there (robots.txt,
+    /// `_redirects`).
+    pub fn at_root(&self) -> bool {
+        self.folder.is_empty()
+    }
+}
+
 pub struct Options<'a> {
     pub drafts: bool,
     /// Content paths of pages that failed to parse (already reported): links to them are not
