@@ -518,3 +518,18 @@ fn check_reports_a_bibliography_problem_once_whatever_the_languages() {
     assert!(errors >= 1, "{all}");
     assert!(all.contains(&format!("{errors} error")), "{all}");
 }
+
+#[test]
+fn a_translations_aliases_are_under_its_folder_in_its_language() {
+    let fx = two_languages(&[(
+        "content/articles/tms.es.md",
+        "---\ntitle: EMT\ndate: 2026-11-02\naliases: [/viejo/]\n---\nTexto.\n",
+    )]);
+    let out = fx.build_ok();
+    let moved = out.text("es/viejo/index.html");
+    assert!(moved.contains("<html lang=\"es\">"), "{moved}");
+    assert!(
+        moved.contains("Esta página se ha trasladado a <a href=\"../articles/tms/\">EMT</a>."),
+        "{moved}"
+    );
+}

@@ -35,8 +35,9 @@ pub fn render(site: &Site) -> Vec<OutFile> {
                  <title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
                  <link rel=\"canonical\" href=\"{canonical}\">\n\
                  <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n\
-                 <p>This page has moved to <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n",
+                 <p>{moved} <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n",
                 lang = escape(&site.config.language),
+                moved = escape(site.strings.get("redirect.moved")),
             );
             OutFile {
                 path: r.from.as_str().into(),
