@@ -532,4 +532,11 @@ fn a_translations_aliases_are_under_its_folder_in_its_language() {
         moved.contains("Esta página se ha trasladado a <a href=\"../articles/tms/\">EMT</a>."),
         "{moved}"
     );
+    // One _redirects at the root, where hosts read it: the translation's old address, and
+    // each language's own 404 page for its folder.
+    assert!(!out.exists("es/_redirects"));
+    assert_eq!(
+        out.text("_redirects"),
+        "/es/viejo/ /es/articles/tms/ 301\n/es/* /es/404.html 404\n"
+    );
 }

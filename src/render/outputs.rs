@@ -183,11 +183,10 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
             add(feed.path.as_str().into(), Generated("an Atom feed"));
         }
         // Hosts read these at the root only: the default language's site writes them.
-        let root = site.at_root();
-        if root && !replaced_by_static(site, "robots.txt") {
+        if site.at_root() && !replaced_by_static(site, "robots.txt") {
             add("robots.txt".into(), Generated("robots.txt"));
         }
-        if root && !site.redirects.is_empty() && !replaced_by_static(site, REDIRECTS) {
+        if super::redirects::writes_file(site) {
             add(REDIRECTS.into(), Generated("the redirects file"));
         }
     }

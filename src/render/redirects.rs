@@ -45,17 +45,23 @@ pub fn render(site: &Site) -> Vec<OutFile> {
             }
         })
         .collect();
-    if site.at_root()
-        && !site.redirects.is_empty()
-        && !site.offline
-        && !replaced_by_static(site, REDIRECTS)
-    {
+    if writes_file(site) {
         out.push(OutFile {
             path: REDIRECTS.into(),
             bytes: redirects_file(site).into_bytes(),
         });
     }
     out
+}
+
+/// Whether `site` writes `_redirects`: a hosted build's site at the output root with old
+/// addresses (its own or its translations') or other languages (whose 404 pages the file
+/// names), unless the site publishes its own file.
+pub fn writes_file(site: &Site) -> bool {
+    site.at_root()
+        && !site.offline
+        && !replaced_by_static(site, REDIRECTS)
+        && (!site.redirects.is_empty() || !site.config.languages.is_empty())
 }
 
 /// `_redirects` in the format Netlify and Cloudflare Pages share: `/old/ /new/ 301` a line,
@@ -73,6 +79,19 @@ fn redirects_file(site: &Site) -> String {
             r.from.pretty_path(),
             to.pretty_path()
         );
+    }
+    for (from, to) in &site.languages.redirects {
+        let _ = writeln!(
+            out,
+            "{prefix}{} {prefix}{} 301",
+            from.pretty_path(),
+            to.pretty_path()
+        );
+    }
+    // A missing address under a language's folder gets that language's 404 page (Netlify's
+    // rule for localized 404 pages; Cloudflare Pages finds the nearest 404.html itself).
+    for code in site.config.languages.keys() {
+        let _ = writeln!(out, "{prefix}{code}/* {prefix}{code}/404.html 404");
     }
     out
 }
