@@ -378,8 +378,18 @@ fn languages_collide(sites: &[Site]) -> Vec<Diagnostic> {
                         other.config.language
                     ),
                 )
-                .in_file(format!("content/{folder}"))
-                .with_help("rename the folder under content/: each language of `languages:` is published under its code"),
+                .in_file(format!(
+                    "{}{folder}",
+                    if default.static_files.iter().any(|a| &a.out == path) {
+                        "static/"
+                    } else {
+                        "content/"
+                    }
+                ))
+                .with_help(
+                    "rename that folder: each language of `languages:` is published in the \
+                     folder named by its code",
+                ),
             );
         }
     }
