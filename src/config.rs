@@ -329,12 +329,12 @@ pub fn is_language_code(code: &str) -> bool {
 }
 
 impl SiteConfig {
-    /// Whether a page with front-matter `fm` shows the crisis box: `crisis: true`, or a tag of
-    /// `crisis_tags`, on a site with a `crisis:` box.
-    pub fn shows_crisis(&self, fm: &crate::parse::frontmatter::FrontMatter) -> bool {
+    /// Whether a page whose front-matter has `crisis` and `tags` shows the crisis box:
+    /// `crisis: true`, or a tag of `crisis_tags`, on a site with a `crisis:` box.
+    pub fn shows_crisis(&self, crisis: bool, tags: &[String]) -> bool {
         self.crisis.is_some()
-            && (fm.crisis
-                || (fm.tags.iter())
+            && (crisis
+                || (tags.iter())
                     .any(|t| self.crisis_tags.iter().any(|c| c.eq_ignore_ascii_case(t))))
     }
 

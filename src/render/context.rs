@@ -345,7 +345,7 @@ pub fn page_context_at<'s>(
         },
         image: og_image_url(site, Some(&p.page), from),
         crisis: (site.config.crisis.clone())
-            .filter(|_| site.config.shows_crisis(&p.page.fm))
+            .filter(|_| site.config.shows_crisis(p.page.fm.crisis, &p.page.fm.tags))
             .map(|mut c| {
                 // Templates always get a title: the site's, else the theme's words for it.
                 c.title

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::outputs::{replaced_by_static, REDIRECTS};
+use super::outputs::REDIRECTS;
 use crate::html::escape;
 use crate::resolve::Site;
 
@@ -45,23 +45,13 @@ pub fn render(site: &Site) -> Vec<OutFile> {
             }
         })
         .collect();
-    if writes_file(site) {
+    if super::outputs::writes_redirects_file(site) {
         out.push(OutFile {
             path: REDIRECTS.into(),
             bytes: redirects_file(site).into_bytes(),
         });
     }
     out
-}
-
-/// Whether `site` writes `_redirects`: a hosted build's site at the output root with old
-/// addresses (its own or its translations') or other languages (whose 404 pages the file
-/// names), unless the site publishes its own file.
-pub fn writes_file(site: &Site) -> bool {
-    site.at_root()
-        && !site.offline
-        && !replaced_by_static(site, REDIRECTS)
-        && (!site.redirects.is_empty() || !site.config.languages.is_empty())
 }
 
 /// `_redirects` in the format Netlify and Cloudflare Pages share: `/old/ /new/ 301` a line,

@@ -145,7 +145,7 @@ pub fn resolve(
     if let Some(d) = default {
         for p in &mut parsed {
             let original = d.by_path.get(&p.content_path).map(|&o| &d.pages[o].page.fm);
-            if original.is_some_and(|fm| d.config.shows_crisis(fm)) {
+            if original.is_some_and(|fm| d.config.shows_crisis(fm.crisis, &fm.tags)) {
                 p.fm.crisis = true;
             }
         }
