@@ -88,6 +88,10 @@ pub struct LanguageConfig {
     pub title: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// The crisis box in this language (default: the site's `crisis`), e.g. the country's
+    /// crisis line in its language.
+    #[serde(default)]
+    pub crisis: Option<CrisisConfig>,
 }
 
 /// The Atom feeds: the site's (`atom.xml`), each section's and each topic's.
@@ -103,8 +107,9 @@ pub struct FeedsConfig {
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CrisisConfig {
-    #[serde(default = "default_crisis_title")]
-    pub title: String,
+    /// Default: the theme's `crisis.title` in the site's language ("Need help now?").
+    #[serde(default)]
+    pub title: Option<String>,
     pub text: String,
     #[serde(default)]
     pub links: Vec<CrisisLink>,
@@ -116,10 +121,6 @@ pub struct CrisisLink {
     pub text: String,
     /// `tel:`, `https:` and the other schemes links may use.
     pub url: String,
-}
-
-fn default_crisis_title() -> String {
-    "Need help now?".into()
 }
 
 /// Settings for `glia check`'s readability rule on pages written for patients.
@@ -328,6 +329,15 @@ pub fn is_language_code(code: &str) -> bool {
 }
 
 impl SiteConfig {
+    /// Whether a page whose front-matter has `crisis` and `tags` shows the crisis box:
+    /// `crisis: true`, or a tag of `crisis_tags`, on a site with a `crisis:` box.
+    pub fn shows_crisis(&self, crisis: bool, tags: &[String]) -> bool {
+        self.crisis.is_some()
+            && (crisis
+                || (tags.iter())
+                    .any(|t| self.crisis_tags.iter().any(|c| c.eq_ignore_ascii_case(t))))
+    }
+
     /// The settings of the site in its other language `code`: the same site, with that
     /// language, its title and description, and its `base_url` under `<code>/`, where its pages
     /// are published.
@@ -340,6 +350,9 @@ impl SiteConfig {
         }
         if let Some(d) = lang.description {
             c.description = d;
+        }
+        if let Some(crisis) = lang.crisis {
+            c.crisis = Some(crisis);
         }
         c.base_url = self.base_url.as_ref().map(|b| format!("{b}{code}/"));
         c

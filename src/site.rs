@@ -114,8 +114,12 @@ pub fn compile_to(
     let mut diags = Diagnostics::new();
     let mut timings = Vec::new();
     let mut lap = Instant::now();
+    // A stage's time: each language parses and resolves in turn, and its times add up.
     let mut mark = |name: &'static str| {
-        timings.push((name, lap.elapsed()));
+        match timings.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, t)) => *t += lap.elapsed(),
+            None => timings.push((name, lap.elapsed())),
+        }
         lap = Instant::now();
     };
     progress.stage("loading", None);
@@ -140,43 +144,29 @@ pub fn compile_to(
     let default = Language {
         config: inputs.config.clone(),
         pages: std::mem::take(&mut inputs.pages),
-        fallback: None,
     };
-    let default = prepare(
+    let shared = Shared {
         opts,
-        &inputs,
-        default,
-        theme.as_ref(),
+        inputs: &inputs,
+        theme: theme.as_ref(),
         style,
         sink,
-        &mut diags,
-        &mut mark,
         progress,
-    );
-    let Some((default_site, name)) = default else {
-        return (None, diags);
     };
+    let (default_site, name) = prepare(&shared, default, None, &mut diags, &mut mark);
     for (code, pages) in translations {
         let folder = format!("{code}/");
         let lang = Language {
             config: inputs.config.for_language(&code),
             pages,
-            fallback: Some(resolve::languages::Fallback::of(&default_site, &folder)),
         };
-        if let Some((site, name)) = prepare(
-            opts,
-            &inputs,
-            lang,
-            theme.as_ref(),
-            style,
-            sink,
-            &mut diags,
-            &mut mark,
-            progress,
-        ) {
-            sites.push(site);
-            names.push(name);
-        }
+        let translating = resolve::Translating {
+            folder,
+            default: &default_site,
+        };
+        let (site, name) = prepare(&shared, lang, Some(translating), &mut diags, &mut mark);
+        sites.push(site);
+        names.push(name);
     }
     sites.insert(0, default_site);
     names.insert(0, name);
@@ -252,30 +242,37 @@ pub fn compile_to(
 struct Language {
     config: crate::config::SiteConfig,
     pages: Vec<load::Page>,
-    /// `None` for the site's `language`; see [`resolve::Options::fallback`].
-    fallback: Option<resolve::languages::Fallback>,
+}
+
+/// What every language of a site is made with.
+struct Shared<'a> {
+    opts: &'a BuildOptions,
+    /// Bibliographies, style, files: the same for every language.
+    inputs: &'a load::Inputs,
+    theme: Option<&'a load::Theme>,
+    style: LinkStyle,
+    sink: Option<Sink<'a>>,
+    progress: &'a dyn Progress,
 }
 
 /// One language of the site parsed and resolved, with its outputs planned, and the name of
-/// its language in itself (for the language switcher). `inputs` gives what the languages
-/// share: bibliographies, style, files.
-#[allow(clippy::too_many_arguments)]
+/// its language in itself (for the language switcher).
 fn prepare(
-    opts: &BuildOptions,
-    inputs: &load::Inputs,
+    shared: &Shared<'_>,
     lang: Language,
-    theme: Option<&load::Theme>,
-    style: LinkStyle,
-    sink: Option<Sink<'_>>,
+    translating: Option<resolve::Translating<'_>>,
     diags: &mut Diagnostics,
     mark: &mut dyn FnMut(&'static str),
-    progress: &dyn Progress,
-) -> Option<(Site, String)> {
-    let Language {
-        config,
-        pages,
-        fallback,
-    } = lang;
+) -> (Site, String) {
+    let Shared {
+        opts,
+        inputs,
+        theme,
+        style,
+        sink,
+        progress,
+    } = *shared;
+    let Language { config, pages } = lang;
     let strings = std::sync::Arc::new(crate::i18n::Strings::load(
         &opts.root,
         &config.theme,
@@ -348,7 +345,7 @@ fn prepare(
                 .map(|t| t.templates.keys().cloned().collect())
                 .unwrap_or_default(),
             strings,
-            fallback,
+            translating,
         },
     );
     diags.extend(d);
@@ -360,7 +357,7 @@ fn prepare(
     // Raw HTML that runs code: a warning here, an error in `glia check`.
     diags.extend(resolve::unsafe_html::scan_site(&site));
     mark("resolve");
-    Some((site, name))
+    (site, name)
 }
 
 /// A page of the default language whose output would land in another language's folder
@@ -385,8 +382,18 @@ fn languages_collide(sites: &[Site]) -> Vec<Diagnostic> {
                         other.config.language
                     ),
                 )
-                .in_file(format!("content/{folder}"))
-                .with_help("rename the folder under content/: each language of `languages:` is published under its code"),
+                .in_file(format!(
+                    "{}{folder}",
+                    if default.static_files.iter().any(|a| &a.out == path) {
+                        "static/"
+                    } else {
+                        "content/"
+                    }
+                ))
+                .with_help(
+                    "rename that folder: each language of `languages:` is published in the \
+                     folder named by its code",
+                ),
             );
         }
     }

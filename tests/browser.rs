@@ -81,9 +81,15 @@ fn run_e2e(url: &str) {
 
 /// Runs `node <script> <url>` from `tests/browser` as [`run_e2e`] does.
 fn run_script(script: &str, url: &str) {
+    run_script_with(script, url, &[]);
+}
+
+/// [`run_script`] with more of the script's environment (`E2E_QUERY`).
+fn run_script_with(script: &str, url: &str, env: &[(&str, &str)]) {
     let mut child = Command::new("node")
         .arg(browser_dir().join(script))
         .arg(url)
+        .envs(env.iter().copied())
         .current_dir(browser_dir())
         .env("CHROMIUM", chromium())
         .stdout(Stdio::piped())
@@ -150,6 +156,30 @@ fn offline_copy_works_from_disk() {
         .unwrap();
     let out = build_site(tmp.path(), &["--offline"]);
     run_e2e(&file_url(&out.join("index.html")));
+}
+
+/// The Spanish copy of the network's site opened from disk on its own folder (`es/`): the
+/// Spanish home page, an article, and a search typed without its accent ("depresion") that
+/// finds the Spanish pages saying "depresión" through the Spanish stemmer in the browser.
+#[test]
+#[ignore = "needs chromium and npm packages (tests/browser)"]
+fn the_spanish_copy_works_from_disk_and_searches_in_spanish() {
+    require_tools();
+    let tmp = tempfile::Builder::new()
+        .prefix("glia-browser-")
+        .tempdir()
+        .unwrap();
+    let out = build_site(tmp.path(), &["--offline"]);
+    let home = Out { dir: out.clone() }.html("es/index.html");
+    assert_eq!(attr(&one(&home, "html"), "lang"), "es");
+    run_script_with(
+        "e2e.mjs",
+        &file_url(&out.join("es/index.html")),
+        &[
+            ("E2E_QUERY", "depresion"),
+            ("E2E_RESULT_PATH", "/public/es/"),
+        ],
+    );
 }
 
 /// A glossary term on a phone: a tap shows its definition in place, Escape hides it, a second

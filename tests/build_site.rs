@@ -34,24 +34,42 @@ fn article_route(path: &std::path::Path) -> String {
             .map(|s| s.trim().trim_matches('"').trim_matches('\'').to_string())
     });
     let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-    format!("articles/{}/index.html", slug.unwrap_or(stem))
+    // A translation (`a.es.md`) is published under its language's folder.
+    match stem.rsplit_once('.') {
+        Some((base, lang)) if is_translation(path) => {
+            format!(
+                "{lang}/articles/{}/index.html",
+                slug.unwrap_or(base.to_string())
+            )
+        }
+        _ => format!("articles/{}/index.html", slug.unwrap_or(stem)),
+    }
 }
 
 #[test]
 fn repo_site_builds_and_home_links_every_article() {
     let (_tmp, out) = build_repo_site();
-    let home = out.html("index.html");
-    let targets: BTreeSet<String> = select(&home, "a[href]")
+    // Each language's home page links its articles.
+    let targets: BTreeSet<String> = ["index.html", "es/index.html"]
         .iter()
-        .filter_map(|a| resolve_relative("index.html", &attr(a, "href")))
-        .filter_map(Result::ok)
-        .map(|(t, _)| t)
+        .flat_map(|home| {
+            let doc = out.html(home);
+            select(&doc, "a[href]")
+                .iter()
+                .filter_map(|a| resolve_relative(home, &attr(a, "href")))
+                .filter_map(Result::ok)
+                .map(|(t, _)| t)
+                .collect::<Vec<_>>()
+        })
         .collect();
 
     let mut articles = Vec::new();
     for e in std::fs::read_dir(repo_root().join("content/articles")).unwrap() {
         let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "md") && p.file_name().unwrap() != "_index.md" {
+        let index = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("_index."));
+        if p.extension().is_some_and(|x| x == "md") && !index {
             articles.push(p);
         }
     }

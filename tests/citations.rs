@@ -895,6 +895,49 @@ fn article_json_ld_names_the_cited_works() {
     assert_eq!(cited[0]["sameAs"], "https://doi.org/10.1192/bjo.2021.1061");
 }
 
+/// BibTeX titles with braces and math (EpiMethods' `faraway2016extending`; the issue's
+/// `{$I^2$}` title of von Hippel 2015, identifiers left out): JSON-LD names the works in plain
+/// text. Before, it carried the reference's rich text (`I<sup>2</sup>`), and case protection
+/// (`<span class="nocase">`) would have joined it.
+#[test]
+fn article_json_ld_names_cited_works_in_plain_text() {
+    let bib = r"@book{faraway2016extending,
+  title={{Extending the linear model with R: generalized linear, mixed effects and nonparametric regression models}},
+  author={Faraway, Julian J}, year={2016}, publisher={CRC press}
+}
+@article{vonhippel2015,
+  title = {The heterogeneity statistic {$I^2$} can be biased in small meta-analyses},
+  author = {von Hippel, Paul T.},
+  journal = {BMC Medical Research Methodology}, volume = {15}, pages = {35}, year = {2015}
+}
+";
+    let mut files = base_site();
+    files.push(("content/references/epi.bib", bib));
+    files.push((
+        "content/articles/one.md",
+        "---\ntitle: One\n---\nModels [@faraway2016extending] and I² [@vonhippel2015].\n",
+    ));
+    let fx = Fixture::new(&files);
+    let out = fx.build_ok();
+    let doc = out.html("articles/one/index.html");
+    let script = one(&doc, "script[type=\"application/ld+json\"]");
+    let v: serde_json::Value = serde_json::from_str(&text_of(&script)).expect("JSON-LD parses");
+    let names: Vec<&str> = v["citation"]
+        .as_array()
+        .expect("a citation array")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Extending the linear model with R: generalized linear, mixed effects and \
+             nonparametric regression models",
+            "The heterogeneity statistic I2 can be biased in small meta-analyses",
+        ]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bad input.
 // ---------------------------------------------------------------------------------------------

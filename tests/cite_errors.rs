@@ -318,9 +318,10 @@ fn bibtex_math_becomes_superscript_and_relations_are_spaced() {
         "x.bib",
         r"@article{fixture, title = {Effects ($p<.05$) in {BMI}}, year = {2020}}",
     );
+    // Math keeps its case in a style's title case too: it is case-protected.
     assert_eq!(
         refs[0].reference.title.as_deref(),
-        Some("Effects (p < .05) in BMI")
+        Some("Effects (<span class=\"nocase\">p < .05</span>) in BMI")
     );
 }
 
@@ -334,10 +335,16 @@ fn bibtex_titles_get_pandocs_sentence_case_with_braces_protecting() {
          @article{de, title = {Die Behandlung der Depression}, langid = {german}, year = {2020}}",
     );
     assert!(diags.is_empty(), "{diags:#?}");
-    let titles: Vec<&str> = refs
+    let titles: Vec<String> = refs
         .iter()
         .filter_map(|r| r.reference.title.as_deref())
+        .map(glia::cite::rich::to_plain)
         .collect();
+    // Braces with a lower-case word in them stay case-protected for the style's title case.
+    assert_eq!(
+        refs[0].reference.title.as_deref(),
+        Some("The <span class=\"nocase\">Number-Needed-to-Treat (NNT)</span>–needs treatment with care")
+    );
     assert_eq!(
         titles,
         [

@@ -84,12 +84,13 @@ fn article_pages(out: &Out) -> Vec<String> {
         .collect()
 }
 
-/// Articles in the repository's content (not `_index.md`, not drafts).
+/// Articles in the repository's content in its default language (not `_index.md`, not
+/// drafts, not translations, which are published under `es/`).
 fn content_article_count() -> usize {
     std::fs::read_dir(repo_root().join("content/articles"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !is_translation(p))
         .filter(|p| p.file_name().unwrap() != "_index.md")
         .filter(|p| {
             let text = std::fs::read_to_string(p).unwrap();
@@ -327,12 +328,17 @@ fn robots_txt_points_at_the_sitemap() {
         .lines()
         .filter(|l| l.to_ascii_lowercase().starts_with("sitemap:"))
         .collect();
+    // The site's own sitemap, then its Spanish pages' (`languages: es`).
     assert_eq!(
         sitemap_lines,
-        [format!("Sitemap: {BASE}sitemap.xml").as_str()],
+        [
+            format!("Sitemap: {BASE}sitemap.xml").as_str(),
+            format!("Sitemap: {BASE}es/sitemap.xml").as_str()
+        ],
         "robots.txt:\n{robots}"
     );
     assert!(out.exists("sitemap.xml"));
+    assert!(out.exists("es/sitemap.xml"));
     assert!(
         !robots
             .lines()
@@ -395,7 +401,7 @@ fn every_page_has_canonical_description_and_social_metadata() {
     let (_tmp, out) = hosted();
     let mut problems = Vec::new();
     for page in out.html_files() {
-        if page == "404.html" {
+        if page == "404.html" || page.ends_with("/404.html") {
             continue; // served at whatever URL was missing: it has no canonical URL
         }
         let doc = out.html(&page);
@@ -535,7 +541,7 @@ fn home_has_website_with_search_action_and_glossary_a_defined_term_set() {
         .filter(|e| {
             let n = e.as_ref().unwrap().file_name();
             let n = n.to_string_lossy();
-            n.ends_with(".md") && n != "_index.md"
+            n.ends_with(".md") && n != "_index.md" && !is_translation(&e.as_ref().unwrap().path())
         })
         .count();
     assert_eq!(terms.len(), term_files, "one DefinedTerm per glossary file");
@@ -924,12 +930,16 @@ fn sitemap_validates_against_the_sitemaps_org_schema() {
         "xmllint not found ({version:?})\nhint: apt-get install -y libxml2-utils"
     );
     let (_tmp, out) = hosted();
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sitemap.xsd");
+    // The sitemaps.org schema, with the `xhtml:link` alternates the network's Spanish pages
+    // add (each language's sitemap).
+    let schema =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sitemap-with-alternates.xsd");
     let o = Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")
         .arg(&schema)
         .arg(out.dir.join("sitemap.xml"))
+        .arg(out.dir.join("es/sitemap.xml"))
         .output()
         .expect("run xmllint");
     assert!(

@@ -567,3 +567,35 @@ fn aliases_and_templates_compile_the_whole_site_and_feeds_follow_edits() {
     assert_eq!(kind, Kind::Full);
     s.assert_same_as_build(&fx, "a section's page_template");
 }
+
+#[test]
+fn a_site_in_two_languages_is_compiled_in_full_on_every_edit() {
+    let fx = fixture();
+    fx.write(
+        "site.yaml",
+        format!("{SITE_YAML}languages:\n  es:\n    title: Red\n"),
+    );
+    fx.write(
+        "content/articles/a.es.md",
+        article("Ketamina", "ketamine", "La ketamina [@walsh2021].\n"),
+    );
+    let mut s = Served::start(&fx);
+    s.assert_same_as_build(&fx, "the first build");
+    // A translation's body, and the original's: the other language's switcher, hreflang and
+    // sitemap name the page, so everything is compiled again.
+    for (path, contents) in [
+        (
+            "content/articles/a.es.md",
+            article("Ketamina", "ketamine", "La ketamina ayuda [@walsh2021].\n"),
+        ),
+        (
+            "content/articles/a.md",
+            a_with(&A_BODY.replace("anaesthetic", "anesthetic")),
+        ),
+    ] {
+        assert_eq!(s.edit(&fx, path, &contents).unwrap(), Kind::Full, "{path}");
+        assert_eq!(s.session.full_because, Some(Reason::Languages), "{path}");
+        s.assert_same_as_build(&fx, &format!("editing {path}"));
+    }
+    assert!(s.files.contains_key("es/articles/a/index.html"));
+}

@@ -190,6 +190,31 @@ fn folders_redirect_and_missing_pages_get_the_sites_404() {
 }
 
 #[test]
+fn a_missing_page_under_a_language_gets_that_languages_404() {
+    let s = site(&[
+        ("content/articles/a.md", ARTICLE),
+        (
+            "content/_index.es.md",
+            "---\ntitle: Inicio\n---\nBienvenida.\n",
+        ),
+    ]);
+    let yaml = std::fs::read_to_string(s.path().join("site.yaml")).unwrap();
+    write(
+        s.path(),
+        "site.yaml",
+        &format!("{yaml}languages:\n  es:\n    title: Sitio\n"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let server = serve(s.path(), tmp.path());
+    let (status, body) = get(&server.addr, "/es/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<html lang=\"es\""), "es/404.html: {body}");
+    let (status, body) = get(&server.addr, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<html lang=\"en\""), "404.html: {body}");
+}
+
+#[test]
 fn nothing_outside_the_build_folder_is_ever_served() {
     let s = site(&[("content/articles/a.md", ARTICLE)]);
     let tmp = tempfile::tempdir().unwrap();

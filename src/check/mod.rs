@@ -62,8 +62,12 @@ pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
         for translation in &c.translations {
             translations::check(&c.site, translation, &mut diags);
         }
-        // The previous build's sitemap, if the output folder still has it.
-        diags.extend(moved::check(&c.site, &build.root, &build.output_dir()));
+        // The previous build's sitemaps (each language's in its folder), if the output
+        // folder still has them.
+        for site in c.sites() {
+            let output = build.output_dir().join(&site.folder);
+            diags.extend(moved::check(site, &build.root, &output));
+        }
     }
     let pages: Vec<&crate::resolve::SitePage> = (compiled.iter())
         .flat_map(|c| c.sites().flat_map(|s| &s.pages))
@@ -71,8 +75,12 @@ pub fn check(build: &BuildOptions, opts: &Options) -> Outcome {
     let kept = diags
         .into_iter()
         .filter(|d| !is_allowed(d, &opts.allow, &pages));
+    // Sorted, and each once: every language's site reads the same bibliographies, so their
+    // problems come once per language.
+    let mut all = Diagnostics::new();
+    all.extend(kept);
     let mut out = Diagnostics::new();
-    out.extend(kept);
+    out.extend(all.sorted());
     Outcome {
         diagnostics: out,
         compiled: compiled_ok,

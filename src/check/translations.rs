@@ -48,7 +48,7 @@ pub fn check(default: &Site, translation: &Site, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        let (theirs, ours) = (cited(original), cited(page));
+        let (theirs, ours) = (cited(default, original), cited(translation, page));
         if theirs != ours {
             let list = |keys: Vec<&&str>| {
                 (keys.iter().map(|k| format!("`{k}`")))
@@ -80,10 +80,17 @@ pub fn check(default: &Site, translation: &Site, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The keys a page cites.
-fn cited(page: &ParsedPage) -> BTreeSet<&str> {
+/// The works a page cites, each by its key in the reference index (keys of one work, merged
+/// by DOI or PMID, are one: `CitationIndex::canonical`).
+fn cited<'a>(site: &'a Site, page: &'a ParsedPage) -> BTreeSet<&'a str> {
     (page.doc.citations.iter())
         .flat_map(|c| &c.item.items)
-        .map(|i| i.key.as_str())
+        .map(|i| {
+            let key = i.key.as_str();
+            site.citations
+                .canonical
+                .get(key)
+                .map_or(key, String::as_str)
+        })
         .collect()
 }

@@ -21,7 +21,10 @@ pub(crate) fn csl_value(r: &Reference) -> Value {
 /// is "C. ‐A.") where hayagriva keeps "T.A." as one word and prints one initial for it; the data
 /// is given to hayagriva in that form. An issue or volume with a
 /// hyphen (`7-8`, `1-2`) is handed over as text (see [`super::repair::number_as_written`]), and a page value
-/// hayagriva cannot read as ranges with its hyphens marked ([`super::repair::pages_as_written`]).
+/// hayagriva cannot read as ranges with its hyphens marked ([`super::repair::pages_as_written`]);
+/// the words of a title that citeproc's title case leaves in lower case, or that are
+/// case-protected, are marked so hayagriva's leaves them too ([`super::title_case`]), and
+/// CSL-JSON's spans, which hayagriva does not read, are taken out of every other string.
 fn csl_value_for_formatting(r: &Reference) -> Value {
     let text = |s: &str| superscripts_as_markup(&s.replace('\'', "\u{2019}"));
     let given = |s: &str| {
@@ -47,12 +50,36 @@ fn csl_value_for_formatting(r: &Reference) -> Value {
             }
         }
     }
+    for variable in ["title", "container-title", "container-title-short"] {
+        if let Some(Value::String(title)) = v.get_mut(variable) {
+            if let Some(marked) = super::title_case::mark_lowercase_words(title) {
+                *title = marked;
+            }
+        }
+    }
+    // hayagriva does not read CSL-JSON's spans (it would print the tags, title-cased): every
+    // other string is handed over without them.
+    drop_spans(&mut v);
     if let Some(Value::String(pages)) = v.get_mut("page") {
         if let Some(marked) = super::repair::pages_as_written(pages) {
             *pages = marked;
         }
     }
     v
+}
+
+/// Every string in `v` without its span tags (`<span class="nocase">` and the like).
+fn drop_spans(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(plain) = super::rich::without_spans(s) {
+                *s = plain;
+            }
+        }
+        Value::Array(list) => list.iter_mut().for_each(drop_spans),
+        Value::Object(map) => map.values_mut().for_each(drop_spans),
+        _ => {}
+    }
 }
 
 /// What a Unicode superscript character (`⁺` in `CD8⁺`) stands for.
@@ -503,6 +530,29 @@ mod tests {
         assert_eq!(back[0].pmid, refs[0].pmid);
         assert_eq!(back[0].pages, refs[0].pages);
         assert_eq!(back[1].publisher, refs[1].publisher);
+    }
+
+    #[test]
+    fn case_protection_round_trips_as_braces() {
+        let (refs, diags) = load_bibliography_file(
+            "x.bib",
+            "@article{k, title = {Welcome to the {tidyverse}}, year = {2019}}",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let title = refs[0].reference.title.as_deref();
+        assert_eq!(
+            title,
+            Some("Welcome to the <span class=\"nocase\">tidyverse</span>")
+        );
+        let text = to_bibtex(&[&refs[0].reference]);
+        assert!(
+            text.contains("title = {Welcome to the {tidyverse}},"),
+            "{text}"
+        );
+        let (back, _) = load_bibliography_file("y.bib", &text);
+        assert_eq!(back[0].reference.title.as_deref(), title);
+        let ris = to_ris(&[&refs[0].reference]);
+        assert!(ris.contains("TI  - Welcome to the tidyverse\r\n"), "{ris}");
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //! - math becomes plain text with superscripts and subscripts (`$I^2$` → I<sup>2</sup>) and
 //!   spaced relations (`$p<.05$` → p < .05, as citeproc prints it);
 //! - titles are put in sentence case (pandoc's rule, below), leaving protected text and math as
-//!   written; straight apostrophes become ’.
+//!   written; straight apostrophes become ’;
+//! - protected text and math with a lower-case word are marked as such
+//!   (`<span class="nocase">`), so a style's title case leaves them as written too.
 //!
 //! The result is CSL rich text: plain text with `<i>`, `<b>`, `<sup>` and `<sub>` (the markup
 //! CSL-JSON allows in a string), which [`super::rich`] writes as HTML or plain text.
@@ -34,6 +36,17 @@ pub fn to_rich(chunks: &[Spanned<Chunk>], sentence_case: bool) -> String {
     let mut out = String::new();
     for p in &pieces {
         match p {
+            // Protected text with a lower-case word keeps it from a style's title case too,
+            // as citeproc keeps pandoc's braces (`{ehsanx/TMLEworkshop…}`); capitals need no
+            // protection there, so `{NASA}` and `{B}ayes` stay plain text.
+            Piece::Text {
+                text,
+                protected: true,
+            } if lowercase_word(out.chars().next_back(), text) => {
+                out.push_str(super::rich::NOCASE_OPEN);
+                out.push_str(text);
+                out.push_str(super::rich::SPAN_CLOSE);
+            }
             Piece::Text { text, .. } => out.push_str(text),
             Piece::Open(tag) => {
                 out.push('<');
@@ -49,6 +62,19 @@ pub fn to_rich(chunks: &[Spanned<Chunk>], sentence_case: bool) -> String {
     }
     // The crate turns every run of whitespace, line breaks included, into one space already.
     apostrophes(out.trim())
+}
+
+/// Whether `text`, after `before`, has a word that starts with a lower-case letter.
+fn lowercase_word(before: Option<char>, text: &str) -> bool {
+    let mut prev = before;
+    for c in text.chars() {
+        let starts = prev.is_none_or(|p| !p.is_alphanumeric() && !matches!(p, '\'' | '’'));
+        if starts && c.is_lowercase() {
+            return true;
+        }
+        prev = Some(c);
+    }
+    false
 }
 
 /// Plain text of a field (names, publishers, places): LaTeX resolved, no case change, no markup.
@@ -389,14 +415,31 @@ mod tests {
     use super::*;
 
     /// A field as the `biblatex` crate reads it, then converted.
-    fn field(raw: &str, sentence: bool) -> String {
+    fn rich(raw: &str, sentence: bool) -> String {
         let bib = biblatex::Bibliography::parse(&format!("@article{{k, title = {{{raw}}}}}"))
             .expect("parses");
         let entry = bib.get("k").expect("entry");
         to_rich(entry.fields.get("title").expect("title"), sentence)
     }
 
+    /// [`rich`] without case protection, which pandoc keeps inside but its CSL-JSON omits.
+    fn field(raw: &str, sentence: bool) -> String {
+        crate::cite::rich::without_spans(&rich(raw, sentence)).into_owned()
+    }
+
     // Each expected value is what `pandoc -f bibtex -t csljson` (2.17) gives, unless noted.
+
+    #[test]
+    fn protected_lower_case_words_are_marked_as_such() {
+        assert_eq!(
+            rich("{ehsanx/TMLEworkshop: R Guide}", true),
+            "<span class=\"nocase\">ehsanx/TMLEworkshop: R Guide</span>"
+        );
+        assert_eq!(
+            rich("X-Ray and {mice} {R} {NASA} {B}ayes anesth{\\'e}sie", true),
+            "X-ray and <span class=\"nocase\">mice</span> R NASA Bayes anesthésie"
+        );
+    }
 
     #[test]
     fn accents_and_escapes_become_unicode() {

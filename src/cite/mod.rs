@@ -42,6 +42,7 @@ mod repair;
 pub mod rich;
 pub mod style;
 pub mod syntax;
+mod title_case;
 
 pub use bibliography::Bibliography;
 pub use model::{

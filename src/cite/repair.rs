@@ -6,7 +6,9 @@
 //!    date in Vancouver's `2020;14:1-9`): trailing spaces inside a date are trimmed.
 //! 2. No punctuation collapsing between affixes (`2023;.`): citeproc's collision table from
 //!    citeproc-js is applied, except where the same two characters occur in the reference's own
-//!    data (an ellipsis in a title stays).
+//!    data (an ellipsis in a title stays). citeproc also writes no delimiter before an element
+//!    that starts with `,`, `;` or `.`, where hayagriva does (`Vol 79. ; 1988`): a space before
+//!    `;` goes too (before `,` and `.` the table already drops it).
 //! 3. `<label variable="page" plural="never">` is ignored (`pp. 33–58` where Vancouver wants
 //!    `p. 33–58`): such labels are rewritten to an equivalent term in the style XML.
 //! 4. Title case lowercases the inside of words (`BJPsych` → `Bjpsych`, `eLife` → `Elife`);
@@ -45,6 +47,9 @@
 //!     two it is, and the formatted entry turns the mark and hayagriva's dash back into what
 //!     citeproc prints. Same upstream issue as 9 (typst/hayagriva#529); to report: text pages
 //!     should keep their hyphens unless the part is a range the style formats.
+//! 11. Title case capitalises lower-case words that citeproc leaves alone (a stop word after a
+//!     comma, `de`, a one-letter word): they are handed over behind a mark that has no case,
+//!     which the formatted entry drops again ([`super::title_case`]).
 
 use std::borrow::Cow;
 
@@ -188,14 +193,16 @@ pub(crate) fn number_as_written(issue: &str) -> Option<String> {
         .then(|| issue.replace('-', ISSUE_JOINER))
 }
 
-/// Workaround 9, after formatting: the joiners added by [`number_as_written`] come out.
-fn drop_issue_joiners(children: &mut ElemChildren) {
+/// Workarounds 9 and 11, after formatting: the joiners added by [`number_as_written`] and
+/// the marks added by [`super::title_case`] come out, in one walk over the leaves.
+fn drop_marks(children: &mut ElemChildren) {
     let mut list = Vec::new();
     leaves(children, &mut list);
     for (leaf, _) in list {
         if leaf.contains(ISSUE_JOINER) {
             *leaf = leaf.replace(ISSUE_JOINER, "-");
         }
+        super::title_case::drop_marks(leaf);
     }
 }
 
@@ -267,7 +274,7 @@ pub(crate) fn repair_tree<'a>(
     data: &dyn Fn() -> Vec<&'a str>,
     range_delimiter: Option<&str>,
 ) {
-    drop_issue_joiners(children);
+    drop_marks(children);
     restore_page_hyphens(children, range_delimiter);
     trim_dates(children);
     let mut known: Option<Vec<&'a str>> = None;
@@ -292,10 +299,11 @@ fn restore_field_capitals<'a>(children: &mut ElemChildren, data: &mut dyn FnMut(
     {
         return;
     }
+    // Fields as hayagriva was given them: without case protection (see `title_case`).
     let fields: Vec<Vec<char>> = data()
         .iter()
         .filter(|d| d.contains(' ') && d.chars().any(char::is_uppercase))
-        .map(|d| d.chars().collect())
+        .map(|d| super::rich::without_spans(d).chars().collect())
         .collect();
     for (leaf, editable) in list {
         if !editable || !wanted(leaf) {
@@ -476,7 +484,10 @@ fn collision(a: char, b: char) -> Option<Keep> {
         | (';', '?')
         | (' ', ' ')
         | (' ', ',')
-        | (' ', '.') => Some(Keep::Second),
+        | (' ', '.')
+        // Not in the table but citeproc's `addDelimiters`: no delimiter before an element
+        // that starts with `,`, `;` or `.` (AMA's empty publisher: `Vol 79.; 1988`).
+        | (' ', ';') => Some(Keep::Second),
         _ => None,
     }
 }
@@ -573,6 +584,14 @@ mod tests {
     }
 
     #[test]
+    fn no_space_before_a_semicolon_that_starts_an_element() {
+        // EpiMethods' rubin1988overview in AMA: volume, an empty publisher, then `; 1988`.
+        let mut c = ElemChildren(vec![text("Vol 79."), text(" "), text("; 1988:84.")]);
+        repair_tree(&mut c, &|| vec!["79", "84"], None);
+        assert_eq!(plain(&c), "Vol 79.; 1988:84.");
+    }
+
+    #[test]
     fn restores_words_with_inner_capitals() {
         let mut c = ElemChildren(vec![text("Bjpsych Open and Elife, not Open")]);
         repair_tree(&mut c, &|| vec!["BJPsych Open", "eLife", "OPEN"], None);
@@ -591,6 +610,14 @@ mod tests {
         let mut c = ElemChildren(vec![text("series a")]);
         repair_tree(&mut c, &|| vec!["Series A"], None);
         assert_eq!(plain(&c), "series a");
+        // A case-protected field is matched as hayagriva was given it, without the tags.
+        let mut c = ElemChildren(vec![text("The Lancet Series a, 1")]);
+        repair_tree(
+            &mut c,
+            &|| vec!["<span class=\"nocase\">The Lancet Series A</span>"],
+            None,
+        );
+        assert_eq!(plain(&c), "The Lancet Series A, 1");
     }
 
     #[test]

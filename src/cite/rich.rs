@@ -1,8 +1,11 @@
 //! CSL rich text: reference strings may hold `<i>`, `<b>`, `<sup>` and `<sub>`, the markup
-//! CSL-JSON allows inside a string (citeproc-js and pandoc read it; Zotero writes it). The
-//! BibTeX reader produces it from LaTeX (`\emph{…}`, `$I^2$`, see [`super::latex`]).
+//! CSL-JSON allows inside a string (citeproc-js and pandoc read it; Zotero writes it), and
+//! CSL-JSON's spans, which print as their text: `<span class="nocase">…</span>`, text whose
+//! case a style's text case must not change (Zotero's CSL-JSON holds it), small capitals and
+//! `nodecor`. The BibTeX reader
+//! produces it from LaTeX (`\emph{…}`, `$I^2$`, braces; see [`super::latex`]).
 //!
-//! Only those four exact tags are markup; any other `<` is text. Everything else is escaped
+//! Only those exact tags are markup; any other `<` is text. Everything else is escaped
 //! when written as HTML, so a reference can never inject an element of its own.
 
 /// A `<` that is text and never starts markup: what [`text_only`] puts in place of `<` in
@@ -18,8 +21,26 @@ pub fn text_only(s: &str) -> String {
 /// The tags that are markup, as written in the string and as written in HTML.
 const TAGS: &[&str] = &["i", "b", "sup", "sub"];
 
+/// The opening tag of case-protected text, named `nocase`; `</span>` (named `span`) closes it.
+pub(crate) const NOCASE_OPEN: &str = "<span class=\"nocase\">";
+pub(crate) const SPAN_CLOSE: &str = "</span>";
+
+/// CSL-JSON's spans (the `nocase` one above, small capitals, no decoration): each prints as
+/// its text, and `</span>` closes the last one opened.
+const SPANS: &[(&str, &str)] = &[
+    (NOCASE_OPEN, "nocase"),
+    ("<span style=\"font-variant:small-caps;\">", "smallcaps"),
+    ("<span class=\"nodecor\">", "nodecor"),
+];
+
 /// A tag at the start of `s`: (`true` for a closing tag, its name, its length in bytes).
 fn tag_at(s: &str) -> Option<(bool, &'static str, usize)> {
+    if let Some((open, name)) = SPANS.iter().find(|(open, _)| s.starts_with(open)) {
+        return Some((false, name, open.len()));
+    }
+    if s.starts_with(SPAN_CLOSE) {
+        return Some((true, "span", SPAN_CLOSE.len()));
+    }
     let rest = s.strip_prefix('<')?;
     let (closing, rest) = match rest.strip_prefix('/') {
         Some(r) => (true, r),
@@ -32,6 +53,37 @@ fn tag_at(s: &str) -> Option<(bool, &'static str, usize)> {
     })
 }
 
+/// The markup tag `s` starts with, if it starts with one: (`true` for a closing tag, its name,
+/// its length in bytes), for a reader of a rich string that must step over markup.
+pub(crate) fn markup_at(s: &str) -> Option<(bool, &'static str, usize)> {
+    tag_at(s)
+}
+
+/// Whether a tag named `name` (from [`markup_at`]) opens or closes a span.
+pub(crate) fn is_span(name: &str) -> bool {
+    name == "span" || SPANS.iter().any(|(_, n)| *n == name)
+}
+
+/// `text` without its spans (their text stays): for strings handed to a formatter that does
+/// not read them.
+pub(crate) fn without_spans(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<span") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        match tag_at(rest) {
+            Some((_, name, len)) if is_span(name) => rest = &rest[len..],
+            _ => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Appends `text` as HTML: markup tags become elements, everything else is escaped, and any
 /// element left open at the end is closed (a style may cut a string), so the output always nests.
 pub fn push_html(out: &mut String, text: &str) {
@@ -41,6 +93,8 @@ pub fn push_html(out: &mut String, text: &str) {
         crate::html::push_escaped(out, &rest[..at].replace(LT, "<"));
         let here = &rest[at..];
         match tag_at(here) {
+            // Spans print as their text (case protection is for the formatter).
+            Some((_, name, len)) if is_span(name) => rest = &here[len..],
             Some((false, tag, len)) => {
                 out.push('<');
                 out.push_str(tag);
@@ -109,6 +163,9 @@ pub fn to_latex(text: &str, escape: impl Fn(&str) -> String) -> String {
                     out.push('}');
                 } else {
                     out.push_str(match tag {
+                        // Braces are BibTeX's case protection.
+                        "nocase" | "nodecor" => "{",
+                        "smallcaps" => "\\textsc{",
                         "i" => "\\textit{",
                         "b" => "\\textbf{",
                         "sup" => "\\textsuperscript{",
@@ -158,6 +215,28 @@ mod tests {
         let mut out = String::new();
         push_html(&mut out, "</b>a <i>b <b>c");
         assert_eq!(out, "a <i>b <b>c</b></i>");
+    }
+
+    #[test]
+    fn case_protection_prints_as_its_text() {
+        let s = "A <span class=\"nocase\">ehsanx/TMLEworkshop <i>in</i> R</span> guide";
+        let mut out = String::new();
+        push_html(&mut out, s);
+        assert_eq!(out, "A ehsanx/TMLEworkshop <i>in</i> R guide");
+        assert_eq!(to_plain(s), "A ehsanx/TMLEworkshop in R guide");
+        assert_eq!(without_spans(s), "A ehsanx/TMLEworkshop <i>in</i> R guide");
+        assert_eq!(
+            to_latex(s, str::to_string),
+            "A {ehsanx/TMLEworkshop \\textit{in} R} guide"
+        );
+        // A `</span>` outside protection is markup that closes nothing: dropped.
+        assert_eq!(to_plain("a</span>b"), "ab");
+        // Zotero's small capitals print as their text.
+        let sc = "<span style=\"font-variant:small-caps;\">Ssri</span> use";
+        let mut out = String::new();
+        push_html(&mut out, sc);
+        assert_eq!(out, "Ssri use");
+        assert_eq!(to_latex(sc, str::to_string), "\\textsc{Ssri} use");
     }
 
     #[test]

@@ -344,15 +344,14 @@ pub fn page_context_at<'s>(
             "website"
         },
         image: og_image_url(site, Some(&p.page), from),
-        crisis: site.config.crisis.clone().filter(|_| {
-            p.page.fm.crisis
-                || p.page.fm.tags.iter().any(|t| {
-                    site.config
-                        .crisis_tags
-                        .iter()
-                        .any(|c| c.eq_ignore_ascii_case(t))
-                })
-        }),
+        crisis: (site.config.crisis.clone())
+            .filter(|_| site.config.shows_crisis(p.page.fm.crisis, &p.page.fm.tags))
+            .map(|mut c| {
+                // Templates always get a title: the site's, else the theme's words for it.
+                c.title
+                    .get_or_insert_with(|| site.strings.get("crisis.title").to_string());
+                c
+            }),
     };
     let rel = |r: &Route| r.relative_from(from, site.link_style);
     let mut urls = urls(site, from, p.page.doc.has_code);

@@ -144,7 +144,7 @@ pub fn render(
             .collect::<Vec<_>>(),
     );
     // One robots.txt, at the root, naming every language's sitemap.
-    if site.folder.is_empty() {
+    if site.at_root() {
         let mut robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
         for code in site.config.languages.keys() {
             let _ = writeln!(robots, "Sitemap: {base}{code}/sitemap.xml");

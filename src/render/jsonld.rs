@@ -6,6 +6,8 @@
 //! Built with serde_json, never by string concatenation, and made safe to embed in a
 //! `<script>` element by escaping `<`, so content can never close the element early.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
@@ -69,7 +71,10 @@ pub fn for_page(site: &Site, i: usize, cited: &[String], terms: &DefinedTerms) -
                 audience: fm
                     .audience
                     .iter()
-                    .map(|a| json!({"@type": "Audience", "audienceType": a.label()}))
+                    .map(|&a| {
+                        let name = super::items::audience_label(site, a);
+                        json!({"@type": "Audience", "audienceType": name})
+                    })
                     .collect(),
                 author: (!fm.authors.is_empty()).then(|| people(&fm.authors)),
                 citation: citations(site, cited),
@@ -286,13 +291,23 @@ fn citations<'s>(site: &'s Site, keys: &[String]) -> Vec<CitedWork<'s>> {
             date_published: r.issued.map(|d| d.year.to_string()),
             is_part_of: r.container.as_deref().map(|name| Periodical {
                 kind: "Periodical",
-                name,
+                name: plain(name),
             }),
-            name: r.title.as_deref(),
+            name: r.title.as_deref().map(plain),
             same_as: r.doi.as_ref().map(|doi| format!("https://doi.org/{doi}")),
             url: r.url.as_deref().filter(|_| r.doi.is_none()),
         })
         .collect()
+}
+
+/// A title as JSON-LD text: without the rich-text markup a reference string may hold
+/// (`<i>`, `<sup>`, case protection).
+fn plain(text: &str) -> Cow<'_, str> {
+    if text.contains('<') {
+        Cow::Owned(crate::cite::rich::to_plain(text))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// A cited work in JSON-LD, serialized straight from the reference: a `Value` tree would
@@ -309,7 +324,7 @@ struct CitedWork<'a> {
     #[serde(rename = "isPartOf", skip_serializing_if = "Option::is_none")]
     is_part_of: Option<Periodical<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
+    name: Option<Cow<'a, str>>,
     #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
     same_as: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -334,7 +349,7 @@ enum CitedName<'a> {
 struct Periodical<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
-    name: &'a str,
+    name: Cow<'a, str>,
 }
 
 #[cfg(test)]
@@ -364,9 +379,9 @@ mod tests {
             date_published: Some("2021".into()),
             is_part_of: Some(Periodical {
                 kind: "Periodical",
-                name: "J Test",
+                name: "J Test".into(),
             }),
-            name: Some("A title"),
+            name: Some("A title".into()),
             same_as: None,
             url: Some("https://example.org/a"),
         };

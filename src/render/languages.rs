@@ -33,11 +33,14 @@ pub fn links(site: &Site, from: &Route, absolute: bool) -> Vec<LanguageLink> {
     if !all.is_multilingual() {
         return Vec::new();
     }
-    let mut versions = all.versions(site.language, from);
+    // The 404 page is the answer to any missing address, not a page with versions: its
+    // switcher leads to each language's home page.
+    let versions = match from.as_str() {
+        "404.html" => Vec::new(),
+        _ => all.versions(site.language, from),
+    };
     // A page in one language has no alternates to name.
-    if versions.len() < 2 {
-        versions.clear();
-    }
+    let alternates = versions.len() > 1;
     let here = all.global(site.language, from);
     let root = all.list[0].base_url.as_deref().unwrap_or("/");
     let href = |route: &Route| match absolute {
@@ -47,8 +50,8 @@ pub fn links(site: &Site, from: &Route, absolute: bool) -> Vec<LanguageLink> {
     (all.list.iter().enumerate())
         .map(|(l, lang)| {
             let version = versions.iter().find(|v| v.language == l);
-            let alternate =
-                version.map(|v: &Version| all.permalink(v).unwrap_or_else(|| href(&v.route)));
+            let alternate = (version.filter(|_| alternates))
+                .map(|v: &Version| all.permalink(v).unwrap_or_else(|| href(&v.route)));
             LanguageLink {
                 code: lang.code.clone(),
                 name: lang.name.clone(),

@@ -183,15 +183,24 @@ pub fn planned(site: &Site, theme_files: &[String]) -> Vec<Output> {
             add(feed.path.as_str().into(), Generated("an Atom feed"));
         }
         // Hosts read these at the root only: the default language's site writes them.
-        let root = site.folder.is_empty();
-        if root && !replaced_by_static(site, "robots.txt") {
+        if site.at_root() && !replaced_by_static(site, "robots.txt") {
             add("robots.txt".into(), Generated("robots.txt"));
         }
-        if root && !site.redirects.is_empty() && !replaced_by_static(site, REDIRECTS) {
+        if writes_redirects_file(site) {
             add(REDIRECTS.into(), Generated("the redirects file"));
         }
     }
     out
+}
+
+/// Whether `site` writes `_redirects`: a hosted build's site at the output root with old
+/// addresses (its own or its translations') or other languages (whose 404 pages the file
+/// names), unless the site publishes its own file.
+pub fn writes_redirects_file(site: &Site) -> bool {
+    site.at_root()
+        && !site.offline
+        && !replaced_by_static(site, REDIRECTS)
+        && (!site.redirects.is_empty() || !site.config.languages.is_empty())
 }
 
 /// The one rule: every output path has exactly one producer (letter case aside), and no output

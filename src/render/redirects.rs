@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::outputs::{replaced_by_static, REDIRECTS};
+use super::outputs::REDIRECTS;
 use crate::html::escape;
 use crate::resolve::Site;
 
@@ -35,8 +35,9 @@ pub fn render(site: &Site) -> Vec<OutFile> {
                  <title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
                  <link rel=\"canonical\" href=\"{canonical}\">\n\
                  <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n\
-                 <p>This page has moved to <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n",
+                 <p>{moved} <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n",
                 lang = escape(&site.config.language),
+                moved = escape(site.strings.get("redirect.moved")),
             );
             OutFile {
                 path: r.from.as_str().into(),
@@ -44,11 +45,7 @@ pub fn render(site: &Site) -> Vec<OutFile> {
             }
         })
         .collect();
-    if site.folder.is_empty()
-        && !site.redirects.is_empty()
-        && !site.offline
-        && !replaced_by_static(site, REDIRECTS)
-    {
+    if super::outputs::writes_redirects_file(site) {
         out.push(OutFile {
             path: REDIRECTS.into(),
             bytes: redirects_file(site).into_bytes(),
@@ -72,6 +69,19 @@ fn redirects_file(site: &Site) -> String {
             r.from.pretty_path(),
             to.pretty_path()
         );
+    }
+    for (from, to) in &site.languages.redirects {
+        let _ = writeln!(
+            out,
+            "{prefix}{} {prefix}{} 301",
+            from.pretty_path(),
+            to.pretty_path()
+        );
+    }
+    // A missing address under a language's folder gets that language's 404 page (Netlify's
+    // rule for localized 404 pages; Cloudflare Pages finds the nearest 404.html itself).
+    for code in site.config.languages.keys() {
+        let _ = writeln!(out, "{prefix}{code}/* {prefix}{code}/404.html 404");
     }
     out
 }

@@ -42,6 +42,9 @@ pub struct Languages {
     by_route: Vec<BTreeMap<Route, String>>,
     /// Per language: every path it writes, for the pages glia makes.
     outputs: Vec<BTreeSet<String>>,
+    /// The old addresses (`aliases:`) of the other languages' pages, and where each leads,
+    /// globally: the root's `_redirects` lists them with its own.
+    pub redirects: Vec<(Route, Route)>,
 }
 
 /// One version of a page: the language (an index into [`Languages::list`]) and its global
@@ -78,6 +81,12 @@ impl Languages {
                     .collect(),
             );
             all.outputs.push(site.outputs.clone());
+            if !site.at_root() {
+                all.redirects.extend(site.redirects.iter().map(|r| {
+                    let to = &site.pages[r.to].route;
+                    (r.from.under(&site.folder), to.under(&site.folder))
+                }));
+            }
         }
         let all = std::sync::Arc::new(all);
         for (i, site) in sites.iter_mut().enumerate() {
@@ -129,26 +138,5 @@ impl Languages {
         let base = lang.base_url.as_deref()?;
         let local = version.route.as_str().strip_prefix(&lang.folder)?;
         Some(Route::file(local).permalink(base))
-    }
-}
-
-/// The pages of the default language a translation's links may lead to when the page they
-/// name has no translation: content path → global route.
-#[derive(Debug, Clone, Default)]
-pub struct Fallback {
-    /// The folder of the language whose links are resolved (`es/`).
-    pub folder: String,
-    pub routes: BTreeMap<String, Route>,
-}
-
-impl Fallback {
-    /// The default language's pages, for a translation in `folder`.
-    pub fn of(default: &Site, folder: &str) -> Fallback {
-        Fallback {
-            folder: folder.to_string(),
-            routes: (default.pages.iter())
-                .map(|p| (p.page.content_path.clone(), p.route.clone()))
-                .collect(),
-        }
     }
 }

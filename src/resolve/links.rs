@@ -22,8 +22,9 @@ pub(super) struct Known<'a> {
     pub static_files: &'a [Asset],
     /// See [`super::Options::unparsed`].
     pub unparsed: &'a BTreeSet<String>,
-    /// See [`super::Options::fallback`].
-    pub fallback: Option<&'a super::languages::Fallback>,
+    /// See [`super::Options::translating`]: the default language's site and this
+    /// language's folder.
+    pub fallback: Option<(&'a Site, &'a str)>,
 }
 
 /// Checks and rewrites every page's links, in parallel: each page only reads the others'
@@ -36,7 +37,17 @@ pub(super) fn relink_site(
     let rewritten: Vec<(LinkChanges, Vec<Diagnostic>)> = {
         let index = LinkIndex {
             unparsed: known.unparsed,
-            fallback: known.fallback,
+            fallback: known.fallback.map(|(default, folder)| {
+                let index = LinkIndex::new(
+                    &default.pages,
+                    &default.by_path,
+                    &default.drafts,
+                    &default.assets,
+                    &default.static_files,
+                    style,
+                );
+                (Box::new(index), folder)
+            }),
             ..LinkIndex::new(
                 pages,
                 known.by_path,
@@ -92,9 +103,10 @@ struct LinkIndex<'a> {
     drafts: &'a BTreeSet<String>,
     /// See [`Options::unparsed`]; empty when one page is relinked (`glia serve`).
     unparsed: &'a BTreeSet<String>,
-    /// See [`super::Options::fallback`]; `None` when one page is relinked (`glia serve`
-    /// patches only sites in one language).
-    fallback: Option<&'a super::languages::Fallback>,
+    /// The default language's pages and this language's folder, for a translation's links
+    /// to pages with no translation; `None` for the default language and when one page is
+    /// relinked (`glia serve` patches only sites in one language).
+    fallback: Option<(Box<LinkIndex<'a>>, &'a str)>,
     files: BTreeSet<&'a str>,
     style: LinkStyle,
 }
@@ -181,6 +193,51 @@ impl<'a> LinkIndex<'a> {
             || self.term_entry(p, fragment).is_some()
     }
 
+    /// The link from the page at `here` to the page `target` names (a content path: an `.md`
+    /// file when `md`, else a folder whose `_index.md` is a section) with `#fragment`, checked;
+    /// `None` when this site has no such page and it is not a draft.
+    fn page_link(
+        &self,
+        target: &str,
+        md: bool,
+        fragment: Option<&str>,
+        here: &Route,
+        what: &str,
+        dest: &str,
+    ) -> Option<Result<String, LinkProblem>> {
+        let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+        let key = match (md, target) {
+            (true, _) => target.to_string(),
+            (false, "") => "_index.md".to_string(),
+            (false, dir) => format!("{dir}/_index.md"),
+        };
+        let Some(&t) = self.by_path.get(&key) else {
+            return (md && self.drafts.contains(target)).then(|| {
+                Err((
+                    "link-to-draft",
+                    format!("{what} to `{dest}`, a draft that is not published"),
+                    Some("publish it (`draft: false`) or build with --drafts".into()),
+                ))
+            });
+        };
+        // `glossary/_index.md#term`: the term's entry moved to a page of its own.
+        if let Some(term) = self.term_page(t, fragment) {
+            return Some(Ok(self.pages[term].route.relative_from(here, self.style)));
+        }
+        let target_page = &self.pages[t];
+        if let (true, Some(f)) = (md, fragment) {
+            if !self.has_anchor(target_page, f) {
+                return Some(Err(anchor_error(
+                    f,
+                    &target_page.page,
+                    &target_page.page.file,
+                )));
+            }
+        }
+        let href = target_page.route.relative_from(here, self.style);
+        Some(Ok(format!("{href}{frag}")))
+    }
+
     fn resolve(
         &self,
         from: &SitePage,
@@ -230,73 +287,34 @@ impl<'a> LinkIndex<'a> {
             ));
         };
         let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-        if decoded.ends_with(".md") {
-            let Some(&t) = self.by_path.get(&target) else {
-                if self.unparsed.contains(&target) {
-                    return Ok(None);
-                }
-                // A page with no translation: its version in the default language.
-                if let Some(f) = self.fallback {
-                    if let Some(route) = f.routes.get(&target) {
-                        let here = from.route.under(&f.folder);
-                        return Ok(Some(format!(
-                            "{}{frag}",
-                            route.relative_from(&here, self.style)
-                        )));
-                    }
-                }
-                if self.drafts.contains(&target) {
-                    return Err((
-                        "link-to-draft",
-                        format!("{what} to `{dest}`, a draft that is not published"),
-                        Some("publish it (`draft: false`) or build with --drafts".into()),
-                    ));
-                }
-                let help = did_you_mean(&target, self.by_path.keys().map(String::as_str))
-                    .map(|s| {
-                        format!(
-                            "did you mean `{}`?",
-                            relative_source(&from.page.content_path, s)
-                        )
-                    })
-                    .unwrap_or_else(|| "link to the .md file as it is named under content/".into());
-                return Err((
-                    "broken-link",
-                    format!("{what} to `{dest}`: there is no page content/{target}"),
-                    Some(help),
-                ));
-            };
-            // `glossary/_index.md#term`: the term's entry moved to a page of its own.
-            if let Some(term) = self.term_page(t, fragment) {
-                let href = self.pages[term]
-                    .route
-                    .relative_from(&from.route, self.style);
-                return Ok(Some(href));
-            }
-            let target_page = &self.pages[t];
-            if let Some(f) = fragment {
-                if !self.has_anchor(target_page, f) {
-                    return Err(anchor_error(f, &target_page.page, &target_page.page.file));
-                }
-            }
-            let href = target_page.route.relative_from(&from.route, self.style);
-            return Ok(Some(format!("{href}{frag}")));
+        let md = decoded.ends_with(".md");
+        if let Some(found) = self.page_link(&target, md, fragment, &from.route, what, dest) {
+            return found.map(Some);
         }
-        // A folder that is a section: `articles/` or `articles`.
-        let section_index = if target.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{target}/_index.md")
-        };
-        if let Some(&t) = self.by_path.get(&section_index) {
-            if let Some(term) = self.term_page(t, fragment) {
-                let href = self.pages[term]
-                    .route
-                    .relative_from(&from.route, self.style);
-                return Ok(Some(href));
+        // A page with no translation: its version in the default language, checked there.
+        if let Some((default, folder)) = &self.fallback {
+            let here = from.route.under(folder);
+            if let Some(found) = default.page_link(&target, md, fragment, &here, what, dest) {
+                return found.map(Some);
             }
-            let href = self.pages[t].route.relative_from(&from.route, self.style);
-            return Ok(Some(format!("{href}{frag}")));
+        }
+        if md {
+            if self.unparsed.contains(&target) {
+                return Ok(None);
+            }
+            let help = did_you_mean(&target, self.by_path.keys().map(String::as_str))
+                .map(|s| {
+                    format!(
+                        "did you mean `{}`?",
+                        relative_source(&from.page.content_path, s)
+                    )
+                })
+                .unwrap_or_else(|| "link to the .md file as it is named under content/".into());
+            return Err((
+                "broken-link",
+                format!("{what} to `{dest}`: there is no page content/{target}"),
+                Some(help),
+            ));
         }
         if self.files.contains(target.as_str()) {
             let href = Route::file(target).relative_from(&from.route, self.style);

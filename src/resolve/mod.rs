@@ -88,7 +88,16 @@ pub struct Site {
     pub language: usize,
 }
 
-pub struct Options {
+impl Site {
+    /// Whether this site is published at the output root (the site's `language`, not one of
+    /// `languages:`): the one that writes the files hosts read only there (robots.txt,
+    /// `_redirects`).
+    pub fn at_root(&self) -> bool {
+        self.folder.is_empty()
+    }
+}
+
+pub struct Options<'a> {
     pub drafts: bool,
     /// Content paths of pages that failed to parse (already reported): links to them are not
     /// reported again as links to a page that does not exist.
@@ -98,9 +107,19 @@ pub struct Options {
     pub templates: Vec<String>,
     /// The theme's words in the site's language (`i18n::Strings::load`).
     pub strings: std::sync::Arc<crate::i18n::Strings>,
-    /// For a language of `languages:`, its folder and the default language's pages its links
-    /// fall back to when a page has no translation; `None` for the default language.
-    pub fallback: Option<languages::Fallback>,
+    /// `None` for the site's `language`; for another language of `languages:`, what it
+    /// takes from the default language's site.
+    pub translating: Option<Translating<'a>>,
+}
+
+/// A language of `languages:` and the default language's site it translates.
+pub struct Translating<'a> {
+    /// Where this language is published (`es/`).
+    pub folder: String,
+    /// Its links to a page with no translation lead to the page here (checked here); a
+    /// translation of a draft here is a draft too, and one of a page showing the crisis box
+    /// shows it too.
+    pub default: &'a Site,
 }
 
 pub fn resolve(
@@ -110,15 +129,27 @@ pub fn resolve(
     static_files: Vec<Asset>,
     preloaded: citations::Preloaded,
     terms: glossary::Prepared,
-    opts: &Options,
+    opts: &Options<'_>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let default = opts.translating.as_ref().map(|t| t.default);
     let drafts: BTreeSet<String> = parsed
         .iter()
-        .filter(|p| p.fm.draft && !opts.drafts)
+        .filter(|p| {
+            (p.fm.draft && !opts.drafts)
+                || default.is_some_and(|d| d.drafts.contains(&p.content_path))
+        })
         .map(|p| p.content_path.clone())
         .collect();
     let mut parsed = parsed;
+    if let Some(d) = default {
+        for p in &mut parsed {
+            let original = d.by_path.get(&p.content_path).map(|&o| &d.pages[o].page.fm);
+            if original.is_some_and(|fm| d.config.shows_crisis(fm.crisis, &fm.tags)) {
+                p.fm.crisis = true;
+            }
+        }
+    }
     if !parsed.iter().any(|p| p.kind == Kind::Home) {
         let summary = config.description.trim().to_string();
         parsed.push(generated_page(
@@ -186,7 +217,7 @@ pub fn resolve(
             assets: &assets,
             static_files: &static_files,
             unparsed: &opts.unparsed,
-            fallback: opts.fallback.as_ref(),
+            fallback: (opts.translating.as_ref()).map(|t| (t.default, t.folder.as_str())),
         },
         opts.link_style,
     ));
@@ -246,7 +277,7 @@ pub fn resolve(
         outputs: BTreeSet::new(),
         redirects,
         strings: opts.strings.clone(),
-        folder: (opts.fallback.as_ref()).map_or_else(String::new, |f| f.folder.clone()),
+        folder: (opts.translating.as_ref()).map_or_else(String::new, |t| t.folder.clone()),
         languages: Default::default(),
         language: 0,
     };

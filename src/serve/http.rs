@@ -102,7 +102,7 @@ fn connection(shared: &Arc<Shared>, mut stream: TcpStream) {
                 r.location = Some(location);
                 r
             }
-            Target::NotFound => not_found(shared),
+            Target::NotFound => not_found(shared, bare),
             Target::BadRequest => text(400, "bad request\n"),
         },
     };
@@ -243,10 +243,19 @@ fn serve_file(shared: &Shared, file: &Path, status: u16) -> Reply {
     Reply::new(status, body, content_type(ext))
 }
 
-/// The site's own 404 page, so editors see what readers will. Before the first good build
-/// there is none; a bare page still carries the overlay and the reload script, so the
-/// browser shows the errors and reloads once they are fixed.
-fn not_found(shared: &Shared) -> Reply {
+/// The site's own 404 page, so editors see what readers will: under a language's folder
+/// (`/es/…`), that language's, as the `_redirects` glia writes asks of the host. Before the
+/// first good build there is none; a bare page still carries the overlay and the reload
+/// script, so the browser shows the errors and reloads once they are fixed.
+fn not_found(shared: &Shared, path: &str) -> Reply {
+    // Only a plain folder name (a language code), so nothing outside the folder is reached.
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let plain = !first.is_empty()
+        && (first.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let folder_page = shared.dir.join(first).join("404.html");
+    if plain && folder_page.is_file() {
+        return serve_file(shared, &folder_page, 404);
+    }
     let page = shared.dir.join("404.html");
     if page.is_file() {
         return serve_file(shared, &page, 404);

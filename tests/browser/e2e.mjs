@@ -13,7 +13,9 @@
 //
 // Prints one JSON summary on stdout; exit status 0 only if every check passed.
 //
-// Environment: CHROMIUM (default /usr/bin/chromium), E2E_TIMEOUT_MS (per step, default 20000).
+// Environment: CHROMIUM (default /usr/bin/chromium), E2E_TIMEOUT_MS (per step, default 20000),
+// E2E_QUERY (what to search for instead of a word of the article's title), E2E_RESULT_PATH
+// (a path every result must lead into, e.g. /public/es/).
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -210,10 +212,12 @@ async function run() {
     step("back", page.url());
 
     // 3. Search for a word of the article's title from the header search box.
-    const word = articleTitle
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter((w) => w.length >= 4)
-      .sort((a, b) => b.length - a.length)[0];
+    const word =
+      process.env.E2E_QUERY ||
+      articleTitle
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => w.length >= 4)
+        .sort((a, b) => b.length - a.length)[0];
     if (!word) throw new Error(`no word of four letters or more in the title "${articleTitle}"`);
     // The header box: `input[name=q]` is what the theme's search.js looks for (the theme made it
     // type=text with inputmode=search, since role=combobox is not allowed on type=search).
@@ -234,6 +238,13 @@ async function run() {
       .locator(RESULT)
       .evaluateAll((as) => as.map((a) => ({ href: a.getAttribute("href"), text: a.textContent.trim() })));
     step("search", { word, results: results.length, first: results[0] });
+    const within = process.env.E2E_RESULT_PATH;
+    if (within) {
+      const outside = await page
+        .locator(RESULT)
+        .evaluateAll((as, within) => as.map((a) => a.href).filter((h) => !new URL(h).pathname.includes(within)), within);
+      if (outside.length) throw new Error(`results outside ${within}: ${outside.join(", ")}`);
+    }
     // The sharded index: the manifest, then only the term shards of what was typed (one per
     // prefix of up to `prefix` letters, stemmed and as typed) and the snippet shards of the
     // results shown, never the whole index.

@@ -620,3 +620,12 @@ pub fn run_theme_checks(site: &Path, port: u16, extra: &[&std::ffi::OsStr]) {
         site.display()
     );
 }
+
+/// Whether a file of the network's content is a translation (`ketamine-therapy.es.md`): the
+/// languages its `site.yaml` names besides English. Tests that count the English pages
+/// leave these out.
+pub fn is_translation(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".es.md"))
+}

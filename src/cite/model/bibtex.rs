@@ -513,15 +513,31 @@ fn bib_fields(r: &mut Reference, e: &biblatex::Entry) -> Option<String> {
     }
     // `and others` means the list goes on. pandoc makes it `{literal: "others"}`, which
     // citeproc prints as "et al." in Vancouver and AMA; glia has no such name, so it writes the
-    // English term itself.
+    // English term itself. `and et al.` (EpiMethods' `sterne2009multiple`) says the same in
+    // Latin: pandoc reads a person `al.` with the particle `et` and prints "Sterne JA, al. et.".
     for list in [&mut r.authors, &mut r.editors] {
         for n in list.iter_mut() {
-            if matches!(n, Name::Person { family, given: None } if family == "others") {
+            let goes_on = match n {
+                Name::Person {
+                    family,
+                    given: None,
+                } => family == "others" || is_et_al(family),
+                Name::Literal(l) => is_et_al(l),
+                Name::Person { .. } => false,
+            };
+            if goes_on {
                 *n = Name::Literal("et al.".to_string());
             }
         }
     }
     dropped
+}
+
+/// `et al.`, `et al`, `Et Al.` as a name in an author list.
+fn is_et_al(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    matches!(words.as_slice(), [et, al] if et.eq_ignore_ascii_case("et")
+        && al.trim_end_matches('.').eq_ignore_ascii_case("al"))
 }
 
 /// Maps hayagriva's entry tree (an article whose parent is the periodical, a chapter whose
