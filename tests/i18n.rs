@@ -36,21 +36,10 @@ fn spanish_site(extra: &[(&str, &str)]) -> Fixture {
     Fixture::new(&files)
 }
 
-const REFS: &str = "\
-- id: work1
-  type: article-journal
-  title: A test work
-  authors:
-    - {family: Tester, given: Tess}
-  container: Test Journal
-  year: 2020
-  url: https://example.org/work1
-";
-
 #[test]
 fn a_spanish_site_shows_the_theme_in_spanish() {
     let fx = spanish_site(&[
-        ("content/references/refs.yaml", REFS),
+        ("content/references/refs.yaml", ONE_WORK),
         (
             "content/articles/caja.md",
             "---\ntitle: Caja\n---\n> [!WARNING]\n> No conduzca hoy.\n\nUna nota[^a].\n\n[^a]: La nota.\n",

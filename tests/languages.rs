@@ -13,21 +13,10 @@ use common::*;
 const SITE: &str = "title: Network\ndescription: Test site\nbase_url: https://example.org/\n\
 language: en\nlanguages:\n  es:\n    title: Red\n    description: Sitio de prueba\n";
 
-const REFS: &str = "\
-- id: work1
-  type: article-journal
-  title: A test work
-  authors:
-    - {family: Tester, given: Tess}
-  container: Test Journal
-  year: 2020
-  url: https://example.org/work1
-";
-
 fn two_languages(extra: &[(&str, &str)]) -> Fixture {
     let mut files = vec![
         ("site.yaml", SITE),
-        ("content/references/refs.yaml", REFS),
+        ("content/references/refs.yaml", ONE_WORK),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         (
             "content/_index.es.md",

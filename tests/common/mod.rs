@@ -629,3 +629,15 @@ pub fn is_translation(path: &Path) -> bool {
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.ends_with(".es.md"))
 }
+
+/// A bibliography of one work, for fixture sites that cite `work1`.
+pub const ONE_WORK: &str = "\
+- id: work1
+  type: article-journal
+  title: A test work
+  authors:
+    - {family: Tester, given: Tess}
+  container: Test Journal
+  year: 2020
+  url: https://example.org/work1
+";
