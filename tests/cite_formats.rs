@@ -280,13 +280,7 @@ fn text_page_values_print_as_citeproc_prints_them() {
         (StyleChoice::Apa, "1042\u{2013}1056.e10"),
     ] {
         let doc = format(&bib, &["kleihues2002", "campbell2017"], style);
-        let text = |key: &str| {
-            doc.entries
-                .iter()
-                .find(|e| e.key == key)
-                .map(|e| e.text.clone())
-                .unwrap_or_default()
-        };
+        let text = |key: &str| entry_text(&doc, key);
         assert!(
             text("kleihues2002").contains("215-25; discussion 226-9"),
             "{style:?}: {}",
@@ -426,13 +420,7 @@ fn bibtex_type_and_howpublished_are_read_as_pandoc_reads_them() {
     let (refs, _) = load_bibliography_file("refs.bib", &text);
     let (bib, _) = Bibliography::build(refs);
     let doc = format(&bib, &["RN10758", "CDCfaq"], StyleChoice::Apa);
-    let text = |key: &str| {
-        doc.entries
-            .iter()
-            .find(|e| e.key == key)
-            .map(|e| e.text.clone())
-            .unwrap_or_default()
-    };
+    let text = |key: &str| entry_text(&doc, key);
     assert!(
         text("RN10758").contains("whitehall II study [Journal Article]. Hypertension, 55(4)"),
         "{}",

@@ -8,16 +8,6 @@ mod common;
 
 use common::*;
 
-const REFS: &str = "\
-- id: work1
-  type: article-journal
-  title: A test work
-  authors:
-    - {family: Tester, given: Tess}
-  container: Test Journal
-  year: 2020
-";
-
 fn article(title: &str, tags: &str, body: &str) -> String {
     format!("---\ntitle: {title}\ntags: [{tags}]\n---\n{body}\n")
 }
@@ -30,7 +20,7 @@ fn site(extra: &[(&str, &str)]) -> Fixture {
             "content/articles/_index.md",
             "---\ntitle: Articles\n---\nAll articles.\n".into(),
         ),
-        ("content/references/refs.yaml", REFS.into()),
+        ("content/references/refs.yaml", ONE_WORK.into()),
         (
             "content/glossary/ketamine.md",
             "---\nterm: Ketamine\nshort: An anaesthetic also used for depression.\n---\nKetamine.\n"

@@ -19,16 +19,6 @@ use std::process::Command;
 use common::*;
 use glia::render::search::tokens;
 
-const REFS: &str = "\
-- id: work1
-  type: article-journal
-  title: A test work
-  authors:
-    - {family: Tester, given: Tess}
-  container: Test Journal
-  year: 2020
-";
-
 /// Filler that pushes a word past the first 180 characters of its section.
 const FILLER: &str = "Patients and families often ask many questions before a first appointment, \
 and the team answers each of them in plain words so that everyone knows what happens next on \
@@ -48,7 +38,7 @@ fn site() -> Fixture {
             "content/articles/_index.md",
             "---\ntitle: Articles\n---\nAll articles.\n",
         ),
-        ("content/references/refs.yaml", REFS),
+        ("content/references/refs.yaml", ONE_WORK),
         ("content/articles/ward.md", &article),
     ])
 }
