@@ -181,8 +181,17 @@ pub fn compile_to(
     progress.stage("rendering", Some(sites.iter().map(|s| s.pages.len()).sum()));
     let mut files = Vec::new();
     let mut compiled: Vec<(Site, Renderer, SearchIndex)> = Vec::new();
-    for site in sites {
-        let renderer = match Renderer::new(theme.clone(), site.strings.clone()) {
+    let last = sites.len().saturating_sub(1);
+    let mut theme = Some(theme);
+    for (i, site) in sites.into_iter().enumerate() {
+        // Each language renders with its own strings; the theme is copied only for the
+        // languages before the last (none for a site in one language).
+        let theme = match i == last {
+            true => theme.take(),
+            false => theme.clone(),
+        };
+        let Some(theme) = theme else { break };
+        let renderer = match Renderer::new(theme, site.strings.clone()) {
             Ok(r) => r,
             Err(d) => {
                 diags.extend(d);
