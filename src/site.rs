@@ -57,7 +57,9 @@ pub struct Compiled {
     pub files: Vec<OutFile>,
     /// Kept for `glia serve`, which re-renders single pages after an edit.
     pub renderer: Renderer,
-    pub search: SearchIndex,
+    /// The default language's search index, kept for `glia serve` to patch; none after
+    /// [`compile_to`] with a sink, which writes it and keeps nothing.
+    pub search: Option<SearchIndex>,
     /// Wall time of each stage, for `--timings` and the benchmarks.
     pub timings: Vec<(&'static str, Duration)>,
     /// The site in each other language of `languages:`, published under its folder; its
@@ -180,10 +182,10 @@ pub fn compile_to(
     }
     progress.stage("rendering", Some(sites.iter().map(|s| s.pages.len()).sum()));
     let mut files = Vec::new();
-    let mut compiled: Vec<(Site, Renderer, SearchIndex)> = Vec::new();
+    let mut compiled: Vec<(Site, Renderer, Option<SearchIndex>)> = Vec::new();
     let last = sites.len().saturating_sub(1);
     let mut theme = Some(theme);
-    for (i, site) in sites.into_iter().enumerate() {
+    for (i, mut site) in sites.into_iter().enumerate() {
         // Each language renders with its own strings; the theme is copied only for the
         // languages before the last (none for a site in one language).
         let theme = match i == last {
@@ -210,6 +212,9 @@ pub fn compile_to(
         };
         let rendered = renderer.render_site_to(&site, sink.map(|_| &in_folder as Sink<'_>));
         diags.extend(rendered.diagnostics);
+        if sink.is_some() {
+            diags.extend(render::write_search(&mut site, &in_folder));
+        }
         files.extend(rendered.files.into_iter().map(|mut f| {
             f.path.insert_str(0, &folder);
             f

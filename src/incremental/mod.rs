@@ -101,10 +101,14 @@ impl Session {
         self.broken = false;
         self.timings = c.timings.clone();
         let assets = c.assets();
+        // A compile without a sink keeps its index.
+        let search = (c.search).unwrap_or_else(|| {
+            SearchIndex::of_site(&c.site, render_citations::search_docs(&c.site))
+        });
         self.last = Some(Last {
             site: c.site,
             renderer: c.renderer,
-            search: c.search,
+            search,
         });
         (
             Some(Rebuild::Full {
@@ -288,7 +292,7 @@ impl Session {
         let updated = (undo.iter()).all(|(i, _)| last.search.update_page(&last.site, *i));
         if !updated {
             last.search =
-                SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site), true);
+                SearchIndex::of_site(&last.site, render_citations::search_docs(&last.site));
         }
         files.extend(last.search.files());
         mark("search");

@@ -84,8 +84,9 @@ fn pass_on(
 pub struct Rendered {
     pub files: Vec<OutFile>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Kept so `glia serve` can patch the index after an edit instead of rebuilding it.
-    pub search: search::SearchIndex,
+    /// Kept so `glia serve` can patch the index after an edit instead of rebuilding it; none
+    /// with a sink (`glia build` writes it with [`write_search`]).
+    pub search: Option<search::SearchIndex>,
 }
 
 pub struct Renderer {
@@ -568,11 +569,16 @@ impl Renderer {
     /// The search page and the index it (and every page's search box) loads.
     /// The search page and the index's files (handed to `sink` one by one, if there is one:
     /// then the index is not kept patchable either, as only `glia serve` patches it).
+    /// The search page and, without a sink, the index, kept for `glia serve` to patch. With
+    /// a sink (`glia build`) the index is written afterwards by [`write_search`].
     fn render_search(
         &self,
         site: &Site,
         sink: Option<Sink<'_>>,
-    ) -> (Vec<Result<OutFile, Diagnostic>>, search::SearchIndex) {
+    ) -> (
+        Vec<Result<OutFile, Diagnostic>>,
+        Option<search::SearchIndex>,
+    ) {
         let spec = context::Synthetic {
             route: context::search_route(),
             title: self.strings.get("search.title"),
@@ -580,17 +586,34 @@ impl Renderer {
             absolute: false,
         };
         let ctx = context::synthetic_context(site, &spec);
-        let patchable = sink.is_none();
-        let index = search::SearchIndex::of_site(site, citations::search_docs(site), patchable);
-        let mut files = vec![self.render_template("search.html", &ctx, &spec.route)];
-        index.each_file(&mut |f| files.extend(pass_on(Ok(f), sink)));
-        (files, index)
+        let page = self.render_template("search.html", &ctx, &spec.route);
+        if sink.is_some() {
+            return (Vec::from_iter(pass_on(page, sink)), None);
+        }
+        let index = search::SearchIndex::of_site(site, citations::search_docs(site));
+        let mut files = vec![page];
+        index.each_file(&mut |f| files.push(Ok(f)));
+        (files, Some(index))
     }
 
     #[cfg(test)]
     pub fn highlighter(&self) -> &Highlighter {
         &self.highlighter
     }
+}
+
+/// Writes `site`'s search index to `sink`, dropping its pages' sections' text on the way
+/// ([`search::SearchIndex::write_site`]): what `glia build` does once the pages are
+/// written, since nothing after it reads that text.
+pub fn write_search(site: &mut Site, sink: Sink<'_>) -> Vec<Diagnostic> {
+    let extra = citations::search_docs(site);
+    let mut diags = Vec::new();
+    search::SearchIndex::write_site(site, extra, &mut |f| {
+        if let Some(Err(d)) = pass_on(Ok(f), Some(sink)) {
+            diags.push(d);
+        }
+    });
+    diags
 }
 
 pub use highlight::escape;

@@ -6,19 +6,50 @@ use std::fmt::Write as _;
 /// One word's entry: postings as base-36 gaps between document numbers, each shifted left by
 /// two with the title/heading flags in the low bits.
 pub(super) fn encode(word: &str, list: &[(u32, u32)]) -> String {
-    let mut out = serde_json::Value::from(word).to_string();
-    out.push_str(":\"");
-    let mut prev = 0;
-    for (k, (doc, flags)) in list.iter().enumerate() {
-        if k > 0 {
-            out.push(',');
-        }
-        let v = u64::from(doc - prev) << 2 | u64::from(*flags);
-        let _ = write!(out, "{}", base36(v));
-        prev = *doc;
+    let mut postings = Postings::new(word);
+    for &(doc, flags) in list {
+        postings.push(doc, flags);
     }
-    out.push('"');
-    script_safe(out)
+    postings.finish()
+}
+
+/// A word's entry being spelt as its documents arrive, in ascending order: a site's postings
+/// are millions of (document, flags) pairs, which as numbers took several times the bytes of
+/// their spelling.
+pub(super) struct Postings {
+    entry: String,
+    last: Option<u32>,
+}
+
+impl Postings {
+    pub(super) fn new(word: &str) -> Postings {
+        let mut entry = serde_json::Value::from(word).to_string();
+        entry.push_str(":\"");
+        Postings { entry, last: None }
+    }
+
+    /// Adds document `doc`, which must come after every document added before.
+    pub(super) fn push(&mut self, doc: u32, flags: u32) {
+        let prev = match self.last {
+            Some(prev) => {
+                self.entry.push(',');
+                prev
+            }
+            None => 0,
+        };
+        let v = u64::from(doc - prev) << 2 | u64::from(flags);
+        let _ = write!(self.entry, "{}", base36(v));
+        self.last = Some(doc);
+    }
+
+    /// The entry as the index's files hold it (empty when no document has the word).
+    pub(super) fn finish(mut self) -> String {
+        if self.last.is_none() {
+            return String::new();
+        }
+        self.entry.push('"');
+        script_safe(self.entry)
+    }
 }
 
 /// The postings of an entry [`encode`] made. A word is letters and digits only, so the

@@ -40,7 +40,7 @@ mod words;
 
 use documents::{glossary_documents, glossary_terms, page_document_count};
 pub use documents::{page_documents, SearchDoc};
-use encode::{base36, decode, doc_number, encode, script_safe};
+use encode::{base36, decode, doc_number, encode, script_safe, Postings};
 use words::words_of;
 pub use words::{fold, spelling, stem, stem_in, tokens};
 
@@ -75,23 +75,50 @@ type DocWords = Vec<(String, u32)>;
 const WORDS_CHUNK: usize = 1024;
 
 /// An index being built, result group by result group: a site has millions of (document,
-/// word) pairs, each kept as a pair of numbers; a document's words are strings only while its
-/// chunk is being read.
-#[derive(Default)]
-struct Builder {
+/// word) pairs, each spelt into its word's entry as it arrives; a document's words are
+/// strings only while its chunk is being read.
+struct Builder<'o> {
     /// Whose stop words and stemmer the words go through.
     lang: SearchLanguage,
     groups: Vec<Group>,
-    rows: Vec<String>,
-    words: Vec<Vec<(u32, u32)>>,
+    rows: Rows<'o>,
+    /// Each document's words, kept only to patch the index (`glia serve`).
+    words: Option<Vec<Vec<(u32, u32)>>>,
     vocab: Vocab,
-    /// Word number → (document, flags), by document.
-    lists: Vec<Vec<(u32, u32)>>,
-    /// Keep `words` (see [`SearchIndex::of_site`]).
-    patchable: bool,
+    /// Word number → its entry so far.
+    lists: Vec<Postings>,
 }
 
-impl Builder {
+/// Where the documents' rows go.
+enum Rows<'o> {
+    /// Kept, to be written with the rest and patched (`glia serve`).
+    Kept(Vec<String>),
+    /// Written in snippet shards as soon as each is full (`glia build`): a large site's
+    /// snippets are tens of megabytes that need not wait for the last page.
+    Written {
+        shards: SnippetShards,
+        out: &'o mut dyn FnMut(super::OutFile),
+    },
+}
+
+impl<'o> Builder<'o> {
+    fn new(lang: SearchLanguage, rows: Rows<'o>) -> Builder<'o> {
+        let patchable = matches!(rows, Rows::Kept(_));
+        Builder {
+            lang,
+            groups: Vec::new(),
+            rows,
+            words: patchable.then(Vec::new),
+            vocab: Vocab::default(),
+            lists: Vec::new(),
+        }
+    }
+
+    /// Documents added so far.
+    fn docs(&self) -> usize {
+        self.groups.last().map_or(0, |g| g.docs.end)
+    }
+
     /// Adds `groups` (empty ones are left out), reading their documents in parallel.
     fn add(&mut self, groups: &[Vec<SearchDoc>]) {
         let docs: Vec<&SearchDoc> = groups.iter().flatten().collect();
@@ -99,46 +126,133 @@ impl Builder {
             .par_iter()
             .map(|d| (doc_words(self.lang, d), row(d)))
             .collect();
+        let mut found = found.into_iter();
         for g in groups.iter().filter(|g| !g.is_empty()) {
-            let first = self.groups.last().map_or(0, |last| last.docs.end);
+            let first = self.docs();
             self.groups.push(Group {
                 title: g[0].title.clone(),
                 docs: first..first + g.len(),
             });
+            let rows: Vec<String> = (first..first + g.len())
+                .zip(found.by_ref())
+                .map(|(n, (words, row))| {
+                    self.index(n, words);
+                    row
+                })
+                .collect();
+            match &mut self.rows {
+                Rows::Kept(kept) => kept.extend(rows),
+                Rows::Written { shards, out } => shards.group(&g[0].title, &rows, *out),
+            }
         }
-        for (doc, row) in found {
-            let n = self.rows.len();
-            let ids = self.vocab.number(doc);
-            for &(id, flags) in &ids {
-                let id = id as usize;
-                if self.lists.len() <= id {
-                    self.lists.resize_with(id + 1, Vec::new);
-                }
-                self.lists[id].push((doc_number(n), flags));
+    }
+
+    /// Adds document `n`'s words to their postings.
+    fn index(&mut self, n: usize, words: DocWords) {
+        let ids = self.vocab.number(words);
+        for &(id, flags) in &ids {
+            let id = id as usize;
+            while self.lists.len() <= id {
+                self.lists
+                    .push(Postings::new(&self.vocab.words[self.lists.len()]));
             }
-            if self.patchable {
-                self.words.push(ids);
-            }
-            self.rows.push(row);
+            self.lists[id].push(doc_number(n), flags);
+        }
+        if let Some(words) = &mut self.words {
+            words.push(ids);
         }
     }
 
     fn finish(self) -> SearchIndex {
-        // Each word's postings are encoded once and only the encoding is kept: a site's
-        // postings held twice were the largest thing its build held at the end.
-        let words = &self.vocab.words;
-        let encoded = (self.lists.into_par_iter().enumerate())
-            .map(|(id, list)| encode(&words[id], &list))
-            .collect();
+        let rows = match self.rows {
+            Rows::Kept(rows) => rows,
+            Rows::Written { mut shards, out } => {
+                shards.finish(out);
+                Vec::new()
+            }
+        };
         SearchIndex {
             lang: self.lang,
             groups: self.groups,
-            rows: self.rows,
-            words: self.words,
+            rows,
+            words: self.words.unwrap_or_default(),
             vocab: self.vocab,
-            encoded,
+            encoded: self.lists.into_par_iter().map(Postings::finish).collect(),
             page_groups: Vec::new(),
         }
+    }
+}
+
+/// The snippet shards, written group by group.
+struct SnippetShards {
+    cut: ShardCut,
+    /// Shards written or begun.
+    count: usize,
+    js: String,
+}
+
+impl SnippetShards {
+    fn new() -> SnippetShards {
+        SnippetShards {
+            cut: ShardCut::new(),
+            count: 0,
+            js: String::new(),
+        }
+    }
+
+    /// Adds a group, titled `title`, of documents whose rows are `rows`; hands a shard to
+    /// `out` once the next group starts another.
+    fn group(&mut self, title: &str, rows: &[String], out: &mut dyn FnMut(super::OutFile)) {
+        if self.cut.starts(rows.len()) {
+            self.finish(out);
+            self.js = format!("window.gliaSearchIndex.d[{}]=[", self.count);
+            self.count += 1;
+        } else {
+            self.js.push(',');
+        }
+        self.js.push('[');
+        self.js
+            .push_str(&script_safe(serde_json::Value::from(title).to_string()));
+        self.js.push_str(",[");
+        self.js.push_str(&rows.join(","));
+        self.js.push_str("]]");
+    }
+
+    /// Hands the shard begun, if any, to `out`.
+    fn finish(&mut self, out: &mut dyn FnMut(super::OutFile)) {
+        if self.js.is_empty() {
+            return;
+        }
+        let mut js = std::mem::take(&mut self.js);
+        js.push_str("];\n");
+        out(super::OutFile {
+            path: snippet_shard_path(self.count - 1),
+            bytes: js.into_bytes(),
+        });
+    }
+}
+
+/// The one rule of where snippet shards start: a group starts a new shard once the shard
+/// before holds [`DOCS_PER_SNIPPET_SHARD`] documents (the first group starts the first).
+struct ShardCut {
+    docs: usize,
+}
+
+impl ShardCut {
+    fn new() -> ShardCut {
+        ShardCut {
+            docs: DOCS_PER_SNIPPET_SHARD,
+        }
+    }
+
+    /// Whether a group of `size` documents, coming next, starts a shard.
+    fn starts(&mut self, size: usize) -> bool {
+        let starts = self.docs >= DOCS_PER_SNIPPET_SHARD;
+        if starts {
+            self.docs = 0;
+        }
+        self.docs += size;
+        starts
     }
 }
 
@@ -202,41 +316,48 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// The index of a whole site: its pages' sections, the glossary and the references.
-    ///
-    /// Only a `patchable` index keeps each document's words, which [`SearchIndex::update_page`]
-    /// needs (`glia serve`); `glia build` writes the index and is done with it.
-    pub fn of_site(site: &Site, extra: Vec<SearchDoc>, patchable: bool) -> SearchIndex {
-        // The pages' documents a chunk at a time: each section's text is copied into its
-        // document, and only a chunk's copies exist at once.
-        let mut built = Builder {
-            lang: SearchLanguage::of(&site.config.language),
-            patchable,
-            ..Builder::default()
-        };
-        let mut page_groups = Vec::with_capacity(site.pages.len());
+    /// The index of a whole site, kept so that [`SearchIndex::update_page`] can patch it
+    /// (`glia serve`): its pages' sections, the glossary and `extra` (the references).
+    pub fn of_site(site: &Site, extra: Vec<SearchDoc>) -> SearchIndex {
+        let mut built = Builder::new(
+            SearchLanguage::of(&site.config.language),
+            Rows::Kept(Vec::new()),
+        );
         let pages: Vec<usize> = (0..site.pages.len()).collect();
-        for chunk in pages.chunks(WORDS_CHUNK) {
-            let per_page: Vec<Vec<SearchDoc>> =
-                chunk.par_iter().map(|&i| page_documents(site, i)).collect();
-            let mut next = built.groups.len();
-            for d in &per_page {
-                page_groups.push((!d.is_empty()).then(|| {
-                    next += 1;
-                    next - 1
-                }));
-            }
-            built.add(&per_page);
-        }
-        let glossary: Vec<Vec<SearchDoc>> = glossary_documents(site)
-            .into_iter()
-            .chain(extra)
-            .map(|d| vec![d])
+        let page_groups = (pages.chunks(WORDS_CHUNK))
+            .flat_map(|chunk| add_pages(&mut built, site, chunk))
             .collect();
-        built.add(&glossary);
+        add_rest(&mut built, site, extra);
         let mut index = built.finish();
         index.page_groups = page_groups;
         index
+    }
+
+    /// [`SearchIndex::of_site`] for `glia build`, which writes the index and keeps nothing:
+    /// each file is handed to `out` as soon as it is complete, and each page's sections'
+    /// text, read for nothing else, is dropped once its words are in the index. The text of
+    /// a large site's sections and its snippets are each tens of megabytes, and the index
+    /// comes last, when every other page has been written.
+    pub fn write_site(site: &mut Site, extra: Vec<SearchDoc>, out: &mut dyn FnMut(super::OutFile)) {
+        let lang = SearchLanguage::of(&site.config.language);
+        let rows = Rows::Written {
+            shards: SnippetShards::new(),
+            out: &mut *out,
+        };
+        let mut built = Builder::new(lang, rows);
+        let pages: Vec<usize> = (0..site.pages.len()).collect();
+        for chunk in pages.chunks(WORDS_CHUNK) {
+            add_pages(&mut built, site, chunk);
+            for &i in chunk {
+                // Not the glossary's definitions, which are its entries' text.
+                if page_document_count(site, i) > 0 {
+                    site.pages[i].page.doc.sections = Vec::new();
+                }
+            }
+        }
+        add_rest(&mut built, site, extra);
+        // The last snippet shard is handed over by `finish`, the rest here.
+        built.finish().write_terms(out);
     }
 
     /// Re-reads page `i` after an edit. Returns false, changing nothing, when the edit cannot
@@ -260,10 +381,7 @@ impl SearchIndex {
 
     /// The index of `groups` of documents, each shown as one result; empty groups are left out.
     pub fn new(groups: &[Vec<SearchDoc>]) -> SearchIndex {
-        let mut built = Builder {
-            patchable: true,
-            ..Builder::default()
-        };
+        let mut built = Builder::new(SearchLanguage::default(), Rows::Kept(Vec::new()));
         for chunk in groups.chunks(WORDS_CHUNK) {
             built.add(chunk);
         }
@@ -328,7 +446,7 @@ impl SearchIndex {
 
     /// How many term shards the index has: it follows the number of documents only.
     pub fn term_shards(&self) -> usize {
-        term_shard_count(self.rows.len())
+        term_shard_count(self.groups.last().map_or(0, |g| g.docs.end))
     }
 
     /// The first group of each snippet shard.
@@ -357,6 +475,16 @@ impl SearchIndex {
     /// [`SearchIndex::files`], each handed to `out` as soon as it is made: `glia build`
     /// writes them one by one rather than holding the whole index twice.
     pub fn each_file(&self, out: &mut dyn FnMut(super::OutFile)) {
+        self.write_terms(out);
+        let mut shards = SnippetShards::new();
+        for g in &self.groups {
+            shards.group(&g.title, &self.rows[g.docs.clone()], out);
+        }
+        shards.finish(out);
+    }
+
+    /// The manifest and the term shards.
+    fn write_terms(&self, out: &mut dyn FnMut(super::OutFile)) {
         let n = self.term_shards();
         let starts = self.snippet_shard_starts();
 
@@ -409,34 +537,35 @@ impl SearchIndex {
                 bytes: js.into_bytes(),
             });
         }
-
-        for (k, &first) in starts.iter().enumerate() {
-            let end = starts.get(k + 1).copied().unwrap_or(self.groups.len());
-            let mut js = format!("window.gliaSearchIndex.d[{k}]=[");
-            for (i, g) in self.groups[first..end].iter().enumerate() {
-                if i > 0 {
-                    js.push(',');
-                }
-                js.push('[');
-                js.push_str(&script_safe(
-                    serde_json::Value::from(g.title.as_str()).to_string(),
-                ));
-                js.push_str(",[");
-                for (j, d) in g.docs.clone().enumerate() {
-                    if j > 0 {
-                        js.push(',');
-                    }
-                    js.push_str(&self.rows[d]);
-                }
-                js.push_str("]]");
-            }
-            js.push_str("];\n");
-            out(super::OutFile {
-                path: snippet_shard_path(k),
-                bytes: js.into_bytes(),
-            });
-        }
     }
+}
+
+/// Adds the documents of pages `chunk` (in page order); returns each page's group.
+fn add_pages(built: &mut Builder<'_>, site: &Site, chunk: &[usize]) -> Vec<Option<usize>> {
+    // Each section's text is copied into its document, and only a chunk's copies exist at once.
+    let per_page: Vec<Vec<SearchDoc>> =
+        chunk.par_iter().map(|&i| page_documents(site, i)).collect();
+    let mut next = built.groups.len();
+    let groups = (per_page.iter())
+        .map(|d| {
+            (!d.is_empty()).then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect();
+    built.add(&per_page);
+    groups
+}
+
+/// Adds what follows the pages: the glossary's entries, then `extra`, each a group of its own.
+fn add_rest(built: &mut Builder<'_>, site: &Site, extra: Vec<SearchDoc>) {
+    let rest: Vec<Vec<SearchDoc>> = glossary_documents(site)
+        .into_iter()
+        .chain(extra)
+        .map(|d| vec![d])
+        .collect();
+    built.add(&rest);
 }
 
 /// The paths of every file of `site`'s index, as [`SearchIndex::files`] writes them, from the
@@ -465,16 +594,10 @@ fn term_shard_count(docs: usize) -> usize {
 
 /// The first group of each snippet shard, given each group's number of documents.
 fn snippet_shard_starts(sizes: impl Iterator<Item = usize>) -> Vec<usize> {
-    let mut starts = Vec::new();
-    let mut docs = DOCS_PER_SNIPPET_SHARD;
-    for (g, size) in sizes.enumerate() {
-        if docs >= DOCS_PER_SNIPPET_SHARD {
-            starts.push(g);
-            docs = 0;
-        }
-        docs += size;
-    }
-    starts
+    let mut cut = ShardCut::new();
+    (sizes.enumerate())
+        .filter_map(|(g, size)| cut.starts(size).then_some(g))
+        .collect()
 }
 
 fn term_shard_path(k: usize) -> String {
@@ -652,6 +775,50 @@ mod tests {
         index.replace(1, &patch);
         docs.splice(1.., patch);
         assert_eq!(all_js(&index), all_js(&SearchIndex::new(&[docs])));
+    }
+
+    #[test]
+    fn an_index_written_as_it_is_built_is_the_index_kept() {
+        // `glia build` streams its index (`write_site`), `glia serve` keeps it (`of_site`):
+        // the files must be the same. Groups of 1 to 7 documents, so that snippet shards
+        // start at several places, and a few empty groups.
+        let groups: Vec<Vec<SearchDoc>> = (0..60)
+            .map(|g| {
+                (0..g % 8)
+                    .map(|d| {
+                        doc(
+                            &format!("Page {g}"),
+                            &format!("Part {d}"),
+                            &format!("word{g} text{d}"),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let kept = SearchIndex::new(&groups).files();
+        let mut written = Vec::new();
+        let mut out = |f: crate::render::OutFile| written.push(f);
+        let mut built = Builder::new(
+            SearchLanguage::default(),
+            Rows::Written {
+                shards: SnippetShards::new(),
+                out: &mut out,
+            },
+        );
+        for chunk in groups.chunks(7) {
+            built.add(chunk);
+        }
+        built.finish().write_terms(&mut out);
+        let sorted = |mut files: Vec<crate::render::OutFile>| {
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            files
+                .into_iter()
+                .map(|f| (f.path, f.bytes))
+                .collect::<Vec<_>>()
+        };
+        let kept = sorted(kept);
+        assert!(kept.iter().filter(|(p, _)| p.contains("/d")).count() > 5);
+        assert_eq!(kept, sorted(written));
     }
 
     #[test]
