@@ -210,11 +210,13 @@ pub fn compile_to(
             }),
             None => Ok(()),
         };
-        let rendered = renderer.render_site_to(&site, sink.map(|_| &in_folder as Sink<'_>));
-        diags.extend(rendered.diagnostics);
+        // With a sink, the search index is written first: it is the last reader of the
+        // pages' sections' text, which it drops, so the pages render without it.
         if sink.is_some() {
             diags.extend(render::write_search(&mut site, &in_folder));
         }
+        let rendered = renderer.render_site_to(&site, sink.map(|_| &in_folder as Sink<'_>));
+        diags.extend(rendered.diagnostics);
         files.extend(rendered.files.into_iter().map(|mut f| {
             f.path.insert_str(0, &folder);
             f

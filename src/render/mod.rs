@@ -159,8 +159,8 @@ impl Renderer {
                 (glossary, rest)
             },
         );
-        // The search index last, when the articles' events are gone: the two are the largest
-        // things a build holds, and need not be held at once.
+        // The search page, and without a sink the index (`glia build` wrote it before the
+        // pages, `write_search`).
         let (search_files, search) = self.render_search(site, sink);
         if let Some(g) = glossary {
             let at = results.partition_point(|(i, _)| *i < g.0);
@@ -603,12 +603,16 @@ impl Renderer {
 }
 
 /// Writes `site`'s search index to `sink`, dropping its pages' sections' text on the way
-/// ([`search::SearchIndex::write_site`]): what `glia build` does once the pages are
-/// written, since nothing after it reads that text.
+/// ([`search::SearchIndex::write_site`]): what `glia build` does before it renders the
+/// pages, since nothing else reads that text.
 pub fn write_search(site: &mut Site, sink: Sink<'_>) -> Vec<Diagnostic> {
     let extra = citations::search_docs(site);
     let mut diags = Vec::new();
+    #[cfg(debug_assertions)]
+    let planned = site.outputs.clone();
     search::SearchIndex::write_site(site, extra, &mut |f| {
+        #[cfg(debug_assertions)]
+        debug_assert!(planned.contains(&f.path), "{} is not planned", f.path);
         if let Some(Err(d)) = pass_on(Ok(f), Some(sink)) {
             diags.push(d);
         }
