@@ -1,6 +1,10 @@
 //! The documents of the search index: each page's sections and the glossary's terms (the
-//! reference index adds its entries, `render::citations::search_docs`).
+//! reference index adds its entries, `render::citations::search_docs`), and what the index
+//! takes from each: its words ([`doc_words`]) and its row of URL, heading and snippet ([`row`]).
 
+use super::encode::script_safe;
+use super::tokens;
+use crate::i18n::text::SearchLanguage;
 use crate::load::Kind;
 use crate::resolve::Site;
 use crate::url::Route;
@@ -104,4 +108,77 @@ pub(super) fn glossary_documents(site: &Site) -> Vec<SearchDoc> {
             }
         })
         .collect()
+}
+
+/// Characters of text kept per section, cut at a word, from which the JavaScript shows a
+/// snippet around the first word the query matched: a word further into a long section than
+/// this is found but not shown.
+const SNIPPET_SOURCE_CHARS: usize = 600;
+
+/// Where a word was found, as bit flags; the JavaScript ranks title and heading hits first.
+pub(super) const IN_TITLE: u32 = 1;
+pub(super) const IN_HEADING: u32 = 2;
+
+/// Words of one document with where they were found, sorted by word.
+pub(super) type DocWords = Vec<(String, u32)>;
+
+pub(super) fn doc_words(lang: SearchLanguage, d: &SearchDoc) -> DocWords {
+    // Sorted once and merged, rather than kept in an ordered map word by word.
+    let mut words: Vec<(String, u32)> = tokens(lang, &d.title)
+        .chain(tokens(lang, &d.keywords))
+        .map(|w| (w, IN_TITLE))
+        .chain(tokens(lang, &d.heading).map(|w| (w, IN_HEADING)))
+        .chain(tokens(lang, &d.text).map(|w| (w, 0)))
+        .collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut merged: DocWords = Vec::with_capacity(words.len());
+    for (w, flags) in words {
+        match merged.last_mut() {
+            Some((last, f)) if *last == w => *f |= flags,
+            _ => merged.push((w, flags)),
+        }
+    }
+    merged
+}
+
+/// One document's row: `[url, heading, text]` (its group holds the title), the text cut at
+/// a word boundary with "…" when longer than [`SNIPPET_SOURCE_CHARS`].
+pub(super) fn row(d: &SearchDoc) -> String {
+    let snippet = cut_at_word(&d.text, SNIPPET_SOURCE_CHARS);
+    let json = serde_json::json!([d.url, d.heading, snippet]).to_string();
+    script_safe(json)
+}
+
+/// `text` cut to at most `chars` characters (plus "…") at the last whitespace before the
+/// limit, never inside a word; unchanged when it is short enough.
+fn cut_at_word(text: &str, chars: usize) -> std::borrow::Cow<'_, str> {
+    let Some((limit, _)) = text.char_indices().nth(chars) else {
+        return text.into();
+    };
+    // The limit itself may fall on a space, which ends the last whole word.
+    let head = &text[..limit];
+    let end = if text[limit..].starts_with(char::is_whitespace) {
+        limit
+    } else {
+        head.rfind(char::is_whitespace).unwrap_or(0)
+    };
+    let kept = text[..end].trim_end();
+    if kept.is_empty() {
+        // One word longer than the limit: cut it at a character rather than show nothing.
+        return format!("{head}…").into();
+    }
+    format!("{kept}…").into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_text_is_cut_between_words() {
+        assert_eq!(cut_at_word("short text", 600), "short text");
+        assert_eq!(cut_at_word("ketamine infusions help", 14), "ketamine…");
+        assert_eq!(cut_at_word("ketamine infusions help", 8), "ketamine…");
+        assert_eq!(cut_at_word("ketamine", 4), "keta…");
+    }
 }

@@ -36,11 +36,14 @@ use crate::resolve::Site;
 
 mod documents;
 mod encode;
+mod shards;
 mod words;
 
-use documents::{glossary_documents, glossary_terms, page_document_count};
+use documents::{doc_words, glossary_documents, page_document_count, row, DocWords};
 pub use documents::{page_documents, SearchDoc};
-use encode::{base36, decode, doc_number, encode, script_safe, Postings};
+use encode::{base36, decode, doc_number, encode, Postings};
+pub use shards::{planned_files, shard_of};
+use shards::{snippet_shard_starts, term_shard_count, term_shard_path, SnippetShards};
 use words::words_of;
 pub use words::{fold, spelling, stem, stem_in, tokens};
 
@@ -51,25 +54,6 @@ pub const SHARD_DIR: &str = "search-index";
 
 /// Characters of a word that choose its term shard; shorter query words match whole words.
 pub const PREFIX: usize = 3;
-/// One term shard per this many documents (rounded up to a power of two): about 15 KB of
-/// postings each at 10,000 articles.
-const DOCS_PER_TERM_SHARD: usize = 64;
-/// A snippet shard holds whole groups, starting a new shard once it has this many documents:
-/// about 10 KB each, so the twenty results of a query load a few hundred KB at most.
-const DOCS_PER_SNIPPET_SHARD: usize = 16;
-
-/// Characters of text kept per section, cut at a word, from which the JavaScript shows a
-/// snippet around the first word the query matched: a word further into a long section than
-/// this is found but not shown.
-const SNIPPET_SOURCE_CHARS: usize = 600;
-
-/// Where a word was found, as bit flags; the JavaScript ranks title and heading hits first.
-const IN_TITLE: u32 = 1;
-const IN_HEADING: u32 = 2;
-
-/// Words of one document with where they were found, sorted by word.
-type DocWords = Vec<(String, u32)>;
-
 /// Pages read for their words at once when the index is built: enough to keep both cores
 /// busy, few enough that their words as strings stay small next to the index (at 1,024,
 /// a 10,000-article site's chunk took 60 MB).
@@ -98,7 +82,7 @@ enum Rows<'o> {
     /// snippets are tens of megabytes that need not wait for the last page.
     Written {
         shards: SnippetShards,
-        out: &'o mut dyn FnMut(super::OutFile),
+        out: &'o mut dyn FnMut(crate::render::OutFile),
     },
 }
 
@@ -184,79 +168,6 @@ impl<'o> Builder<'o> {
     }
 }
 
-/// The snippet shards, written group by group.
-struct SnippetShards {
-    cut: ShardCut,
-    /// Shards written or begun.
-    count: usize,
-    js: String,
-}
-
-impl SnippetShards {
-    fn new() -> SnippetShards {
-        SnippetShards {
-            cut: ShardCut::new(),
-            count: 0,
-            js: String::new(),
-        }
-    }
-
-    /// Adds a group, titled `title`, of documents whose rows are `rows`; hands a shard to
-    /// `out` once the next group starts another.
-    fn group(&mut self, title: &str, rows: &[String], out: &mut dyn FnMut(super::OutFile)) {
-        if self.cut.starts(rows.len()) {
-            self.finish(out);
-            self.js = format!("window.gliaSearchIndex.d[{}]=[", self.count);
-            self.count += 1;
-        } else {
-            self.js.push(',');
-        }
-        self.js.push('[');
-        self.js
-            .push_str(&script_safe(serde_json::Value::from(title).to_string()));
-        self.js.push_str(",[");
-        self.js.push_str(&rows.join(","));
-        self.js.push_str("]]");
-    }
-
-    /// Hands the shard begun, if any, to `out`.
-    fn finish(&mut self, out: &mut dyn FnMut(super::OutFile)) {
-        if self.js.is_empty() {
-            return;
-        }
-        let mut js = std::mem::take(&mut self.js);
-        js.push_str("];\n");
-        out(super::OutFile {
-            path: snippet_shard_path(self.count - 1),
-            bytes: js.into_bytes(),
-        });
-    }
-}
-
-/// The one rule of where snippet shards start: a group starts a new shard once the shard
-/// before holds [`DOCS_PER_SNIPPET_SHARD`] documents (the first group starts the first).
-struct ShardCut {
-    docs: usize,
-}
-
-impl ShardCut {
-    fn new() -> ShardCut {
-        ShardCut {
-            docs: DOCS_PER_SNIPPET_SHARD,
-        }
-    }
-
-    /// Whether a group of `size` documents, coming next, starts a shard.
-    fn starts(&mut self, size: usize) -> bool {
-        let starts = self.docs >= DOCS_PER_SNIPPET_SHARD;
-        if starts {
-            self.docs = 0;
-        }
-        self.docs += size;
-        starts
-    }
-}
-
 /// Every word the index has seen, numbered in the order first seen.
 #[derive(Default)]
 struct Vocab {
@@ -338,7 +249,11 @@ impl SearchIndex {
     /// each file is handed to `out` as soon as it is complete, and each page's sections'
     /// text, read for nothing else, is dropped once its words are in the index: the text of
     /// a large site's sections and its snippets are each tens of megabytes.
-    pub fn write_site(site: &mut Site, extra: Vec<SearchDoc>, out: &mut dyn FnMut(super::OutFile)) {
+    pub fn write_site(
+        site: &mut Site,
+        extra: Vec<SearchDoc>,
+        out: &mut dyn FnMut(crate::render::OutFile),
+    ) {
         let lang = SearchLanguage::of(&site.config.language);
         let rows = Rows::Written {
             shards: SnippetShards::new(),
@@ -466,7 +381,7 @@ impl SearchIndex {
     }
 
     /// Every file of the index: the manifest, then the term shards, then the snippet shards.
-    pub fn files(&self) -> Vec<super::OutFile> {
+    pub fn files(&self) -> Vec<crate::render::OutFile> {
         let mut files = Vec::new();
         self.each_file(&mut |f| files.push(f));
         files
@@ -474,7 +389,7 @@ impl SearchIndex {
 
     /// [`SearchIndex::files`], each handed to `out` as soon as it is made: `glia build`
     /// writes them one by one rather than holding the whole index twice.
-    pub fn each_file(&self, out: &mut dyn FnMut(super::OutFile)) {
+    pub fn each_file(&self, out: &mut dyn FnMut(crate::render::OutFile)) {
         self.write_terms(out);
         let mut shards = SnippetShards::new();
         for g in &self.groups {
@@ -484,7 +399,7 @@ impl SearchIndex {
     }
 
     /// The manifest and the term shards.
-    fn write_terms(&self, out: &mut dyn FnMut(super::OutFile)) {
+    fn write_terms(&self, out: &mut dyn FnMut(crate::render::OutFile)) {
         let n = self.term_shards();
         let starts = self.snippet_shard_starts();
 
@@ -504,7 +419,7 @@ impl SearchIndex {
             chunks.push_str(&base36((s - prev) as u64));
             prev = s;
         }
-        out(super::OutFile {
+        out(crate::render::OutFile {
             path: INDEX_FILE.into(),
             bytes: format!(
                 "window.gliaSearchIndex={{\"prefix\":{PREFIX},\"shards\":{n},\"sizes\":\"{sizes}\",\"chunks\":\"{chunks}\",\"t\":{{}},\"d\":{{}}}};\n"
@@ -532,7 +447,7 @@ impl SearchIndex {
                 js.push_str(e);
             }
             js.push_str("};\n");
-            out(super::OutFile {
+            out(crate::render::OutFile {
                 path: term_shard_path(k),
                 bytes: js.into_bytes(),
             });
@@ -568,115 +483,9 @@ fn add_rest(built: &mut Builder<'_>, site: &Site, extra: Vec<SearchDoc>) {
     built.add(&rest);
 }
 
-/// The paths of every file of `site`'s index, as [`SearchIndex::files`] writes them, from the
-/// number of documents of each result group alone: for `render::outputs::planned`, before
-/// anything is rendered. `references` is the reference index's number of documents
-/// (`citations::search_doc_count`).
-pub fn planned_files(site: &Site, references: usize) -> Vec<String> {
-    let pages = (0..site.pages.len()).map(|i| page_document_count(site, i));
-    let glossary = glossary_terms(site).map_or(0, |(_, terms)| terms.len());
-    let sizes: Vec<usize> = pages
-        .chain(std::iter::repeat_n(1, glossary + references))
-        .filter(|&n| n > 0)
-        .collect();
-    let shards = term_shard_count(sizes.iter().sum());
-    let snippets = snippet_shard_starts(sizes.iter().copied()).len();
-    std::iter::once(INDEX_FILE.to_string())
-        .chain((0..shards).map(term_shard_path))
-        .chain((0..snippets).map(snippet_shard_path))
-        .collect()
-}
-
-/// The number of term shards of an index of `docs` documents.
-fn term_shard_count(docs: usize) -> usize {
-    (docs / DOCS_PER_TERM_SHARD).max(1).next_power_of_two()
-}
-
-/// The first group of each snippet shard, given each group's number of documents.
-fn snippet_shard_starts(sizes: impl Iterator<Item = usize>) -> Vec<usize> {
-    let mut cut = ShardCut::new();
-    (sizes.enumerate())
-        .filter_map(|(g, size)| cut.starts(size).then_some(g))
-        .collect()
-}
-
-fn term_shard_path(k: usize) -> String {
-    format!("{SHARD_DIR}/t{k}.js")
-}
-
-fn snippet_shard_path(k: usize) -> String {
-    format!("{SHARD_DIR}/d{k}.js")
-}
-
-/// The term shard of `word` among `shards`: FNV-1a over the code points of its first
-/// [`PREFIX`] characters. `search.js` computes the same.
-pub fn shard_of(word: &str, shards: usize) -> usize {
-    let mut h: u32 = 0x811c_9dc5;
-    for c in word.chars().take(PREFIX) {
-        h = (h ^ c as u32).wrapping_mul(0x0100_0193);
-    }
-    h as usize % shards
-}
-
-fn doc_words(lang: SearchLanguage, d: &SearchDoc) -> DocWords {
-    // Sorted once and merged, rather than kept in an ordered map word by word.
-    let mut words: Vec<(String, u32)> = tokens(lang, &d.title)
-        .chain(tokens(lang, &d.keywords))
-        .map(|w| (w, IN_TITLE))
-        .chain(tokens(lang, &d.heading).map(|w| (w, IN_HEADING)))
-        .chain(tokens(lang, &d.text).map(|w| (w, 0)))
-        .collect();
-    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut merged: DocWords = Vec::with_capacity(words.len());
-    for (w, flags) in words {
-        match merged.last_mut() {
-            Some((last, f)) if *last == w => *f |= flags,
-            _ => merged.push((w, flags)),
-        }
-    }
-    merged
-}
-
-/// One document's row: `[url, heading, text]` (its group holds the title), the text cut at
-/// a word boundary with "…" when longer than [`SNIPPET_SOURCE_CHARS`].
-fn row(d: &SearchDoc) -> String {
-    let snippet = cut_at_word(&d.text, SNIPPET_SOURCE_CHARS);
-    let json = serde_json::json!([d.url, d.heading, snippet]).to_string();
-    script_safe(json)
-}
-
-/// `text` cut to at most `chars` characters (plus "…") at the last whitespace before the
-/// limit, never inside a word; unchanged when it is short enough.
-fn cut_at_word(text: &str, chars: usize) -> std::borrow::Cow<'_, str> {
-    let Some((limit, _)) = text.char_indices().nth(chars) else {
-        return text.into();
-    };
-    // The limit itself may fall on a space, which ends the last whole word.
-    let head = &text[..limit];
-    let end = if text[limit..].starts_with(char::is_whitespace) {
-        limit
-    } else {
-        head.rfind(char::is_whitespace).unwrap_or(0)
-    };
-    let kept = text[..end].trim_end();
-    if kept.is_empty() {
-        // One word longer than the limit: cut it at a character rather than show nothing.
-        return format!("{head}…").into();
-    }
-    format!("{kept}…").into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snippet_text_is_cut_between_words() {
-        assert_eq!(cut_at_word("short text", 600), "short text");
-        assert_eq!(cut_at_word("ketamine infusions help", 14), "ketamine…");
-        assert_eq!(cut_at_word("ketamine infusions help", 8), "ketamine…");
-        assert_eq!(cut_at_word("ketamine", 4), "keta…");
-    }
 
     fn doc(title: &str, heading: &str, text: &str) -> SearchDoc {
         SearchDoc {
