@@ -331,7 +331,7 @@ fn an_articles_own_references_compile_everything_only_when_they_change() {
             ),
         )
     };
-    fx.write("content/articles/a.md", &own("Ketamine", "2020"));
+    fx.write("content/articles/a.md", own("Ketamine", "2020"));
     let mut s = Served::start(&fx);
     let retitled = own("Ketamine infusions", "2020");
     assert!(matches!(
