@@ -311,6 +311,45 @@ fn a_review_falling_due_is_patched_like_a_full_build() {
     s.assert_same_as_build(&fx, "an image");
 }
 
+/// Resolve takes an article's own `references:` into the bibliography, so the page no longer
+/// holds them: serve still tells an edit beside them (patched) from an edit of them (the
+/// reference index and every citing page change: a full compile).
+#[test]
+fn an_articles_own_references_compile_everything_only_when_they_change() {
+    let fx = fixture();
+    let own = |title: &str, year: &str| {
+        article(
+            title,
+            "ketamine",
+            &format!("{A_BODY}\nA small trial followed [@own2020].\n"),
+        )
+        .replace(
+            "tags:",
+            &format!(
+                "references:\n  - id: own2020\n    title: \"A placeholder work\"\n    \
+                 authors: [\"Doe J\"]\n    container: A journal\n    year: {year}\ntags:"
+            ),
+        )
+    };
+    fx.write("content/articles/a.md", own("Ketamine", "2020"));
+    let mut s = Served::start(&fx);
+    let retitled = own("Ketamine infusions", "2020");
+    assert!(matches!(
+        s.edit(&fx, "content/articles/a.md", &retitled).unwrap(),
+        Kind::Patch(_)
+    ));
+    s.assert_same_as_build(&fx, "a new title beside references");
+    let redated = own("Ketamine infusions", "2021");
+    assert_eq!(
+        s.edit(&fx, "content/articles/a.md", &redated).unwrap(),
+        Kind::Full
+    );
+    assert_eq!(s.session.full_because, Some(Reason::References));
+    s.assert_same_as_build(&fx, "a reference's new year");
+    let html = String::from_utf8_lossy(&s.files["articles/a/index.html"]).into_owned();
+    assert!(html.contains("2021"), "{html}");
+}
+
 #[test]
 fn edits_beyond_the_body_compile_the_whole_site() {
     let fx = fixture();

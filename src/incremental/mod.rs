@@ -420,7 +420,7 @@ fn patch_page(
     };
     let sizes = parse::images::Sizes::of(&site.assets, &site.static_files);
     let (parsed, mut diags) = parse::parse_page(source, &sizes, &site.strings);
-    let Some(new) = parsed else {
+    let Some(mut new) = parsed else {
         return Err(Refused::Errors(diags));
     };
     if diags.iter().any(Diagnostic::is_error) {
@@ -428,6 +428,9 @@ fn patch_page(
     }
     let front_matter =
         touch::page(&touch::Facts::of(old), &touch::Facts::of(&new)).map_err(Refused::Full)?;
+    // Its references are those of the bibliography (or the edit compiles everything): the
+    // page does not keep them, as after resolve.
+    new.take_references();
     let shape_before = front_matter.then(|| shape(site));
     let neighbours: Vec<usize> = site.pages[i]
         .prev

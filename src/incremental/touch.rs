@@ -33,7 +33,7 @@
 use std::collections::BTreeSet;
 
 use crate::load::Kind;
-use crate::parse::frontmatter::{Date, FrontMatter};
+use crate::parse::frontmatter::{references, Date, FrontMatter};
 use crate::parse::markdown::Heading;
 use crate::parse::ParsedPage;
 
@@ -137,7 +137,11 @@ pub fn page(old: &Facts, new: &Facts) -> Result<bool, Reason> {
             (old.kind != Kind::Article, Reason::PageFrontMatter),
             (n.slug != o.slug, Reason::Slug),
             (n.draft != o.draft, Reason::Draft),
-            (n.references != o.references, Reason::References),
+            // Read from the text: a page holds its references only until resolve takes them.
+            (
+                !same_references(old.front_matter, new.front_matter),
+                Reason::References,
+            ),
             (n.image != o.image, Reason::Image),
             (
                 !n.aliases.is_empty() || !o.aliases.is_empty(),
@@ -162,6 +166,15 @@ pub fn page(old: &Facts, new: &Facts) -> Result<bool, Reason> {
         return Err(Reason::Citations);
     }
     Ok(front_matter)
+}
+
+/// Whether two front-matters, as written, give the same `references:` (either unreadable
+/// counts as a change).
+fn same_references(old: &str, new: &str) -> bool {
+    match (references(old), references(new)) {
+        (Some(o), Some(n)) => o == n,
+        _ => false,
+    }
 }
 
 /// What of the whole site a front-matter edit may change only through a full compile: the
@@ -358,11 +371,11 @@ mod tests {
     #[test]
     fn an_articles_title_is_patched_a_pages_is_not() {
         let (a, b) = (fm("A"), fm("B"));
-        let old = facts(Kind::Article, "title: A", &a);
-        let new = facts(Kind::Article, "title: B", &b);
+        let old = facts(Kind::Article, "---\ntitle: A\n---\n", &a);
+        let new = facts(Kind::Article, "---\ntitle: B\n---\n", &b);
         assert_eq!(page(&old, &new), Ok(true));
-        let old = facts(Kind::Page, "title: A", &a);
-        let new = facts(Kind::Page, "title: B", &b);
+        let old = facts(Kind::Page, "---\ntitle: A\n---\n", &a);
+        let new = facts(Kind::Page, "---\ntitle: B\n---\n", &b);
         assert_eq!(page(&old, &new), Err(Reason::PageFrontMatter));
     }
 
@@ -384,16 +397,40 @@ mod tests {
         for (change, why) in cases {
             let mut new_fm = fm("A");
             change(&mut new_fm);
-            let old = facts(Kind::Article, "title: A", &old_fm);
-            let new = facts(Kind::Article, "title: A\nchanged", &new_fm);
+            let old = facts(Kind::Article, "---\ntitle: A\n---\n", &old_fm);
+            let new = facts(
+                Kind::Article,
+                "---\ntitle: A\nchanged: true\n---\n",
+                &new_fm,
+            );
             assert_eq!(page(&old, &new), Err(why));
         }
         // Aliases kept as they were still redirect under the old title.
         let mut aliased = fm("A");
         aliased.aliases = vec!["old/".into()];
-        let old = facts(Kind::Article, "title: A", &aliased);
-        let new = facts(Kind::Article, "title: B", &aliased);
+        let old = facts(Kind::Article, "---\ntitle: A\n---\n", &aliased);
+        let new = facts(Kind::Article, "---\ntitle: B\n---\n", &aliased);
         assert_eq!(page(&old, &new), Err(Reason::Aliases));
+    }
+
+    #[test]
+    fn references_are_compared_as_written_since_resolve_takes_them_from_the_page() {
+        // The old page's `fm` no longer holds its references; the text still does.
+        let f = fm("A");
+        let written =
+            "---\ntitle: A\nreferences:\n  - id: smith2020\n    title: T\n    year: 2020\n---\n";
+        let old = facts(Kind::Article, written, &f);
+        let retitled = written.replace("title: A", "title: B");
+        assert_eq!(page(&old, &facts(Kind::Article, &retitled, &f)), Ok(true));
+        // Same references, written differently.
+        let quoted = retitled.replace("year: 2020", "year: \"2020\"  # checked");
+        assert_eq!(page(&old, &facts(Kind::Article, &quoted, &f)), Ok(true));
+        let changed = written.replace("year: 2020", "year: 2021");
+        let new = facts(Kind::Article, &changed, &f);
+        assert_eq!(page(&old, &new), Err(Reason::References));
+        let dropped = "---\ntitle: A\n---\n";
+        let new = facts(Kind::Article, dropped, &f);
+        assert_eq!(page(&old, &new), Err(Reason::References));
     }
 
     #[test]

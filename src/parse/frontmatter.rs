@@ -69,6 +69,26 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     .with_help("add a line with only `---` after the last front-matter key"))
 }
 
+/// The `references:` of a page's front-matter (`text` is the page's text, or its start up to
+/// the body), read again: resolve moves them out of the page into the bibliography
+/// ([`super::ParsedPage::take_references`]), and `glia serve` compares those an edit leaves
+/// with those the page had. `None` when the front-matter cannot be read.
+pub fn references(text: &str) -> Option<Vec<crate::cite::RefInput>> {
+    /// Only `references:`: the page was read whole before, so the other keys are known good.
+    #[derive(Deserialize)]
+    struct Only {
+        #[serde(default)]
+        references: Vec<crate::cite::RefInput>,
+    }
+    let yaml = split("", text).ok()?.yaml;
+    if yaml.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    serde_yaml::from_str::<Only>(yaml)
+        .ok()
+        .map(|o| o.references)
+}
+
 /// A calendar date written `YYYY-MM-DD`, checked to exist (no 30 February).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub jiff::civil::Date);

@@ -42,6 +42,19 @@ pub struct ParsedPage {
     pub glossary_links: Option<crate::glossary::LinkOutcome>,
 }
 
+impl ParsedPage {
+    /// Moves the page's own `references:` (a term's, for a glossary term file) out of it.
+    /// Resolve takes them into the bibliography, and nothing reads them on the page after:
+    /// `glia serve` reads an edited page's again from its text
+    /// ([`frontmatter::references`]).
+    pub fn take_references(&mut self) -> Vec<crate::cite::RefInput> {
+        std::mem::take(match &mut self.term {
+            Some(t) => &mut t.references,
+            None => &mut self.fm.references,
+        })
+    }
+}
+
 /// Parses every page in parallel; the result keeps the input order (sorted by path).
 /// `sizes` are the site's images' sizes, for the pages' `<img>`s; `strings` the theme's words in
 /// the site's language, for what parse adds to the prose.

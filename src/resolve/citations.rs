@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::SitePage;
 use crate::cite::{
     load_bibliography_file, load_inline_references, Bibliography, CiteCache, EntryCache, LoadedRef,
-    Styler,
+    RefInput, Styler,
 };
 use crate::diagnostics::{closest, Diagnostic};
 use crate::load::{SourceFile, Style};
@@ -68,9 +68,12 @@ pub fn preload(style: Option<&Style>, language: &str, bib_files: &[SourceFile]) 
     }
 }
 
+/// `references` are each page's own `references:`, taken from it
+/// ([`crate::parse::ParsedPage::take_references`]).
 pub fn resolve(
     preloaded: Preloaded,
     pages: &[SitePage],
+    references: Vec<Vec<RefInput>>,
     diags: &mut Vec<Diagnostic>,
 ) -> CitationIndex {
     let Preloaded {
@@ -80,7 +83,7 @@ pub fn resolve(
         unread,
     } = preloaded;
     diags.extend(load_diags);
-    let (inline_refs, inline_keys, inline_diags) = load_inline(pages);
+    let (inline_refs, inline_keys, inline_diags) = load_inline(pages, references);
     refs.extend(inline_refs);
     diags.extend(inline_diags);
     let (bibliography, d) = Bibliography::build(refs);
@@ -254,18 +257,18 @@ fn load_files(bib_files: &[SourceFile]) -> (Vec<LoadedRef>, Vec<Diagnostic>, BTr
     (refs, diags, unread)
 }
 
-/// The pages' own `references:`, read in parallel, plus which keys each page defines (to
-/// warn about unused ones).
+/// The pages' own `references:` (`references[i]` is page `i`'s), read in parallel, plus
+/// which keys each page defines (to warn about unused ones).
 #[allow(clippy::type_complexity)]
-fn load_inline(pages: &[SitePage]) -> (Vec<LoadedRef>, Vec<(usize, Vec<String>)>, Vec<Diagnostic>) {
+fn load_inline(
+    pages: &[SitePage],
+    references: Vec<Vec<RefInput>>,
+) -> (Vec<LoadedRef>, Vec<(usize, Vec<String>)>, Vec<Diagnostic>) {
     let from_pages: Vec<(usize, Vec<String>, Vec<LoadedRef>, Vec<Diagnostic>)> = pages
         .par_iter()
+        .zip(references)
         .enumerate()
-        .filter_map(|(i, p)| {
-            let inputs = match &p.page.term {
-                Some(t) => t.references.clone(),
-                None => p.page.fm.references.clone(),
-            };
+        .filter_map(|(i, (p, inputs))| {
             if inputs.is_empty() {
                 return None;
             }

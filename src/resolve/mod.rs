@@ -226,6 +226,11 @@ pub fn resolve(
     let linked = (pages.iter_mut())
         .map(|p| p.page.glossary_links.take())
         .collect();
+    // The pages' own `references:` become the bibliography's: taken, not copied, since
+    // nothing reads them on the page afterwards.
+    let references = (pages.iter_mut())
+        .map(|p| p.page.take_references())
+        .collect();
     // Glossary linking and the citation step only read the pages, and neither needs the
     // other: they run side by side.
     let (mut glossary_diags, mut citation_diags) = (Vec::new(), Vec::new());
@@ -239,7 +244,7 @@ pub fn resolve(
                 &mut glossary_diags,
             )
         },
-        || citations::resolve(preloaded, &pages, &mut citation_diags),
+        || citations::resolve(preloaded, &pages, references, &mut citation_diags),
     );
     diags.extend(glossary_diags);
     diags.extend(citation_diags);
